@@ -1,0 +1,4 @@
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    intent_build::compile()?;
+    Ok(())
+}

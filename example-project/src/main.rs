@@ -1,0 +1,3 @@
+fn main() {
+    println!("example-project: no intents accepted yet");
+}

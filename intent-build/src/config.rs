@@ -1,0 +1,290 @@
+//! The build-script entry point: [`Config`].
+
+use std::path::{Path, PathBuf};
+
+use crate::env::{self, Env};
+use crate::error::{Error, Result};
+use crate::lock::{Lockfile, LOCKFILE_NAME};
+use crate::out::{self, INDEX_FILE, INTENTS_DIR};
+use crate::snapshot::SNAPSHOT_DIR;
+use crate::spec;
+use crate::state::{assess, IntentStatus, State};
+
+/// Folder of specs, relative to the crate root.
+pub const DEFAULT_SPECS_DIR: &str = "intents";
+
+/// Configures and runs intent compilation from a build script.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() -> Result<(), Box<dyn std::error::Error>> {
+///     intent_build::Config::new().compile()?;
+///     Ok(())
+/// }
+/// ```
+///
+/// Then, in the crate:
+///
+/// ```ignore
+/// include!(concat!(env!("OUT_DIR"), "/intents.rs"));
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Config {
+    pub(crate) crate_root: Option<PathBuf>,
+    pub(crate) specs_dir: Option<PathBuf>,
+    pub(crate) lockfile: Option<PathBuf>,
+    pub(crate) out_dir: Option<PathBuf>,
+    pub(crate) offline: bool,
+    pub(crate) package: Option<String>,
+}
+
+/// What a run of [`Config`] found and wrote.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Lines for Cargo (`cargo::rerun-if-changed=…`, `cargo::error=…`).
+    pub directives: Vec<String>,
+    /// Intents whose code was written to `OUT_DIR` (fresh ones included).
+    pub compiled: Vec<String>,
+    /// Files under `OUT_DIR` that were (re)written because their content changed.
+    pub written: Vec<PathBuf>,
+}
+
+impl Config {
+    /// A configuration with the defaults: `intents/` and `Intent.lock` in the
+    /// crate root (`CARGO_MANIFEST_DIR`), output in `OUT_DIR`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The crate root; defaults to `CARGO_MANIFEST_DIR`.
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().crate_root("/path/to/crate").compile().unwrap();
+    /// ```
+    pub fn crate_root(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.crate_root = Some(path.into());
+        self
+    }
+
+    /// The spec folder, relative to the crate root; defaults to `intents`.
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().specs_dir("specs").compile().unwrap();
+    /// ```
+    pub fn specs_dir(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.specs_dir = Some(path.into());
+        self
+    }
+
+    /// The lockfile, relative to the crate root; defaults to `Intent.lock`.
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().lockfile("Intent.lock").compile().unwrap();
+    /// ```
+    pub fn lockfile(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.lockfile = Some(path.into());
+        self
+    }
+
+    /// Where generated code goes; defaults to `OUT_DIR`.
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().out_dir("target/gen").compile().unwrap();
+    /// ```
+    pub fn out_dir(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Never regenerate, whatever the environment says (as `INTENT_OFFLINE=1`).
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().offline(true).compile().unwrap();
+    /// ```
+    pub fn offline(&mut self, yes: bool) -> &mut Self {
+        self.offline = yes;
+        self
+    }
+
+    /// The package name used in the fix commands of error messages; defaults
+    /// to `CARGO_PKG_NAME`.
+    ///
+    /// ```no_run
+    /// intent_build::Config::new().package("my-crate").compile().unwrap();
+    /// ```
+    pub fn package(&mut self, name: impl Into<String>) -> &mut Self {
+        self.package = Some(name.into());
+        self
+    }
+
+    pub(crate) fn resolved_crate_root(&self) -> Result<PathBuf> {
+        match &self.crate_root {
+            Some(root) => Ok(root.clone()),
+            None => std::env::var_os("CARGO_MANIFEST_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::Config("CARGO_MANIFEST_DIR is not set; call `Config::crate_root` outside a build script".into())),
+        }
+    }
+
+    fn resolved_out_dir(&self) -> Result<PathBuf> {
+        match &self.out_dir {
+            Some(dir) => Ok(dir.clone()),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| Error::Config("OUT_DIR environment variable is not set; call `Config::out_dir` outside a build script".into())),
+        }
+    }
+
+    /// Compiles every intent into `OUT_DIR` and prints Cargo directives.
+    ///
+    /// Fresh intents are copied from their accepted snapshots without any
+    /// model. Stale or missing ones are reported as `cargo::error` lines that
+    /// say what changed and which command fixes it.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Spec`] for invalid specs, [`Error::Lock`] for an unreadable
+    /// lock, [`Error::Stale`] when some intents have no usable accepted code,
+    /// [`Error::Env`] for a bad environment variable, [`Error::Io`] when a file
+    /// cannot be written.
+    pub fn compile(&self) -> Result<()> {
+        let (outcome, result) = self.run(Env::from_process());
+        for line in &outcome.directives {
+            println!("{line}");
+        }
+        result.map(|_| ())
+    }
+
+    /// Does the work of [`Config::compile`] without printing, with the
+    /// environment given; returns the directives it would print.
+    pub fn run(&self, env: Result<Env>) -> (Outcome, Result<()>) {
+        let mut outcome = Outcome::default();
+        for name in env::WATCHED {
+            outcome
+                .directives
+                .push(format!("cargo::rerun-if-env-changed={name}"));
+        }
+        let result = self.run_inner(env, &mut outcome);
+        if let Err(err) = &result {
+            let lines = match err {
+                Error::Spec(errors) => errors.iter().map(|e| e.to_string()).collect(),
+                Error::Stale(lines) => lines.clone(),
+                other => vec![other.to_string()],
+            };
+            for line in lines {
+                outcome.directives.push(format!("cargo::error={line}"));
+            }
+        }
+        (outcome, result)
+    }
+
+    fn run_inner(&self, env: Result<Env>, outcome: &mut Outcome) -> Result<()> {
+        let env = env?;
+        let root = self.resolved_crate_root()?;
+        let specs_dir = root.join(
+            self.specs_dir
+                .as_deref()
+                .unwrap_or(Path::new(DEFAULT_SPECS_DIR)),
+        );
+        let lock_path = root.join(self.lockfile.as_deref().unwrap_or(Path::new(LOCKFILE_NAME)));
+        let out_dir = self.resolved_out_dir()?;
+
+        let rerun = |path: &Path| format!("cargo::rerun-if-changed={}", path.display());
+        outcome.directives.push(rerun(&specs_dir));
+        outcome
+            .directives
+            .push(rerun(&specs_dir.join(SNAPSHOT_DIR)));
+        outcome.directives.push(rerun(&lock_path));
+
+        let specs = spec::discover(&specs_dir, &root)?;
+        for spec in &specs {
+            outcome.directives.push(rerun(&root.join(&spec.path)));
+            outcome
+                .directives
+                .push(rerun(&crate::snapshot::snapshot_path(
+                    &specs_dir,
+                    &spec.spec.name,
+                )));
+        }
+        let lock = Lockfile::load(&lock_path)?;
+        let statuses = assess(specs, &lock, &specs_dir, &root)?;
+
+        let stale: Vec<&IntentStatus> = statuses.iter().filter(|s| !s.state.is_fresh()).collect();
+        if !stale.is_empty() {
+            let blocked = if self.offline {
+                Some("offline mode is on")
+            } else {
+                env.regeneration_blocked_by()
+            };
+            let reason = match blocked {
+                Some(why) => format!("regeneration is off because {why}"),
+                None => crate::regenerate::in_build_script(&env).unwrap_err(),
+            };
+            let package = self
+                .package
+                .clone()
+                .or_else(|| std::env::var("CARGO_PKG_NAME").ok());
+            let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
+            let lines = stale
+                .iter()
+                .map(|s| stale_message(s, &reason, &p))
+                .collect();
+            return Err(Error::Stale(lines));
+        }
+
+        let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
+        let intents_dir = out_dir.join(INTENTS_DIR);
+        for status in &statuses {
+            let Some(snapshot) = &status.snapshot else {
+                continue;
+            };
+            let path = intents_dir.join(format!("{}.rs", status.spec.spec.name));
+            let source = out::module_source(&status.spec, &snapshot.code, &snapshot.output_hash());
+            if out::write_if_changed(&path, &source)? {
+                outcome.written.push(path);
+            }
+            outcome.compiled.push(status.spec.spec.name.clone());
+        }
+        remove_orphans(&intents_dir, &names)?;
+        let index = out_dir.join(INDEX_FILE);
+        if out::write_if_changed(&index, &out::index_source(&names))? {
+            outcome.written.push(index);
+        }
+        Ok(())
+    }
+}
+
+/// Removes `OUT_DIR/intents/*.rs` files of intents that no longer exist.
+/// The folder is ours alone, so this deletes nothing a user wrote.
+fn remove_orphans(intents_dir: &Path, names: &[&str]) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(intents_dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let keep = path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .is_some_and(|stem| names.contains(&stem));
+        if !keep && path.extension().is_some_and(|e| e == "rs") {
+            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+        }
+    }
+    Ok(())
+}
+
+fn stale_message(status: &IntentStatus, reason: &str, package_flag: &str) -> String {
+    let name = &status.spec.spec.name;
+    match &status.state {
+        State::Edited { path, .. } => format!(
+            "intent `{name}`: {}; restore it with `git checkout -- {}` or regenerate it with `cargo intent lock{package_flag} --force {name}`",
+            status.state.describe(),
+            path.display()
+        ),
+        state => format!(
+            "intent `{name}` is stale: {}; {reason}. Run `cargo intent lock{package_flag}` and commit Intent.lock and {}/{SNAPSHOT_DIR}/",
+            state.describe(),
+            DEFAULT_SPECS_DIR
+        ),
+    }
+}

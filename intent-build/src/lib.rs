@@ -1,0 +1,63 @@
+//! Intentions as build inputs.
+//!
+//! A crate describes functions as *intents*, small specs in `intents/`:
+//!
+//! ```toml
+//! # intents/add.intent.toml
+//! signature = "pub fn add(a: i32, b: i32) -> i32"
+//! description = "The sum of a and b."
+//! examples = [{ call = "add(2, 3)", expect = "5" }]
+//! ```
+//!
+//! `cargo intent lock` turns each intent into code through a local language
+//! model, verifies it against its examples, and records it in `Intent.lock`
+//! and `intents/snapshots/NAME.snap`. The build script then compiles the
+//! accepted code without any model:
+//!
+//! ```toml
+//! # Cargo.toml
+//! [build-dependencies]
+//! intent-build = "0.1"
+//! ```
+//!
+//! ```no_run
+//! // build.rs
+//! fn main() -> Result<(), Box<dyn std::error::Error>> {
+//!     intent_build::compile()?;
+//!     Ok(())
+//! }
+//! ```
+//!
+//! ```ignore
+//! // src/lib.rs: brings in every intent's function (and its prelude types).
+//! include!(concat!(env!("OUT_DIR"), "/intents.rs"));
+//! ```
+//!
+//! When a spec changes and regeneration is not allowed (`CI`, `DOCS_RS`,
+//! `INTENT_OFFLINE=1`, `cargo --offline`), the build fails with an error that
+//! names the intent, what changed, and the command that fixes it.
+
+#![warn(missing_docs)]
+
+mod config;
+pub mod env;
+mod error;
+pub mod lock;
+pub mod out;
+mod regenerate;
+pub mod snapshot;
+pub mod spec;
+pub mod state;
+
+pub use config::{Config, Outcome, DEFAULT_SPECS_DIR};
+pub use error::{Error, Result, SpecError};
+pub use spec::{Example, Expected, Spec, SpecFile};
+
+/// Compiles the crate's intents with the default [`Config`].
+///
+/// # Errors
+///
+/// As [`Config::compile`].
+pub fn compile() -> Result<()> {
+    Config::new().compile()
+}

@@ -1,0 +1,460 @@
+//! The Markdown spec form, `NAME.intent.md`, as people already write it:
+//!
+//! ````markdown
+//! # name: normalize2d
+//! # target: rust
+//! # description: Normalise a 2D vector and report its length.
+//! # signature: pub fn normalize2d(x: f64, y: f64) -> Normalized
+//! # prelude:
+//! ```rust
+//! #[derive(Debug, PartialEq)]
+//! pub struct Normalized { pub mag: f64, pub nx: f64, pub ny: f64 }
+//! ```
+//! # constraints:
+//! - Use only std.
+//! # examples:
+//! - in: {"x":3,"y":4} out: {"mag":5,"nx":0.6,"ny":0.8}
+//! - normalize2d(0.0, 2.0) == Normalized { mag: 2.0, nx: 0.0, ny: 1.0 }
+//! ````
+//!
+//! Only `# key:` lines outside code fences start sections; other headings are
+//! left alone, so a spec can carry a title or notes.
+
+use std::path::Path;
+
+use super::json::{structs_of, to_rust, Structs};
+use super::{parameters_of, rust, Pos, RawExample, RawSpec, Text};
+use crate::error::{Error, SpecError};
+
+const SECTIONS: &[&str] = &[
+    "name",
+    "target",
+    "description",
+    "signature",
+    "prelude",
+    "constraints",
+    "examples",
+    "tests",
+];
+
+/// One `# key:` section: the rest of the heading line and the lines below it.
+struct Section {
+    key: String,
+    key_pos: Pos,
+    /// (position of the first character, text) for each line of content.
+    lines: Vec<(Pos, String)>,
+}
+
+pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
+    let err = |pos: Pos, message: String, expected: &str| SpecError {
+        path: path.to_path_buf(),
+        line: pos.line,
+        column: pos.column,
+        message,
+        expected: expected.to_string(),
+    };
+    let mut errors = Vec::new();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut in_fence = false;
+    for (index, line) in source.lines().enumerate() {
+        let line_no = index + 1;
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if !in_fence {
+            if let Some((key, rest_col, rest)) = heading(line) {
+                let key_pos = Pos {
+                    line: line_no,
+                    column: 1,
+                };
+                if !SECTIONS.contains(&key.as_str()) {
+                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`"));
+                } else if sections.iter().any(|s| s.key == key) {
+                    errors.push(err(
+                        key_pos,
+                        format!("section `# {key}:` appears twice"),
+                        "each section once",
+                    ));
+                }
+                let mut lines = Vec::new();
+                if !rest.trim().is_empty() {
+                    let lead = rest.len() - rest.trim_start().len();
+                    lines.push((
+                        Pos {
+                            line: line_no,
+                            column: rest_col + lead,
+                        },
+                        rest.trim().to_string(),
+                    ));
+                }
+                sections.push(Section {
+                    key,
+                    key_pos,
+                    lines,
+                });
+                continue;
+            }
+        }
+        if let Some(section) = sections.last_mut() {
+            section.lines.push((
+                Pos {
+                    line: line_no,
+                    column: 1,
+                },
+                line.to_string(),
+            ));
+        }
+    }
+
+    let find = |key: &str| sections.iter().find(|s| s.key == key);
+    if let Some(target) = find("target") {
+        let value = joined(target);
+        if !value.value.to_ascii_lowercase().contains("rust") {
+            errors.push(err(
+                value.start,
+                format!("target `{}` names no Rust", value.value.trim()),
+                "`# target: rust`",
+            ));
+        }
+    }
+    let name = find("name").map(joined);
+    let signature = find("signature").map(code_or_joined);
+    let description = find("description").map(|s| {
+        let mut text = joined_lines(s);
+        text.continuation_column = 1;
+        text
+    });
+    let prelude = find("prelude").map(code_or_joined);
+    let tests = find("tests").map(code_or_joined);
+    let constraints = find("constraints").map(list_items).unwrap_or_default();
+
+    // JSON examples need the parameter and return types; when the signature
+    // or prelude is broken, validation reports that and examples are skipped.
+    let params = signature
+        .as_ref()
+        .map(|s| parameters_of(&s.value))
+        .unwrap_or_default();
+    let ret = signature
+        .as_ref()
+        .and_then(|s| rust::parse_signature(&s.value).ok())
+        .map(|s| match s.sig.output {
+            syn::ReturnType::Default => syn::parse_quote!(()),
+            syn::ReturnType::Type(_, ty) => *ty,
+        });
+    let structs = prelude
+        .as_ref()
+        .and_then(|p| rust::parse_items(&p.value).ok())
+        .map(|f| structs_of(&f))
+        .unwrap_or_default();
+    let fn_name = signature
+        .as_ref()
+        .and_then(|s| rust::parse_signature(&s.value).ok())
+        .map(|s| s.sig.ident.to_string())
+        .unwrap_or_else(|| stem.to_string());
+
+    let mut examples = Vec::new();
+    if let Some(section) = find("examples") {
+        for item in list_items(section) {
+            match example(&item, &fn_name, &params, ret.as_ref(), &structs) {
+                Ok(Some(example)) => examples.push(example),
+                Ok(None) => {}
+                Err((pos, message, expected)) => errors.push(err(pos, message, expected)),
+            }
+        }
+        if section.lines.iter().all(|(_, l)| l.trim().is_empty()) {
+            errors.push(err(
+                section.key_pos,
+                "`# examples:` is empty".into(),
+                "lines like `- in: {\"x\": 1} out: 2`",
+            ));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(Error::Spec(errors));
+    }
+    Ok(RawSpec {
+        path: path.to_path_buf(),
+        default_name: stem.to_string(),
+        file_pos: Pos::START,
+        name,
+        signature,
+        description,
+        constraints,
+        prelude,
+        examples,
+        tests,
+    })
+}
+
+/// `# key: rest` → (key, 1-based column where `rest` starts, rest).
+fn heading(line: &str) -> Option<(String, usize, &str)> {
+    let after_hashes = line.trim_start_matches('#');
+    if after_hashes.len() == line.len()
+        || after_hashes.starts_with('[')
+        || after_hashes.starts_with('!')
+    {
+        return None;
+    }
+    let trimmed = after_hashes.trim_start();
+    let colon = trimmed.find(':')?;
+    let key = trimmed[..colon].trim();
+    if key.is_empty()
+        || !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return None;
+    }
+    let rest = &trimmed[colon + 1..];
+    let rest_col = line[..line.len() - rest.len()].chars().count() + 1;
+    Some((key.to_ascii_lowercase(), rest_col, rest))
+}
+
+/// Non-empty lines joined by newlines, starting at the first one.
+fn joined_lines(section: &Section) -> Text {
+    let content: Vec<&(Pos, String)> = section
+        .lines
+        .iter()
+        .skip_while(|(_, l)| l.trim().is_empty())
+        .collect();
+    let start = content.first().map_or(section.key_pos, |(p, _)| *p);
+    let value = content
+        .iter()
+        .map(|(_, l)| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Text::new(value.trim_end().to_string(), start)
+}
+
+fn joined(section: &Section) -> Text {
+    let mut text = joined_lines(section);
+    text.value = text.value.trim().to_string();
+    text
+}
+
+/// The content of the first fenced code block, or all lines when there is none.
+fn code_or_joined(section: &Section) -> Text {
+    let open = section
+        .lines
+        .iter()
+        .position(|(_, l)| l.trim_start().starts_with("```"));
+    let Some(open) = open else {
+        return joined(section);
+    };
+    let body: Vec<&(Pos, String)> = section.lines[open + 1..]
+        .iter()
+        .take_while(|(_, l)| !l.trim_start().starts_with("```"))
+        .collect();
+    let start = body.first().map_or(section.lines[open].0, |(p, _)| *p);
+    Text::new(
+        body.iter()
+            .map(|(_, l)| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        start,
+    )
+}
+
+/// `- item` / `* item` lines, with indented continuation lines folded in.
+fn list_items(section: &Section) -> Vec<Text> {
+    let mut items: Vec<Text> = Vec::new();
+    for (pos, line) in &section.lines {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(rest) = trimmed
+            .strip_prefix("- ")
+            .or_else(|| trimmed.strip_prefix("* "))
+        {
+            let lead = rest.len() - rest.trim_start().len();
+            let column = pos.column + line[..indent + 2 + lead].chars().count();
+            let mut text = Text::new(
+                rest.trim().to_string(),
+                Pos {
+                    line: pos.line,
+                    column,
+                },
+            );
+            text.continuation_column = column;
+            items.push(text);
+        } else if !trimmed.is_empty() {
+            if let Some(last) = items.last_mut() {
+                last.value.push(' ');
+                last.value.push_str(trimmed);
+            }
+        }
+    }
+    items
+}
+
+type ExampleError = (Pos, String, &'static str);
+
+/// One example line: `in: {JSON} out: JSON`, `in: {JSON} panics`, or `CALL == EXPECTED`.
+fn example(
+    item: &Text,
+    fn_name: &str,
+    params: &[(String, syn::Type)],
+    ret: Option<&syn::Type>,
+    structs: &Structs,
+) -> Result<Option<RawExample>, ExampleError> {
+    let line = item.value.as_str();
+    let at = |offset: usize| Pos {
+        line: item.start.line,
+        column: item.start.column + line[..offset.min(line.len())].chars().count(),
+    };
+    if let Some(rest) = line.strip_prefix("in:") {
+        let json_start = line.len() - rest.trim_start().len();
+        let (args, used) = json_value(&line[json_start..]).map_err(|(off, msg)| {
+            (
+                at(json_start + off),
+                format!("example input is not JSON: {msg}"),
+                "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
+            )
+        })?;
+        let serde_json::Value::Object(args) = args else {
+            return Err((
+                at(json_start),
+                "example input is not a JSON object".into(),
+                "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
+            ));
+        };
+        let mut call_args = Vec::new();
+        if ret.is_some() {
+            for key in args.keys() {
+                if !params.iter().any(|(p, _)| p == key) {
+                    return Err((
+                        at(json_start),
+                        format!("`{fn_name}` has no parameter `{key}`"),
+                        "argument names from the signature",
+                    ));
+                }
+            }
+            for (param, ty) in params {
+                let value = args.get(param).ok_or_else(|| {
+                    (
+                        at(json_start),
+                        format!("argument `{param}` is missing"),
+                        "every parameter of the signature",
+                    )
+                })?;
+                call_args.push(to_rust(value, ty, structs).map_err(|m| {
+                    (
+                        at(json_start),
+                        format!("argument `{param}`: {m}"),
+                        "a JSON value of the parameter's type",
+                    )
+                })?);
+            }
+        }
+        let after = json_start + used;
+        let tail = &line[after..];
+        let tail_start = after + (tail.len() - tail.trim_start().len());
+        let tail = tail.trim();
+        let call = Text::new(format!("{fn_name}({})", call_args.join(", ")), item.start);
+        let (expect, panics, rest_off) = if let Some(out) = tail.strip_prefix("out:") {
+            let out_start = tail_start + 4 + (out.len() - out.trim_start().len());
+            let (value, used) = json_value(&line[out_start..]).map_err(|(off, msg)| {
+                (
+                    at(out_start + off),
+                    format!("example output is not JSON: {msg}"),
+                    "a JSON value of the return type",
+                )
+            })?;
+            let expect = match ret {
+                Some(ret) => to_rust(&value, ret, structs).map_err(|m| {
+                    (
+                        at(out_start),
+                        format!("example output: {m}"),
+                        "a JSON value of the return type",
+                    )
+                })?,
+                None => String::new(),
+            };
+            (
+                Some(Text::new(expect, at(out_start))),
+                false,
+                out_start + used,
+            )
+        } else if tail.starts_with("panics") {
+            (None, true, tail_start + "panics".len())
+        } else {
+            return Err((
+                at(tail_start),
+                "example has no `out:`".into(),
+                "`out: JSON` or `panics` after the input",
+            ));
+        };
+        let rest = line[rest_off..].trim();
+        let tolerance = match rest.strip_prefix("tolerance:") {
+            Some(t) => Some((
+                t.trim().parse::<f64>().map_err(|_| {
+                    (
+                        at(rest_off),
+                        format!("tolerance `{}` is not a number", t.trim()),
+                        "a number such as `1e-9`",
+                    )
+                })?,
+                at(rest_off),
+            )),
+            None if rest.is_empty() => None,
+            None => {
+                return Err((
+                    at(rest_off),
+                    format!("unexpected `{rest}` after the example"),
+                    "nothing, or `tolerance: 1e-9`",
+                ))
+            }
+        };
+        if ret.is_none() {
+            // The signature is broken; validation reports it.
+            return Ok(None);
+        }
+        return Ok(Some(RawExample {
+            pos: item.start,
+            call,
+            expect,
+            panics,
+            tolerance,
+        }));
+    }
+
+    let code = line.trim().trim_matches('`').trim();
+    let offset = line.find(code).unwrap_or(0);
+    let code_text = Text::new(code, at(offset));
+    match rust::parse_expr(code) {
+        Ok(syn::Expr::Binary(bin)) if matches!(bin.op, syn::BinOp::Eq(_)) => Ok(Some(RawExample {
+            pos: item.start,
+            call: Text::new(rust::pretty_expr(&bin.left), at(offset)),
+            expect: Some(Text::new(rust::pretty_expr(&bin.right), at(offset))),
+            panics: false,
+            tolerance: None,
+        })),
+        Ok(_) => Err((
+            at(offset),
+            "example is neither `in: … out: …` nor `CALL == EXPECTED`".into(),
+            "`- in: {\"x\": 1} out: 2` or `- f(1) == 2`",
+        )),
+        Err(e) => {
+            let start = e.span().start();
+            Err((
+                code_text.pos_at(start.line, start.column),
+                format!("example does not parse as Rust: {e}"),
+                "`- f(1) == 2`",
+            ))
+        }
+    }
+}
+
+/// Reads one JSON value from the start of `text`: (value, bytes used), or
+/// (byte offset, message) on error.
+fn json_value(text: &str) -> Result<(serde_json::Value, usize), (usize, String)> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<serde_json::Value>();
+    match stream.next() {
+        Some(Ok(value)) => Ok((value, stream.byte_offset())),
+        Some(Err(e)) => {
+            let col = e.column().saturating_sub(1);
+            let offset = text.char_indices().nth(col).map_or(text.len(), |(i, _)| i);
+            Err((offset, e.to_string()))
+        }
+        None => Err((0, "no value".into())),
+    }
+}

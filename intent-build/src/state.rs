@@ -1,0 +1,161 @@
+//! Whether each intent's accepted code still matches its spec.
+//!
+//! This is the offline fast path: it reads only specs, the lock and the
+//! snapshots, and never a model.
+
+use std::path::{Path, PathBuf};
+
+use crate::error::Result;
+use crate::lock::{LockEntry, Lockfile};
+use crate::snapshot::{snapshot_path, Snapshot};
+use crate::spec::SpecFile;
+
+/// How an intent's accepted code relates to its spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum State {
+    /// Lock entry and snapshot match the spec.
+    Fresh,
+    /// The lock has no entry for this intent.
+    Missing,
+    /// The spec's meaning changed since its code was accepted.
+    SpecChanged {
+        /// Hash recorded in the lock.
+        locked: String,
+        /// Hash of the spec now.
+        current: String,
+    },
+    /// The snapshot's code no longer has the hash the lock recorded.
+    Edited {
+        /// The snapshot file.
+        path: PathBuf,
+        /// Hash recorded in the lock.
+        locked: String,
+        /// Hash of the file's code now.
+        actual: String,
+    },
+    /// The lock has an entry but the snapshot file is gone.
+    SnapshotMissing {
+        /// Where the snapshot should be.
+        path: PathBuf,
+    },
+}
+
+impl State {
+    /// Whether the accepted code can be used as it is.
+    pub fn is_fresh(&self) -> bool {
+        matches!(self, State::Fresh)
+    }
+
+    /// A short label for tables: `fresh`, `missing`, `stale: spec`, `edited`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            State::Fresh => "fresh",
+            State::Missing => "missing",
+            State::SpecChanged { .. } => "stale: spec",
+            State::Edited { .. } => "edited",
+            State::SnapshotMissing { .. } => "missing: snapshot",
+        }
+    }
+
+    /// What changed, as a phrase: `spec changed (sha256:1234abcd… → sha256:…)`.
+    pub fn describe(&self) -> String {
+        match self {
+            State::Fresh => "fresh".into(),
+            State::Missing => "has no entry in Intent.lock".into(),
+            State::SpecChanged { locked, current } => {
+                format!(
+                    "spec changed (spec hash {} → {})",
+                    short(locked),
+                    short(current)
+                )
+            }
+            State::Edited {
+                path,
+                locked,
+                actual,
+            } => format!(
+                "accepted code in {} was edited by hand (lock has {}, file has {})",
+                path.display(),
+                short(locked),
+                short(actual)
+            ),
+            State::SnapshotMissing { path } => {
+                format!("accepted code {} is missing", path.display())
+            }
+        }
+    }
+}
+
+/// `sha256:` and the first 12 hex digits: enough to tell hashes apart in messages.
+pub fn short(hash: &str) -> String {
+    match hash.strip_prefix("sha256:") {
+        Some(hex) if hex.len() > 12 => format!("sha256:{}…", &hex[..12]),
+        _ => hash.to_string(),
+    }
+}
+
+/// One intent with its lock entry, snapshot and state.
+#[derive(Debug, Clone)]
+pub struct IntentStatus {
+    /// The parsed spec.
+    pub spec: SpecFile,
+    /// Its lock entry, if any.
+    pub entry: Option<LockEntry>,
+    /// Its accepted snapshot, if any.
+    pub snapshot: Option<Snapshot>,
+    /// The verdict.
+    pub state: State,
+}
+
+/// Compares each spec with its lock entry and snapshot.
+///
+/// `crate_root` makes snapshot paths in messages relative.
+///
+/// # Errors
+///
+/// A snapshot that exists but cannot be read or parsed.
+pub fn assess(
+    specs: Vec<SpecFile>,
+    lock: &Lockfile,
+    specs_dir: &Path,
+    crate_root: &Path,
+) -> Result<Vec<IntentStatus>> {
+    specs
+        .into_iter()
+        .map(|spec| {
+            let entry = lock.entries.get(&spec.spec.name).cloned();
+            let path = snapshot_path(specs_dir, &spec.spec.name);
+            let shown = path.strip_prefix(crate_root).unwrap_or(&path).to_path_buf();
+            let snapshot = match &entry {
+                Some(_) => Snapshot::read(&path)?,
+                None => None,
+            };
+            let state = match (&entry, &snapshot) {
+                (None, _) => State::Missing,
+                (Some(entry), _) if entry.spec_hash != spec.hash => State::SpecChanged {
+                    locked: entry.spec_hash.clone(),
+                    current: spec.hash.clone(),
+                },
+                (Some(_), None) => State::SnapshotMissing { path: shown },
+                (Some(entry), Some(snap)) => {
+                    let actual = snap.output_hash();
+                    if actual == entry.output_hash {
+                        State::Fresh
+                    } else {
+                        State::Edited {
+                            path: shown,
+                            locked: entry.output_hash.clone(),
+                            actual,
+                        }
+                    }
+                }
+            };
+            Ok(IntentStatus {
+                spec,
+                entry,
+                snapshot,
+                state,
+            })
+        })
+        .collect()
+}
