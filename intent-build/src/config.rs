@@ -196,7 +196,10 @@ impl Config {
             .push(rerun(&specs_dir.join(SNAPSHOT_DIR)));
         outcome.directives.push(rerun(&lock_path));
 
-        let specs = spec::discover(&specs_dir, &root)?;
+        let cache_path = out_dir.join("intent-spec-cache.json");
+        let mut cache = spec::SpecCache::load(&cache_path);
+        let specs = spec::discover_with(&specs_dir, &root, Some(&mut cache))?;
+        cache.save(&cache_path)?;
         for spec in &specs {
             outcome.directives.push(rerun(&root.join(&spec.path)));
             outcome

@@ -119,8 +119,11 @@ impl Lockfile {
             }
             Some(other) => return Err(fail(format!("has unsupported version {other}; {fix}"))),
         }
-        let doc: Document =
-            toml::from_str(text).map_err(|e| fail(format!("{}; {fix}", e.message().trim())))?;
+        // Deserialise from the table already parsed: parsing TOML dominates
+        // the build script's fast path for large locks.
+        let doc: Document = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| fail(format!("{}; {fix}", e.message().trim())))?;
         let mut entries = BTreeMap::new();
         for entry in doc.intent {
             let name = entry.name.clone();

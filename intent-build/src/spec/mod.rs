@@ -23,6 +23,7 @@
 //! never reaches the JSON, so reformatting a spec keeps its hash; any change to
 //! a token, a word of the description, an example or a constraint changes it.
 
+mod cache;
 mod json;
 mod markdown;
 pub(crate) mod rust;
@@ -35,6 +36,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result, SpecError};
+pub use cache::SpecCache;
 pub(crate) use text::{Pos, Text};
 
 /// The file extension of TOML specs.
@@ -46,7 +48,7 @@ pub const MARKDOWN_SUFFIX: &str = ".intent.md";
 ///
 /// Rust fragments are stored normalised (rustfmt-like layout), so a TOML spec
 /// and a Markdown spec that say the same thing compare equal.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Spec {
     /// The intent's name, which is also the function's name.
     pub name: String,
@@ -65,7 +67,7 @@ pub struct Spec {
 }
 
 /// One example: a call and what it must produce.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Example {
     /// The call expression, e.g. `f(1, 2)`.
     pub call: String,
@@ -76,7 +78,7 @@ pub struct Example {
 }
 
 /// The outcome an example demands.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Expected {
     /// The call returns a value equal to this expression.
     Returns(String),
@@ -85,7 +87,7 @@ pub enum Expected {
 }
 
 /// Which file form a spec was written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum SpecFormat {
     /// `NAME.intent.toml`.
     Toml,
@@ -94,7 +96,7 @@ pub enum SpecFormat {
 }
 
 /// A parsed spec file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct SpecFile {
     /// The file, relative to the crate root when it lies inside it.
     pub path: PathBuf,
@@ -208,6 +210,20 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
 ///
 /// [`Error::Spec`] listing every invalid spec and duplicate name.
 pub fn discover(dir: &Path, crate_root: &Path) -> Result<Vec<SpecFile>> {
+    discover_with(dir, crate_root, None)
+}
+
+/// [`discover`], reusing the parse of every file whose bytes are unchanged
+/// since it was recorded in `cache`, and recording the others.
+///
+/// # Errors
+///
+/// As [`discover`].
+pub fn discover_with(
+    dir: &Path,
+    crate_root: &Path,
+    mut cache: Option<&mut SpecCache>,
+) -> Result<Vec<SpecFile>> {
     let mut files = Vec::new();
     if dir.is_dir() {
         for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
@@ -227,7 +243,11 @@ pub fn discover(dir: &Path, crate_root: &Path) -> Result<Vec<SpecFile>> {
     let mut specs: Vec<SpecFile> = Vec::new();
     for path in files {
         let display = path.strip_prefix(crate_root).unwrap_or(&path).to_path_buf();
-        match parse_file(&path, &display) {
+        let parsed = match cache.as_deref_mut() {
+            Some(cache) => cache.parse_file(&path, &display),
+            None => parse_file(&path, &display),
+        };
+        match parsed {
             Ok(spec) => specs.push(spec),
             Err(Error::Spec(errs)) => errors.extend(errs),
             Err(other) => return Err(other),
@@ -316,8 +336,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
                     format!("`{name}` is not a Rust identifier"),
                     "a name such as `parse_duration`",
                 ));
-            }
-            if let Some(sig) = &signature {
+            } else if let Some(sig) = &signature {
                 if sig.sig.ident != name {
                     errors.push(raw.error(
                         text.pos(),

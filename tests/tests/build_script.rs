@@ -1,0 +1,199 @@
+//! `cargo build` on real fixture crates: the offline fast path and the
+//! errors users see when an intent is stale.
+
+use intent_tests::{run, tree, Fixture};
+
+const ADD_SPEC: &str = r#"signature = "pub fn add(a: i32, b: i32) -> i32"
+description = "The sum of a and b."
+examples = [{ call = "add(2, 3)", expect = "5" }]
+"#;
+
+const ADD_CODE: &str = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}";
+
+const NORM_SPEC: &str = r#"# name: normalize2d
+# target: rust
+# description: Normalise a 2D vector.
+# signature: pub fn normalize2d(x: f64, y: f64) -> Normalized
+# prelude:
+```rust
+#[derive(Debug, PartialEq)]
+pub struct Normalized { pub mag: f64, pub nx: f64, pub ny: f64 }
+```
+# examples:
+- in: {"x":3,"y":4} out: {"mag":5,"nx":0.6,"ny":0.8}
+"#;
+
+const NORM_CODE: &str = "pub fn normalize2d(x: f64, y: f64) -> Normalized {\n    let mag = (x * x + y * y).sqrt();\n    Normalized { mag, nx: x / mag, ny: y / mag }\n}";
+
+/// A crate with two accepted intents and a test that calls both.
+fn fresh_fixture(name: &str) -> Fixture {
+    let f = Fixture::new(name);
+    f.write("intents/add.intent.toml", ADD_SPEC);
+    f.write("intents/normalize2d.intent.md", NORM_SPEC);
+    f.accept("intents/add.intent.toml", ADD_CODE);
+    f.accept("intents/normalize2d.intent.md", NORM_CODE);
+    f.write(
+        "tests/uses.rs",
+        "#[test]\nfn calls() {\n    assert_eq!(fresh::add(2, 3), 5);\n    assert_eq!(fresh::normalize2d(3.0, 4.0).mag, 5.0);\n}\n",
+    );
+    f
+}
+
+#[test]
+fn fresh_lock_builds_in_ci_without_a_model_and_writes_only_out_dir() {
+    let f = fresh_fixture("fresh");
+    let before = tree(&f.root);
+    let (ok, out) = run(f
+        .cargo("test")
+        .env("CI", "true")
+        .env("INTENT_HOME", "/nonexistent"));
+    assert!(ok, "{out}");
+    assert_eq!(tree(&f.root), before, "the build wrote outside OUT_DIR");
+}
+
+#[test]
+fn spec_edit_fails_the_build_with_what_changed_and_the_fix() {
+    let f = fresh_fixture("edited_spec");
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    f.write(
+        "intents/add.intent.toml",
+        &ADD_SPEC.replace("The sum", "The total"),
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(
+            "error: edited_spec@0.1.0: intent `add` is stale: spec changed (spec hash sha256:"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("regeneration is off because CI is set. Run `cargo intent lock -p edited_spec` and commit Intent.lock and intents/snapshots/"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("`normalize2d`"),
+        "only the changed intent is named:\n{out}"
+    );
+}
+
+#[test]
+fn reformatting_a_spec_keeps_it_fresh_and_rewrites_nothing() {
+    let f = fresh_fixture("reformatted");
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    let generated = find_out_file(&f, "add.rs");
+    let modified = std::fs::metadata(&generated).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    f.write(
+        "intents/add.intent.toml",
+        &format!(
+            "# reformatted\n{}",
+            ADD_SPEC.replace("add(2, 3)", "add( 2,3 )")
+        ),
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    assert_eq!(
+        std::fs::metadata(&generated).unwrap().modified().unwrap(),
+        modified
+    );
+}
+
+#[test]
+fn hand_edited_snapshot_is_caught() {
+    let f = fresh_fixture("hand_edited");
+    let snap = f.read("intents/snapshots/add.snap");
+    f.write(
+        "intents/snapshots/add.snap",
+        &snap.replace("a + b", "a - b"),
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("error: hand_edited@0.1.0: intent `add`: accepted code in intents/snapshots/add.snap was edited by hand (lock has sha256:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("restore it with `git checkout -- intents/snapshots/add.snap`"),
+        "{out}"
+    );
+}
+
+#[test]
+fn new_intent_without_a_lock_entry_is_reported_as_missing() {
+    let f = fresh_fixture("missing_entry");
+    f.write(
+        "intents/sub.intent.toml",
+        &ADD_SPEC
+            .replace("add", "sub")
+            .replace("sum", "difference")
+            .replace("5", "-1"),
+    );
+    let (ok, out) = run(f.cargo("build").env("INTENT_OFFLINE", "1"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("error: missing_entry@0.1.0: intent `sub` is stale: has no entry in Intent.lock; regeneration is off because INTENT_OFFLINE=1."),
+        "{out}"
+    );
+}
+
+#[test]
+fn without_ci_and_without_a_model_the_error_says_none_is_configured() {
+    let f = fresh_fixture("no_model");
+    f.write(
+        "intents/add.intent.toml",
+        &ADD_SPEC.replace("The sum", "The total"),
+    );
+    let (ok, out) = run(&mut f.cargo("build"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("no model is configured for the build script"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_spec_fails_the_build_with_its_position() {
+    let f = fresh_fixture("bad_spec");
+    f.write(
+        "intents/add.intent.toml",
+        &ADD_SPEC.replace("a: i32, b: i32", "a: i32, b i32"),
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains(
+            "error: bad_spec@0.1.0: intents/add.intent.toml:1:35: signature does not parse"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn future_lock_version_fails_the_build_and_is_left_alone() {
+    let f = fresh_fixture("future_lock");
+    let lock = f.read("Intent.lock").replace("version = 1", "version = 7");
+    f.write("Intent.lock", &lock);
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("Intent.lock: has version 7, but this intent-build reads version 1"),
+        "{out}"
+    );
+    assert_eq!(f.read("Intent.lock"), lock);
+}
+
+fn find_out_file(f: &Fixture, name: &str) -> std::path::PathBuf {
+    let build = intent_tests::workspace_root().join("target/fixtures/debug/build");
+    for entry in std::fs::read_dir(build).unwrap() {
+        let dir = entry.unwrap().path();
+        let dir_name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let candidate = dir.join("out/intents").join(name);
+        if dir_name.starts_with(&format!("{}-", f.name)) && candidate.exists() {
+            return candidate;
+        }
+    }
+    panic!("no OUT_DIR file {name} for {}", f.name);
+}
