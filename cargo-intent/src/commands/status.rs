@@ -1,0 +1,107 @@
+//! `cargo intent status`: each intent's state, as a table or JSON.
+
+use anyhow::Result;
+use clap::{Args, ValueEnum};
+use intent_build::env::Env;
+use intent_build::project::{model_change, Project};
+
+use super::Status;
+use crate::cli::Global;
+
+/// `cargo intent status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value = "human")]
+    pub message_format: MessageFormat,
+}
+
+/// `--message-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MessageFormat {
+    /// A table
+    Human,
+    /// One JSON object per intent
+    Json,
+}
+
+pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
+    let ws = crate::workspace::load(global)?;
+    let env = Env::from_process()?;
+    let report: Option<serde_json::Value> = std::fs::read(ws.intent_dir().join("report.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok());
+    let mut all_fresh = true;
+    if args.message_format == MessageFormat::Human {
+        println!(
+            "{:<20} {:<24} {:<16} {:<20} {:<28} last generation",
+            "package", "intent", "state", "model", "gates"
+        );
+    }
+    for package in &ws.packages {
+        let project = Project::open(&package.name, &package.manifest)?;
+        let expectation = project.expectation(&env, &ws.intent_dir())?;
+        for status in project.statuses()? {
+            let name = &status.spec.spec.name;
+            let mut state = status.state.label().to_string();
+            if status.state.is_fresh() {
+                if let Some(entry) = &status.entry {
+                    if model_change(entry, &expectation).is_some() {
+                        state = "stale: model".into();
+                    }
+                }
+            }
+            all_fresh &= state == "fresh";
+            let model = status
+                .entry
+                .as_ref()
+                .map(|e| e.model.name.clone())
+                .unwrap_or_else(|| "-".into());
+            let gates = status
+                .entry
+                .as_ref()
+                .map(|e| e.gates.join(","))
+                .unwrap_or_else(|| "-".into());
+            let seconds = last_generation_seconds(report.as_ref(), name);
+            match args.message_format {
+                MessageFormat::Human => println!(
+                    "{:<20} {:<24} {:<16} {:<20} {:<28} {}",
+                    package.name,
+                    name,
+                    state,
+                    model,
+                    gates,
+                    seconds.map_or("-".to_string(), |s| format!("{s:.1} s"))
+                ),
+                MessageFormat::Json => println!(
+                    "{}",
+                    serde_json::json!({
+                        "package": package.name, "intent": name, "state": state, "model": model,
+                        "gates": status.entry.as_ref().map(|e| e.gates.clone()).unwrap_or_default(),
+                        "last_generation_seconds": seconds,
+                    })
+                ),
+            }
+        }
+    }
+    Ok(if all_fresh {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
+
+/// Model plus gate seconds of the intent's last generation, from the report.
+fn last_generation_seconds(report: Option<&serde_json::Value>, name: &str) -> Option<f64> {
+    let intent = report?.as_array()?.iter().find(|r| r["name"] == name)?;
+    let rounds = intent["rounds"].as_array()?;
+    Some(
+        rounds
+            .iter()
+            .map(|r| {
+                r["model_seconds"].as_f64().unwrap_or(0.0)
+                    + r["gate_seconds"].as_f64().unwrap_or(0.0)
+            })
+            .sum(),
+    )
+}

@@ -1,0 +1,82 @@
+//! Which crates a command works on, found through `cargo metadata`.
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+
+use crate::cli::Global;
+
+/// A crate with intents.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Package name.
+    pub name: String,
+    /// Its Cargo.toml.
+    pub manifest: PathBuf,
+}
+
+/// The selected packages and where the workspace keeps build output.
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    /// Selected packages, in workspace order.
+    pub packages: Vec<Package>,
+    /// The workspace's target folder.
+    pub target_dir: PathBuf,
+}
+
+impl Workspace {
+    /// `target/intent`: the response cache, model digests, reports, scratch.
+    pub fn intent_dir(&self) -> PathBuf {
+        self.target_dir.join("intent")
+    }
+}
+
+/// Resolves `--manifest-path`, `-p` and `--workspace` like Cargo does.
+pub fn load(global: &Global) -> Result<Workspace> {
+    let mut cmd = cargo_metadata::MetadataCommand::new();
+    cmd.no_deps();
+    if let Some(path) = &global.manifest_path {
+        cmd.manifest_path(path);
+    }
+    if global.is_offline() {
+        cmd.other_options(vec!["--offline".to_string()]);
+    }
+    let metadata = cmd
+        .exec()
+        .context("cannot read the workspace (`cargo metadata` failed)")?;
+    let members: Vec<&cargo_metadata::Package> = metadata.workspace_packages();
+    let selected: Vec<&cargo_metadata::Package> = if !global.packages.is_empty() {
+        let mut out = Vec::new();
+        for spec in &global.packages {
+            match members.iter().find(|p| p.name.as_str() == spec.as_str()) {
+                Some(p) => out.push(*p),
+                None => {
+                    let names: Vec<&str> = members.iter().map(|p| p.name.as_str()).collect();
+                    bail!(
+                        "package `{spec}` is not in this workspace (members: {})",
+                        names.join(", ")
+                    );
+                }
+            }
+        }
+        out
+    } else if global.workspace || metadata.root_package().is_none() {
+        members.clone()
+    } else {
+        metadata.root_package().into_iter().collect()
+    };
+    let packages = selected
+        .into_iter()
+        .map(|p| {
+            let manifest: PathBuf = p.manifest_path.clone().into();
+            Package {
+                name: p.name.to_string(),
+                manifest,
+            }
+        })
+        .collect();
+    Ok(Workspace {
+        packages,
+        target_dir: metadata.target_directory.into(),
+    })
+}

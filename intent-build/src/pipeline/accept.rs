@@ -1,0 +1,236 @@
+//! Accepting a verified candidate: the snapshot and the lock entry together.
+//!
+//! The snapshot is written first and the lock second, each atomically (temp
+//! file + rename), under the crate's lock. An interruption between the two
+//! leaves the old lock intact and a snapshot the lock does not vouch for, which
+//! the build reports as edited: never a silent mismatch. With review on, the
+//! candidate waits as `NAME.snap.new` (insta's pending file) plus a pending
+//! record under `target/intent/pending/`, and nothing accepted changes.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::prompt::TEMPLATE_VERSION;
+use super::Candidate;
+use crate::error::{Error, Result};
+use crate::lock::{LockEntry, Lockfile};
+use crate::out::write_if_changed;
+use crate::snapshot::{output_hash, pending_path, snapshot_path, Snapshot};
+use crate::spec::SpecFile;
+
+/// Where a crate keeps its accepted and pending results.
+#[derive(Debug, Clone)]
+pub struct Store {
+    /// `Intent.lock`.
+    pub lockfile: PathBuf,
+    /// The spec folder (snapshots live in `snapshots/` under it).
+    pub specs_dir: PathBuf,
+    /// `target/intent/pending/PACKAGE`: results waiting to be recorded.
+    pub pending_dir: PathBuf,
+}
+
+/// A result waiting to be recorded: the lock entry it would get and its code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Pending {
+    /// The entry to record.
+    pub entry: PendingEntry,
+    /// The accepted code.
+    pub code: String,
+}
+
+/// [`LockEntry`]'s fields, serialisable for the pending record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PendingEntry {
+    /// Spec path.
+    pub spec: String,
+    /// Spec hash.
+    pub spec_hash: String,
+    /// Model provider.
+    pub provider: String,
+    /// Model name.
+    pub model: String,
+    /// Model digest.
+    pub digest: String,
+    /// Digest note.
+    pub note: Option<String>,
+    /// Params hash.
+    pub params_hash: String,
+    /// Functional hash.
+    pub functional_hash: String,
+    /// Gates passed.
+    pub gates: Vec<String>,
+}
+
+/// What acceptance did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Accepted {
+    /// Snapshot and lock entry written.
+    Recorded,
+    /// Same code and behaviour as before; only the lock entry's inputs were updated.
+    Unchanged,
+    /// Written as `NAME.snap.new` for review.
+    Pending,
+    /// Nothing written (CI: never write).
+    Skipped,
+}
+
+fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
+    LockEntry {
+        name: spec.spec.name.clone(),
+        spec: spec.path.display().to_string().replace('\\', "/"),
+        spec_hash: spec.hash.clone(),
+        model: candidate.identity.clone(),
+        prompt: TEMPLATE_VERSION.to_string(),
+        params_hash: candidate.params_hash.clone(),
+        output_hash: output_hash(&candidate.code),
+        functional_hash: candidate.functional_hash.clone(),
+        gates: candidate.gates.clone(),
+    }
+}
+
+impl Store {
+    fn snapshot(&self, spec: &SpecFile, code: &str) -> Snapshot {
+        Snapshot {
+            source: spec.path.display().to_string().replace('\\', "/"),
+            expression: spec.spec.signature.clone(),
+            code: code.trim_end().to_string(),
+        }
+    }
+
+    /// Records `candidate` for `spec` (or, with `review`, leaves it pending;
+    /// with `ci`, writes nothing).
+    ///
+    /// # Errors
+    ///
+    /// When a file cannot be written; what was accepted before stays.
+    pub fn accept(
+        &self,
+        spec: &SpecFile,
+        candidate: &Candidate,
+        review: bool,
+        ci: bool,
+    ) -> Result<Accepted> {
+        if ci {
+            return Ok(Accepted::Skipped);
+        }
+        let entry = entry_for(spec, candidate);
+        if review {
+            let snapshot = self.snapshot(spec, &candidate.code);
+            write_if_changed(
+                &pending_path(&self.specs_dir, &spec.spec.name),
+                &snapshot.render(),
+            )?;
+            self.save_pending(spec, candidate)?;
+            return Ok(Accepted::Pending);
+        }
+        self.record(spec, &candidate.code, entry)
+    }
+
+    fn record(&self, spec: &SpecFile, code: &str, entry: LockEntry) -> Result<Accepted> {
+        let name = spec.spec.name.clone();
+        let snap_path = snapshot_path(&self.specs_dir, &name);
+        let previous = Snapshot::read(&snap_path)?;
+        let snapshot = self.snapshot(spec, code);
+        let unchanged = Lockfile::load(&self.lockfile)?
+            .entries
+            .get(&name)
+            .is_some_and(|old| {
+                old.functional_hash == entry.functional_hash && old.output_hash == entry.output_hash
+            })
+            && previous.as_ref().is_some_and(|p| p.code == snapshot.code);
+        // Same source and behaviour: keep the snapshot's bytes, no churn.
+        if !unchanged {
+            write_if_changed(&snap_path, &snapshot.render())?;
+        }
+        Lockfile::update(&self.lockfile, |lock| {
+            lock.entries.insert(name.clone(), entry);
+            Ok(())
+        })?;
+        let _ = std::fs::remove_file(pending_path(&self.specs_dir, &name));
+        let _ = std::fs::remove_file(self.pending_file(&name));
+        Ok(if unchanged {
+            Accepted::Unchanged
+        } else {
+            Accepted::Recorded
+        })
+    }
+
+    fn pending_file(&self, name: &str) -> PathBuf {
+        self.pending_dir.join(format!("{name}.json"))
+    }
+
+    /// Stores a verified result for a later `cargo intent lock` to adopt.
+    ///
+    /// # Errors
+    ///
+    /// When the file cannot be written.
+    pub fn save_pending(&self, spec: &SpecFile, candidate: &Candidate) -> Result<PathBuf> {
+        let entry = entry_for(spec, candidate);
+        let pending = Pending {
+            entry: PendingEntry {
+                spec: entry.spec,
+                spec_hash: entry.spec_hash,
+                provider: entry.model.provider,
+                model: entry.model.name,
+                digest: entry.model.digest,
+                note: entry.model.note,
+                params_hash: entry.params_hash,
+                functional_hash: entry.functional_hash,
+                gates: entry.gates,
+            },
+            code: candidate.code.clone(),
+        };
+        let path = self.pending_file(&spec.spec.name);
+        let text =
+            serde_json::to_string_pretty(&pending).map_err(|e| Error::Config(e.to_string()))?;
+        crate::lock::write_atomic(&path, text.as_bytes())?;
+        Ok(path)
+    }
+
+    /// The pending result for `spec`, if one exists for its current spec hash.
+    pub fn pending(&self, spec: &SpecFile) -> Option<Pending> {
+        let bytes = std::fs::read(self.pending_file(&spec.spec.name)).ok()?;
+        let pending: Pending = serde_json::from_slice(&bytes).ok()?;
+        (pending.entry.spec_hash == spec.hash).then_some(pending)
+    }
+
+    /// Records a pending result without calling a model. When the reviewed
+    /// `NAME.snap.new` (or an already accepted `NAME.snap`) holds different
+    /// code than the pending record, the reviewed file wins only if it is the
+    /// same code; otherwise the pending record is refused.
+    ///
+    /// # Errors
+    ///
+    /// When files cannot be written.
+    pub fn adopt(&self, spec: &SpecFile, pending: &Pending) -> Result<Accepted> {
+        let e = &pending.entry;
+        let entry = LockEntry {
+            name: spec.spec.name.clone(),
+            spec: e.spec.clone(),
+            spec_hash: e.spec_hash.clone(),
+            model: crate::lock::ModelIdentity {
+                provider: e.provider.clone(),
+                name: e.model.clone(),
+                digest: e.digest.clone(),
+                note: e.note.clone(),
+            },
+            prompt: TEMPLATE_VERSION.to_string(),
+            params_hash: e.params_hash.clone(),
+            output_hash: output_hash(&pending.code),
+            functional_hash: e.functional_hash.clone(),
+            gates: e.gates.clone(),
+        };
+        self.record(spec, &pending.code, entry)
+    }
+
+    /// The pending record path for `name` (for messages).
+    pub fn pending_path_of(&self, name: &str) -> PathBuf {
+        self.pending_file(name)
+    }
+}
+
+/// `target/intent/pending/PACKAGE`.
+pub fn pending_dir(intent_dir: &Path, package: &str) -> PathBuf {
+    intent_dir.join("pending").join(package)
+}

@@ -1,0 +1,323 @@
+//! Getting the function out of whatever the model said.
+//!
+//! Models wrap code in prose, write several blocks, repeat the prelude, add a
+//! `main` or tests, drop `pub`, or leave a `todo!()`. The spec's signature is
+//! authoritative: the candidate keeps its body, parameter names and helper
+//! items, takes the spec's visibility, and fails the parse gate when its types
+//! cannot be reconciled with the spec's.
+
+use quote::ToTokens;
+use syn::visit::Visit;
+
+use crate::spec::rust::{canonical, parse_items, parse_signature};
+use crate::spec::Spec;
+
+/// The code blocks of a reply, fenced ones first; the whole reply when there are none.
+fn blocks(reply: &str) -> Vec<String> {
+    let mut blocks = Vec::new();
+    let mut current: Option<Vec<&str>> = None;
+    for line in reply.lines() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("```") {
+            match current.take() {
+                Some(lines) => blocks.push(lines.join("\n")),
+                None => current = Some(Vec::new()),
+            }
+        } else if let Some(lines) = current.as_mut() {
+            lines.push(line);
+        }
+    }
+    if let Some(lines) = current {
+        // An unclosed fence (the model stopped at the closing ```).
+        blocks.push(lines.join("\n"));
+    }
+    if blocks.is_empty() {
+        blocks.push(strip_prose(reply));
+    }
+    blocks
+}
+
+/// For unfenced replies: drop leading lines until one that starts Rust code.
+fn strip_prose(reply: &str) -> String {
+    let starts_code = |l: &str| {
+        let l = l.trim_start();
+        [
+            "pub ", "fn ", "use ", "#[", "///", "//", "impl ", "struct ", "enum ", "const ",
+        ]
+        .iter()
+        .any(|p| l.starts_with(p))
+    };
+    let lines: Vec<&str> = reply.lines().collect();
+    let start = lines.iter().position(|l| starts_code(l)).unwrap_or(0);
+    let mut end = lines.len();
+    // Trailing prose after the last closing brace.
+    while end > start
+        && !lines[end - 1].trim_end().ends_with('}')
+        && !lines[end - 1].trim().is_empty()
+    {
+        end -= 1;
+    }
+    lines[start..end].join("\n")
+}
+
+/// Finds, checks and formats the function for `spec` in `reply`.
+///
+/// # Errors
+///
+/// A message for the parse gate saying what is wrong, to be fed back to the
+/// model in a repair round.
+pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
+    let wanted = parse_signature(&spec.signature)
+        .map_err(|e| format!("the spec's signature does not parse: {e}"))?;
+    let prelude = parse_items(&spec.prelude)
+        .map_err(|e| format!("the spec's prelude does not parse: {e}"))?;
+    let prelude_names: Vec<String> = prelude.items.iter().filter_map(item_name).collect();
+
+    let mut last_error = String::from("the reply contains no Rust code");
+    let candidates = blocks(reply);
+    // Prefer the block that defines the function; otherwise try them in order.
+    let mut ordered: Vec<&String> = candidates
+        .iter()
+        .filter(|b| b.contains(&format!("fn {}", spec.name)))
+        .collect();
+    ordered.extend(
+        candidates
+            .iter()
+            .filter(|b| !b.contains(&format!("fn {}", spec.name))),
+    );
+    for block in ordered {
+        let file = match syn::parse_file(block) {
+            Ok(file) => file,
+            Err(e) => {
+                let start = e.span().start();
+                last_error = format!(
+                    "the code does not parse: {e} (line {}, column {})",
+                    start.line,
+                    start.column + 1
+                );
+                continue;
+            }
+        };
+        match reconcile(file, spec, &wanted, &prelude_names) {
+            Ok(code) => return Ok(code),
+            Err(e) => last_error = e,
+        }
+    }
+    Err(last_error)
+}
+
+fn item_name(item: &syn::Item) -> Option<String> {
+    match item {
+        syn::Item::Struct(i) => Some(i.ident.to_string()),
+        syn::Item::Enum(i) => Some(i.ident.to_string()),
+        syn::Item::Type(i) => Some(i.ident.to_string()),
+        syn::Item::Const(i) => Some(i.ident.to_string()),
+        syn::Item::Fn(i) => Some(i.sig.ident.to_string()),
+        syn::Item::Trait(i) => Some(i.ident.to_string()),
+        _ => None,
+    }
+}
+
+fn is_test_module(item: &syn::Item) -> bool {
+    match item {
+        syn::Item::Mod(m) => {
+            m.ident == "tests" || m.attrs.iter().any(|a| canonical(a).contains("cfg (test)"))
+        }
+        syn::Item::Fn(f) => f.attrs.iter().any(|a| canonical(a).contains("test")),
+        _ => false,
+    }
+}
+
+fn reconcile(
+    file: syn::File,
+    spec: &Spec,
+    wanted: &crate::spec::rust::FnSignature,
+    prelude_names: &[String],
+) -> Result<String, String> {
+    let mut items = Vec::new();
+    let mut found = false;
+    let mut other_fns = Vec::new();
+    for item in file.items {
+        if is_test_module(&item) {
+            continue;
+        }
+        let name = item_name(&item);
+        match item {
+            syn::Item::Fn(f) if f.sig.ident == "main" => {}
+            syn::Item::Fn(mut f) if f.sig.ident == spec.name.as_str() => {
+                if found {
+                    return Err(format!("the code defines `{}` twice", spec.name));
+                }
+                found = true;
+                check_signature(&f.sig, &wanted.sig)?;
+                f.vis = wanted.vis.clone();
+                // Keep the candidate's parameter names (its body uses them), take the spec's types.
+                f.sig.output = wanted.sig.output.clone();
+                items.push(syn::Item::Fn(f));
+            }
+            // The model repeated a prelude item: the prelude's version wins.
+            _ if name.as_ref().is_some_and(|n| prelude_names.contains(n)) => {}
+            item => {
+                if let syn::Item::Fn(f) = &item {
+                    other_fns.push(f.sig.ident.to_string());
+                }
+                items.push(item);
+            }
+        }
+    }
+    if !found {
+        return Err(if other_fns.is_empty() {
+            format!("the code has no function `{}`", spec.name)
+        } else {
+            format!(
+                "the code has no function `{}` (found `{}`)",
+                spec.name,
+                other_fns.join("`, `")
+            )
+        });
+    }
+    let file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items,
+    };
+    let mut checker = Forbidden::default();
+    checker.visit_file(&file);
+    if let Some(problem) = checker.problem {
+        return Err(problem);
+    }
+    Ok(prettyplease::unparse(&file).trim_end().to_string())
+}
+
+fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), String> {
+    let types = |sig: &syn::Signature| -> Vec<String> {
+        sig.inputs
+            .iter()
+            .map(|arg| match arg {
+                syn::FnArg::Typed(t) => canonical(&t.ty),
+                syn::FnArg::Receiver(r) => canonical(r),
+            })
+            .collect()
+    };
+    let (got_types, want_types) = (types(got), types(want));
+    if got_types.len() != want_types.len() {
+        return Err(format!(
+            "`{}` takes {} parameter(s) in the candidate but {} in the spec: `{}`",
+            want.ident,
+            got_types.len(),
+            want_types.len(),
+            canonical(want)
+        ));
+    }
+    for (i, (g, w)) in got_types.iter().zip(&want_types).enumerate() {
+        if g != w {
+            return Err(format!(
+                "parameter {} of `{}` is `{g}` in the candidate but `{w}` in the spec",
+                i + 1,
+                want.ident
+            ));
+        }
+    }
+    let output = |sig: &syn::Signature| match &sig.output {
+        syn::ReturnType::Default => "()".to_string(),
+        syn::ReturnType::Type(_, t) => canonical(t),
+    };
+    if output(got) != output(want) {
+        return Err(format!(
+            "`{}` returns `{}` in the candidate but `{}` in the spec",
+            want.ident,
+            output(got),
+            output(want)
+        ));
+    }
+    if canonical(&got.generics) != canonical(&want.generics) {
+        return Err(format!(
+            "the generics of `{}` differ from the spec's `{}`",
+            want.ident,
+            canonical(&want.generics)
+        ));
+    }
+    Ok(())
+}
+
+/// What generated code may not use: the gates run it, so it must not reach
+/// the file system, processes, the network or the environment, and must not
+/// be left unfinished.
+#[derive(Default)]
+struct Forbidden {
+    problem: Option<String>,
+}
+
+const FORBIDDEN_PATHS: &[&str] = &["fs", "process", "net", "env", "os", "ffi", "ptr"];
+const FORBIDDEN_MACROS: &[&str] = &[
+    "include",
+    "include_str",
+    "include_bytes",
+    "env",
+    "option_env",
+    "todo",
+    "unimplemented",
+    "asm",
+    "global_asm",
+];
+
+impl<'ast> Visit<'ast> for Forbidden {
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if matches!(
+            segments.first().map(String::as_str),
+            Some("std" | "core" | "alloc")
+        ) {
+            if let Some(bad) = segments
+                .get(1)
+                .filter(|s| FORBIDDEN_PATHS.contains(&s.as_str()))
+            {
+                self.problem.get_or_insert(format!(
+                    "the code uses `std::{bad}`, which generated code may not use"
+                ));
+            }
+        }
+        syn::visit::visit_path(self, path);
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        if let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) {
+            if FORBIDDEN_MACROS.contains(&name.as_str()) {
+                let what = if matches!(name.as_str(), "todo" | "unimplemented") {
+                    format!("the code still contains `{name}!()`; write the implementation")
+                } else {
+                    format!("the code uses `{name}!`, which generated code may not use")
+                };
+                self.problem.get_or_insert(what);
+            }
+        }
+        syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_expr_unsafe(&mut self, node: &'ast syn::ExprUnsafe) {
+        self.problem
+            .get_or_insert("the code uses `unsafe`, which generated code may not use".into());
+        syn::visit::visit_expr_unsafe(self, node);
+    }
+
+    fn visit_item_foreign_mod(&mut self, node: &'ast syn::ItemForeignMod) {
+        self.problem.get_or_insert(
+            "the code declares `extern` functions, which generated code may not use".into(),
+        );
+        syn::visit::visit_item_foreign_mod(self, node);
+    }
+
+    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
+        let text = attr.to_token_stream().to_string();
+        if text.contains("path")
+            || text.contains("link")
+            || text.contains("export_name")
+            || text.contains("no_mangle")
+        {
+            self.problem.get_or_insert(format!(
+                "the code uses the attribute `{text}`, which generated code may not use"
+            ));
+        }
+        syn::visit::visit_attribute(self, attr);
+    }
+}

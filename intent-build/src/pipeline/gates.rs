@@ -1,0 +1,420 @@
+//! The gates a candidate passes before it is accepted: compile, examples,
+//! extra tests (parse runs in `extract`, the snapshot gate at acceptance).
+//!
+//! Each candidate is compiled with plain `rustc --test` in its own scratch
+//! folder under `target/intent/` (about 0.1 s for one function; a Cargo
+//! project per candidate costs several times that), and the test binary runs
+//! with a wall-clock timeout, bounded output and a memory limit, with the
+//! scratch folder as its working directory and a cleared environment.
+
+use std::collections::HashSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::spec::{Expected, Spec};
+
+/// Most bytes of output a test run may print before it is stopped.
+pub const OUTPUT_LIMIT: usize = 256 * 1024;
+/// Address-space limit for test runs, in KiB (`ulimit -v`).
+pub const MEMORY_LIMIT_KIB: u64 = 4 * 1024 * 1024;
+/// Marker for example results printed by the harness.
+const RESULT_MARKER: &str = "\u{1}intent-result";
+
+/// What a gate run found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    /// Every check passed; the `Debug` output of each example result, in order.
+    Passed {
+        /// `Debug` of each example's result (`panicked` for expected panics).
+        results: Vec<String>,
+    },
+    /// A gate failed.
+    Failed {
+        /// `compile`, `examples` or `tests`.
+        gate: &'static str,
+        /// What went wrong, trimmed for a repair prompt.
+        evidence: String,
+        /// rustc's JSON diagnostics when the compile gate failed.
+        diagnostics: Option<String>,
+    },
+}
+
+/// Where and how gates run.
+#[derive(Debug, Clone)]
+pub struct GateRunner {
+    /// Scratch folder; each candidate gets a subfolder.
+    pub scratch: PathBuf,
+    /// Wall-clock limit for compiling and for running.
+    pub timeout: Duration,
+    /// The `rustc` to use.
+    pub rustc: PathBuf,
+}
+
+impl GateRunner {
+    /// A runner in `scratch` with `timeout` per step, using `$RUSTC` or `rustc`.
+    pub fn new(scratch: impl Into<PathBuf>, timeout: Duration) -> Self {
+        GateRunner {
+            scratch: scratch.into(),
+            timeout,
+            rustc: std::env::var_os("RUSTC")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| "rustc".into()),
+        }
+    }
+
+    /// Compiles `code` with the spec's prelude and tests, then runs them.
+    pub fn check(&self, spec: &Spec, code: &str, tag: &str) -> std::io::Result<Verdict> {
+        let dir = self.scratch.join(tag);
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join("candidate.rs"), code)?;
+        std::fs::write(dir.join("main.rs"), harness(spec))?;
+        let binary = dir.join("candidate-tests");
+        let compile = self.compile(&dir, &binary)?;
+        if let Some(diagnostics) = compile {
+            return Ok(Verdict::Failed {
+                gate: "compile",
+                evidence: rendered_errors(&diagnostics),
+                diagnostics: Some(diagnostics),
+            });
+        }
+        self.run(spec, &dir, &binary)
+    }
+
+    /// `None` when it compiled, else rustc's JSON diagnostics.
+    fn compile(&self, dir: &Path, binary: &Path) -> std::io::Result<Option<String>> {
+        let mut cmd = Command::new(&self.rustc);
+        cmd.current_dir(dir)
+            .args([
+                "--edition",
+                "2021",
+                "--test",
+                "--crate-name",
+                "intent_candidate",
+                "--error-format=json",
+                "-A",
+                "warnings",
+                "-C",
+                "debuginfo=0",
+                "-C",
+                "opt-level=0",
+            ])
+            .arg("main.rs")
+            .arg("-o")
+            .arg(binary);
+        let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT * 4)?;
+        if output.timed_out {
+            return Ok(Some(format!(
+                "{{\"rendered\":\"error: compiling took longer than {} s\"}}",
+                self.timeout.as_secs()
+            )));
+        }
+        Ok(if output.success {
+            None
+        } else {
+            Some(output.stderr)
+        })
+    }
+
+    fn run(&self, spec: &Spec, dir: &Path, binary: &Path) -> std::io::Result<Verdict> {
+        // `ulimit -v` bounds memory without unsafe code; the shell execs the
+        // binary, so killing the child kills the tests.
+        let mut cmd = Command::new("sh");
+        cmd.current_dir(dir)
+            .env_clear()
+            .env("PATH", "/usr/bin:/bin")
+            .env("HOME", dir)
+            .env("RUST_BACKTRACE", "0")
+            .arg("-c")
+            .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} 2>/dev/null; exec \"$0\" --test-threads=1 --nocapture --quiet"))
+            .arg(binary);
+        let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT)?;
+        if output.timed_out {
+            return Ok(Verdict::Failed {
+                gate: "examples",
+                evidence: format!(
+                    "the tests did not finish within {} s (an infinite loop?)",
+                    self.timeout.as_secs()
+                ),
+                diagnostics: None,
+            });
+        }
+        if output.truncated {
+            return Ok(Verdict::Failed {
+                gate: "examples",
+                evidence: format!("the tests printed more than {} KiB", OUTPUT_LIMIT / 1024),
+                diagnostics: None,
+            });
+        }
+        let text = format!("{}\n{}", output.stdout, output.stderr);
+        if output.success {
+            return Ok(Verdict::Passed {
+                results: results(&output.stdout, spec),
+            });
+        }
+        let failing = failing_tests(&text);
+        let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
+            "tests"
+        } else {
+            "examples"
+        };
+        Ok(Verdict::Failed {
+            gate,
+            evidence: failure_evidence(&text, spec, &failing),
+            diagnostics: None,
+        })
+    }
+}
+
+/// `main.rs`: the prelude, the candidate, and one test per example.
+pub fn harness(spec: &Spec) -> String {
+    let mut out = String::from("#![allow(unused, clippy::all)]\n");
+    out.push_str(&spec.prelude);
+    out.push_str(
+        "\ninclude!(\"candidate.rs\");\n\n#[cfg(test)]\nmod __intent_tests {\n    use super::*;\n",
+    );
+    out.push_str(APPROX);
+    for (i, example) in spec.examples.iter().enumerate() {
+        let call = &example.call;
+        match (&example.expected, example.tolerance) {
+            (Expected::Panics, _) => out.push_str(&format!(
+                "    #[test]\n    #[should_panic]\n    fn example_{i}() {{\n        let _ = {call};\n    }}\n"
+            )),
+            (Expected::Returns(expected), None) => out.push_str(&format!(
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{RESULT_MARKER} {i} {{:?}}\", actual);\n        \
+                 assert_eq!(actual, {expected}, \"example {i}: `{}`\");\n    }}\n",
+                call.escape_default()
+            )),
+            (Expected::Returns(expected), Some(tolerance)) => out.push_str(&format!(
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{RESULT_MARKER} {i} {{:?}}\", actual);\n        \
+                 let expected = {expected};\n        assert!(Approx::approx(&actual, &expected, {tolerance:e}), \"example {i}: `{}`: expected {{:?}} (± {tolerance:e}), got {{:?}}\", expected, actual);\n    }}\n",
+                call.escape_default()
+            )),
+        }
+    }
+    if !spec.tests.is_empty() {
+        out.push_str("    #[test]\n    fn extra_tests() {\n");
+        for line in spec.tests.lines() {
+            out.push_str(&format!("        {line}\n"));
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
+}
+
+const APPROX: &str = r#"    trait Approx { fn approx(&self, other: &Self, tolerance: f64) -> bool; }
+    impl Approx for f64 { fn approx(&self, o: &Self, t: f64) -> bool { (self - o).abs() <= t || self == o } }
+    impl Approx for f32 { fn approx(&self, o: &Self, t: f64) -> bool { ((self - o).abs() as f64) <= t || self == o } }
+    impl<T: Approx> Approx for Vec<T> { fn approx(&self, o: &Self, t: f64) -> bool { self.len() == o.len() && self.iter().zip(o).all(|(a, b)| a.approx(b, t)) } }
+    impl<T: Approx> Approx for Option<T> { fn approx(&self, o: &Self, t: f64) -> bool { match (self, o) { (Some(a), Some(b)) => a.approx(b, t), (None, None) => true, _ => false } } }
+    impl<A: Approx, B: Approx> Approx for (A, B) { fn approx(&self, o: &Self, t: f64) -> bool { self.0.approx(&o.0, t) && self.1.approx(&o.1, t) } }
+    impl<A: Approx, B: Approx, C: Approx> Approx for (A, B, C) { fn approx(&self, o: &Self, t: f64) -> bool { self.0.approx(&o.0, t) && self.1.approx(&o.1, t) && self.2.approx(&o.2, t) } }
+"#;
+
+/// The `Debug` of each example's result, in example order.
+fn results(stdout: &str, spec: &Spec) -> Vec<String> {
+    let mut results = vec![String::from("panicked"); spec.examples.len()];
+    for line in stdout.lines() {
+        if let Some(rest) = line.split(RESULT_MARKER).nth(1) {
+            let rest = rest.trim_start();
+            if let Some((index, value)) = rest.split_once(' ') {
+                if let Ok(i) = index.parse::<usize>() {
+                    if i < results.len() {
+                        results[i] = value.to_string();
+                    }
+                }
+            }
+        }
+    }
+    results
+}
+
+fn failing_tests(text: &str) -> Vec<String> {
+    let mut failing = Vec::new();
+    for line in text.lines() {
+        if let Some(name) = line
+            .trim()
+            .strip_prefix("---- __intent_tests::")
+            .and_then(|l| l.split_whitespace().next())
+        {
+            failing.push(name.to_string());
+        }
+        // Listed under `failures:` as plain names.
+        if let Some(name) = line.trim().strip_prefix("__intent_tests::") {
+            if !failing.contains(&name.to_string()) && !name.contains(' ') {
+                failing.push(name.to_string());
+            }
+        }
+    }
+    failing
+}
+
+/// The panic messages of failing tests, with the example call each belongs to.
+fn failure_evidence(text: &str, spec: &Spec, failing: &[String]) -> String {
+    let mut out = Vec::new();
+    for name in failing {
+        let what = match name
+            .strip_prefix("example_")
+            .and_then(|i| i.parse::<usize>().ok())
+        {
+            Some(i) => match spec.examples.get(i) {
+                Some(e) if e.expected == Expected::Panics => format!(
+                    "example {i}: `{}` should panic but returned normally",
+                    e.call
+                ),
+                Some(e) => format!("example {i}: `{}` failed", e.call),
+                None => name.clone(),
+            },
+            None => "the extra tests failed".to_string(),
+        };
+        out.push(what);
+    }
+    let panics: Vec<&str> = text
+        .lines()
+        .filter(|l| {
+            let l = l.trim_start();
+            l.starts_with("thread ")
+                || l.starts_with("assertion")
+                || l.starts_with("left:")
+                || l.starts_with("right:")
+                || l.starts_with("example ")
+        })
+        .filter(|l| !l.contains(RESULT_MARKER))
+        .take(24)
+        .collect();
+    out.extend(panics.iter().map(|l| l.trim().to_string()));
+    let mut seen = HashSet::new();
+    out.retain(|l| seen.insert(l.clone()));
+    if out.is_empty() {
+        text.lines()
+            .rev()
+            .take(10)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        out.join("\n")
+    }
+}
+
+/// rustc's rendered errors from its JSON output, trimmed for a prompt.
+pub fn rendered_errors(json: &str) -> String {
+    let mut out = Vec::new();
+    for line in json.lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if value["level"].as_str().is_some_and(|l| l != "error") && value.get("level").is_some() {
+            continue;
+        }
+        if let Some(rendered) = value["rendered"].as_str() {
+            if rendered.starts_with("error: aborting") {
+                continue;
+            }
+            out.push(rendered.trim_end().to_string());
+        }
+        if out.len() >= 4 {
+            break;
+        }
+    }
+    if out.is_empty() {
+        json.chars().take(2000).collect()
+    } else {
+        out.join("\n")
+    }
+}
+
+/// Applies rustc's machine-applicable suggestions for `candidate.rs`, as
+/// `cargo fix` does. `None` when there were none to apply.
+pub fn apply_suggestions(code: &str, diagnostics: &str) -> Option<String> {
+    let suggestions = rustfix::get_suggestions_from_json(
+        diagnostics,
+        &HashSet::new(),
+        rustfix::Filter::MachineApplicableOnly,
+    )
+    .ok()?;
+    let ours: Vec<rustfix::Suggestion> = suggestions
+        .into_iter()
+        .filter(|s| {
+            s.solutions.iter().all(|sol| {
+                sol.replacements
+                    .iter()
+                    .all(|r| r.snippet.file_name.ends_with("candidate.rs"))
+            })
+        })
+        .collect();
+    if ours.is_empty() {
+        return None;
+    }
+    let fixed = rustfix::apply_suggestions(code, &ours).ok()?;
+    (fixed != code).then_some(fixed)
+}
+
+struct Bounded {
+    success: bool,
+    timed_out: bool,
+    truncated: bool,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `cmd` with a wall-clock timeout, keeping at most `limit` bytes of
+/// each stream; past the limit or the timeout the process is killed.
+fn run_bounded(mut cmd: Command, timeout: Duration, limit: usize) -> std::io::Result<Bounded> {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn()?;
+    let over_limit = Arc::new(AtomicBool::new(false));
+    let reader = |mut stream: Box<dyn Read + Send>| {
+        let over_limit = Arc::clone(&over_limit);
+        std::thread::spawn(move || {
+            let mut kept = Vec::new();
+            let mut buffer = [0u8; 8192];
+            while let Ok(n) = stream.read(&mut buffer) {
+                if n == 0 {
+                    break;
+                }
+                if kept.len() + n > limit {
+                    over_limit.store(true, Ordering::SeqCst);
+                    break;
+                }
+                kept.extend_from_slice(&buffer[..n]);
+            }
+            kept
+        })
+    };
+    let out = reader(Box::new(child.stdout.take().expect("piped")));
+    let err = reader(Box::new(child.stderr.take().expect("piped")));
+    let start = Instant::now();
+    let (status, timed_out) = loop {
+        if let Some(status) = child.try_wait()? {
+            break (Some(status), false);
+        }
+        let late = start.elapsed() > timeout;
+        if late || over_limit.load(Ordering::SeqCst) {
+            let _ = child.kill();
+            let _ = child.wait();
+            break (None, late);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    let stdout = out.join().unwrap_or_default();
+    let stderr = err.join().unwrap_or_default();
+    let truncated = over_limit.load(Ordering::SeqCst);
+    Ok(Bounded {
+        success: status.is_some_and(|s| s.success()) && !truncated,
+        timed_out: timed_out && !truncated,
+        truncated,
+        stdout: String::from_utf8_lossy(&stdout).to_string(),
+        stderr: String::from_utf8_lossy(&stderr).to_string(),
+    })
+}

@@ -1,0 +1,353 @@
+//! Spec → prompt → candidate → gates → repair → candidate ready to accept.
+//!
+//! Each round asks the router for a completion, extracts the function (parse
+//! gate), compiles and runs it against the examples and extra tests. A
+//! compile failure first gets rustc's machine-applicable suggestions, as
+//! `cargo fix` does; what still fails goes back to the model as evidence.
+//! Rounds are bounded, and every one is recorded in the report.
+
+pub mod accept;
+pub mod extract;
+pub mod gates;
+pub mod prompt;
+
+use std::time::Duration;
+
+use serde::Serialize;
+
+use crate::lock::ModelIdentity;
+use crate::provider::router::Router;
+use crate::provider::Request;
+use crate::spec::{sha256_hex, SpecFile};
+use gates::{GateRunner, Verdict};
+
+/// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
+/// appear inside the block, which Rust code rarely needs.
+pub const RUST_BLOCK_GRAMMAR: &str = "root ::= \"```rust\\n\" [^`]* \"```\"\n";
+
+/// How generation runs.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Repair rounds after the first candidate.
+    pub repair_rounds: u32,
+    /// Completion limit per request.
+    pub max_tokens: u32,
+    /// Constrain output with [`RUST_BLOCK_GRAMMAR`] where the provider supports it.
+    pub grammar: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            repair_rounds: 3,
+            max_tokens: 768,
+            grammar: true,
+        }
+    }
+}
+
+/// One gate's verdict in a round.
+#[derive(Debug, Clone, Serialize)]
+pub struct GateVerdict {
+    /// `parse`, `compile`, `examples`, `tests`.
+    pub gate: String,
+    /// Whether it passed.
+    pub passed: bool,
+}
+
+/// One round in the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct RoundReport {
+    /// 0 for the first candidate.
+    pub round: u32,
+    /// The provider that answered.
+    pub provider: Option<String>,
+    /// Its model identity.
+    pub model: Option<ModelIdentity>,
+    /// Prompt tokens.
+    pub prompt_tokens: u32,
+    /// Completion tokens.
+    pub completion_tokens: u32,
+    /// Seconds the model took.
+    pub model_seconds: f64,
+    /// Seconds the gates took.
+    pub gate_seconds: f64,
+    /// Whether the completion came from the response cache.
+    pub cached: bool,
+    /// Gate verdicts in order.
+    pub gates: Vec<GateVerdict>,
+    /// Whether rustc's suggestions were applied, and whether that alone made it pass.
+    pub rustfix_applied: bool,
+    /// Whether the suggestions alone made the candidate pass.
+    pub rustfix_saved: bool,
+    /// Why the round failed.
+    pub failure: Option<String>,
+}
+
+/// A candidate that passed every gate.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    /// The formatted code.
+    pub code: String,
+    /// The model that wrote it.
+    pub identity: ModelIdentity,
+    /// `params-hash` of the provider's generation parameters.
+    pub params_hash: String,
+    /// `sha256:` of the examples' results' `Debug` output.
+    pub functional_hash: String,
+    /// Gates passed.
+    pub gates: Vec<String>,
+}
+
+/// What happened to one intent.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntentReport {
+    /// Intent name.
+    pub name: String,
+    /// Every round.
+    pub rounds: Vec<RoundReport>,
+    /// `accepted`, `pending`, `unchanged`, `failed`.
+    pub outcome: String,
+    /// The last gate reached when it failed.
+    pub last_gate: Option<String>,
+    /// Why it failed.
+    pub reason: Option<String>,
+}
+
+/// Phases shown by progress displays.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Waiting for the model in a round.
+    Generating(u32),
+    /// Running gates in a round.
+    Checking(u32),
+    /// A completion arrived: tokens and tokens/s.
+    Generated {
+        /// Tokens generated.
+        tokens: u32,
+        /// Speed.
+        per_second: f64,
+    },
+}
+
+/// Generates and verifies code for `spec`, repairing up to `options.repair_rounds` times.
+pub fn generate(
+    spec: &SpecFile,
+    router: &Router,
+    runner: &GateRunner,
+    options: &Options,
+    phase: &dyn Fn(Phase),
+) -> (IntentReport, Option<Candidate>) {
+    let name = spec.spec.name.clone();
+    let mut report = IntentReport {
+        name: name.clone(),
+        rounds: Vec::new(),
+        outcome: "failed".into(),
+        last_gate: None,
+        reason: None,
+    };
+    let mut user = prompt::first(&spec.spec);
+    for round in 0..=options.repair_rounds {
+        phase(Phase::Generating(round));
+        let request = Request {
+            system: prompt::SYSTEM.to_string(),
+            user: user.clone(),
+            stop: Vec::new(),
+            max_tokens: options.max_tokens,
+            grammar: options.grammar.then(|| RUST_BLOCK_GRAMMAR.to_string()),
+        };
+        let mut rr = RoundReport {
+            round,
+            provider: None,
+            model: None,
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            model_seconds: 0.0,
+            gate_seconds: 0.0,
+            cached: false,
+            gates: Vec::new(),
+            rustfix_applied: false,
+            rustfix_saved: false,
+            failure: None,
+        };
+        let routed = match router.complete(&request, round) {
+            Ok(routed) => routed,
+            Err(err) => {
+                rr.failure = Some(err.to_string());
+                report.rounds.push(rr);
+                report.last_gate = Some("model".into());
+                report.reason = Some(err.to_string());
+                return (report, None);
+            }
+        };
+        phase(Phase::Generated {
+            tokens: routed.completion.completion_tokens,
+            per_second: routed.completion.tokens_per_second(),
+        });
+        rr.provider = Some(routed.label.clone());
+        rr.model = Some(routed.identity.clone());
+        rr.prompt_tokens = routed.completion.prompt_tokens;
+        rr.completion_tokens = routed.completion.completion_tokens;
+        rr.model_seconds = routed.completion.elapsed.as_secs_f64();
+        rr.cached = routed.cached;
+        let params_hash = router.providers()[routed.provider].params().hash();
+
+        phase(Phase::Checking(round));
+        let started = std::time::Instant::now();
+        let code = match extract::extract(&routed.completion.text, &spec.spec) {
+            Ok(code) => code,
+            Err(reason) => {
+                rr.gates.push(GateVerdict {
+                    gate: "parse".into(),
+                    passed: false,
+                });
+                rr.failure = Some(reason.clone());
+                report.last_gate = Some("parse".into());
+                report.reason = Some(reason.clone());
+                user = prompt::repair(
+                    &spec.spec,
+                    &routed.completion.text,
+                    &format!("It could not be used: {reason}."),
+                );
+                rr.gate_seconds = started.elapsed().as_secs_f64();
+                report.rounds.push(rr);
+                continue;
+            }
+        };
+        rr.gates.push(GateVerdict {
+            gate: "parse".into(),
+            passed: true,
+        });
+        let tag = format!("{name}-r{round}");
+        let (code, verdict) = match check_with_fixes(runner, spec, code, &tag, &mut rr) {
+            Ok(pair) => pair,
+            Err(e) => {
+                let reason = format!("cannot run the gates: {e}");
+                rr.failure = Some(reason.clone());
+                report.rounds.push(rr);
+                report.reason = Some(reason);
+                return (report, None);
+            }
+        };
+        rr.gate_seconds = started.elapsed().as_secs_f64();
+        match verdict {
+            Verdict::Passed { results } => {
+                rr.gates.push(GateVerdict {
+                    gate: "compile".into(),
+                    passed: true,
+                });
+                rr.gates.push(GateVerdict {
+                    gate: "examples".into(),
+                    passed: true,
+                });
+                let mut gates = vec!["parse".to_string(), "compile".into(), "examples".into()];
+                if !spec.spec.tests.is_empty() {
+                    rr.gates.push(GateVerdict {
+                        gate: "tests".into(),
+                        passed: true,
+                    });
+                    gates.push("tests".into());
+                }
+                report.rounds.push(rr);
+                report.outcome = "generated".into();
+                report.last_gate = None;
+                report.reason = None;
+                let candidate = Candidate {
+                    code,
+                    identity: routed.identity,
+                    params_hash,
+                    functional_hash: sha256_hex(results.join("\n").as_bytes()),
+                    gates,
+                };
+                return (report, Some(candidate));
+            }
+            Verdict::Failed { gate, evidence, .. } => {
+                for g in ["compile", "examples", "tests"] {
+                    if g == gate {
+                        rr.gates.push(GateVerdict {
+                            gate: g.into(),
+                            passed: false,
+                        });
+                        break;
+                    }
+                    rr.gates.push(GateVerdict {
+                        gate: g.into(),
+                        passed: true,
+                    });
+                }
+                rr.failure = Some(evidence.clone());
+                report.last_gate = Some(gate.to_string());
+                report.reason = Some(first_line(&evidence));
+                user = prompt::repair(&spec.spec, &code, &evidence);
+                report.rounds.push(rr);
+            }
+        }
+    }
+    (report, None)
+}
+
+/// Runs the gates; on a compile failure applies rustc's machine-applicable
+/// suggestions and re-checks, keeping the fix only if it got further.
+fn check_with_fixes(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    code: String,
+    tag: &str,
+    rr: &mut RoundReport,
+) -> std::io::Result<(String, Verdict)> {
+    let verdict = runner.check(&spec.spec, &code, tag)?;
+    let Verdict::Failed {
+        gate: "compile",
+        diagnostics: Some(diagnostics),
+        ..
+    } = &verdict
+    else {
+        return Ok((code, verdict));
+    };
+    let mut current = code.clone();
+    let mut current_diagnostics = diagnostics.clone();
+    // Like cargo fix: a few rounds, each re-verified, stopping when nothing applies.
+    for attempt in 0..4 {
+        let Some(fixed) = gates::apply_suggestions(&current, &current_diagnostics) else {
+            break;
+        };
+        rr.rustfix_applied = true;
+        let fixed_verdict = runner.check(&spec.spec, &fixed, &format!("{tag}-fix{attempt}"))?;
+        match fixed_verdict {
+            Verdict::Failed {
+                gate: "compile",
+                diagnostics: Some(d),
+                ..
+            } => {
+                current = fixed;
+                current_diagnostics = d;
+            }
+            other => {
+                rr.rustfix_saved = matches!(other, Verdict::Passed { .. });
+                return Ok((fixed, other));
+            }
+        }
+    }
+    // The suggestions did not get past the compiler: restore the original.
+    Ok((code, verdict))
+}
+
+fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+/// The report file, `target/intent/report.json`.
+pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::Result<()> {
+    let text =
+        serde_json::to_string_pretty(reports).map_err(|e| crate::Error::Config(e.to_string()))?;
+    crate::lock::write_atomic(path, text.as_bytes())
+}
+
+/// Default wall-clock limit per gate step.
+pub const DEFAULT_GATE_TIMEOUT: Duration = Duration::from_secs(10);

@@ -1,0 +1,74 @@
+//! The prompt: short, because small local models lose the thread in long ones.
+//!
+//! Its version goes into the lock (`prompt = "intent-prompt/1"`): change the
+//! text, bump the version, and every intent is reported stale.
+
+use crate::spec::{Expected, Spec};
+
+/// The template version recorded in the lock.
+pub const TEMPLATE_VERSION: &str = "intent-prompt/1";
+
+/// The system message.
+pub const SYSTEM: &str =
+    "You are an expert Rust programmer. You write one complete, correct Rust function \
+using only the standard library. Reply with a single ```rust code block and nothing else.";
+
+/// The examples as the assertions they will become.
+pub fn assertions(spec: &Spec) -> String {
+    spec.examples
+        .iter()
+        .map(|e| match &e.expected {
+            Expected::Returns(v) => match e.tolerance {
+                Some(t) => format!("assert!(({} - {}).abs() <= {t:e});", e.call, v),
+                None => format!("assert_eq!({}, {});", e.call, v),
+            },
+            Expected::Panics => format!("// panics: {};", e.call),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The first request for a spec.
+pub fn first(spec: &Spec) -> String {
+    let mut out = String::new();
+    out.push_str(&format!(
+        "Write this Rust function:\n\n```rust\n{} {{\n    // ...\n}}\n```\n\n",
+        spec.signature
+    ));
+    out.push_str(&format!("It must: {}\n", spec.description));
+    if !spec.constraints.is_empty() {
+        out.push_str("\nRules:\n");
+        for c in &spec.constraints {
+            out.push_str(&format!("- {c}\n"));
+        }
+    }
+    if !spec.prelude.is_empty() {
+        out.push_str(&format!(
+            "\nThese items already exist; use them, do not repeat them:\n```rust\n{}\n```\n",
+            spec.prelude
+        ));
+    }
+    out.push_str(&format!(
+        "\nThese must pass:\n```rust\n{}\n```\n",
+        assertions(spec)
+    ));
+    if !spec.tests.is_empty() {
+        out.push_str(&format!("```rust\n{}\n```\n", spec.tests));
+    }
+    out.push_str(&format!(
+        "\nReply with the complete function `{}` in one ```rust block.",
+        spec.name
+    ));
+    out
+}
+
+/// A repair request: the previous candidate and what went wrong with it.
+pub fn repair(spec: &Spec, previous: &str, evidence: &str) -> String {
+    format!(
+        "{}\n\nYour previous answer was:\n```rust\n{}\n```\n\nIt failed:\n{}\n\nFix it. Reply with the complete corrected function `{}` in one ```rust block.",
+        first(spec),
+        previous.trim(),
+        evidence.trim(),
+        spec.name
+    )
+}

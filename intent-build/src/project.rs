@@ -1,0 +1,416 @@
+//! Operations on one crate's intents, used by `cargo intent`: status, check,
+//! and regenerating what is stale. The CLI only parses arguments and prints.
+
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::lock::{LockEntry, Lockfile, LOCKFILE_NAME};
+use crate::pipeline::accept::{self, Accepted, Store};
+use crate::pipeline::gates::GateRunner;
+use crate::pipeline::{self, prompt, IntentReport, Options, Phase};
+use crate::progress::Progress;
+use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
+use crate::spec::{self, SpecFile};
+use crate::state::{self, short, IntentStatus, State};
+use crate::DEFAULT_SPECS_DIR;
+
+/// A crate with intents.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// Package name.
+    pub name: String,
+    /// Crate root.
+    pub root: PathBuf,
+    /// Its settings.
+    pub settings: Settings,
+}
+
+/// What the configured model would record, for comparing with the lock.
+#[derive(Debug, Clone, Default)]
+pub struct Expectation {
+    /// Provider kind of the first provider.
+    pub provider: String,
+    /// Its model name.
+    pub model: String,
+    /// Its digest, when known without a network or a model load.
+    pub digest: Option<String>,
+    /// Its params hash.
+    pub params_hash: String,
+}
+
+/// Why an intent needs regeneration, for `lock --check` and `status`.
+#[derive(Debug, Clone)]
+pub struct Staleness {
+    /// Intent name.
+    pub name: String,
+    /// Short state label (`stale: spec`, `stale: model`, `missing`, `edited`).
+    pub label: String,
+    /// What changed, old → new.
+    pub reason: String,
+}
+
+impl Project {
+    /// Opens the crate whose manifest is `manifest`.
+    ///
+    /// # Errors
+    ///
+    /// A configuration error in its `[package.metadata.intent]`.
+    pub fn open(name: &str, manifest: &Path) -> Result<Project> {
+        Ok(Project {
+            name: name.to_string(),
+            root: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            settings: Settings::from_manifest(manifest)?,
+        })
+    }
+
+    /// The spec folder.
+    pub fn specs_dir(&self) -> PathBuf {
+        self.root.join(DEFAULT_SPECS_DIR)
+    }
+
+    /// `Intent.lock`.
+    pub fn lockfile(&self) -> PathBuf {
+        self.root.join(LOCKFILE_NAME)
+    }
+
+    /// Every spec, parsed.
+    ///
+    /// # Errors
+    ///
+    /// Spec errors with their positions.
+    pub fn specs(&self) -> Result<Vec<SpecFile>> {
+        spec::discover(&self.specs_dir(), &self.root)
+    }
+
+    /// Every intent with its state (spec, snapshot and lock only).
+    ///
+    /// # Errors
+    ///
+    /// Spec, lock or snapshot errors.
+    pub fn statuses(&self) -> Result<Vec<IntentStatus>> {
+        let lock = Lockfile::load(&self.lockfile())?;
+        state::assess(self.specs()?, &lock, &self.specs_dir(), &self.root)
+    }
+
+    /// What the first configured provider would record, without loading a
+    /// model or opening a connection.
+    ///
+    /// # Errors
+    ///
+    /// Configuration errors.
+    pub fn expectation(&self, env: &Env, intent_dir: &Path) -> Result<Expectation> {
+        let ollama_host = std::env::var(crate::env::OLLAMA_HOST).ok();
+        let providers = self
+            .settings
+            .effective_providers(env, ollama_host.as_deref())?;
+        let first = &providers[0];
+        let params_hash = first.params().hash();
+        let (provider, model, digest) = match first.kind {
+            ProviderKind::Embedded => {
+                let model = first
+                    .model
+                    .clone()
+                    .unwrap_or_else(|| crate::models::DEFAULT_MODEL.into());
+                let path = crate::models::resolve(&model, &crate::models::home());
+                let name = if crate::models::known(&model).is_some() {
+                    model
+                } else {
+                    path.file_stem()
+                        .map(|s| s.to_string_lossy().to_string())
+                        .unwrap_or(model)
+                };
+                let digest = path
+                    .is_file()
+                    .then(|| crate::provider::digest::file_digest(&path, Some(intent_dir)).ok())
+                    .flatten();
+                ("embedded", name, digest)
+            }
+            ProviderKind::Ollama => ("ollama", first.model.clone().unwrap_or_default(), None),
+            ProviderKind::Openai => ("openai", first.model.clone().unwrap_or_default(), None),
+            ProviderKind::Command => {
+                let digest = first
+                    .model_file
+                    .as_ref()
+                    .and_then(|p| crate::provider::digest::file_digest(p, Some(intent_dir)).ok());
+                let name = first
+                    .model_file
+                    .as_ref()
+                    .and_then(|p| p.file_name())
+                    .map(|n| n.to_string_lossy().to_string())
+                    .or_else(|| first.command.first().cloned())
+                    .unwrap_or_default();
+                ("command", name, digest)
+            }
+        };
+        Ok(Expectation {
+            provider: provider.into(),
+            model,
+            digest,
+            params_hash,
+        })
+    }
+
+    /// Every intent that needs regeneration and why; empty when all are fresh.
+    ///
+    /// # Errors
+    ///
+    /// Spec, lock, snapshot or configuration errors.
+    pub fn check(&self, expectation: &Expectation) -> Result<Vec<Staleness>> {
+        let mut stale = Vec::new();
+        for status in self.statuses()? {
+            let name = status.spec.spec.name.clone();
+            if !status.state.is_fresh() {
+                stale.push(Staleness {
+                    name,
+                    label: status.state.label().into(),
+                    reason: status.state.describe(),
+                });
+                continue;
+            }
+            if let Some(entry) = &status.entry {
+                if let Some(reason) = model_change(entry, expectation) {
+                    stale.push(Staleness {
+                        name,
+                        label: "stale: model".into(),
+                        reason,
+                    });
+                }
+            }
+        }
+        Ok(stale)
+    }
+}
+
+/// How the lock entry's model, prompt or parameters differ from what the
+/// configuration would record now.
+pub fn model_change(entry: &LockEntry, expected: &Expectation) -> Option<String> {
+    let m = &entry.model;
+    if m.provider != expected.provider {
+        return Some(format!(
+            "model provider changed ({} → {})",
+            m.provider, expected.provider
+        ));
+    }
+    if m.name != expected.model {
+        return Some(format!(
+            "model name changed ({} → {})",
+            m.name, expected.model
+        ));
+    }
+    if let Some(digest) = &expected.digest {
+        if &m.digest != digest {
+            return Some(format!(
+                "model digest changed ({} → {})",
+                short(&m.digest),
+                short(digest)
+            ));
+        }
+    }
+    if entry.prompt != prompt::TEMPLATE_VERSION {
+        return Some(format!(
+            "prompt template changed ({} → {})",
+            entry.prompt,
+            prompt::TEMPLATE_VERSION
+        ));
+    }
+    if entry.params_hash != expected.params_hash {
+        return Some(format!(
+            "generation parameters changed (params hash {} → {})",
+            short(&entry.params_hash),
+            short(&expected.params_hash)
+        ));
+    }
+    None
+}
+
+/// How `cargo intent lock` runs.
+#[derive(Debug, Clone)]
+pub struct LockOptions {
+    /// Only these intents (all when empty).
+    pub names: Vec<String>,
+    /// Regenerate fresh intents too.
+    pub force: bool,
+    /// Fail instead of regenerating.
+    pub locked: bool,
+    /// Only providers without network.
+    pub offline: bool,
+    /// llama.cpp logs.
+    pub verbose: bool,
+    /// `target/intent`.
+    pub intent_dir: PathBuf,
+    /// Per-gate timeout.
+    pub gate_timeout: Duration,
+}
+
+/// What `lock` did.
+#[derive(Debug, Clone, Default)]
+pub struct LockSummary {
+    /// Fresh and untouched.
+    pub fresh: Vec<String>,
+    /// Regenerated and recorded.
+    pub recorded: Vec<String>,
+    /// Regenerated with the same code and behaviour.
+    pub unchanged: Vec<String>,
+    /// Pending results adopted without a model call.
+    pub adopted: Vec<String>,
+    /// Waiting for review as `NAME.snap.new`.
+    pub pending: Vec<String>,
+    /// Stale and refused by `--locked`: (name, reason).
+    pub refused: Vec<(String, String)>,
+    /// Failed: (name, last gate, reason).
+    pub failed: Vec<(String, String, String)>,
+    /// `target/intent/report.json`, when anything was generated.
+    pub report: Option<PathBuf>,
+}
+
+impl LockSummary {
+    /// Whether anything is left stale or failed.
+    pub fn is_success(&self) -> bool {
+        self.failed.is_empty() && self.refused.is_empty()
+    }
+}
+
+/// Regenerates what is stale in `project`, adopts pending results, and
+/// records everything that passes its gates.
+///
+/// # Errors
+///
+/// Spec, lock or configuration errors; generation failures are reported in
+/// the summary, not as errors.
+pub fn lock(
+    project: &Project,
+    options: &LockOptions,
+    env: &Env,
+    progress: &Progress,
+) -> Result<LockSummary> {
+    let mut summary = LockSummary::default();
+    let statuses = project.statuses()?;
+    for name in &options.names {
+        if !statuses.iter().any(|s| &s.spec.spec.name == name) {
+            return Err(Error::Config(format!(
+                "no intent named `{name}` in {}",
+                project.name
+            )));
+        }
+    }
+    let store = Store {
+        lockfile: project.lockfile(),
+        specs_dir: project.specs_dir(),
+        pending_dir: accept::pending_dir(&options.intent_dir, &project.name),
+    };
+    let expectation = project.expectation(env, &options.intent_dir)?;
+    let mut work: Vec<SpecFile> = Vec::new();
+    for status in statuses {
+        let name = status.spec.spec.name.clone();
+        if !options.names.is_empty() && !options.names.contains(&name) {
+            continue;
+        }
+        let why = match (&status.state, &status.entry) {
+            (State::Fresh, Some(entry)) => model_change(entry, &expectation),
+            (state, _) => Some(state.describe()),
+        };
+        if why.is_none() && !options.force {
+            summary.fresh.push(name);
+            continue;
+        }
+        if let Some(pending) = store.pending(&status.spec).filter(|_| !options.force) {
+            store.adopt(&status.spec, &pending)?;
+            summary.adopted.push(name);
+            continue;
+        }
+        if options.locked {
+            summary
+                .refused
+                .push((name, why.unwrap_or_else(|| "--force".into())));
+            continue;
+        }
+        work.push(status.spec);
+    }
+    if work.is_empty() {
+        return Ok(summary);
+    }
+
+    let router = project.settings.router(
+        env,
+        &RouterOptions {
+            home: crate::models::home(),
+            cache_dir: Some(options.intent_dir.clone()),
+            offline: options.offline,
+            verbose: options.verbose,
+        },
+    )?;
+    let runner = GateRunner::new(
+        options.intent_dir.join("scratch").join(&project.name),
+        options.gate_timeout,
+    );
+    let gen_options = Options {
+        repair_rounds: project.settings.repair_rounds,
+        ..Options::default()
+    };
+    let workers = router
+        .providers()
+        .first()
+        .map_or(1, |p| p.concurrency())
+        .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .min(work.len())
+        .max(1);
+    let queue = Mutex::new(work.into_iter().collect::<VecDeque<_>>());
+    let results: Mutex<Vec<(SpecFile, IntentReport, Option<pipeline::Candidate>)>> =
+        Mutex::new(Vec::new());
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let Some(spec) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else {
+                    break;
+                };
+                let bar = progress.intent(&spec.spec.name);
+                let phase = |p: Phase| bar.phase(&p);
+                let (report, candidate) =
+                    pipeline::generate(&spec, &router, &runner, &gen_options, &phase);
+                bar.finish(candidate.is_some(), report.reason.as_deref());
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((spec, report, candidate));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by(|a, b| a.0.spec.name.cmp(&b.0.spec.name));
+    let mut reports = Vec::new();
+    for (spec, mut report, candidate) in results {
+        let name = spec.spec.name.clone();
+        match candidate {
+            Some(candidate) => {
+                match store.accept(&spec, &candidate, project.settings.review, env.ci)? {
+                    Accepted::Recorded => {
+                        report.outcome = "accepted".into();
+                        summary.recorded.push(name);
+                    }
+                    Accepted::Unchanged => {
+                        report.outcome = "unchanged".into();
+                        summary.unchanged.push(name);
+                    }
+                    Accepted::Pending | Accepted::Skipped => {
+                        report.outcome = "pending".into();
+                        summary.pending.push(name);
+                    }
+                }
+            }
+            None => summary.failed.push((
+                name,
+                report.last_gate.clone().unwrap_or_default(),
+                report.reason.clone().unwrap_or_default(),
+            )),
+        }
+        reports.push(report);
+    }
+    let report_path = options.intent_dir.join("report.json");
+    pipeline::write_report(&report_path, &reports)?;
+    summary.report = Some(report_path);
+    Ok(summary)
+}

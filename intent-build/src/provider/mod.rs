@@ -1,0 +1,209 @@
+//! Local model providers behind one small interface.
+//!
+//! A [`Provider`] turns a chat [`Request`] into a [`Completion`] and reports
+//! the exact [`ModelIdentity`] that the lock records. The router and the
+//! response cache wrap the trait; they never need to know which kind of
+//! provider they hold.
+
+pub mod cache;
+pub mod command;
+pub mod digest;
+#[cfg(feature = "embedded")]
+pub mod embedded;
+pub(crate) mod http;
+pub mod ollama;
+pub mod openai;
+pub mod router;
+pub mod settings;
+
+use std::fmt;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::lock::ModelIdentity;
+
+/// One chat request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Request {
+    /// The system message.
+    pub system: String,
+    /// The user message.
+    pub user: String,
+    /// Generation stops before any of these strings.
+    pub stop: Vec<String>,
+    /// The most tokens to generate; reaching it is an error, not a silent cut.
+    pub max_tokens: u32,
+    /// A GBNF grammar the output must follow, where the provider supports one.
+    pub grammar: Option<String>,
+}
+
+/// Why generation ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Finish {
+    /// The model ended its turn or hit a stop sequence.
+    Stop,
+    /// The token limit was reached.
+    Length,
+}
+
+/// A model's answer, with what it cost.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Completion {
+    /// The generated text.
+    pub text: String,
+    /// Tokens in the prompt, as the provider counted them (0 if unknown).
+    pub prompt_tokens: u32,
+    /// Tokens generated.
+    pub completion_tokens: u32,
+    /// Wall-clock time of the request.
+    pub elapsed: Duration,
+    /// Why generation ended.
+    pub finish: Finish,
+}
+
+impl Completion {
+    /// Generated tokens per second, or 0 when the time is unknown.
+    pub fn tokens_per_second(&self) -> f64 {
+        let secs = self.elapsed.as_secs_f64();
+        if secs > 0.0 {
+            f64::from(self.completion_tokens) / secs
+        } else {
+            0.0
+        }
+    }
+}
+
+/// Sampling and limit settings, recorded in the lock through their hash.
+///
+/// The defaults are greedy decoding with a fixed seed: the most repeatable
+/// setting a local engine offers (see DESIGN.md on why storage, not
+/// determinism, is the promise).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GenerationParams {
+    /// Sampling temperature; 0 is greedy.
+    pub temperature: f32,
+    /// Top-k cut-off (1 with greedy decoding).
+    pub top_k: i32,
+    /// Random seed.
+    pub seed: u32,
+    /// Context size in tokens.
+    pub num_ctx: u32,
+    /// Default completion limit in tokens.
+    pub max_tokens: u32,
+}
+
+impl Default for GenerationParams {
+    fn default() -> Self {
+        GenerationParams {
+            temperature: 0.0,
+            top_k: 1,
+            seed: 42,
+            num_ctx: 4096,
+            max_tokens: 768,
+        }
+    }
+}
+
+impl GenerationParams {
+    /// `sha256:…` of the parameters' canonical JSON, as the lock's `params-hash`.
+    pub fn hash(&self) -> String {
+        crate::spec::sha256_hex(serde_json::to_string(self).unwrap_or_default().as_bytes())
+    }
+}
+
+/// What kind of failure a provider met; the router decides from this whether
+/// trying the next provider can help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Could not connect (nothing listening, DNS, refused).
+    Unreachable,
+    /// No answer within the timeout.
+    Timeout,
+    /// The server answered with a 5xx status.
+    Server,
+    /// The model is not available there (not pulled, not loaded, no file).
+    ModelMissing,
+    /// The answer was not in the expected shape.
+    BadResponse,
+    /// The output hit the token limit.
+    Truncated,
+    /// The prompt does not fit the context.
+    ContextOverflow,
+    /// The request was refused on principle (e.g. a cloud model).
+    Refused,
+    /// A configuration problem (bad grammar, bad settings).
+    Config,
+    /// A subprocess failed.
+    Process,
+}
+
+/// A provider failure, with the provider named.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderError {
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// A full sentence, naming the provider and what to do.
+    pub message: String,
+}
+
+impl ProviderError {
+    /// A new error.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ProviderError {
+            kind,
+            message: message.into(),
+        }
+    }
+
+    /// Whether another provider may succeed where this one failed.
+    pub fn try_next(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Unreachable
+                | ErrorKind::Timeout
+                | ErrorKind::Server
+                | ErrorKind::ModelMissing
+        )
+    }
+}
+
+impl fmt::Display for ProviderError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ProviderError {}
+
+/// A local language model.
+pub trait Provider: Send + Sync {
+    /// A short description for messages: `ollama qwen2.5-coder:0.5b at http://127.0.0.1:11434`.
+    fn label(&self) -> String;
+
+    /// The exact model identity recorded in the lock.
+    ///
+    /// # Errors
+    ///
+    /// When the model cannot be identified (server down, file missing).
+    fn identity(&self) -> Result<ModelIdentity, ProviderError>;
+
+    /// Generates a completion with the provider's generation parameters.
+    ///
+    /// # Errors
+    ///
+    /// A [`ProviderError`] whose kind says whether another provider may help.
+    fn complete(&self, request: &Request) -> Result<Completion, ProviderError>;
+
+    /// The generation parameters this provider uses.
+    fn params(&self) -> &GenerationParams;
+
+    /// How many requests may run at once.
+    fn concurrency(&self) -> usize {
+        1
+    }
+
+    /// Whether using this provider opens a network connection.
+    fn uses_network(&self) -> bool;
+}

@@ -1,0 +1,473 @@
+//! Provider configuration: `[package.metadata.intent]` (falling back to
+//! `[workspace.metadata.intent]`), overridden by environment variables, and
+//! turned into a [`Router`].
+//!
+//! ```toml
+//! [package.metadata.intent]
+//! repair-rounds = 3
+//! escalate-after = 2          # after 2 failed rounds on a provider, go on with the next
+//!
+//! [[package.metadata.intent.providers]]
+//! kind = "embedded"           # embedded | ollama | openai | command
+//! model = "qwen2.5-coder-0.5b"
+//! threads = 1
+//!
+//! [[package.metadata.intent.providers]]
+//! kind = "ollama"
+//! model = "qwen2.5-coder:7b"
+//! url = "http://127.0.0.1:11434"
+//! timeout = 300
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::cache::ResponseCache;
+use super::command::Command;
+use super::ollama::{self, Ollama};
+use super::openai::OpenAi;
+use super::router::Router;
+use super::{GenerationParams, Provider};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::models;
+
+/// The kinds of provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderKind {
+    /// llama.cpp in-process.
+    Embedded,
+    /// An Ollama server.
+    Ollama,
+    /// An OpenAI-compatible server.
+    Openai,
+    /// A subprocess.
+    Command,
+}
+
+impl ProviderKind {
+    /// Parses a kind as written in configuration or `INTENT_PROVIDER`.
+    ///
+    /// # Errors
+    ///
+    /// A message listing the accepted values.
+    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+        match text.trim() {
+            "embedded" => Ok(ProviderKind::Embedded),
+            "ollama" => Ok(ProviderKind::Ollama),
+            "openai" => Ok(ProviderKind::Openai),
+            "command" => Ok(ProviderKind::Command),
+            other => Err(format!("unknown provider kind `{other}` (expected one of `embedded`, `ollama`, `openai`, `command`)")),
+        }
+    }
+}
+
+/// One provider's settings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ProviderSettings {
+    /// Which kind.
+    pub kind: ProviderKind,
+    /// Model name (embedded: a fetched model's name or a GGUF path).
+    pub model: Option<String>,
+    /// Server address (ollama, openai).
+    pub url: Option<String>,
+    /// Several server addresses for one model (openai).
+    #[serde(default)]
+    pub urls: Vec<String>,
+    /// Threads (embedded).
+    pub threads: Option<i32>,
+    /// Seconds per request.
+    pub timeout: Option<u64>,
+    /// Requests at once (per endpoint for openai).
+    pub concurrency: Option<usize>,
+    /// Name of the environment variable holding an API key (openai).
+    pub api_key_env: Option<String>,
+    /// The command line (command).
+    #[serde(default)]
+    pub command: Vec<String>,
+    /// The GGUF the command loads, for its identity (command).
+    pub model_file: Option<PathBuf>,
+    /// Context size.
+    pub ctx: Option<u32>,
+    /// Completion limit.
+    pub max_tokens: Option<u32>,
+    /// Seed.
+    pub seed: Option<u32>,
+    /// Temperature.
+    pub temperature: Option<f32>,
+}
+
+impl ProviderSettings {
+    /// A provider of `kind` with nothing else set.
+    pub fn of_kind(kind: ProviderKind) -> Self {
+        ProviderSettings {
+            kind,
+            model: None,
+            url: None,
+            urls: Vec::new(),
+            threads: None,
+            timeout: None,
+            concurrency: None,
+            api_key_env: None,
+            command: Vec::new(),
+            model_file: None,
+            ctx: None,
+            max_tokens: None,
+            seed: None,
+            temperature: None,
+        }
+    }
+
+    /// The generation parameters these settings give.
+    pub fn params(&self) -> GenerationParams {
+        let mut params = GenerationParams::default();
+        if let Some(t) = self.temperature {
+            params.temperature = t;
+        }
+        if let Some(s) = self.seed {
+            params.seed = s;
+        }
+        if let Some(c) = self.ctx {
+            params.num_ctx = c;
+        }
+        if let Some(m) = self.max_tokens {
+            params.max_tokens = m;
+        }
+        params
+    }
+}
+
+/// `[package.metadata.intent]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Settings {
+    /// Providers in the order they are tried; empty means the embedded default.
+    #[serde(default)]
+    pub providers: Vec<ProviderSettings>,
+    /// Repair rounds after the first candidate.
+    #[serde(default = "default_rounds")]
+    pub repair_rounds: u32,
+    /// Failed rounds on one provider before continuing on the next.
+    pub escalate_after: Option<u32>,
+    /// New or changed code waits as `NAME.snap.new` for review.
+    #[serde(default)]
+    pub review: bool,
+    /// `cargo build` may update the lock and snapshots itself (never in CI).
+    #[serde(default)]
+    pub update_lock: bool,
+    /// Seconds each gate may run generated code.
+    pub gate_timeout: Option<u64>,
+}
+
+fn default_rounds() -> u32 {
+    3
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            providers: Vec::new(),
+            repair_rounds: default_rounds(),
+            escalate_after: None,
+            review: false,
+            update_lock: false,
+            gate_timeout: None,
+        }
+    }
+}
+
+/// Where settings are found and what the router may touch.
+#[derive(Debug, Clone)]
+pub struct RouterOptions {
+    /// `$INTENT_HOME`.
+    pub home: PathBuf,
+    /// `target/intent`: response cache and model digests.
+    pub cache_dir: Option<PathBuf>,
+    /// Keep only providers that open no network connection.
+    pub offline: bool,
+    /// Show llama.cpp's logs.
+    pub verbose: bool,
+}
+
+impl Settings {
+    /// Reads settings from a JSON metadata value (as `cargo metadata` gives
+    /// it): `metadata.intent`, or `None` when absent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the key and the accepted values.
+    pub fn from_metadata(metadata: &serde_json::Value, prefix: &str) -> Result<Option<Settings>> {
+        let Some(intent) = metadata.get("intent") else {
+            return Ok(None);
+        };
+        serde_path_to_error::deserialize(intent.clone())
+            .map(Some)
+            .map_err(|e| Error::Config(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))
+    }
+
+    /// Reads settings for the crate whose manifest is `manifest`: its
+    /// `[package.metadata.intent]`, else the enclosing workspace's
+    /// `[workspace.metadata.intent]`, else the defaults.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the key, or an unreadable manifest.
+    pub fn from_manifest(manifest: &Path) -> Result<Settings> {
+        let read = |path: &Path| -> Result<toml::Table> {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            toml::from_str(&text)
+                .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))
+        };
+        let table = read(manifest)?;
+        let package_meta = table.get("package").and_then(|p| p.get("metadata"));
+        if let Some(meta) = package_meta {
+            let json = serde_json::to_value(meta).unwrap_or_default();
+            if let Some(settings) = Settings::from_metadata(&json, "package.metadata")? {
+                return Ok(settings);
+            }
+        }
+        let mut dir = manifest.parent().and_then(Path::parent);
+        while let Some(d) = dir {
+            let candidate = d.join("Cargo.toml");
+            if candidate.is_file() {
+                let table = read(&candidate)?;
+                if let Some(workspace) = table.get("workspace") {
+                    if let Some(meta) = workspace.get("metadata") {
+                        let json = serde_json::to_value(meta).unwrap_or_default();
+                        if let Some(settings) =
+                            Settings::from_metadata(&json, "workspace.metadata")?
+                        {
+                            return Ok(settings);
+                        }
+                    }
+                    break;
+                }
+            }
+            dir = d.parent();
+        }
+        Ok(Settings::default())
+    }
+
+    /// The providers after environment overrides: `INTENT_PROVIDER` replaces
+    /// the list with one provider of that kind, `INTENT_MODEL` sets the first
+    /// provider's model, `OLLAMA_HOST` every Ollama provider's address.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Env`] for an unknown `INTENT_PROVIDER`.
+    pub fn effective_providers(
+        &self,
+        env: &Env,
+        ollama_host: Option<&str>,
+    ) -> Result<Vec<ProviderSettings>> {
+        let mut providers = self.providers.clone();
+        if providers.is_empty() {
+            providers.push(ProviderSettings::of_kind(ProviderKind::Embedded));
+        }
+        if let Some(kind) = &env.provider {
+            let kind = ProviderKind::parse(kind).map_err(|_| Error::Env {
+                name: crate::env::INTENT_PROVIDER,
+                value: kind.clone(),
+                expected: "`embedded`, `ollama`, `openai` or `command`",
+            })?;
+            let existing = providers.iter().find(|p| p.kind == kind).cloned();
+            providers = vec![existing.unwrap_or_else(|| ProviderSettings::of_kind(kind))];
+        }
+        if let Some(model) = &env.model {
+            providers[0].model = Some(model.clone());
+        }
+        if let Some(host) = ollama_host.filter(|h| !h.trim().is_empty()) {
+            for p in providers
+                .iter_mut()
+                .filter(|p| p.kind == ProviderKind::Ollama)
+            {
+                p.url = Some(host.to_string());
+            }
+        }
+        Ok(providers)
+    }
+
+    /// Builds the router for these settings.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for a provider missing a required key, or
+    /// [`Error::Env`] for a bad override.
+    pub fn router(&self, env: &Env, options: &RouterOptions) -> Result<Router> {
+        let ollama_host = std::env::var(crate::env::OLLAMA_HOST).ok();
+        let mut providers: Vec<Box<dyn Provider>> = Vec::new();
+        for (index, p) in self
+            .effective_providers(env, ollama_host.as_deref())?
+            .into_iter()
+            .enumerate()
+        {
+            let key = |k: &str| format!("`providers[{index}].{k}`");
+            let timeout = Duration::from_secs(p.timeout.unwrap_or(300));
+            let provider: Box<dyn Provider> = match p.kind {
+                ProviderKind::Embedded => embedded(&p, options)?,
+                ProviderKind::Ollama => Box::new(Ollama::new(
+                    p.url.as_deref().unwrap_or(ollama::DEFAULT_HOST),
+                    p.model.as_deref().ok_or_else(|| {
+                        Error::Config(format!(
+                            "{} is required for an ollama provider (e.g. \"qwen2.5-coder:7b\")",
+                            key("model")
+                        ))
+                    })?,
+                    p.params(),
+                    timeout,
+                    p.concurrency.unwrap_or(1),
+                )),
+                ProviderKind::Openai => {
+                    let mut urls = p.urls.clone();
+                    urls.extend(p.url.clone());
+                    if urls.is_empty() {
+                        return Err(Error::Config(format!(
+                            "{} or {} is required for an openai provider",
+                            key("url"),
+                            key("urls")
+                        )));
+                    }
+                    let api_key = match &p.api_key_env {
+                        Some(var) => Some(std::env::var(var).map_err(|_| {
+                            Error::Config(format!(
+                                "{} names `{var}`, which is not set",
+                                key("api-key-env")
+                            ))
+                        })?),
+                        None => None,
+                    };
+                    Box::new(OpenAi::new(
+                        &urls,
+                        p.model.as_deref().ok_or_else(|| {
+                            Error::Config(format!(
+                                "{} is required for an openai provider",
+                                key("model")
+                            ))
+                        })?,
+                        p.params(),
+                        timeout,
+                        p.concurrency.unwrap_or(1),
+                        api_key,
+                    ))
+                }
+                ProviderKind::Command => {
+                    if p.command.is_empty() {
+                        return Err(Error::Config(format!("{} is required for a command provider (e.g. [\"llama-cli\", \"-m\", \"model.gguf\"])", key("command"))));
+                    }
+                    Box::new(Command::new(
+                        p.command.clone(),
+                        p.model_file.clone(),
+                        options.cache_dir.clone(),
+                        p.params(),
+                        timeout,
+                    ))
+                }
+            };
+            if options.offline && provider.uses_network() {
+                continue;
+            }
+            providers.push(provider);
+        }
+        let mut router = Router::new(providers, self.escalate_after);
+        if let Some(dir) = &options.cache_dir {
+            router = router.with_cache(ResponseCache::new(dir.join("cache")));
+        }
+        Ok(router)
+    }
+}
+
+#[cfg(feature = "embedded")]
+fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Provider>> {
+    let model = p
+        .model
+        .clone()
+        .unwrap_or_else(|| models::DEFAULT_MODEL.to_string());
+    let path = models::resolve(&model, &options.home);
+    let name = if models::known(&model).is_some() {
+        model
+    } else {
+        path.file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or(model)
+    };
+    Ok(Box::new(super::embedded::Embedded::new(
+        path,
+        &name,
+        p.threads,
+        p.params(),
+        options.verbose,
+        options.cache_dir.clone(),
+    )))
+}
+
+#[cfg(not(feature = "embedded"))]
+fn embedded(_: &ProviderSettings, _: &RouterOptions) -> Result<Box<dyn Provider>> {
+    let _ = models::DEFAULT_MODEL;
+    Err(Error::Config("the embedded provider is not compiled in: enable intent-build's `embedded` feature, or configure another provider".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_kind_names_the_key_and_the_accepted_values() {
+        let meta = serde_json::json!({ "intent": { "providers": [{ "kind": "olama" }] } });
+        let err = Settings::from_metadata(&meta, "package.metadata").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`package.metadata.intent.providers[0].kind`: unknown variant `olama`, expected one of `embedded`, `ollama`, `openai`, `command`"
+        );
+    }
+
+    #[test]
+    fn unknown_key_is_refused() {
+        let meta = serde_json::json!({ "intent": { "repair_rounds": 2 } });
+        let err = Settings::from_metadata(&meta, "package.metadata").unwrap_err();
+        assert!(
+            err.to_string().contains("unknown field `repair_rounds`"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn environment_overrides_the_configuration() {
+        let settings = Settings {
+            providers: vec![ProviderSettings {
+                model: Some("a".into()),
+                ..ProviderSettings::of_kind(ProviderKind::Ollama)
+            }],
+            ..Settings::default()
+        };
+        let env = Env {
+            model: Some("b".into()),
+            ..Env::default()
+        };
+        let providers = settings
+            .effective_providers(&env, Some("10.0.0.1:1"))
+            .unwrap();
+        assert_eq!(providers[0].model.as_deref(), Some("b"));
+        assert_eq!(providers[0].url.as_deref(), Some("10.0.0.1:1"));
+        let env = Env {
+            provider: Some("embedded".into()),
+            ..Env::default()
+        };
+        assert_eq!(
+            settings.effective_providers(&env, None).unwrap()[0].kind,
+            ProviderKind::Embedded
+        );
+        let env = Env {
+            provider: Some("cloud".into()),
+            ..Env::default()
+        };
+        assert!(settings
+            .effective_providers(&env, None)
+            .unwrap_err()
+            .to_string()
+            .contains("INTENT_PROVIDER"));
+    }
+}
