@@ -321,3 +321,100 @@ impl<'ast> Visit<'ast> for Forbidden {
         syn::visit::visit_attribute(self, attr);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn spec() -> Spec {
+        let text = "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"Sum.\"\nprelude = \"pub struct Unit;\"\nexamples = [{ call = \"add(1, 2)\", expect = \"3\" }]\n";
+        crate::spec::parse_str(text, Path::new("intents/add.intent.toml")).unwrap().spec
+    }
+
+    const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}";
+
+    #[test]
+    fn fenced_block_with_prose_around_it() {
+        let reply = "Sure! Here it is:\n```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```\nThis adds numbers.";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn unfenced_code_with_prose_before_and_after() {
+        let reply = "Here you go\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\nHope it helps.";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn several_blocks_pick_the_one_with_the_function() {
+        let reply = "```rust\nfn main() { println!(\"{}\", add(1, 2)); }\n```\nand\n```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn missing_pub_takes_the_spec_visibility() {
+        let reply = "```rust\nfn add(a: i32, b: i32) -> i32 { a + b }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn main_tests_and_repeated_prelude_are_dropped() {
+        let reply = "```rust\npub struct Unit;\npub fn add(a: i32, b: i32) -> i32 { a + b }\nfn main() {}\n#[cfg(test)]\nmod tests { #[test] fn t() {} }\n#[test]\nfn loose() {}\n```";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn helpers_are_kept() {
+        let reply = "```rust\nfn helper(x: i32) -> i32 { x }\npub fn add(a: i32, b: i32) -> i32 { helper(a) + b }\n```";
+        let code = extract(reply, &spec()).unwrap();
+        assert!(code.contains("fn helper(x: i32)"), "{code}");
+    }
+
+    #[test]
+    fn unclosed_fence_is_read_to_the_end() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\n";
+        assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn repeated_definition_is_refused() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn add(a: i32, b: i32) -> i32 { b + a }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code defines `add` twice");
+    }
+
+    #[test]
+    fn different_parameter_type_says_how_it_differs() {
+        let reply = "```rust\npub fn add(a: i64, b: i32) -> i32 { a as i32 + b }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "parameter 1 of `add` is `i64` in the candidate but `i32` in the spec");
+    }
+
+    #[test]
+    fn different_return_type_says_how_it_differs() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i64 { (a + b) as i64 }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "`add` returns `i64` in the candidate but `i32` in the spec");
+    }
+
+    #[test]
+    fn leftover_todo_fails() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { todo!() }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code still contains `todo!()`; write the implementation");
+    }
+
+    #[test]
+    fn wrong_function_name_is_named() {
+        let reply = "```rust\npub fn sum(a: i32, b: i32) -> i32 { a + b }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code has no function `add` (found `sum`)");
+    }
+
+    #[test]
+    fn file_system_access_is_refused() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { std::fs::remove_dir_all(\"/\").ok(); a + b }\n```";
+        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code uses `std::fs`, which generated code may not use");
+    }
+
+    #[test]
+    fn prose_only_is_a_parse_failure() {
+        assert_eq!(extract("I cannot help with that.", &spec()).unwrap_err(), "the code has no function `add`");
+    }
+}

@@ -272,19 +272,27 @@ fn failure_evidence(text: &str, spec: &Spec, failing: &[String]) -> String {
         };
         out.push(what);
     }
-    let panics: Vec<&str> = text
-        .lines()
-        .filter(|l| {
-            let l = l.trim_start();
-            l.starts_with("thread ")
-                || l.starts_with("assertion")
-                || l.starts_with("left:")
-                || l.starts_with("right:")
-                || l.starts_with("example ")
-        })
-        .filter(|l| !l.contains(RESULT_MARKER))
-        .take(24)
-        .collect();
+    // Each panic: the `thread … panicked at` line and the message after it,
+    // plus assert_eq!'s left/right lines.
+    let lines: Vec<&str> = text.lines().collect();
+    let mut panics: Vec<&str> = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let l = line.trim_start();
+        if l.contains(RESULT_MARKER) || l.starts_with("note: run with") {
+            continue;
+        }
+        if l.starts_with("thread ") && l.contains("panicked") {
+            panics.push(l);
+            if let Some(next) = lines.get(i + 1) {
+                panics.push(next.trim());
+            }
+        } else if l.starts_with("left:") || l.starts_with("right:") {
+            panics.push(l);
+        }
+        if panics.len() >= 24 {
+            break;
+        }
+    }
     out.extend(panics.iter().map(|l| l.trim().to_string()));
     let mut seen = HashSet::new();
     out.retain(|l| seen.insert(l.clone()));
