@@ -33,3 +33,27 @@ fetch_model() {
     step "fetching model $1"
     cargo_intent models fetch "$1"
 }
+
+# llama-cpp-python's OpenAI-compatible server, for the provider tests: a
+# virtual environment under $INTENT_HOME (built once; llama.cpp compiles from
+# the sdist in several minutes on 2 cores, so it is cached with the models).
+LLAMA_CPP_PYTHON="llama-cpp-python[server]==0.3.36"
+
+ensure_llama_cpp_python() {
+    local home="${INTENT_HOME:-$HOME/.cache/intent}"
+    local venv="$home/venv"
+    if "$venv/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
+        return
+    fi
+    step "installing $LLAMA_CPP_PYTHON into $venv (builds llama.cpp: several minutes, once)"
+    if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -qq
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq python3 python3-venv python3-pip
+    fi
+    mkdir -p "$home"
+    rm -rf "$venv"
+    python3 -m venv "$venv"
+    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install -q --disable-pip-version-check "$LLAMA_CPP_PYTHON"
+}
