@@ -87,6 +87,14 @@ pub enum Command {
     Status(crate::commands::status::StatusArgs),
     /// Print an intent's accepted code
     Show(crate::commands::show::ShowArgs),
+    /// Show the pending or newest candidate against the accepted code
+    Diff(crate::commands::diff::DiffArgs),
+    /// Accept pending results (from review mode or `cargo build`)
+    Accept(crate::commands::accept::AcceptArgs),
+    /// Scaffold a new intent spec
+    New(crate::commands::new::NewArgs),
+    /// Regenerate intents whenever their specs change
+    Watch(crate::commands::watch::WatchArgs),
     /// Models: list configured providers, fetch or register GGUFs
     Models(crate::commands::models::ModelsArgs),
 }

@@ -60,10 +60,29 @@ pub fn load(global: &Global) -> Result<Workspace> {
             }
         }
         out
-    } else if global.workspace || metadata.root_package().is_none() {
+    } else if global.workspace {
         members.clone()
     } else {
-        metadata.root_package().into_iter().collect()
+        // Like Cargo: the package whose manifest is given or nearest to the
+        // current directory; in a virtual workspace's root, every member.
+        let current = match &global.manifest_path {
+            Some(path) => std::fs::canonicalize(path).ok(),
+            None => nearest_manifest(),
+        };
+        let found: Vec<&cargo_metadata::Package> = members
+            .iter()
+            .copied()
+            .filter(|p| {
+                current.as_ref().is_some_and(|c| {
+                    std::fs::canonicalize(&p.manifest_path).ok().as_ref() == Some(c)
+                })
+            })
+            .collect();
+        if found.is_empty() {
+            members.clone()
+        } else {
+            found
+        }
     };
     let packages = selected
         .into_iter()
@@ -79,4 +98,17 @@ pub fn load(global: &Global) -> Result<Workspace> {
         packages,
         target_dir: metadata.target_directory.into(),
     })
+}
+
+fn nearest_manifest() -> Option<PathBuf> {
+    let mut dir = std::env::current_dir().ok()?;
+    loop {
+        let candidate = dir.join("Cargo.toml");
+        if candidate.is_file() {
+            return std::fs::canonicalize(candidate).ok();
+        }
+        if !dir.pop() {
+            return None;
+        }
+    }
 }

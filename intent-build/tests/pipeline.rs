@@ -11,7 +11,9 @@ use intent_build::pipeline::accept::{Accepted, Store};
 use intent_build::pipeline::gates::GateRunner;
 use intent_build::pipeline::{generate, Options};
 use intent_build::provider::router::Router;
-use intent_build::provider::{Completion, Finish, GenerationParams, Provider, ProviderError, Request};
+use intent_build::provider::{
+    Completion, Finish, GenerationParams, Provider, ProviderError, Request,
+};
 use intent_build::spec::{parse_str, SpecFile};
 
 /// A provider that returns fixed replies in order and records every request.
@@ -39,12 +41,28 @@ impl Provider for Scripted {
         "scripted".into()
     }
     fn identity(&self) -> Result<ModelIdentity, ProviderError> {
-        Ok(ModelIdentity { provider: "scripted".into(), name: "replies".into(), digest: "none".into(), note: None })
+        Ok(ModelIdentity {
+            provider: "scripted".into(),
+            name: "replies".into(),
+            digest: "none".into(),
+            note: None,
+        })
     }
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
         self.requests.lock().unwrap().push(request.clone());
-        let text = self.replies.lock().unwrap().pop_front().expect("the test scripted too few replies");
-        Ok(Completion { text, prompt_tokens: 1, completion_tokens: 1, elapsed: Duration::from_millis(1), finish: Finish::Stop })
+        let text = self
+            .replies
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("the test scripted too few replies");
+        Ok(Completion {
+            text,
+            prompt_tokens: 1,
+            completion_tokens: 1,
+            elapsed: Duration::from_millis(1),
+            finish: Finish::Stop,
+        })
     }
     fn params(&self) -> &GenerationParams {
         &self.params
@@ -83,11 +101,19 @@ fn run(replies: &[&str], rounds: u32) -> Run {
     let (provider, requests) = Scripted::new(replies);
     let router = Router::new(vec![Box::new(provider)], None);
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
-    let options = Options { repair_rounds: rounds, ..Options::default() };
+    let options = Options {
+        repair_rounds: rounds,
+        ..Options::default()
+    };
     let start = Instant::now();
     let (report, outcome) = generate(&spec(), &router, &runner, &options, &|_| {});
     let requests = requests.lock().unwrap().clone();
-    Run { outcome, report, requests, elapsed: start.elapsed() }
+    Run {
+        outcome,
+        report,
+        requests,
+        elapsed: start.elapsed(),
+    }
 }
 
 const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }";
@@ -97,9 +123,15 @@ fn a_correct_candidate_passes_every_gate() {
     let run = run(&[&fence(GOOD)], 0);
     let candidate = run.outcome.expect("accepted");
     assert_eq!(candidate.gates, ["parse", "compile", "examples", "tests"]);
-    assert_eq!(candidate.code, "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}");
+    assert_eq!(
+        candidate.code,
+        "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}"
+    );
     // sha256 of the examples' Debug output, "5\n0".
-    assert_eq!(candidate.functional_hash, intent_build::spec::sha256_hex(b"5\n0"));
+    assert_eq!(
+        candidate.functional_hash,
+        intent_build::spec::sha256_hex(b"5\n0")
+    );
 }
 
 #[test]
@@ -109,8 +141,14 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     assert_eq!(run.requests.len(), 2);
     let second = &run.requests[1].user;
-    assert!(second.contains("mismatched types"), "rustc's diagnostics must reach the repair prompt:\n{second}");
-    assert!(second.contains("let s: String = a + b;"), "the previous candidate is shown:\n{second}");
+    assert!(
+        second.contains("mismatched types"),
+        "rustc's diagnostics must reach the repair prompt:\n{second}"
+    );
+    assert!(
+        second.contains("let s: String = a + b;"),
+        "the previous candidate is shown:\n{second}"
+    );
     assert_eq!(run.report.rounds[0].gates.last().unwrap().gate, "compile");
 }
 
@@ -142,7 +180,15 @@ fn an_infinite_loop_fails_within_the_timeout() {
     let looping = "pub fn add(a: i32, b: i32) -> i32 { loop {} }";
     let run = run(&[&fence(looping)], 0);
     assert!(run.outcome.is_none());
-    assert!(run.report.reason.as_deref().unwrap().contains("did not finish within 5 s"), "{:?}", run.report.reason);
+    assert!(
+        run.report
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("did not finish within 5 s"),
+        "{:?}",
+        run.report.reason
+    );
     assert!(run.elapsed < Duration::from_secs(20), "{:?}", run.elapsed);
 }
 
@@ -151,7 +197,15 @@ fn huge_output_fails_its_gate() {
     let noisy = "pub fn add(a: i32, b: i32) -> i32 { for _ in 0..10_000_000 { println!(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"); } a + b }";
     let run = run(&[&fence(noisy)], 0);
     assert!(run.outcome.is_none());
-    assert!(run.report.reason.as_deref().unwrap().contains("printed more than"), "{:?}", run.report.reason);
+    assert!(
+        run.report
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("printed more than"),
+        "{:?}",
+        run.report.reason
+    );
     assert!(run.elapsed < Duration::from_secs(20), "{:?}", run.elapsed);
 }
 
@@ -169,7 +223,15 @@ fn a_panicking_example_fails_the_examples_gate() {
     let run = run(&[&fence(panicking)], 0);
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));
-    assert!(run.report.rounds[0].failure.as_deref().unwrap().contains("negative"), "{:?}", run.report.rounds[0].failure);
+    assert!(
+        run.report.rounds[0]
+            .failure
+            .as_deref()
+            .unwrap()
+            .contains("negative"),
+        "{:?}",
+        run.report.rounds[0].failure
+    );
 }
 
 #[test]
@@ -189,7 +251,10 @@ fn a_wrong_answer_never_reaches_the_lock_or_the_snapshot() {
         pending_dir: dir.path().join("pending"),
     };
     let good = run(&[&fence(GOOD)], 0).outcome.unwrap();
-    assert_eq!(store.accept(&spec(), &good, false, false).unwrap(), Accepted::Recorded);
+    assert_eq!(
+        store.accept(&spec(), &good, false, false).unwrap(),
+        Accepted::Recorded
+    );
     let lock_before = std::fs::read(&store.lockfile).unwrap();
     let snap_before = std::fs::read(dir.path().join("intents/snapshots/add.snap")).unwrap();
 
@@ -197,13 +262,22 @@ fn a_wrong_answer_never_reaches_the_lock_or_the_snapshot() {
     assert!(wrong.outcome.is_none());
     // Nothing to accept: the files are exactly as before.
     assert_eq!(std::fs::read(&store.lockfile).unwrap(), lock_before);
-    assert_eq!(std::fs::read(dir.path().join("intents/snapshots/add.snap")).unwrap(), snap_before);
+    assert_eq!(
+        std::fs::read(dir.path().join("intents/snapshots/add.snap")).unwrap(),
+        snap_before
+    );
 
     // The same code again makes no snapshot churn.
-    assert_eq!(store.accept(&spec(), &good, false, false).unwrap(), Accepted::Unchanged);
+    assert_eq!(
+        store.accept(&spec(), &good, false, false).unwrap(),
+        Accepted::Unchanged
+    );
     assert_eq!(std::fs::read(&store.lockfile).unwrap(), lock_before);
     // In CI nothing is written at all.
-    assert_eq!(store.accept(&spec(), &good, false, true).unwrap(), Accepted::Skipped);
+    assert_eq!(
+        store.accept(&spec(), &good, false, true).unwrap(),
+        Accepted::Skipped
+    );
 }
 
 #[test]
@@ -215,7 +289,10 @@ fn review_mode_writes_a_pending_insta_snapshot_and_keeps_the_accepted_one() {
         pending_dir: dir.path().join("pending"),
     };
     let good = run(&[&fence(GOOD)], 0).outcome.unwrap();
-    assert_eq!(store.accept(&spec(), &good, true, false).unwrap(), Accepted::Pending);
+    assert_eq!(
+        store.accept(&spec(), &good, true, false).unwrap(),
+        Accepted::Pending
+    );
     assert!(dir.path().join("intents/snapshots/add.snap.new").exists());
     assert!(!dir.path().join("intents/snapshots/add.snap").exists());
     assert!(!store.lockfile.exists());
@@ -241,7 +318,12 @@ fn accept_forever_process() {
     };
     let mut candidate = intent_build::pipeline::Candidate {
         code: GOOD.into(),
-        identity: ModelIdentity { provider: "scripted".into(), name: "replies".into(), digest: "none".into(), note: None },
+        identity: ModelIdentity {
+            provider: "scripted".into(),
+            name: "replies".into(),
+            digest: "none".into(),
+            note: None,
+        },
         params_hash: "sha256:00".into(),
         functional_hash: "sha256:01".into(),
         gates: vec!["parse".into()],
@@ -266,7 +348,8 @@ fn a_kill_during_acceptance_leaves_a_valid_lock() {
         std::thread::sleep(Duration::from_millis(150 + 37 * attempt));
         child.kill().unwrap();
         child.wait().unwrap();
-        let lock = Lockfile::load(&dir.path().join("Intent.lock")).expect("the lock must always parse");
+        let lock =
+            Lockfile::load(&dir.path().join("Intent.lock")).expect("the lock must always parse");
         if let Some(entry) = lock.entries.get("add") {
             assert_eq!(entry.name, "add");
             assert!(entry.output_hash.starts_with("sha256:"));

@@ -25,7 +25,10 @@ fn request(user: &str) -> Request {
 }
 
 fn params() -> GenerationParams {
-    GenerationParams { max_tokens: 48, ..GenerationParams::default() }
+    GenerationParams {
+        max_tokens: 48,
+        ..GenerationParams::default()
+    }
 }
 
 // ---- embedded llama.cpp, on the real SmolLM2 GGUF ----
@@ -43,7 +46,10 @@ mod embedded {
     #[test]
     fn completes_and_repeats_itself_with_greedy_decoding() {
         let provider = smol(params());
-        assert!(!provider.is_loaded(), "no model is loaded before the first generation");
+        assert!(
+            !provider.is_loaded(),
+            "no model is loaded before the first generation"
+        );
         let first = provider.complete(&request("Name three colours.")).unwrap();
         assert!(!first.text.trim().is_empty());
         assert!(first.completion_tokens > 0 && first.prompt_tokens > 0);
@@ -66,8 +72,13 @@ mod embedded {
 
     #[test]
     fn a_prompt_beyond_the_context_is_a_clear_error() {
-        let provider = smol(GenerationParams { num_ctx: 64, ..params() });
-        let err = provider.complete(&request(&"word ".repeat(200))).unwrap_err();
+        let provider = smol(GenerationParams {
+            num_ctx: 64,
+            ..params()
+        });
+        let err = provider
+            .complete(&request(&"word ".repeat(200)))
+            .unwrap_err();
         assert_eq!(err.kind, ErrorKind::ContextOverflow);
         assert!(err.message.contains("needs a context of"), "{err}");
         assert!(err.message.contains("but the limit is 64"), "{err}");
@@ -75,24 +86,43 @@ mod embedded {
 
     #[test]
     fn a_missing_model_says_how_to_fetch_it() {
-        let provider = Embedded::new("/nonexistent/x.gguf".into(), "qwen2.5-coder-0.5b", Some(1), params(), false, None);
+        let provider = Embedded::new(
+            "/nonexistent/x.gguf".into(),
+            "qwen2.5-coder-0.5b",
+            Some(1),
+            params(),
+            false,
+            None,
+        );
         let err = provider.complete(&request("hi")).unwrap_err();
         assert_eq!(err.kind, ErrorKind::ModelMissing);
-        assert!(err.message.contains("run `cargo intent models fetch qwen2.5-coder-0.5b`"), "{err}");
+        assert!(
+            err.message
+                .contains("run `cargo intent models fetch qwen2.5-coder-0.5b`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn identity_is_the_file_sha256_and_changes_with_the_file() {
         let provider = smol(params());
         let identity = provider.identity().unwrap();
-        assert_eq!(identity.digest, intent_build::models::known("smollm2-135m").unwrap().sha256);
+        assert_eq!(
+            identity.digest,
+            intent_build::models::known("smollm2-135m").unwrap().sha256
+        );
         assert_eq!(identity.provider, "embedded");
 
         let dir = tempfile::tempdir().unwrap();
         let copy = dir.path().join("m.gguf");
         std::fs::write(&copy, b"GGUF one").unwrap();
         let cache = dir.path().join("cache");
-        let digest = |p: &std::path::Path| Embedded::new(p.into(), "m", Some(1), params(), false, Some(cache.clone())).identity().unwrap().digest;
+        let digest = |p: &std::path::Path| {
+            Embedded::new(p.into(), "m", Some(1), params(), false, Some(cache.clone()))
+                .identity()
+                .unwrap()
+                .digest
+        };
         let before = digest(&copy);
         assert_eq!(before, intent_build::spec::sha256_hex(b"GGUF one"));
         std::fs::write(&copy, b"GGUF two!").unwrap();
@@ -104,8 +134,17 @@ mod embedded {
 
 fn ollama_server(chat: Reply) -> ReplayServer {
     ReplayServer::start(vec![
-        ("/api/tags", Reply::json(200, json!({"models": [{"name": "qwen2.5-coder:0.5b", "model": "qwen2.5-coder:0.5b", "digest": "abc123", "size": 1}]}))),
-        ("/api/version", Reply::json(200, json!({"version": "0.12.0"}))),
+        (
+            "/api/tags",
+            Reply::json(
+                200,
+                json!({"models": [{"name": "qwen2.5-coder:0.5b", "model": "qwen2.5-coder:0.5b", "digest": "abc123", "size": 1}]}),
+            ),
+        ),
+        (
+            "/api/version",
+            Reply::json(200, json!({"version": "0.12.0"})),
+        ),
         ("/api/chat", chat),
     ])
 }
@@ -115,7 +154,10 @@ fn ollama(url: &str, timeout: Duration) -> Ollama {
 }
 
 fn chat_ok(text: &str) -> Reply {
-    Reply::json(200, json!({"model": "qwen2.5-coder:0.5b", "message": {"role": "assistant", "content": text}, "done": true, "done_reason": "stop", "prompt_eval_count": 12, "eval_count": 5}))
+    Reply::json(
+        200,
+        json!({"model": "qwen2.5-coder:0.5b", "message": {"role": "assistant", "content": text}, "done": true, "done_reason": "stop", "prompt_eval_count": 12, "eval_count": 5}),
+    )
 }
 
 #[test]
@@ -127,10 +169,33 @@ fn ollama_completes_sending_every_option_and_reports_the_digest() {
     assert_eq!(identity.digest, "sha256:abc123");
     let completion = provider.complete(&request("hi")).unwrap();
     assert_eq!(completion.text, "hello");
-    assert_eq!((completion.prompt_tokens, completion.completion_tokens), (12, 5));
-    let body: serde_json::Value = serde_json::from_str(&server.requests.lock().unwrap().iter().find(|(p, _)| p == "/api/chat").unwrap().1).unwrap();
-    for option in ["temperature", "top_k", "seed", "num_ctx", "num_predict", "stop"] {
-        assert!(body["options"].get(option).is_some(), "option {option} not sent: {body}");
+    assert_eq!(
+        (completion.prompt_tokens, completion.completion_tokens),
+        (12, 5)
+    );
+    let body: serde_json::Value = serde_json::from_str(
+        &server
+            .requests
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(p, _)| p == "/api/chat")
+            .unwrap()
+            .1,
+    )
+    .unwrap();
+    for option in [
+        "temperature",
+        "top_k",
+        "seed",
+        "num_ctx",
+        "num_predict",
+        "stop",
+    ] {
+        assert!(
+            body["options"].get(option).is_some(),
+            "option {option} not sent: {body}"
+        );
     }
     assert_eq!(body["think"], false);
     assert_eq!(body["stream"], false);
@@ -138,44 +203,88 @@ fn ollama_completes_sending_every_option_and_reports_the_digest() {
 
 #[test]
 fn ollama_unknown_model_says_to_pull_it() {
-    let server = ollama_server(Reply::json(404, json!({"error": "model 'qwen2.5-coder:0.5b' not found"})));
-    let err = ollama(&server.url, Duration::from_secs(5)).complete(&request("hi")).unwrap_err();
+    let server = ollama_server(Reply::json(
+        404,
+        json!({"error": "model 'qwen2.5-coder:0.5b' not found"}),
+    ));
+    let err = ollama(&server.url, Duration::from_secs(5))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::ModelMissing);
-    assert_eq!(err.message, format!("model qwen2.5-coder:0.5b is not pulled on {}: run `ollama pull qwen2.5-coder:0.5b`", server.url));
+    assert_eq!(
+        err.message,
+        format!(
+            "model qwen2.5-coder:0.5b is not pulled on {}: run `ollama pull qwen2.5-coder:0.5b`",
+            server.url
+        )
+    );
     let empty = ReplayServer::start(vec![("/api/tags", Reply::json(200, json!({"models": []})))]);
-    assert_eq!(ollama(&empty.url, Duration::from_secs(5)).identity().unwrap_err().kind, ErrorKind::ModelMissing);
+    assert_eq!(
+        ollama(&empty.url, Duration::from_secs(5))
+            .identity()
+            .unwrap_err()
+            .kind,
+        ErrorKind::ModelMissing
+    );
 }
 
 #[test]
 fn ollama_server_error_timeout_length_and_malformed_json() {
-    let server = ollama_server(Reply::json(500, json!({"error": "llama runner process has terminated"})));
-    let err = ollama(&server.url, Duration::from_secs(5)).complete(&request("hi")).unwrap_err();
+    let server = ollama_server(Reply::json(
+        500,
+        json!({"error": "llama runner process has terminated"}),
+    ));
+    let err = ollama(&server.url, Duration::from_secs(5))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
-    assert!(err.message.contains("llama runner process has terminated"), "{err}");
+    assert!(
+        err.message.contains("llama runner process has terminated"),
+        "{err}"
+    );
 
     server.set("/api/chat", chat_ok("late").delayed(Duration::from_secs(3)));
-    let err = ollama(&server.url, Duration::from_millis(500)).complete(&request("hi")).unwrap_err();
+    let err = ollama(&server.url, Duration::from_millis(500))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Timeout, "{err}");
 
-    server.set("/api/chat", Reply::json(200, json!({"message": {"content": "cut"}, "done": true, "done_reason": "length"})));
-    let err = ollama(&server.url, Duration::from_secs(5)).complete(&request("hi")).unwrap_err();
+    server.set(
+        "/api/chat",
+        Reply::json(
+            200,
+            json!({"message": {"content": "cut"}, "done": true, "done_reason": "length"}),
+        ),
+    );
+    let err = ollama(&server.url, Duration::from_secs(5))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Truncated);
 
     server.set("/api/chat", Reply::raw(200, "{\"message\": {\"content\": "));
-    let err = ollama(&server.url, Duration::from_secs(5)).complete(&request("hi")).unwrap_err();
+    let err = ollama(&server.url, Duration::from_secs(5))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::BadResponse);
     assert!(err.message.contains("malformed JSON"), "{err}");
 }
 
 #[test]
 fn ollama_connection_refused_and_cloud_models() {
-    let err = ollama(&refused_url(), Duration::from_secs(2)).complete(&request("hi")).unwrap_err();
+    let err = ollama(&refused_url(), Duration::from_secs(2))
+        .complete(&request("hi"))
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Unreachable);
     let cloud = ReplayServer::start(vec![(
         "/api/tags",
-        Reply::json(200, json!({"models": [{"name": "qwen2.5-coder:0.5b", "digest": "d", "remote_host": "https://ollama.com"}]})),
+        Reply::json(
+            200,
+            json!({"models": [{"name": "qwen2.5-coder:0.5b", "digest": "d", "remote_host": "https://ollama.com"}]}),
+        ),
     )]);
-    let err = ollama(&cloud.url, Duration::from_secs(2)).identity().unwrap_err();
+    let err = ollama(&cloud.url, Duration::from_secs(2))
+        .identity()
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::Refused);
     assert!(err.message.contains("not local"), "{err}");
 }
@@ -199,18 +308,40 @@ fn llama_cpp_python() -> PythonServer {
     let python = std::env::var("INTENT_TEST_PYTHON")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|_| intent_build::models::home().join("venv/bin/python"));
-    assert!(python.is_file(), "{} is missing: run `scripts/test`, which installs llama-cpp-python[server] there", python.display());
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    assert!(
+        python.is_file(),
+        "{} is missing: run `scripts/test`, which installs llama-cpp-python[server] there",
+        python.display()
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let model = support::model_file(intent_build::models::TEST_MODEL);
     let child = std::process::Command::new(&python)
         .args(["-m", "llama_cpp.server", "--model"])
         .arg(&model)
-        .args(["--model_alias", "smol", "--host", "127.0.0.1", "--port", &port.to_string(), "--n_threads", "1", "--n_ctx", "2048"])
+        .args([
+            "--model_alias",
+            "smol",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            &port.to_string(),
+            "--n_threads",
+            "1",
+            "--n_ctx",
+            "2048",
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let server = PythonServer { child, url: format!("http://127.0.0.1:{port}") };
+    let server = PythonServer {
+        child,
+        url: format!("http://127.0.0.1:{port}"),
+    };
     let start = std::time::Instant::now();
     while start.elapsed() < Duration::from_secs(60) {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
@@ -226,7 +357,14 @@ fn openai_provider_against_a_real_llama_cpp_python_server() {
     let server = llama_cpp_python();
     let dead = refused_url();
     // A dead endpoint first: requests go on to the live one.
-    let provider = OpenAi::new(&[dead, format!("{}/v1", server.url)], "smol", params(), Duration::from_secs(60), 1, None);
+    let provider = OpenAi::new(
+        &[dead, format!("{}/v1", server.url)],
+        "smol",
+        params(),
+        Duration::from_secs(60),
+        1,
+        None,
+    );
     let identity = provider.identity().unwrap();
     assert_eq!(identity.provider, "openai");
     assert!(identity.note.unwrap().contains("no weights digest"));
@@ -234,32 +372,89 @@ fn openai_provider_against_a_real_llama_cpp_python_server() {
     assert!(!first.text.trim().is_empty());
     assert!(first.completion_tokens > 0);
     let second = provider.complete(&request("Name three colours.")).unwrap();
-    assert_eq!(first.text, second.text, "temperature 0 with a fixed seed repeats");
-    let missing = OpenAi::new(&[server.url.clone()], "no-such-model", params(), Duration::from_secs(10), 1, None);
-    assert_eq!(missing.identity().unwrap_err().kind, ErrorKind::ModelMissing);
+    assert_eq!(
+        first.text, second.text,
+        "temperature 0 with a fixed seed repeats"
+    );
+    let missing = OpenAi::new(
+        &[server.url.clone()],
+        "no-such-model",
+        params(),
+        Duration::from_secs(10),
+        1,
+        None,
+    );
+    assert_eq!(
+        missing.identity().unwrap_err().kind,
+        ErrorKind::ModelMissing
+    );
 }
 
 #[test]
 fn openai_error_paths() {
-    let server = ReplayServer::start(vec![("/v1/chat/completions", Reply::json(500, json!({"error": {"message": "out of memory"}})))]);
-    let provider = OpenAi::new(&[server.url.clone()], "m", params(), Duration::from_secs(5), 1, None);
+    let server = ReplayServer::start(vec![(
+        "/v1/chat/completions",
+        Reply::json(500, json!({"error": {"message": "out of memory"}})),
+    )]);
+    let provider = OpenAi::new(
+        &[server.url.clone()],
+        "m",
+        params(),
+        Duration::from_secs(5),
+        1,
+        None,
+    );
     let err = provider.complete(&request("hi")).unwrap_err();
     assert_eq!(err.kind, ErrorKind::Server);
     assert!(err.message.contains("out of memory"), "{err}");
     server.set("/v1/chat/completions", Reply::raw(200, "not json"));
-    assert_eq!(provider.complete(&request("hi")).unwrap_err().kind, ErrorKind::BadResponse);
-    server.set("/v1/chat/completions", Reply::json(200, json!({"choices": [{"message": {"content": "x"}, "finish_reason": "length"}]})));
-    assert_eq!(provider.complete(&request("hi")).unwrap_err().kind, ErrorKind::Truncated);
-    let refused = OpenAi::new(&[refused_url()], "m", params(), Duration::from_secs(2), 1, None);
-    assert_eq!(refused.complete(&request("hi")).unwrap_err().kind, ErrorKind::Unreachable);
+    assert_eq!(
+        provider.complete(&request("hi")).unwrap_err().kind,
+        ErrorKind::BadResponse
+    );
+    server.set(
+        "/v1/chat/completions",
+        Reply::json(
+            200,
+            json!({"choices": [{"message": {"content": "x"}, "finish_reason": "length"}]}),
+        ),
+    );
+    assert_eq!(
+        provider.complete(&request("hi")).unwrap_err().kind,
+        ErrorKind::Truncated
+    );
+    let refused = OpenAi::new(
+        &[refused_url()],
+        "m",
+        params(),
+        Duration::from_secs(2),
+        1,
+        None,
+    );
+    assert_eq!(
+        refused.complete(&request("hi")).unwrap_err().kind,
+        ErrorKind::Unreachable
+    );
 }
 
 // ---- router and cache ----
 
 fn openai_replay(text: &str) -> ReplayServer {
     ReplayServer::start(vec![
-        ("/v1/models", Reply::json(200, json!({"data": [{"id": "m", "object": "model", "created": 1}]}))),
-        ("/v1/chat/completions", Reply::json(200, json!({"choices": [{"message": {"content": text}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}))),
+        (
+            "/v1/models",
+            Reply::json(
+                200,
+                json!({"data": [{"id": "m", "object": "model", "created": 1}]}),
+            ),
+        ),
+        (
+            "/v1/chat/completions",
+            Reply::json(
+                200,
+                json!({"choices": [{"message": {"content": text}, "finish_reason": "stop"}], "usage": {"prompt_tokens": 3, "completion_tokens": 2}}),
+            ),
+        ),
     ])
 }
 
@@ -269,7 +464,14 @@ fn router_falls_back_in_order_and_names_who_answered() {
     let router = Router::new(
         vec![
             Box::new(ollama(&refused_url(), Duration::from_secs(2))),
-            Box::new(OpenAi::new(&[live.url.clone()], "m", params(), Duration::from_secs(5), 1, None)),
+            Box::new(OpenAi::new(
+                &[live.url.clone()],
+                "m",
+                params(),
+                Duration::from_secs(5),
+                1,
+                None,
+            )),
         ],
         None,
     );
@@ -281,12 +483,24 @@ fn router_falls_back_in_order_and_names_who_answered() {
 #[test]
 fn router_lists_every_provider_when_all_fail() {
     let down = refused_url();
-    let broken = ReplayServer::start(vec![("/api/tags", Reply::json(500, json!({"error": "boom"})))]);
-    let router = Router::new(vec![Box::new(ollama(&down, Duration::from_secs(2))), Box::new(ollama(&broken.url, Duration::from_secs(2)))], None);
+    let broken = ReplayServer::start(vec![(
+        "/api/tags",
+        Reply::json(500, json!({"error": "boom"})),
+    )]);
+    let router = Router::new(
+        vec![
+            Box::new(ollama(&down, Duration::from_secs(2))),
+            Box::new(ollama(&broken.url, Duration::from_secs(2))),
+        ],
+        None,
+    );
     let err = router.complete(&request("hi"), 0).err().unwrap();
     let text = err.to_string();
     assert!(text.starts_with("every model provider failed:"), "{text}");
-    assert!(text.contains(&format!("cannot connect to {down}")), "{text}");
+    assert!(
+        text.contains(&format!("cannot connect to {down}")),
+        "{text}"
+    );
     assert!(text.contains("answered 500 (boom)"), "{text}");
     assert_eq!(err.failures.len(), 2);
 }
@@ -297,30 +511,67 @@ fn router_escalates_after_failed_rounds() {
     let big = openai_replay("big");
     let router = Router::new(
         vec![
-            Box::new(OpenAi::new(&[small.url.clone()], "m", params(), Duration::from_secs(5), 1, None)),
-            Box::new(OpenAi::new(&[big.url.clone()], "m", params(), Duration::from_secs(5), 1, None)),
+            Box::new(OpenAi::new(
+                &[small.url.clone()],
+                "m",
+                params(),
+                Duration::from_secs(5),
+                1,
+                None,
+            )),
+            Box::new(OpenAi::new(
+                &[big.url.clone()],
+                "m",
+                params(),
+                Duration::from_secs(5),
+                1,
+                None,
+            )),
         ],
         Some(2),
     );
     assert_eq!(router.order(0), [0, 1]);
     assert_eq!(router.order(1), [0, 1]);
     assert_eq!(router.order(2), [1, 0]);
-    assert_eq!(router.complete(&request("hi"), 1).unwrap().completion.text, "small");
-    assert_eq!(router.complete(&request("hi"), 2).unwrap().completion.text, "big");
+    assert_eq!(
+        router.complete(&request("hi"), 1).unwrap().completion.text,
+        "small"
+    );
+    assert_eq!(
+        router.complete(&request("hi"), 2).unwrap().completion.text,
+        "big"
+    );
 }
 
 #[test]
 fn a_cache_hit_makes_no_model_call() {
     let server = openai_replay("cached answer");
     let dir = tempfile::tempdir().unwrap();
-    let make = || Router::new(vec![Box::new(OpenAi::new(&[server.url.clone()], "m", params(), Duration::from_secs(5), 1, None))], None).with_cache(ResponseCache::new(dir.path()));
+    let make = || {
+        Router::new(
+            vec![Box::new(OpenAi::new(
+                &[server.url.clone()],
+                "m",
+                params(),
+                Duration::from_secs(5),
+                1,
+                None,
+            ))],
+            None,
+        )
+        .with_cache(ResponseCache::new(dir.path()))
+    };
     let first = make().complete(&request("hi"), 0).unwrap();
     assert!(!first.cached);
     assert_eq!(server.hits("/v1/chat/completions"), 1);
     let second = make().complete(&request("hi"), 0).unwrap();
     assert!(second.cached);
     assert_eq!(second.completion.text, "cached answer");
-    assert_eq!(server.hits("/v1/chat/completions"), 1, "the cache hit reached the server");
+    assert_eq!(
+        server.hits("/v1/chat/completions"),
+        1,
+        "the cache hit reached the server"
+    );
     // A different prompt is a miss.
     make().complete(&request("other"), 0).unwrap();
     assert_eq!(server.hits("/v1/chat/completions"), 2);

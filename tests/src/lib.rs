@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
+use intent_build::provider::settings::{ProviderKind, ProviderSettings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 
 /// The workspace root.
@@ -20,18 +21,24 @@ pub fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-/// A crate in a temporary folder.
+/// A crate (or a workspace of crates) in a temporary folder.
 pub struct Fixture {
     _dir: tempfile::TempDir,
-    /// The crate root.
+    /// The crate or workspace root.
     pub root: PathBuf,
-    /// The package name.
+    /// The package (or workspace folder) name.
     pub name: String,
 }
 
 impl Fixture {
     /// A library crate named `name` whose build script runs `intent_build::compile()`.
     pub fn new(name: &str) -> Fixture {
+        Fixture::with_manifest(name, "", "[workspace]\n")
+    }
+
+    /// Like [`Fixture::new`], with `package_extra` inside `[package]` (e.g. a
+    /// `[package.metadata.intent]` table) and `tail` at the end of Cargo.toml.
+    pub fn with_manifest(name: &str, package_extra: &str, tail: &str) -> Fixture {
         let dir = tempfile::Builder::new()
             .prefix("intent-fixture-")
             .tempdir()
@@ -42,23 +49,7 @@ impl Fixture {
             root,
             name: name.to_string(),
         };
-        let build_dep = workspace_root().join("intent-build");
-        fixture.write(
-            "Cargo.toml",
-            &format!(
-                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n\
-                 [build-dependencies]\nintent-build = {{ path = {:?}, default-features = false }}\n\n[workspace]\n",
-                build_dep.display().to_string()
-            ),
-        );
-        fixture.write(
-            "build.rs",
-            "fn main() -> Result<(), Box<dyn std::error::Error>> {\n    intent_build::compile()?;\n    Ok(())\n}\n",
-        );
-        fixture.write(
-            "src/lib.rs",
-            "include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"));\n",
-        );
+        fixture.write_crate("", name, package_extra, tail);
         std::fs::copy(
             workspace_root().join("Cargo.lock"),
             fixture.root.join("Cargo.lock"),
@@ -67,14 +58,67 @@ impl Fixture {
         fixture
     }
 
-    /// Writes a file relative to the crate root.
+    /// A virtual workspace with one crate per name in its own folder, each
+    /// with its own intents and lock.
+    pub fn workspace(names: &[&str]) -> Fixture {
+        let dir = tempfile::Builder::new()
+            .prefix("intent-fixture-")
+            .tempdir()
+            .unwrap();
+        let root = dir.path().join("ws");
+        let fixture = Fixture {
+            _dir: dir,
+            root,
+            name: "ws".into(),
+        };
+        let members = names
+            .iter()
+            .map(|n| format!("{n:?}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        fixture.write(
+            "Cargo.toml",
+            &format!("[workspace]\nresolver = \"2\"\nmembers = [{members}]\n"),
+        );
+        for name in names {
+            fixture.write_crate(&format!("{name}/"), name, "", "");
+        }
+        std::fs::copy(
+            workspace_root().join("Cargo.lock"),
+            fixture.root.join("Cargo.lock"),
+        )
+        .unwrap();
+        fixture
+    }
+
+    fn write_crate(&self, prefix: &str, name: &str, package_extra: &str, tail: &str) {
+        let build_dep = workspace_root().join("intent-build");
+        self.write(
+            &format!("{prefix}Cargo.toml"),
+            &format!(
+                "[package]\nname = \"{name}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n{package_extra}\n\
+                 [build-dependencies]\nintent-build = {{ path = {:?}, default-features = false }}\n\n{tail}",
+                build_dep.display().to_string()
+            ),
+        );
+        self.write(
+            &format!("{prefix}build.rs"),
+            "fn main() -> Result<(), Box<dyn std::error::Error>> {\n    intent_build::compile()?;\n    Ok(())\n}\n",
+        );
+        self.write(
+            &format!("{prefix}src/lib.rs"),
+            "include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"));\n",
+        );
+    }
+
+    /// Writes a file relative to the root.
     pub fn write(&self, rel: &str, content: &str) {
         let path = self.root.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(path, content).unwrap();
     }
 
-    /// Reads a file relative to the crate root.
+    /// Reads a file relative to the root.
     pub fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.root.join(rel)).unwrap()
     }
@@ -82,17 +126,28 @@ impl Fixture {
     /// Records `code` as the accepted code of the intent in `spec_rel`, the
     /// way the pipeline's acceptance step stores it: snapshot plus lock entry.
     pub fn accept(&self, spec_rel: &str, code: &str) {
-        let spec =
-            intent_build::spec::parse_file(&self.root.join(spec_rel), Path::new(spec_rel)).unwrap();
+        self.accept_in("", spec_rel, code);
+    }
+
+    /// [`Fixture::accept`] for the crate in folder `prefix` (`""` or `"a/"`).
+    ///
+    /// The entry names the default embedded model and its parameters, so
+    /// `lock --check` sees it as fresh; its note says who wrote the code.
+    pub fn accept_in(&self, prefix: &str, spec_rel: &str, code: &str) {
+        let crate_root = self.root.join(prefix);
+        let spec = intent_build::spec::parse_file(&crate_root.join(spec_rel), Path::new(spec_rel))
+            .unwrap();
         let snapshot = Snapshot {
             source: spec_rel.to_string(),
             expression: spec.spec.signature.clone(),
             code: code.trim_end().to_string(),
         };
-        let path = snapshot_path(&self.root.join("intents"), &spec.spec.name);
+        let path = snapshot_path(&crate_root.join("intents"), &spec.spec.name);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::write(&path, snapshot.render()).unwrap();
-        Lockfile::update(&self.root.join("Intent.lock"), |lock| {
+        let default = intent_build::models::known(intent_build::models::DEFAULT_MODEL).unwrap();
+        let params = ProviderSettings::of_kind(ProviderKind::Embedded).params();
+        Lockfile::update(&crate_root.join("Intent.lock"), |lock| {
             lock.entries.insert(
                 spec.spec.name.clone(),
                 LockEntry {
@@ -100,13 +155,13 @@ impl Fixture {
                     spec: spec_rel.to_string(),
                     spec_hash: spec.hash.clone(),
                     model: ModelIdentity {
-                        provider: "test".into(),
-                        name: "hand-written fixture".into(),
-                        digest: "none".into(),
-                        note: Some("written by the test suite, not a model".into()),
+                        provider: "embedded".into(),
+                        name: default.name.into(),
+                        digest: default.sha256.into(),
+                        note: Some("code written by the test suite, not a model".into()),
                     },
-                    prompt: "intent-prompt/1".into(),
-                    params_hash: "sha256:00".into(),
+                    prompt: intent_build::pipeline::prompt::TEMPLATE_VERSION.into(),
+                    params_hash: params.hash(),
                     output_hash: snapshot.output_hash(),
                     functional_hash: "sha256:00".into(),
                     gates: vec!["parse".into(), "compile".into(), "examples".into()],
@@ -117,40 +172,58 @@ impl Fixture {
         .unwrap();
     }
 
-    /// `cargo SUBCOMMAND` in the crate, with a shared target folder and a
-    /// clean environment: no `CI`, no model, regeneration switches unset.
+    /// `cargo SUBCOMMAND` in the root, with a shared target folder and a clean
+    /// environment: no `CI`, no model override, regeneration switches unset.
     pub fn cargo(&self, subcommand: &str) -> Command {
         let mut cmd = Command::new(env!("CARGO"));
-        cmd.arg(subcommand)
-            .arg("--quiet")
-            .current_dir(&self.root)
+        cmd.arg(subcommand).arg("--quiet");
+        self.prepare(&mut cmd);
+        cmd
+    }
+
+    /// Runs `program` (e.g. the `cargo-intent` binary) in the root with the
+    /// same clean environment as [`Fixture::cargo`].
+    pub fn command(&self, program: &Path) -> Command {
+        let mut cmd = Command::new(program);
+        self.prepare(&mut cmd);
+        cmd
+    }
+
+    fn prepare(&self, cmd: &mut Command) {
+        cmd.current_dir(&self.root)
             .env("CARGO_TARGET_DIR", workspace_root().join("target/fixtures"))
             .env("CARGO_TERM_COLOR", "never");
         for var in intent_build::env::WATCHED {
-            cmd.env_remove(var);
+            if *var != intent_build::env::INTENT_HOME {
+                cmd.env_remove(var);
+            }
         }
-        cmd
     }
 }
 
-/// Runs `cmd` and returns its output, stdout and stderr joined, and whether it succeeded.
+/// Runs `cmd` and returns whether it succeeded and its stdout and stderr joined.
 pub fn run(cmd: &mut Command) -> (bool, String) {
+    let (code, stdout, stderr) = run_full(cmd);
+    (code == 0, format!("{stdout}{stderr}"))
+}
+
+/// Runs `cmd`: exit code (-1 when killed), stdout, stderr.
+pub fn run_full(cmd: &mut Command) -> (i32, String, String) {
     let Output {
         status,
         stdout,
         stderr,
     } = cmd.output().unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&stdout),
-        String::from_utf8_lossy(&stderr)
-    );
-    (status.success(), text)
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&stdout).to_string(),
+        String::from_utf8_lossy(&stderr).to_string(),
+    )
 }
 
 /// Every file under `root` except `target/` and `Cargo.lock` (which Cargo
-/// itself trims), with its bytes: used to prove a
-/// build wrote nothing outside `OUT_DIR`.
+/// itself trims), with its bytes: used to prove a build wrote nothing
+/// outside `OUT_DIR`.
 pub fn tree(root: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let mut files: Vec<_> = walk(root)
         .into_iter()

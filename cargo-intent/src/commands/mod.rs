@@ -1,11 +1,15 @@
 //! One module per subcommand, each with its own arguments and an `exec`
 //! that calls into `intent-build`.
 
+pub mod accept;
 pub mod build;
+pub mod diff;
 pub mod lock;
 pub mod models;
+pub mod new;
 pub mod show;
 pub mod status;
+pub mod watch;
 
 use std::process::ExitCode;
 
@@ -41,6 +45,10 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Build(args) => build::exec(&cli.global, &args),
         Command::Status(args) => status::exec(&cli.global, &args),
         Command::Show(args) => show::exec(&cli.global, &args),
+        Command::Diff(args) => diff::exec(&cli.global, &args),
+        Command::Accept(args) => accept::exec(&cli.global, &args),
+        Command::New(args) => new::exec(&cli.global, &args),
+        Command::Watch(args) => watch::exec(&cli.global, &args),
         Command::Models(args) => models::exec(&cli.global, &args),
     }
 }

@@ -329,7 +329,9 @@ mod tests {
 
     fn spec() -> Spec {
         let text = "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"Sum.\"\nprelude = \"pub struct Unit;\"\nexamples = [{ call = \"add(1, 2)\", expect = \"3\" }]\n";
-        crate::spec::parse_str(text, Path::new("intents/add.intent.toml")).unwrap().spec
+        crate::spec::parse_str(text, Path::new("intents/add.intent.toml"))
+            .unwrap()
+            .spec
     }
 
     const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}";
@@ -342,7 +344,8 @@ mod tests {
 
     #[test]
     fn unfenced_code_with_prose_before_and_after() {
-        let reply = "Here you go\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\nHope it helps.";
+        let reply =
+            "Here you go\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\nHope it helps.";
         assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
     }
 
@@ -380,41 +383,62 @@ mod tests {
     #[test]
     fn repeated_definition_is_refused() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn add(a: i32, b: i32) -> i32 { b + a }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code defines `add` twice");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "the code defines `add` twice"
+        );
     }
 
     #[test]
     fn different_parameter_type_says_how_it_differs() {
         let reply = "```rust\npub fn add(a: i64, b: i32) -> i32 { a as i32 + b }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "parameter 1 of `add` is `i64` in the candidate but `i32` in the spec");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "parameter 1 of `add` is `i64` in the candidate but `i32` in the spec"
+        );
     }
 
     #[test]
     fn different_return_type_says_how_it_differs() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i64 { (a + b) as i64 }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "`add` returns `i64` in the candidate but `i32` in the spec");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "`add` returns `i64` in the candidate but `i32` in the spec"
+        );
     }
 
     #[test]
     fn leftover_todo_fails() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { todo!() }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code still contains `todo!()`; write the implementation");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "the code still contains `todo!()`; write the implementation"
+        );
     }
 
     #[test]
     fn wrong_function_name_is_named() {
         let reply = "```rust\npub fn sum(a: i32, b: i32) -> i32 { a + b }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code has no function `add` (found `sum`)");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "the code has no function `add` (found `sum`)"
+        );
     }
 
     #[test]
     fn file_system_access_is_refused() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { std::fs::remove_dir_all(\"/\").ok(); a + b }\n```";
-        assert_eq!(extract(reply, &spec()).unwrap_err(), "the code uses `std::fs`, which generated code may not use");
+        assert_eq!(
+            extract(reply, &spec()).unwrap_err(),
+            "the code uses `std::fs`, which generated code may not use"
+        );
     }
 
     #[test]
     fn prose_only_is_a_parse_failure() {
-        assert_eq!(extract("I cannot help with that.", &spec()).unwrap_err(), "the code has no function `add`");
+        assert_eq!(
+            extract("I cannot help with that.", &spec()).unwrap_err(),
+            "the code has no function `add`"
+        );
     }
 }

@@ -20,10 +20,18 @@ pub struct Reply {
 
 impl Reply {
     pub fn json(status: u16, body: serde_json::Value) -> Reply {
-        Reply { status, body: body.to_string(), delay: Duration::ZERO }
+        Reply {
+            status,
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn raw(status: u16, body: &str) -> Reply {
-        Reply { status, body: body.to_string(), delay: Duration::ZERO }
+        Reply {
+            status,
+            body: body.to_string(),
+            delay: Duration::ZERO,
+        }
     }
     pub fn delayed(mut self, delay: Duration) -> Reply {
         self.delay = delay;
@@ -47,7 +55,12 @@ impl ReplayServer {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let connections = Arc::new(AtomicUsize::new(0));
         let requests = Arc::new(Mutex::new(Vec::new()));
-        let routes: Routes = Arc::new(Mutex::new(routes.into_iter().map(|(p, r)| (p.to_string(), r)).collect()));
+        let routes: Routes = Arc::new(Mutex::new(
+            routes
+                .into_iter()
+                .map(|(p, r)| (p.to_string(), r))
+                .collect(),
+        ));
         let (c, q, r) = (connections.clone(), requests.clone(), routes.clone());
         std::thread::spawn(move || {
             for stream in listener.incoming() {
@@ -57,12 +70,22 @@ impl ReplayServer {
                 std::thread::spawn(move || serve(stream, &q, &r));
             }
         });
-        ReplayServer { url, connections, requests, routes }
+        ReplayServer {
+            url,
+            connections,
+            requests,
+            routes,
+        }
     }
 
     /// How many requests went to paths starting with `prefix`.
     pub fn hits(&self, prefix: &str) -> usize {
-        self.requests.lock().unwrap().iter().filter(|(p, _)| p.starts_with(prefix)).count()
+        self.requests
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| p.starts_with(prefix))
+            .count()
     }
 
     pub fn set(&self, prefix: &str, reply: Reply) {
@@ -97,7 +120,10 @@ fn serve(stream: TcpStream, requests: &Mutex<Vec<(String, String)>>, routes: &Ro
         }
         let mut body = vec![0u8; length];
         let _ = reader.read_exact(&mut body);
-        requests.lock().unwrap().push((path.clone(), String::from_utf8_lossy(&body).to_string()));
+        requests
+            .lock()
+            .unwrap()
+            .push((path.clone(), String::from_utf8_lossy(&body).to_string()));
         let reply = routes
             .lock()
             .unwrap()

@@ -1,0 +1,124 @@
+//! `cargo intent watch`: regenerate intents whenever their specs change, one
+//! line per result, and keep running after a failure.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Result;
+use clap::Args;
+use intent_build::env::Env;
+use intent_build::progress::Progress;
+use intent_build::project::{self, LockOptions, Project};
+
+use super::Status;
+use crate::cli::Global;
+
+/// `cargo intent watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// How often to look for changes, in milliseconds
+    #[arg(long, default_value_t = 500)]
+    pub interval: u64,
+    /// Stop after this many rounds of changes (for scripts and tests)
+    #[arg(long, hide = true)]
+    pub exit_after: Option<usize>,
+}
+
+fn fingerprint(dir: &std::path::Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut map = BTreeMap::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().to_string())
+            .unwrap_or_default();
+        if name.ends_with(".intent.toml") || name.ends_with(".intent.md") {
+            map.insert(path.clone(), std::fs::read(&path).unwrap_or_default());
+        }
+    }
+    map
+}
+
+pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
+    let ws = crate::workspace::load(global)?;
+    let env = Env::from_process()?;
+    let mut seen: BTreeMap<String, BTreeMap<PathBuf, Vec<u8>>> = BTreeMap::new();
+    let mut rounds = 0;
+    eprintln!(
+        "watching {} package(s) for spec changes; Ctrl-C to stop",
+        ws.packages.len()
+    );
+    loop {
+        let mut changed = false;
+        for package in &ws.packages {
+            let project = match Project::open(&package.name, &package.manifest) {
+                Ok(p) => p,
+                Err(e) => {
+                    println!("{}: error: {e}", package.name);
+                    continue;
+                }
+            };
+            let now = fingerprint(&project.specs_dir());
+            if seen.get(&package.name) == Some(&now) {
+                continue;
+            }
+            seen.insert(package.name.clone(), now);
+            changed = true;
+            let options = LockOptions {
+                names: Vec::new(),
+                force: false,
+                locked: global.is_locked(),
+                offline: global.is_offline(),
+                verbose: global.verbose > 1,
+                intent_dir: ws.intent_dir(),
+                gate_timeout: intent_build::pipeline::DEFAULT_GATE_TIMEOUT,
+            };
+            match project::lock(&project, &options, &env, &Progress::hidden()) {
+                Ok(summary) => {
+                    for name in summary
+                        .recorded
+                        .iter()
+                        .chain(&summary.unchanged)
+                        .chain(&summary.adopted)
+                    {
+                        println!("{}::{name}: accepted", package.name);
+                    }
+                    for name in &summary.pending {
+                        println!("{}::{name}: pending review", package.name);
+                    }
+                    for (name, gate, reason) in &summary.failed {
+                        println!("{}::{name}: failed at {gate}: {reason}", package.name);
+                    }
+                    for (name, reason) in &summary.refused {
+                        println!(
+                            "{}::{name}: stale ({reason}), not regenerated under --locked",
+                            package.name
+                        );
+                    }
+                    if summary.recorded.is_empty()
+                        && summary.failed.is_empty()
+                        && summary.adopted.is_empty()
+                        && summary.unchanged.is_empty()
+                        && summary.pending.is_empty()
+                    {
+                        println!("{}: all intents fresh", package.name);
+                    }
+                }
+                // A bad spec is reported and watching goes on.
+                Err(e) => println!(
+                    "{}: error: {}",
+                    package.name,
+                    e.to_string().replace('\n', "; ")
+                ),
+            }
+        }
+        if changed {
+            rounds += 1;
+            if args.exit_after.is_some_and(|n| rounds >= n) {
+                return Ok(Status::Ok);
+            }
+        }
+        std::thread::sleep(Duration::from_millis(args.interval));
+    }
+}

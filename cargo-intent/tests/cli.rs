@@ -1,0 +1,451 @@
+//! The real `cargo-intent` binary on fixture crates: output and exit codes
+//! of every command, and end-to-end generation with a real model.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use intent_tests::{run_full, Fixture};
+
+fn bin() -> &'static Path {
+    Path::new(env!("CARGO_BIN_EXE_cargo-intent"))
+}
+
+/// `cargo-intent intent ARGS` as Cargo runs it.
+fn intent(f: &Fixture, args: &[&str]) -> Command {
+    let mut cmd = f.command(bin());
+    cmd.arg("intent").args(args);
+    cmd
+}
+
+const ADD: &str = "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"The sum of a and b.\"\nexamples = [{ call = \"add(2, 3)\", expect = \"5\" }]\n";
+const ADD_CODE: &str = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}";
+const NEG: &str = "signature = \"pub fn neg(a: i32) -> i32\"\ndescription = \"Minus a.\"\nexamples = [{ call = \"neg(2)\", expect = \"-2\" }]\n";
+const NEG_CODE: &str = "pub fn neg(a: i32) -> i32 {\n    -a\n}";
+
+fn single() -> Fixture {
+    let f = Fixture::new("single");
+    f.write("intents/add.intent.toml", ADD);
+    f.write("intents/neg.intent.toml", NEG);
+    f.accept("intents/add.intent.toml", ADD_CODE);
+    f.accept("intents/neg.intent.toml", NEG_CODE);
+    f
+}
+
+#[test]
+fn check_passes_when_fresh_and_names_exactly_the_stale_intents() {
+    let f = single();
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("all intents are fresh"), "{err}");
+
+    f.write(
+        "intents/add.intent.toml",
+        &ADD.replace("The sum", "The total"),
+    );
+    let (code, out, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1, "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 1, "{out}");
+    assert!(
+        lines[0]
+            .starts_with("single: intent `add` is stale: spec: spec changed (spec hash sha256:"),
+        "{out}"
+    );
+    assert!(lines[0].contains(" → sha256:"), "{out}");
+    assert!(
+        err.starts_with("error: 1 intent(s) need regeneration; run `cargo intent lock`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_names_the_model_field_that_changed() {
+    let f = single();
+    let (code, out, _) =
+        run_full(intent(&f, &["lock", "--check"]).env("INTENT_MODEL", "smollm2-135m"));
+    assert_eq!(code, 1);
+    assert!(out.contains("single: intent `add` is stale: model: model name changed (qwen2.5-coder-0.5b → smollm2-135m)"), "{out}");
+    assert!(
+        out.contains("single: intent `neg` is stale: model"),
+        "{out}"
+    );
+    let (code, out, _) = run_full(
+        intent(&f, &["lock", "--check"])
+            .env("INTENT_PROVIDER", "ollama")
+            .env("INTENT_MODEL", "m"),
+    );
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("model provider changed (embedded → ollama)"),
+        "{out}"
+    );
+}
+
+#[test]
+fn hand_edit_is_reported_as_edited() {
+    let f = single();
+    let snap = f.read("intents/snapshots/neg.snap");
+    f.write("intents/snapshots/neg.snap", &snap.replace("-a", "0 - a"));
+    let (code, out, _) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("intent `neg` is edited: accepted code in intents/snapshots/neg.snap was edited by hand"), "{out}");
+}
+
+#[test]
+fn locked_refuses_to_regenerate_and_leaves_the_lock() {
+    let f = single();
+    f.write(
+        "intents/add.intent.toml",
+        &ADD.replace("The sum", "The total"),
+    );
+    let before = f.read("Intent.lock");
+    for flag in ["--locked", "--frozen"] {
+        let (code, _, err) = run_full(&mut intent(&f, &["lock", flag]));
+        assert_eq!(code, 1, "{err}");
+        assert!(
+            err.contains("error: intent `add` in single is stale (spec changed"),
+            "{err}"
+        );
+        assert!(err.contains("--locked forbids regenerating it"), "{err}");
+        assert_eq!(f.read("Intent.lock"), before);
+    }
+}
+
+/// A loopback listener that counts connections.
+fn listener() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(AtomicUsize::new(0));
+    let c = count.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            if stream.is_ok() {
+                c.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+    });
+    (url, count)
+}
+
+#[test]
+fn offline_never_opens_a_socket() {
+    let (ollama_url, ollama_hits) = listener();
+    let (openai_url, openai_hits) = listener();
+    let meta = format!(
+        "\n[[package.metadata.intent.providers]]\nkind = \"ollama\"\nmodel = \"m\"\nurl = \"{ollama_url}\"\n\n\
+         [[package.metadata.intent.providers]]\nkind = \"openai\"\nmodel = \"m\"\nurl = \"{openai_url}\"\n"
+    );
+    let f = Fixture::with_manifest("offline", &meta, "[workspace]\n");
+    f.write("intents/add.intent.toml", ADD);
+    for args in [
+        &["lock", "--offline"][..],
+        &["lock", "--frozen"],
+        &["lock", "--check", "--offline"],
+        &["status", "--offline"],
+        &["build", "--offline"],
+    ] {
+        let (code, out, err) = run_full(&mut intent(&f, args));
+        assert_ne!(code, 0, "{args:?}: {out}{err}");
+    }
+    let (_, _, err) = run_full(&mut intent(&f, &["lock", "--offline"]));
+    assert!(err.contains("no model provider is configured"), "{err}");
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(
+        ollama_hits.load(Ordering::SeqCst),
+        0,
+        "ollama listener saw a connection"
+    );
+    assert_eq!(
+        openai_hits.load(Ordering::SeqCst),
+        0,
+        "openai listener saw a connection"
+    );
+    // Without --offline the same configuration does connect: the listeners work.
+    let _ = run_full(&mut intent(&f, &["lock"]));
+    assert!(ollama_hits.load(Ordering::SeqCst) + openai_hits.load(Ordering::SeqCst) > 0);
+}
+
+#[test]
+fn status_as_a_table_and_as_json() {
+    let f = single();
+    f.write(
+        "intents/add.intent.toml",
+        &ADD.replace("The sum", "The total"),
+    );
+    let (code, out, _) = run_full(&mut intent(&f, &["status"]));
+    assert_eq!(code, 1);
+    assert!(out.lines().next().unwrap().starts_with("package"), "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("add") && l.contains("stale: spec")),
+        "{out}"
+    );
+    assert!(
+        out.lines().any(|l| l.contains("neg")
+            && l.contains("fresh")
+            && l.contains("parse,compile,examples")),
+        "{out}"
+    );
+    let (_, out, _) = run_full(&mut intent(&f, &["status", "--message-format", "json"]));
+    let rows: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["intent"], "add");
+    assert_eq!(rows[0]["state"], "stale: spec");
+    assert_eq!(rows[1]["state"], "fresh");
+}
+
+#[test]
+fn show_prints_the_accepted_code_and_unknown_names_are_usage_errors() {
+    let f = single();
+    let (code, out, _) = run_full(&mut intent(&f, &["show", "neg"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.trim_end(), NEG_CODE);
+    let (code, _, err) = run_full(&mut intent(&f, &["show", "nope"]));
+    assert_eq!(code, 2);
+    assert_eq!(
+        err.trim_end(),
+        "error: no intent named `nope`; `cargo intent status` lists them"
+    );
+}
+
+#[test]
+fn new_scaffolds_a_spec_and_rejects_a_bad_signature() {
+    let f = Fixture::new("scaffold");
+    let (code, out, err) = run_full(&mut intent(
+        &f,
+        &[
+            "new",
+            "clamp",
+            "--signature",
+            "pub fn clamp(x: i32, lo: i32, hi: i32) -> i32",
+        ],
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("created"), "{out}");
+    let text = f.read("intents/clamp.intent.toml");
+    assert!(
+        text.contains("signature = \"pub fn clamp(x: i32, lo: i32, hi: i32) -> i32\""),
+        "{text}"
+    );
+    let (code, _, err) = run_full(&mut intent(
+        &f,
+        &["new", "bad", "--signature", "pub fn bad(x i32)"],
+    ));
+    assert_eq!(code, 2);
+    assert!(err.contains("signature does not parse"), "{err}");
+    let (code, _, _) = run_full(&mut intent(
+        &f,
+        &["new", "clamp", "--signature", "pub fn clamp() -> i32"],
+    ));
+    assert_eq!(code, 2, "an existing spec is not overwritten");
+}
+
+#[test]
+fn accept_and_diff_work_on_pending_results() {
+    let f = single();
+    f.write(
+        "intents/neg.intent.toml",
+        &NEG.replace("Minus a.", "The negation of a."),
+    );
+    let project =
+        intent_build::project::Project::open("single", &f.root.join("Cargo.toml")).unwrap();
+    let spec = project
+        .specs()
+        .unwrap()
+        .into_iter()
+        .find(|s| s.spec.name == "neg")
+        .unwrap();
+    let intent_dir = intent_tests::workspace_root().join("target/fixtures/intent");
+    let store = intent_build::pipeline::accept::Store {
+        lockfile: project.lockfile(),
+        specs_dir: project.specs_dir(),
+        pending_dir: intent_build::pipeline::accept::pending_dir(&intent_dir, "single"),
+    };
+    let candidate = intent_build::pipeline::Candidate {
+        code: "pub fn neg(a: i32) -> i32 {\n    0 - a\n}".into(),
+        identity: intent_build::lock::ModelIdentity {
+            provider: "embedded".into(),
+            name: "qwen2.5-coder-0.5b".into(),
+            digest: "sha256:x".into(),
+            note: None,
+        },
+        params_hash: "sha256:p".into(),
+        functional_hash: "sha256:f".into(),
+        gates: vec!["parse".into(), "compile".into(), "examples".into()],
+    };
+    store.save_pending(&spec, &candidate).unwrap();
+
+    let (code, out, _) = run_full(&mut intent(&f, &["diff", "neg"]));
+    assert_eq!(code, 1, "a difference exits 1, like diff(1)");
+    assert!(out.contains("-    -a\n+    0 - a\n"), "{out}");
+
+    let (code, _, err) = run_full(&mut intent(&f, &["accept", "neg"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Accepted single::neg"), "{err}");
+    let (_, out, _) = run_full(&mut intent(&f, &["show", "neg"]));
+    assert!(out.contains("0 - a"), "{out}");
+    let lock = f.read("Intent.lock");
+    assert!(lock.contains("functional-hash = \"sha256:f\""), "{lock}");
+}
+
+#[test]
+fn workspace_of_two_crates_with_their_own_locks() {
+    let f = Fixture::workspace(&["alpha", "beta"]);
+    for crate_name in ["alpha", "beta"] {
+        f.write(&format!("{crate_name}/intents/add.intent.toml"), ADD);
+        f.accept_in(
+            &format!("{crate_name}/"),
+            "intents/add.intent.toml",
+            ADD_CODE,
+        );
+    }
+    f.write(
+        "beta/intents/add.intent.toml",
+        &ADD.replace("The sum", "The total"),
+    );
+    let (code, out, _) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(
+        out.starts_with("beta: intent `add` is stale: spec"),
+        "{out}"
+    );
+    let (code, out, _) = run_full(&mut intent(&f, &["lock", "--check", "-p", "alpha"]));
+    assert_eq!(code, 0, "{out}");
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--check", "-p", "gamma"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("package `gamma` is not in this workspace (members: alpha, beta)"),
+        "{err}"
+    );
+    let (code, out, _) = run_full(&mut intent(
+        &f,
+        &[
+            "status",
+            "--manifest-path",
+            f.root.join("alpha/Cargo.toml").to_str().unwrap(),
+        ],
+    ));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("alpha") && !out.contains("beta"), "{out}");
+}
+
+#[test]
+fn build_runs_cargo_build_with_its_exit_status() {
+    let f = single();
+    let (code, _, err) = run_full(&mut intent(&f, &["build"]));
+    assert_eq!(code, 0, "{err}");
+    f.write("src/lib.rs", "include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"));\npub fn broken() -> i32 { \"no\" }\n");
+    let (code, _, err) = run_full(&mut intent(&f, &["build"]));
+    assert_eq!(code, 101, "cargo build's own exit status: {err}");
+}
+
+#[test]
+fn usage_errors_exit_2_and_models_lists_what_can_be_fetched() {
+    let f = single();
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--bogus"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error:"), "{err}");
+    let (code, out, _) = run_full(&mut intent(&f, &["models", "fetch", "--list"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("qwen2.5-coder-0.5b") && out.contains("smollm2-135m"),
+        "{out}"
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["models", "fetch", "gpt-5"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown model `gpt-5` (expected one of: qwen2.5-coder-0.5b, smollm2-135m)"),
+        "{err}"
+    );
+    // Invoked directly, without Cargo's `intent` argument.
+    let (code, out, _) = run_full(f.command(bin()).args(["show", "add"]));
+    assert_eq!(code, 0);
+    assert_eq!(out.trim_end(), ADD_CODE);
+}
+
+// ---- with a real model: SmolLM2 through the embedded provider ----
+
+const DOUBLE: &str = "signature = \"pub fn double(x: i32) -> i32\"\ndescription = \"Return x multiplied by 2.\"\nexamples = [{ call = \"double(2)\", expect = \"4\" }, { call = \"double(0)\", expect = \"0\" }]\n";
+
+fn smol_fixture(name: &str) -> Fixture {
+    let meta = "\n[package.metadata.intent]\nrepair-rounds = 1\n\n[[package.metadata.intent.providers]]\nkind = \"embedded\"\nmodel = \"smollm2-135m\"\nthreads = 1\n";
+    Fixture::with_manifest(name, meta, "[workspace]\n")
+}
+
+#[test]
+fn real_model_generates_verifies_and_records_then_needs_no_model() {
+    let f = smol_fixture("generated");
+    f.write("intents/double.intent.toml", DOUBLE);
+    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("Recorded generated::double"), "{err}");
+    let lock = f.read("Intent.lock");
+    assert!(lock.contains("name = \"smollm2-135m\""), "{lock}");
+    assert!(
+        lock.contains("gates = [\"parse\", \"compile\", \"examples\"]"),
+        "{lock}"
+    );
+    let snap = f.read("intents/snapshots/double.snap");
+    assert!(snap.contains("pub fn double(x: i32) -> i32"), "{snap}");
+    // Fresh now: with no model anywhere (empty INTENT_HOME), lock has nothing to do.
+    let empty_home = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("INTENT_HOME", empty_home.path()));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        f.read("Intent.lock"),
+        lock,
+        "byte-identical when nothing changed"
+    );
+    // And the crate builds in CI from the lock.
+    let (ok, out) = intent_tests::run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn watch_regenerates_after_an_edit_and_survives_a_bad_spec() {
+    let f = smol_fixture("watched");
+    f.write("intents/double.intent.toml", DOUBLE);
+    let mut child = intent(&f, &["watch", "--interval", "100", "--exit-after", "3"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let _ = tx.send(line);
+        }
+    });
+    let next = |what: &str| {
+        rx.recv_timeout(Duration::from_secs(240))
+            .unwrap_or_else(|_| panic!("no line while waiting for {what}"))
+    };
+    let first = next("the first generation");
+    assert_eq!(first, "watched::double: accepted");
+    f.write(
+        "intents/broken.intent.toml",
+        "signature = \"pub fn broken(\"\n",
+    );
+    let second = next("the bad spec");
+    assert!(
+        second.starts_with("watched: error: intents/broken.intent.toml:1:"),
+        "{second}"
+    );
+    std::fs::remove_file(f.root.join("intents/broken.intent.toml")).unwrap();
+    let third = next("recovery");
+    assert_eq!(third, "watched: all intents fresh");
+    assert!(child.wait().unwrap().success());
+}
