@@ -27,6 +27,8 @@ pub struct Project {
     pub root: PathBuf,
     /// Its settings.
     pub settings: Settings,
+    /// Where parsed specs are cached between runs (`target/intent`), if anywhere.
+    pub cache_dir: Option<PathBuf>,
 }
 
 /// What the configured model would record, for comparing with the lock.
@@ -64,7 +66,14 @@ impl Project {
             name: name.to_string(),
             root: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
             settings: Settings::from_manifest(manifest)?,
+            cache_dir: None,
         })
+    }
+
+    /// Reuses parses of unchanged specs from a cache in `dir` (`target/intent`).
+    pub fn with_spec_cache(mut self, dir: impl Into<PathBuf>) -> Self {
+        self.cache_dir = Some(dir.into());
+        self
     }
 
     /// The spec folder.
@@ -83,7 +92,15 @@ impl Project {
     ///
     /// Spec errors with their positions.
     pub fn specs(&self) -> Result<Vec<SpecFile>> {
-        spec::discover(&self.specs_dir(), &self.root)
+        let Some(dir) = &self.cache_dir else {
+            return spec::discover(&self.specs_dir(), &self.root);
+        };
+        let path = dir.join("spec-cache").join(format!("{}.json", self.name));
+        let mut cache = spec::SpecCache::load(&path);
+        let specs = spec::discover_with(&self.specs_dir(), &self.root, Some(&mut cache))?;
+        // The cache only saves time; failing to write it is not an error.
+        let _ = cache.save(&path);
+        Ok(specs)
     }
 
     /// Every intent with its state (spec, snapshot and lock only).
@@ -359,8 +376,10 @@ pub fn lock(
         .min(work.len())
         .max(1);
     let queue = Mutex::new(work.into_iter().collect::<VecDeque<_>>());
-    let results: Mutex<Vec<(SpecFile, IntentReport, Option<pipeline::Candidate>)>> =
-        Mutex::new(Vec::new());
+    // Each verified result is accepted as soon as it exists (under the
+    // crate's lock), so an interruption later loses no finished work.
+    type Done = (SpecFile, IntentReport, Option<Result<Accepted>>);
+    let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -372,35 +391,34 @@ pub fn lock(
                 let (report, candidate) =
                     pipeline::generate(&spec, &router, &runner, &gen_options, &phase);
                 bar.finish(candidate.is_some(), report.reason.as_deref());
+                let accepted =
+                    candidate.map(|c| store.accept(&spec, &c, project.settings.review, env.ci));
                 results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
-                    .push((spec, report, candidate));
+                    .push((spec, report, accepted));
             });
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
     results.sort_by(|a, b| a.0.spec.name.cmp(&b.0.spec.name));
     let mut reports = Vec::new();
-    for (spec, mut report, candidate) in results {
+    for (spec, mut report, accepted) in results {
         let name = spec.spec.name.clone();
-        match candidate {
-            Some(candidate) => {
-                match store.accept(&spec, &candidate, project.settings.review, env.ci)? {
-                    Accepted::Recorded => {
-                        report.outcome = "accepted".into();
-                        summary.recorded.push(name);
-                    }
-                    Accepted::Unchanged => {
-                        report.outcome = "unchanged".into();
-                        summary.unchanged.push(name);
-                    }
-                    Accepted::Pending | Accepted::Skipped => {
-                        report.outcome = "pending".into();
-                        summary.pending.push(name);
-                    }
-                }
+        match accepted {
+            Some(Ok(Accepted::Recorded)) => {
+                report.outcome = "accepted".into();
+                summary.recorded.push(name);
             }
+            Some(Ok(Accepted::Unchanged)) => {
+                report.outcome = "unchanged".into();
+                summary.unchanged.push(name);
+            }
+            Some(Ok(Accepted::Pending | Accepted::Skipped)) => {
+                report.outcome = "pending".into();
+                summary.pending.push(name);
+            }
+            Some(Err(e)) => summary.failed.push((name, "accept".into(), e.to_string())),
             None => summary.failed.push((
                 name,
                 report.last_gate.clone().unwrap_or_default(),

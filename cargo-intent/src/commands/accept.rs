@@ -19,7 +19,8 @@ pub fn exec(global: &Global, args: &AcceptArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let mut accepted = 0;
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let store = Store {
             lockfile: project.lockfile(),
             specs_dir: project.specs_dir(),

@@ -21,7 +21,8 @@ pub struct DiffArgs {
 pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let Some(status) = project
             .statuses()?
             .into_iter()

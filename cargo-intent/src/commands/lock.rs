@@ -36,7 +36,8 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     let env = Env::from_process()?;
     let mut stale_count = 0;
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let expectation = project.expectation(&env, &ws.intent_dir())?;
         for stale in project.check(&expectation)? {
             if !args.names.is_empty() && !args.names.contains(&stale.name) {
@@ -67,7 +68,8 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
     let progress = Progress::new(global.quiet);
     let mut ok = true;
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let options = LockOptions {
             names: args.names.clone(),
             force: args.force,

@@ -22,7 +22,7 @@ pub fn exec(global: &Global, args: &NewArgs) -> Result<Status> {
     let [package] = ws.packages.as_slice() else {
         bail!("choose the package for the new intent with `-p NAME`");
     };
-    let project = Project::open(&package.name, &package.manifest)?;
+    let project = Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
     let path = project
         .specs_dir()
         .join(format!("{}.intent.toml", args.name));

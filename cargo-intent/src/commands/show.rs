@@ -17,7 +17,8 @@ pub struct ShowArgs {
 pub fn exec(global: &Global, args: &ShowArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         if let Some(status) = project
             .statuses()?
             .into_iter()

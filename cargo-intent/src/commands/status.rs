@@ -39,7 +39,8 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
         );
     }
     for package in &ws.packages {
-        let project = Project::open(&package.name, &package.manifest)?;
+        let project =
+            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let expectation = project.expectation(&env, &ws.intent_dir())?;
         for status in project.statuses()? {
             let name = &status.spec.spec.name;

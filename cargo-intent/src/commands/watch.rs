@@ -53,7 +53,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
         let mut changed = false;
         for package in &ws.packages {
             let project = match Project::open(&package.name, &package.manifest) {
-                Ok(p) => p,
+                Ok(p) => p.with_spec_cache(ws.intent_dir()),
                 Err(e) => {
                     println!("{}: error: {e}", package.name);
                     continue;
