@@ -254,10 +254,12 @@ fn tokens() {
     );
     let request = Request {
         system: system.into(),
+        history: Vec::new(),
         user: user.into(),
         stop: Vec::new(),
         max_tokens,
         grammar: None,
+        round: 0,
     };
     // Warm up (loads the model), then measure.
     let _ = embedded.complete(&Request {

@@ -52,7 +52,7 @@ pub struct LockEntry {
     pub spec_hash: String,
     /// The model that wrote the accepted code.
     pub model: ModelIdentity,
-    /// The prompt template version, e.g. `intent-prompt/1`.
+    /// The prompt template version, e.g. `intent-prompt/2`.
     pub prompt: String,
     /// `sha256:…` of the generation parameters (temperature, seed, limits).
     pub params_hash: String,

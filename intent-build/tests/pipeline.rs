@@ -140,14 +140,20 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
     let run = run(&[&fence(broken), &fence(GOOD)], 3);
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     assert_eq!(run.requests.len(), 2);
-    let second = &run.requests[1].user;
+    let second = &run.requests[1];
     assert!(
-        second.contains("mismatched types"),
-        "rustc's diagnostics must reach the repair prompt:\n{second}"
+        second.user.contains("mismatched types"),
+        "rustc's diagnostics must reach the repair prompt:\n{}",
+        second.user
+    );
+    let (first_prompt, previous) = &second.history[0];
+    assert_eq!(
+        first_prompt, &run.requests[0].user,
+        "the conversation starts with the first request"
     );
     assert!(
-        second.contains("let s: String = a + b;"),
-        "the previous candidate is shown:\n{second}"
+        previous.contains("let s: String = a + b;"),
+        "the previous candidate is the assistant's turn:\n{previous}"
     );
     assert_eq!(run.report.rounds[0].gates.last().unwrap().gate, "compile");
 }

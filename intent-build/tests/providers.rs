@@ -17,10 +17,12 @@ use support::{refused_url, ReplayServer, Reply};
 fn request(user: &str) -> Request {
     Request {
         system: "You are a helpful assistant.".into(),
+        history: Vec::new(),
         user: user.into(),
         stop: Vec::new(),
         max_tokens: 48,
         grammar: None,
+        round: 0,
     }
 }
 
@@ -358,7 +360,7 @@ fn openai_provider_against_a_real_llama_cpp_python_server() {
     let dead = refused_url();
     // A dead endpoint first: requests go on to the live one.
     let provider = OpenAi::new(
-        &[dead, format!("{}/v1", server.url)],
+        vec![dead, format!("{}/v1", server.url)],
         "smol",
         params(),
         Duration::from_secs(60),
@@ -377,7 +379,7 @@ fn openai_provider_against_a_real_llama_cpp_python_server() {
         "temperature 0 with a fixed seed repeats"
     );
     let missing = OpenAi::new(
-        &[server.url.clone()],
+        vec![server.url.clone()],
         "no-such-model",
         params(),
         Duration::from_secs(10),
@@ -397,7 +399,7 @@ fn openai_error_paths() {
         Reply::json(500, json!({"error": {"message": "out of memory"}})),
     )]);
     let provider = OpenAi::new(
-        &[server.url.clone()],
+        vec![server.url.clone()],
         "m",
         params(),
         Duration::from_secs(5),
@@ -424,7 +426,7 @@ fn openai_error_paths() {
         ErrorKind::Truncated
     );
     let refused = OpenAi::new(
-        &[refused_url()],
+        vec![refused_url()],
         "m",
         params(),
         Duration::from_secs(2),
@@ -465,7 +467,7 @@ fn router_falls_back_in_order_and_names_who_answered() {
         vec![
             Box::new(ollama(&refused_url(), Duration::from_secs(2))),
             Box::new(OpenAi::new(
-                &[live.url.clone()],
+                vec![live.url.clone()],
                 "m",
                 params(),
                 Duration::from_secs(5),
@@ -512,7 +514,7 @@ fn router_escalates_after_failed_rounds() {
     let router = Router::new(
         vec![
             Box::new(OpenAi::new(
-                &[small.url.clone()],
+                vec![small.url.clone()],
                 "m",
                 params(),
                 Duration::from_secs(5),
@@ -520,7 +522,7 @@ fn router_escalates_after_failed_rounds() {
                 None,
             )),
             Box::new(OpenAi::new(
-                &[big.url.clone()],
+                vec![big.url.clone()],
                 "m",
                 params(),
                 Duration::from_secs(5),
@@ -550,7 +552,7 @@ fn a_cache_hit_makes_no_model_call() {
     let make = || {
         Router::new(
             vec![Box::new(OpenAi::new(
-                &[server.url.clone()],
+                vec![server.url.clone()],
                 "m",
                 params(),
                 Duration::from_secs(5),

@@ -146,15 +146,22 @@ pub fn generate(
         last_gate: None,
         reason: None,
     };
-    let mut user = prompt::first(&spec.spec);
+    let first = prompt::first(&spec.spec);
+    // Repairs continue the conversation: the first request, the previous
+    // answer (as the gates saw it), then what failed. Small models fix their
+    // own answer far more often this way than from one long message.
+    let mut history: Vec<(String, String)> = Vec::new();
+    let mut user = first.clone();
     for round in 0..=options.repair_rounds {
         phase(Phase::Generating(round));
         let request = Request {
             system: prompt::SYSTEM.to_string(),
+            history: history.clone(),
             user: user.clone(),
             stop: Vec::new(),
             max_tokens: options.max_tokens,
             grammar: options.grammar.then(|| RUST_BLOCK_GRAMMAR.to_string()),
+            round,
         };
         let mut rr = RoundReport {
             round,
@@ -204,11 +211,8 @@ pub fn generate(
                 rr.failure = Some(reason.clone());
                 report.last_gate = Some("parse".into());
                 report.reason = Some(reason.clone());
-                user = prompt::repair(
-                    &spec.spec,
-                    &routed.completion.text,
-                    &format!("It could not be used: {reason}."),
-                );
+                history = vec![(first.clone(), routed.completion.text.clone())];
+                user = prompt::repair(&spec.spec, &format!("It could not be used: {reason}."));
                 rr.gate_seconds = started.elapsed().as_secs_f64();
                 report.rounds.push(rr);
                 continue;
@@ -278,7 +282,8 @@ pub fn generate(
                 rr.failure = Some(evidence.clone());
                 report.last_gate = Some(gate.to_string());
                 report.reason = Some(first_line(&evidence));
-                user = prompt::repair(&spec.spec, &code, &evidence);
+                history = vec![(first.clone(), format!("```rust\n{code}\n```"))];
+                user = prompt::repair(&spec.spec, &evidence);
                 report.rounds.push(rr);
             }
         }

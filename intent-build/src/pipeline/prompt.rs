@@ -1,12 +1,12 @@
 //! The prompt: short, because small local models lose the thread in long ones.
 //!
-//! Its version goes into the lock (`prompt = "intent-prompt/1"`): change the
+//! Its version goes into the lock (`prompt = "intent-prompt/2"`): change the
 //! text, bump the version, and every intent is reported stale.
 
 use crate::spec::{Expected, Spec};
 
 /// The template version recorded in the lock.
-pub const TEMPLATE_VERSION: &str = "intent-prompt/1";
+pub const TEMPLATE_VERSION: &str = "intent-prompt/2";
 
 /// The system message.
 pub const SYSTEM: &str =
@@ -62,12 +62,11 @@ pub fn first(spec: &Spec) -> String {
     out
 }
 
-/// A repair request: the previous candidate and what went wrong with it.
-pub fn repair(spec: &Spec, previous: &str, evidence: &str) -> String {
+/// The follow-up message of a repair round: what went wrong with the
+/// previous answer, which stays in the conversation before it.
+pub fn repair(spec: &Spec, evidence: &str) -> String {
     format!(
-        "{}\n\nYour previous answer was:\n```rust\n{}\n```\n\nIt failed:\n{}\n\nFix it. Reply with the complete corrected function `{}` in one ```rust block.",
-        first(spec),
-        previous.trim(),
+        "That code is wrong:\n{}\n\nThink about why, then reply with the complete corrected function `{}` in one ```rust block.",
         evidence.trim(),
         spec.name
     )

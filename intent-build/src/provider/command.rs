@@ -40,7 +40,12 @@ impl Command {
 
 /// The prompt as one text: system message, a blank line, user message.
 pub fn prompt_text(request: &Request) -> String {
-    format!("{}\n\n{}", request.system, request.user)
+    request
+        .messages()
+        .into_iter()
+        .map(|(_, content)| content)
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 impl Provider for Command {

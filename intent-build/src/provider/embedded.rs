@@ -138,19 +138,30 @@ impl Embedded {
                 ProviderError::new(ErrorKind::Config, format!("bad chat message: {e}"))
             })
         };
-        let chat = [
-            message("system", &request.system)?,
-            message("user", &request.user)?,
-        ];
+        let chat = request
+            .messages()
+            .into_iter()
+            .map(|(role, content)| message(role, content))
+            .collect::<Result<Vec<_>, _>>()?;
         match model.chat_template(None) {
             Ok(template) => model
                 .apply_chat_template(&template, &chat, true)
-                .map_err(|e| ProviderError::new(ErrorKind::Config, format!("{}: cannot apply the GGUF's chat template: {e}", self.label()))),
+                .map_err(|e| {
+                    ProviderError::new(
+                        ErrorKind::Config,
+                        format!(
+                            "{}: cannot apply the GGUF's chat template: {e}",
+                            self.label()
+                        ),
+                    )
+                }),
             // A GGUF without a template: fall back to ChatML, which most instruct models use.
-            Err(_) => Ok(format!(
-                "<|im_start|>system\n{}<|im_end|>\n<|im_start|>user\n{}<|im_end|>\n<|im_start|>assistant\n",
-                request.system, request.user
-            )),
+            Err(_) => Ok(request
+                .messages()
+                .into_iter()
+                .map(|(role, content)| format!("<|im_start|>{role}\n{content}<|im_end|>\n"))
+                .chain(std::iter::once("<|im_start|>assistant\n".to_string()))
+                .collect()),
         }
     }
 }
@@ -240,12 +251,13 @@ impl Provider for Embedded {
                 )
             })?);
         }
-        if self.params.temperature <= 0.0 {
+        let sampling = self.params.sampling(request.round);
+        if sampling.temperature <= 0.0 {
             samplers.push(LlamaSampler::greedy());
         } else {
-            samplers.push(LlamaSampler::top_k(self.params.top_k));
-            samplers.push(LlamaSampler::temp(self.params.temperature));
-            samplers.push(LlamaSampler::dist(self.params.seed));
+            samplers.push(LlamaSampler::top_k(sampling.top_k));
+            samplers.push(LlamaSampler::temp(sampling.temperature));
+            samplers.push(LlamaSampler::dist(sampling.seed));
         }
         let mut sampler = LlamaSampler::chain_simple(samplers);
 

@@ -28,6 +28,9 @@ pub use crate::lock::ModelIdentity;
 pub struct Request {
     /// The system message.
     pub system: String,
+    /// Earlier turns of the conversation, as (user, assistant) pairs, before `user`.
+    #[serde(default)]
+    pub history: Vec<(String, String)>,
     /// The user message.
     pub user: String,
     /// Generation stops before any of these strings.
@@ -36,6 +39,10 @@ pub struct Request {
     pub max_tokens: u32,
     /// A GBNF grammar the output must follow, where the provider supports one.
     pub grammar: Option<String>,
+    /// The repair round this request belongs to (0: first candidate); see
+    /// [`GenerationParams::sampling`].
+    #[serde(default)]
+    pub round: u32,
 }
 
 /// Why generation ended.
@@ -60,6 +67,27 @@ pub struct Completion {
     pub elapsed: Duration,
     /// Why generation ended.
     pub finish: Finish,
+}
+
+impl Request {
+    /// The conversation as (role, content) pairs: system, history, user.
+    pub fn messages(&self) -> Vec<(&'static str, &str)> {
+        let mut messages = vec![("system", self.system.as_str())];
+        for (user, assistant) in &self.history {
+            messages.push(("user", user.as_str()));
+            messages.push(("assistant", assistant.as_str()));
+        }
+        messages.push(("user", self.user.as_str()));
+        messages
+    }
+
+    /// The messages as JSON chat messages (`[{"role", "content"}]`).
+    pub fn json_messages(&self) -> serde_json::Value {
+        self.messages()
+            .into_iter()
+            .map(|(role, content)| serde_json::json!({ "role": role, "content": content }))
+            .collect()
+    }
 }
 
 impl Completion {
@@ -91,6 +119,10 @@ pub struct GenerationParams {
     pub num_ctx: u32,
     /// Default completion limit in tokens.
     pub max_tokens: u32,
+    /// Temperature of repair rounds. Greedy decoding makes a small model
+    /// repeat its failed answer word for word; repairs sample instead, with
+    /// the seed advanced per round, so they stay reproducible.
+    pub repair_temperature: f32,
 }
 
 impl Default for GenerationParams {
@@ -101,11 +133,41 @@ impl Default for GenerationParams {
             seed: 42,
             num_ctx: 4096,
             max_tokens: 768,
+            repair_temperature: 0.7,
         }
     }
 }
 
+/// Sampling settings for one request.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sampling {
+    /// Temperature (0: greedy).
+    pub temperature: f32,
+    /// Top-k.
+    pub top_k: i32,
+    /// Seed.
+    pub seed: u32,
+}
+
 impl GenerationParams {
+    /// The sampling for repair round `round`: the configured (greedy) settings
+    /// for the first candidate, `repair_temperature` with seed `seed + round` after.
+    pub fn sampling(&self, round: u32) -> Sampling {
+        if round == 0 || self.temperature > 0.0 {
+            Sampling {
+                temperature: self.temperature,
+                top_k: self.top_k,
+                seed: self.seed,
+            }
+        } else {
+            Sampling {
+                temperature: self.repair_temperature,
+                top_k: 40,
+                seed: self.seed.wrapping_add(round),
+            }
+        }
+    }
+
     /// `sha256:…` of the parameters' canonical JSON, as the lock's `params-hash`.
     pub fn hash(&self) -> String {
         crate::spec::sha256_hex(serde_json::to_string(self).unwrap_or_default().as_bytes())

@@ -152,18 +152,16 @@ impl Provider for Ollama {
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
         let url = self.url("/api/chat");
         let p = &self.params;
+        let sampling = p.sampling(request.round);
         let body = json!({
             "model": self.model,
-            "messages": [
-                { "role": "system", "content": request.system },
-                { "role": "user", "content": request.user },
-            ],
+            "messages": request.json_messages(),
             "stream": false,
             "think": false,
             "options": {
-                "temperature": p.temperature,
-                "top_k": p.top_k,
-                "seed": p.seed,
+                "temperature": sampling.temperature,
+                "top_k": sampling.top_k,
+                "seed": sampling.seed,
                 "num_ctx": p.num_ctx,
                 "num_predict": request.max_tokens,
                 "stop": request.stop,

@@ -53,7 +53,7 @@ impl OpenAi {
     /// `api_key` is read by the caller from an environment variable; it is
     /// sent as a bearer token and never written anywhere.
     pub fn new(
-        endpoints: &[String],
+        endpoints: Vec<String>,
         model: &str,
         params: GenerationParams,
         timeout: Duration,
@@ -61,7 +61,7 @@ impl OpenAi {
         api_key: Option<String>,
     ) -> Self {
         let endpoints: Vec<String> = endpoints
-            .iter()
+            .into_iter()
             .map(|e| {
                 e.trim()
                     .trim_end_matches('/')
@@ -104,15 +104,13 @@ impl OpenAi {
     fn complete_at(&self, base: &str, request: &Request) -> Result<Completion, ProviderError> {
         let url = format!("{base}/v1/chat/completions");
         let label = self.label();
+        let sampling = self.params.sampling(request.round);
         let mut body = json!({
             "model": self.model,
-            "messages": [
-                { "role": "system", "content": request.system },
-                { "role": "user", "content": request.user },
-            ],
-            "temperature": self.params.temperature,
-            "top_k": self.params.top_k,
-            "seed": self.params.seed,
+            "messages": request.json_messages(),
+            "temperature": sampling.temperature,
+            "top_k": sampling.top_k,
+            "seed": sampling.seed,
             "max_tokens": request.max_tokens,
             "stop": request.stop,
             "cache_prompt": false,

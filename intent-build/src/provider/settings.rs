@@ -341,7 +341,7 @@ impl Settings {
                         None => None,
                     };
                     Box::new(OpenAi::new(
-                        &urls,
+                        urls,
                         p.model.as_deref().ok_or_else(|| {
                             Error::Config(format!(
                                 "{} is required for an openai provider",
