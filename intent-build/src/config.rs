@@ -213,36 +213,60 @@ impl Config {
         let statuses = assess(specs, &lock, &specs_dir, &root)?;
 
         let stale: Vec<&IntentStatus> = statuses.iter().filter(|s| !s.state.is_fresh()).collect();
+        let package = self
+            .package
+            .clone()
+            .or_else(|| std::env::var("CARGO_PKG_NAME").ok());
+        let mut regenerated = Vec::new();
         if !stale.is_empty() {
             let blocked = if self.offline {
                 Some("offline mode is on")
             } else {
                 env.regeneration_blocked_by()
             };
-            let reason = match blocked {
-                Some(why) => format!("regeneration is off because {why}"),
-                None => crate::regenerate::in_build_script(&env).unwrap_err(),
+            let result = match blocked {
+                Some(why) => Err(format!("regeneration is off because {why}")),
+                None => crate::regenerate::in_build_script(
+                    &env,
+                    &root,
+                    &specs_dir,
+                    &out_dir,
+                    &stale,
+                    package.as_deref().unwrap_or("crate"),
+                ),
             };
-            let package = self
-                .package
-                .clone()
-                .or_else(|| std::env::var("CARGO_PKG_NAME").ok());
-            let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
-            let lines = stale
-                .iter()
-                .map(|s| stale_message(s, &reason, &p))
-                .collect();
-            return Err(Error::Stale(lines));
+            match result {
+                Ok(done) => regenerated = done,
+                Err(reason) => {
+                    let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
+                    let lines = stale
+                        .iter()
+                        .map(|s| stale_message(s, &reason, &p))
+                        .collect();
+                    return Err(Error::Stale(lines));
+                }
+            }
+        }
+        for r in &regenerated {
+            outcome
+                .directives
+                .push(format!("cargo::warning={}", r.note));
         }
 
         let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
         let intents_dir = out_dir.join(INTENTS_DIR);
         for status in &statuses {
-            let Some(snapshot) = &status.snapshot else {
-                continue;
+            let name = &status.spec.spec.name;
+            let code = match regenerated.iter().find(|r| &r.name == name) {
+                Some(r) => r.code.clone(),
+                None => match &status.snapshot {
+                    Some(snapshot) => snapshot.code.clone(),
+                    None => continue,
+                },
             };
-            let path = intents_dir.join(format!("{}.rs", status.spec.spec.name));
-            let source = out::module_source(&status.spec, &snapshot.code, &snapshot.output_hash());
+            let path = intents_dir.join(format!("{name}.rs"));
+            let source =
+                out::module_source(&status.spec, &code, &crate::snapshot::output_hash(&code));
             if out::write_if_changed(&path, &source)? {
                 outcome.written.push(path);
             }
