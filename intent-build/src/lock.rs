@@ -41,7 +41,7 @@ pub struct ModelIdentity {
 }
 
 /// One intent's record in the lock.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct LockEntry {
     /// Intent name.

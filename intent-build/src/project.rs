@@ -86,6 +86,15 @@ impl Project {
         self.root.join(LOCKFILE_NAME)
     }
 
+    /// Where this crate's accepted and pending results live; `intent_dir` is `target/intent`.
+    pub fn store(&self, intent_dir: &Path) -> Store {
+        Store {
+            lockfile: self.lockfile(),
+            specs_dir: self.specs_dir(),
+            pending_dir: accept::pending_dir(intent_dir, &self.name),
+        }
+    }
+
     /// Every spec, parsed.
     ///
     /// # Errors
@@ -314,11 +323,7 @@ pub fn lock(
             )));
         }
     }
-    let store = Store {
-        lockfile: project.lockfile(),
-        specs_dir: project.specs_dir(),
-        pending_dir: accept::pending_dir(&options.intent_dir, &project.name),
-    };
+    let store = project.store(&options.intent_dir);
     let expectation = project.expectation(env, &options.intent_dir)?;
     let mut work: Vec<SpecFile> = Vec::new();
     for status in statuses {

@@ -118,6 +118,15 @@ fn run(replies: &[&str], rounds: u32) -> Run {
 
 const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }";
 
+/// A lock, snapshots and pending records in `dir`.
+fn store_in(dir: &Path) -> Store {
+    Store {
+        lockfile: dir.join("Intent.lock"),
+        specs_dir: dir.join("intents"),
+        pending_dir: dir.join("pending"),
+    }
+}
+
 #[test]
 fn a_correct_candidate_passes_every_gate() {
     let run = run(&[&fence(GOOD)], 0);
@@ -251,11 +260,7 @@ fn failing_extra_tests_fail_the_tests_gate() {
 #[test]
 fn a_wrong_answer_never_reaches_the_lock_or_the_snapshot() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store {
-        lockfile: dir.path().join("Intent.lock"),
-        specs_dir: dir.path().join("intents"),
-        pending_dir: dir.path().join("pending"),
-    };
+    let store = store_in(dir.path());
     let good = run(&[&fence(GOOD)], 0).outcome.unwrap();
     assert_eq!(
         store.accept(&spec(), &good, false, false).unwrap(),
@@ -289,11 +294,7 @@ fn a_wrong_answer_never_reaches_the_lock_or_the_snapshot() {
 #[test]
 fn review_mode_writes_a_pending_insta_snapshot_and_keeps_the_accepted_one() {
     let dir = tempfile::tempdir().unwrap();
-    let store = Store {
-        lockfile: dir.path().join("Intent.lock"),
-        specs_dir: dir.path().join("intents"),
-        pending_dir: dir.path().join("pending"),
-    };
+    let store = store_in(dir.path());
     let good = run(&[&fence(GOOD)], 0).outcome.unwrap();
     assert_eq!(
         store.accept(&spec(), &good, true, false).unwrap(),
@@ -317,11 +318,7 @@ const KILL_DIR: &str = "INTENT_TEST_ACCEPT_DIR";
 #[ignore = "helper: an accepting process killed by a_kill_during_acceptance_leaves_a_valid_lock"]
 fn accept_forever_process() {
     let dir = std::env::var(KILL_DIR).expect("started by the parent test");
-    let store = Store {
-        lockfile: Path::new(&dir).join("Intent.lock"),
-        specs_dir: Path::new(&dir).join("intents"),
-        pending_dir: Path::new(&dir).join("pending"),
-    };
+    let store = store_in(Path::new(&dir));
     let mut candidate = intent_build::pipeline::Candidate {
         code: GOOD.into(),
         identity: ModelIdentity {

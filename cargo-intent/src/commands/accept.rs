@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use clap::Args;
-use intent_build::pipeline::accept::{pending_dir, Store};
 use intent_build::project::Project;
 
 use super::Status;
@@ -21,11 +20,7 @@ pub fn exec(global: &Global, args: &AcceptArgs) -> Result<Status> {
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        let store = Store {
-            lockfile: project.lockfile(),
-            specs_dir: project.specs_dir(),
-            pending_dir: pending_dir(&ws.intent_dir(), &package.name),
-        };
+        let store = project.store(&ws.intent_dir());
         for spec in project.specs()? {
             if !args.names.is_empty() && !args.names.contains(&spec.spec.name) {
                 continue;

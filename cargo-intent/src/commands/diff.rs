@@ -5,7 +5,6 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Result};
 use clap::Args;
-use intent_build::pipeline::accept::{pending_dir, Store};
 use intent_build::project::Project;
 
 use super::Status;
@@ -30,11 +29,7 @@ pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
         else {
             continue;
         };
-        let store = Store {
-            lockfile: project.lockfile(),
-            specs_dir: project.specs_dir(),
-            pending_dir: pending_dir(&ws.intent_dir(), &package.name),
-        };
+        let store = project.store(&ws.intent_dir());
         let accepted = status.snapshot.map(|s| s.code).unwrap_or_default();
         let (label, candidate) = match store.pending(&status.spec) {
             Some(pending) => ("pending".to_string(), pending.code),

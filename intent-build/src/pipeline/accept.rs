@@ -34,32 +34,9 @@ pub struct Store {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Pending {
     /// The entry to record.
-    pub entry: PendingEntry,
+    pub entry: LockEntry,
     /// The accepted code.
     pub code: String,
-}
-
-/// [`LockEntry`]'s fields, serialisable for the pending record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct PendingEntry {
-    /// Spec path.
-    pub spec: String,
-    /// Spec hash.
-    pub spec_hash: String,
-    /// Model provider.
-    pub provider: String,
-    /// Model name.
-    pub model: String,
-    /// Model digest.
-    pub digest: String,
-    /// Digest note.
-    pub note: Option<String>,
-    /// Params hash.
-    pub params_hash: String,
-    /// Functional hash.
-    pub functional_hash: String,
-    /// Gates passed.
-    pub gates: Vec<String>,
 }
 
 /// What acceptance did.
@@ -166,19 +143,8 @@ impl Store {
     ///
     /// When the file cannot be written.
     pub fn save_pending(&self, spec: &SpecFile, candidate: &Candidate) -> Result<PathBuf> {
-        let entry = entry_for(spec, candidate);
         let pending = Pending {
-            entry: PendingEntry {
-                spec: entry.spec,
-                spec_hash: entry.spec_hash,
-                provider: entry.model.provider,
-                model: entry.model.name,
-                digest: entry.model.digest,
-                note: entry.model.note,
-                params_hash: entry.params_hash,
-                functional_hash: entry.functional_hash,
-                gates: entry.gates,
-            },
+            entry: entry_for(spec, candidate),
             code: candidate.code.clone(),
         };
         let path = self.pending_file(&spec.spec.name);
@@ -192,7 +158,8 @@ impl Store {
     pub fn pending(&self, spec: &SpecFile) -> Option<Pending> {
         let bytes = std::fs::read(self.pending_file(&spec.spec.name)).ok()?;
         let pending: Pending = serde_json::from_slice(&bytes).ok()?;
-        (pending.entry.spec_hash == spec.hash).then_some(pending)
+        (pending.entry.spec_hash == spec.hash && pending.entry.name == spec.spec.name)
+            .then_some(pending)
     }
 
     /// Records a pending result without calling a model. When the reviewed
@@ -204,22 +171,9 @@ impl Store {
     ///
     /// When files cannot be written.
     pub fn adopt(&self, spec: &SpecFile, pending: &Pending) -> Result<Accepted> {
-        let e = &pending.entry;
         let entry = LockEntry {
-            name: spec.spec.name.clone(),
-            spec: e.spec.clone(),
-            spec_hash: e.spec_hash.clone(),
-            model: crate::lock::ModelIdentity {
-                provider: e.provider.clone(),
-                name: e.model.clone(),
-                digest: e.digest.clone(),
-                note: e.note.clone(),
-            },
-            prompt: TEMPLATE_VERSION.to_string(),
-            params_hash: e.params_hash.clone(),
             output_hash: output_hash(&pending.code),
-            functional_hash: e.functional_hash.clone(),
-            gates: e.gates.clone(),
+            ..pending.entry.clone()
         };
         self.record(spec, &pending.code, entry)
     }
