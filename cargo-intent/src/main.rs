@@ -6,6 +6,7 @@
 
 mod cli;
 mod commands;
+mod interrupt;
 mod workspace;
 
 use std::process::ExitCode;
@@ -24,6 +25,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    interrupt::install();
     match commands::run(cli) {
         Ok(status) => status.into(),
         Err(err) => {

@@ -270,6 +270,9 @@ pub struct LockOptions {
     pub intent_dir: PathBuf,
     /// Per-gate timeout.
     pub gate_timeout: Duration,
+    /// Set (e.g. by a Ctrl-C handler) to stop before the next intent or
+    /// acceptance; what was accepted stays, nothing is half-written.
+    pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
 }
 
 /// What `lock` did.
@@ -388,6 +391,15 @@ pub fn lock(
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
+                let cancelled = || {
+                    options
+                        .cancel
+                        .as_ref()
+                        .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst))
+                };
+                if cancelled() {
+                    break;
+                }
                 let Some(spec) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else {
                     break;
                 };
@@ -396,6 +408,9 @@ pub fn lock(
                 let (report, candidate) =
                     pipeline::generate(&spec, &router, &runner, &gen_options, &phase);
                 bar.finish(candidate.is_some(), report.reason.as_deref());
+                if cancelled() {
+                    break;
+                }
                 let accepted =
                     candidate.map(|c| store.accept(&spec, &c, project.settings.review, env.ci));
                 results

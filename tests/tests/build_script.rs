@@ -241,6 +241,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         verbose: false,
         intent_dir: intent_tests::workspace_root().join("target/fixtures/intent"),
         gate_timeout: std::time::Duration::from_secs(10),
+        cancel: None,
     };
     let env = intent_build::env::Env::default();
     let summary = intent_build::project::lock(

@@ -81,8 +81,13 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
                 intent_build::pipeline::DEFAULT_GATE_TIMEOUT,
                 std::time::Duration::from_secs,
             ),
+            cancel: Some(crate::interrupt::flag()),
         };
         let summary = project::lock(&project, &options, &env, &progress)?;
+        if crate::interrupt::requested() {
+            eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
+            return Ok(Status::Failed);
+        }
         let say = |verb: &str, names: &[String]| {
             if !global.quiet {
                 for name in names {

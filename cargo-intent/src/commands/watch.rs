@@ -73,6 +73,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                 verbose: global.verbose > 1,
                 intent_dir: ws.intent_dir(),
                 gate_timeout: intent_build::pipeline::DEFAULT_GATE_TIMEOUT,
+                cancel: Some(crate::interrupt::flag()),
             };
             match project::lock(&project, &options, &env, &Progress::hidden()) {
                 Ok(summary) => {
@@ -118,6 +119,9 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             if args.exit_after.is_some_and(|n| rounds >= n) {
                 return Ok(Status::Ok);
             }
+        }
+        if crate::interrupt::requested() {
+            return Ok(Status::Ok);
         }
         std::thread::sleep(Duration::from_millis(args.interval));
     }
