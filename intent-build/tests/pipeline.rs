@@ -179,6 +179,31 @@ fn machine_applicable_suggestions_are_applied_before_a_model_round() {
 }
 
 #[test]
+fn code_the_parser_rejects_is_fixed_by_rustc_suggestions() {
+    // `'ab'` is not a char literal; syn cannot read the block at all, rustc
+    // suggests a string literal, and the result passes without a model round.
+    let unparsable = "pub fn add(a: i32, b: i32) -> i32 { let _unit = 'ab'; a + b }";
+    let run = run(&[&fence(unparsable)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(candidate.code.contains("\"ab\""), "{}", candidate.code);
+    assert!(run.report.rounds[0].rustfix_saved);
+}
+
+#[test]
+fn rustc_diagnostics_explain_code_the_parser_rejects() {
+    let unparsable = "pub fn add(a: i32, b: i32) -> i32 { a + b ) }";
+    let run = run(&[&fence(unparsable), &fence(GOOD)], 1);
+    assert!(run.outcome.is_some());
+    let second = &run.requests[1].user;
+    assert!(second.contains("the code does not parse"), "{second}");
+    assert!(
+        second.contains("error: mismatched closing delimiter")
+            || second.contains("error: unexpected closing delimiter"),
+        "{second}"
+    );
+}
+
+#[test]
 fn a_wrong_answer_feeds_expected_and_actual_back() {
     let wrong = "pub fn add(a: i32, b: i32) -> i32 { a * b }";
     let run = run(&[&fence(wrong), &fence(wrong)], 1);

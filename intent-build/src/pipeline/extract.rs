@@ -60,6 +60,16 @@ fn strip_prose(reply: &str) -> String {
     lines[start..end].join("\n")
 }
 
+/// The code block of `reply` most likely to hold the function, as written.
+pub fn primary_block(reply: &str, name: &str) -> Option<String> {
+    let all = blocks(reply);
+    let wanted = format!("fn {name}");
+    all.iter()
+        .find(|b| b.contains(&wanted))
+        .or(all.first())
+        .cloned()
+}
+
 /// Finds, checks and formats the function for `spec` in `reply`.
 ///
 /// # Errors

@@ -201,7 +201,17 @@ pub fn generate(
 
         phase(Phase::Checking(round));
         let started = std::time::Instant::now();
-        let code = match extract::extract(&routed.completion.text, &spec.spec) {
+        let extracted = extract::extract(&routed.completion.text, &spec.spec).or_else(|reason| {
+            rescue_unparsable(
+                runner,
+                spec,
+                &routed.completion.text,
+                &format!("{name}-r{round}-raw"),
+                reason,
+                &mut rr,
+            )
+        });
+        let code = match extracted {
             Ok(code) => code,
             Err(reason) => {
                 rr.gates.push(GateVerdict {
@@ -236,6 +246,7 @@ pub fn generate(
         rr.gate_seconds = started.elapsed().as_secs_f64();
         match verdict {
             Verdict::Passed { results } => {
+                rr.rustfix_saved |= rr.rustfix_applied;
                 rr.gates.push(GateVerdict {
                     gate: "compile".into(),
                     passed: true,
@@ -289,6 +300,44 @@ pub fn generate(
         }
     }
     (report, None)
+}
+
+/// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
+/// to rustc as it is: its machine-applicable suggestions may make it valid,
+/// and otherwise its diagnostics are far better repair evidence than the
+/// parser's message.
+fn rescue_unparsable(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    reply: &str,
+    tag: &str,
+    reason: String,
+    rr: &mut RoundReport,
+) -> Result<String, String> {
+    if !reason.starts_with("the code does not parse") {
+        return Err(reason);
+    }
+    let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
+        return Err(reason);
+    };
+    let Ok(Verdict::Failed {
+        gate: "compile",
+        diagnostics: Some(diagnostics),
+        ..
+    }) = runner.check(&spec.spec, &block, tag)
+    else {
+        return Err(reason);
+    };
+    if let Some(fixed) = gates::apply_suggestions(&block, &diagnostics) {
+        rr.rustfix_applied = true;
+        if let Ok(code) = extract::extract(&fixed, &spec.spec) {
+            return Ok(code);
+        }
+    }
+    Err(format!(
+        "{reason}\n{}",
+        gates::rendered_errors(&diagnostics)
+    ))
 }
 
 /// Runs the gates; on a compile failure applies rustc's machine-applicable
