@@ -145,13 +145,13 @@ fn a_correct_candidate_passes_every_gate() {
 
 #[test]
 fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
-    let broken = "pub fn add(a: i32, b: i32) -> i32 { let s: String = a + b; s }";
+    let broken = "pub fn add(a: i32, b: i32) -> i32 { a.plus_the(b) }";
     let run = run(&[&fence(broken), &fence(GOOD)], 3);
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     assert_eq!(run.requests.len(), 2);
     let second = &run.requests[1];
     assert!(
-        second.user.contains("mismatched types"),
+        second.user.contains("no method named `plus_the` found"),
         "rustc's diagnostics must reach the repair prompt:\n{}",
         second.user
     );
@@ -161,7 +161,7 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
         "the conversation starts with the first request"
     );
     assert!(
-        previous.contains("let s: String = a + b;"),
+        previous.contains("a.plus_the(b)"),
         "the previous candidate is the assistant's turn:\n{previous}"
     );
     assert_eq!(run.report.rounds[0].gates.last().unwrap().gate, "compile");

@@ -337,15 +337,26 @@ pub fn rendered_errors(json: &str) -> String {
     }
 }
 
-/// Applies rustc's machine-applicable suggestions for `candidate.rs`, as
-/// `cargo fix` does. `None` when there were none to apply.
-pub fn apply_suggestions(code: &str, diagnostics: &str) -> Option<String> {
-    let suggestions = rustfix::get_suggestions_from_json(
-        diagnostics,
-        &HashSet::new(),
-        rustfix::Filter::MachineApplicableOnly,
-    )
-    .ok()?;
+/// Which of rustc's suggestions to apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suggestions {
+    /// Only machine-applicable ones, as `cargo fix` applies them.
+    MachineApplicable,
+    /// Every suggestion, "maybe incorrect" ones included: `cargo fix` cannot
+    /// check those, but the gates re-run the examples on the result, so a
+    /// wrong guess is caught like any wrong candidate.
+    Any,
+}
+
+/// Applies rustc's suggestions for `candidate.rs`. `None` when there were
+/// none to apply.
+pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> Option<String> {
+    let filter = match which {
+        Suggestions::MachineApplicable => rustfix::Filter::MachineApplicableOnly,
+        Suggestions::Any => rustfix::Filter::Everything,
+    };
+    let suggestions =
+        rustfix::get_suggestions_from_json(diagnostics, &HashSet::new(), filter).ok()?;
     let ours: Vec<rustfix::Suggestion> = suggestions
         .into_iter()
         .filter(|s| {

@@ -328,7 +328,10 @@ fn rescue_unparsable(
     else {
         return Err(reason);
     };
-    if let Some(fixed) = gates::apply_suggestions(&block, &diagnostics) {
+    let fixed =
+        gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::MachineApplicable)
+            .or_else(|| gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::Any));
+    if let Some(fixed) = fixed {
         rr.rustfix_applied = true;
         if let Ok(code) = extract::extract(&fixed, &spec.spec) {
             return Ok(code);
@@ -358,11 +361,27 @@ fn check_with_fixes(
     else {
         return Ok((code, verdict));
     };
+    let errors = |d: &str| {
+        d.lines()
+            .filter(|l| l.contains("\"level\":\"error\"") && !l.contains("aborting due to"))
+            .count()
+    };
+    let mut best = (errors(diagnostics), code.clone(), verdict.clone());
     let mut current = code.clone();
     let mut current_diagnostics = diagnostics.clone();
     // Like cargo fix: a few rounds, each re-verified, stopping when nothing applies.
+    // Machine-applicable suggestions first, as `cargo fix`; then any
+    // suggestion, since the gates check the result either way.
     for attempt in 0..4 {
-        let Some(fixed) = gates::apply_suggestions(&current, &current_diagnostics) else {
+        let fixed = gates::apply_suggestions(
+            &current,
+            &current_diagnostics,
+            gates::Suggestions::MachineApplicable,
+        )
+        .or_else(|| {
+            gates::apply_suggestions(&current, &current_diagnostics, gates::Suggestions::Any)
+        });
+        let Some(fixed) = fixed else {
             break;
         };
         rr.rustfix_applied = true;
@@ -373,6 +392,18 @@ fn check_with_fixes(
                 diagnostics: Some(d),
                 ..
             } => {
+                let count = errors(&d);
+                if count < best.0 {
+                    best = (
+                        count,
+                        fixed.clone(),
+                        Verdict::Failed {
+                            gate: "compile",
+                            evidence: gates::rendered_errors(&d),
+                            diagnostics: Some(d.clone()),
+                        },
+                    );
+                }
                 current = fixed;
                 current_diagnostics = d;
             }
@@ -382,8 +413,9 @@ fn check_with_fixes(
             }
         }
     }
-    // The suggestions did not get past the compiler: restore the original.
-    Ok((code, verdict))
+    // Still not compiling: keep whichever version has the fewest errors (the
+    // original unless a fix helped), so the model repairs the better one.
+    Ok((best.1, best.2))
 }
 
 fn first_line(text: &str) -> String {
