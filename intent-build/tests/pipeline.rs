@@ -56,6 +56,12 @@ impl Provider for Scripted {
             .unwrap()
             .pop_front()
             .expect("the test scripted too few replies");
+        if text == TRUNCATED {
+            return Err(ProviderError::new(
+                intent_build::provider::ErrorKind::Truncated,
+                "scripted: the answer was cut at 768 tokens",
+            ));
+        }
         Ok(Completion {
             text,
             prompt_tokens: 1,
@@ -117,6 +123,24 @@ fn run(replies: &[&str], rounds: u32) -> Run {
 }
 
 const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }";
+
+/// A scripted reply that stands for an answer cut at the token limit.
+const TRUNCATED: &str = "<truncated>";
+
+#[test]
+fn a_truncated_answer_costs_a_round_not_the_intent() {
+    let run = run(&[TRUNCATED, &fence(GOOD)], 1);
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    assert_eq!(
+        run.report.rounds[0].failure.as_deref(),
+        Some("every model provider failed:\n  - scripted: the answer was cut at 768 tokens")
+    );
+    assert!(
+        run.requests[1].user.contains("Keep the answer short"),
+        "{}",
+        run.requests[1].user
+    );
+}
 
 /// A lock, snapshots and pending records in `dir`.
 fn store_in(dir: &Path) -> Store {

@@ -184,7 +184,18 @@ pub fn generate(
                 report.rounds.push(rr);
                 report.last_gate = Some("model".into());
                 report.reason = Some(err.to_string());
-                return (report, None);
+                // A rambling answer is the model's failure, not the provider's:
+                // ask again in the next round. Anything else ends generation.
+                let truncated = err
+                    .failures
+                    .last()
+                    .is_some_and(|(_, e)| e.kind == crate::provider::ErrorKind::Truncated);
+                if !truncated {
+                    return (report, None);
+                }
+                history = Vec::new();
+                user = format!("{first}\n\nKeep the answer short: only the function, no explanations or tests.");
+                continue;
             }
         };
         phase(Phase::Generated {
