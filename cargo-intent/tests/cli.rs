@@ -449,3 +449,19 @@ fn watch_regenerates_after_an_edit_and_survives_a_bad_spec() {
     assert_eq!(third, "watched: all intents fresh");
     assert!(child.wait().unwrap().success());
 }
+
+#[test]
+fn lock_drops_entries_and_snapshots_of_deleted_specs() {
+    let f = single();
+    std::fs::remove_file(f.root.join("intents/neg.intent.toml")).unwrap();
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Removed single::neg"), "{err}");
+    let lock = f.read("Intent.lock");
+    assert!(
+        !lock.contains("\"neg\"") && lock.contains("\"add\""),
+        "{lock}"
+    );
+    assert!(!f.root.join("intents/snapshots/neg.snap").exists());
+    assert!(f.root.join("intents/snapshots/add.snap").exists());
+}

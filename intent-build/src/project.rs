@@ -294,6 +294,8 @@ pub struct LockSummary {
     pub failed: Vec<(String, String, String)>,
     /// `target/intent/report.json`, when anything was generated.
     pub report: Option<PathBuf>,
+    /// Lock entries (and their snapshots) removed because their spec is gone.
+    pub removed: Vec<String>,
 }
 
 impl LockSummary {
@@ -328,6 +330,9 @@ pub fn lock(
     }
     let store = project.store(&options.intent_dir);
     let expectation = project.expectation(env, &options.intent_dir)?;
+    if options.names.is_empty() && !options.locked {
+        summary.removed = prune(project, &statuses)?;
+    }
     let mut work: Vec<SpecFile> = Vec::new();
     for status in statuses {
         let name = status.spec.spec.name.clone();
@@ -451,4 +456,29 @@ pub fn lock(
     pipeline::write_report(&report_path, &reports)?;
     summary.report = Some(report_path);
     Ok(summary)
+}
+
+/// Drops lock entries whose spec no longer exists, and their snapshots
+/// (files intent owns: `intents/snapshots/NAME.snap` of a listed entry).
+fn prune(project: &Project, statuses: &[IntentStatus]) -> Result<Vec<String>> {
+    let lockfile = project.lockfile();
+    if !lockfile.exists() {
+        return Ok(Vec::new());
+    }
+    let removed = Lockfile::update(&lockfile, |lock| {
+        let gone: Vec<String> = lock
+            .entries
+            .keys()
+            .filter(|name| !statuses.iter().any(|s| &s.spec.spec.name == *name))
+            .cloned()
+            .collect();
+        for name in &gone {
+            lock.entries.remove(name);
+        }
+        Ok(gone)
+    })?;
+    for name in &removed {
+        let _ = std::fs::remove_file(crate::snapshot::snapshot_path(&project.specs_dir(), name));
+    }
+    Ok(removed)
 }

@@ -99,6 +99,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         say("Unchanged", &summary.unchanged);
         say("Adopted", &summary.adopted);
         say("Pending", &summary.pending);
+        say("Removed", &summary.removed);
         if global.verbose > 0 {
             say("Fresh", &summary.fresh);
         }
