@@ -264,6 +264,12 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
             model.name, model.sha256
         )));
     }
+    // Temporary files are private (0600); an installed model is ordinary data.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(out.path(), std::fs::Permissions::from_mode(0o644));
+    }
     out.persist(&target)
         .map_err(|e| Error::io(&target, e.error))?;
     progress(FetchEvent::Installed(target.clone()));
