@@ -15,7 +15,7 @@ use crate::pipeline::{self, prompt, IntentReport, Options, Phase};
 use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
 use crate::spec::{self, SpecFile};
-use crate::state::{self, short, IntentStatus, State};
+use crate::state::{self, short, IntentStatus};
 use crate::DEFAULT_SPECS_DIR;
 
 /// A crate with intents.
@@ -137,18 +137,10 @@ impl Project {
         let params_hash = first.params().hash();
         let (provider, model, digest) = match first.kind {
             ProviderKind::Embedded => {
-                let model = first
-                    .model
-                    .clone()
-                    .unwrap_or_else(|| crate::models::DEFAULT_MODEL.into());
-                let path = crate::models::resolve(&model, &crate::models::home());
-                let name = if crate::models::known(&model).is_some() {
-                    model
-                } else {
-                    path.file_stem()
-                        .map(|s| s.to_string_lossy().to_string())
-                        .unwrap_or(model)
-                };
+                let (path, name) = crate::provider::settings::embedded_model(
+                    first.model.as_deref(),
+                    &crate::models::home(),
+                );
                 let digest = path
                     .is_file()
                     .then(|| crate::provider::digest::file_digest(&path, Some(intent_dir)).ok())
@@ -186,29 +178,32 @@ impl Project {
     ///
     /// Spec, lock, snapshot or configuration errors.
     pub fn check(&self, expectation: &Expectation) -> Result<Vec<Staleness>> {
-        let mut stale = Vec::new();
-        for status in self.statuses()? {
-            let name = status.spec.spec.name.clone();
-            if !status.state.is_fresh() {
-                stale.push(Staleness {
-                    name,
-                    label: status.state.label().into(),
-                    reason: status.state.describe(),
-                });
-                continue;
-            }
-            if let Some(entry) = &status.entry {
-                if let Some(reason) = model_change(entry, expectation) {
-                    stale.push(Staleness {
-                        name,
-                        label: "stale: model".into(),
-                        reason,
-                    });
-                }
-            }
-        }
-        Ok(stale)
+        Ok(self
+            .statuses()?
+            .iter()
+            .filter_map(|s| staleness(s, expectation))
+            .collect())
     }
+}
+
+/// Why `status` needs regeneration — its spec, snapshot or lock entry, or a
+/// change of model, prompt or parameters against `expectation` — or `None`
+/// when it is fresh. The one place `check`, `status` and `lock` decide it.
+pub fn staleness(status: &IntentStatus, expectation: &Expectation) -> Option<Staleness> {
+    let name = status.spec.spec.name.clone();
+    if !status.state.is_fresh() {
+        return Some(Staleness {
+            name,
+            label: status.state.label().into(),
+            reason: status.state.describe(),
+        });
+    }
+    let reason = model_change(status.entry.as_ref()?, expectation)?;
+    Some(Staleness {
+        name,
+        label: "stale: model".into(),
+        reason,
+    })
 }
 
 /// How the lock entry's model, prompt or parameters differ from what the
@@ -339,10 +334,7 @@ pub fn lock(
         if !options.names.is_empty() && !options.names.contains(&name) {
             continue;
         }
-        let why = match (&status.state, &status.entry) {
-            (State::Fresh, Some(entry)) => model_change(entry, &expectation),
-            (state, _) => Some(state.describe()),
-        };
+        let why = staleness(&status, &expectation).map(|s| s.reason);
         if why.is_none() && !options.force {
             summary.fresh.push(name);
             continue;

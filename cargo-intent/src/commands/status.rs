@@ -3,7 +3,7 @@
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use intent_build::env::Env;
-use intent_build::project::{model_change, Project};
+use intent_build::project::{staleness, Project};
 
 use super::Status;
 use crate::cli::Global;
@@ -44,14 +44,8 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
         let expectation = project.expectation(&env, &ws.intent_dir())?;
         for status in project.statuses()? {
             let name = &status.spec.spec.name;
-            let mut state = status.state.label().to_string();
-            if status.state.is_fresh() {
-                if let Some(entry) = &status.entry {
-                    if model_change(entry, &expectation).is_some() {
-                        state = "stale: model".into();
-                    }
-                }
-            }
+            let state =
+                staleness(&status, &expectation).map_or_else(|| "fresh".to_string(), |s| s.label);
             all_fresh &= state == "fresh";
             let model = status
                 .entry

@@ -380,20 +380,23 @@ impl Settings {
     }
 }
 
-#[cfg(feature = "embedded")]
-fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Provider>> {
-    let model = p
-        .model
-        .clone()
-        .unwrap_or_else(|| models::DEFAULT_MODEL.to_string());
-    let path = models::resolve(&model, &options.home);
-    let name = if models::known(&model).is_some() {
-        model
+/// The GGUF an embedded provider's `model` setting names, and the name the
+/// lock records for it: a known model's name, else the file's stem.
+pub(crate) fn embedded_model(model: Option<&str>, home: &Path) -> (PathBuf, String) {
+    let model = model.unwrap_or(models::DEFAULT_MODEL);
+    let path = models::resolve(model, home);
+    let name = if models::known(model).is_some() {
+        model.to_string()
     } else {
         path.file_stem()
-            .map(|s| s.to_string_lossy().to_string())
-            .unwrap_or(model)
+            .map_or_else(|| model.to_string(), |s| s.to_string_lossy().to_string())
     };
+    (path, name)
+}
+
+#[cfg(feature = "embedded")]
+fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Provider>> {
+    let (path, name) = embedded_model(p.model.as_deref(), &options.home);
     Ok(Box::new(super::embedded::Embedded::new(
         path,
         &name,
@@ -406,7 +409,6 @@ fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Pro
 
 #[cfg(not(feature = "embedded"))]
 fn embedded(_: &ProviderSettings, _: &RouterOptions) -> Result<Box<dyn Provider>> {
-    let _ = models::DEFAULT_MODEL;
     Err(Error::Config("the embedded provider is not compiled in: enable intent-build's `embedded` feature, or configure another provider".into()))
 }
 
