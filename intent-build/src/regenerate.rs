@@ -8,7 +8,6 @@
 //! build write `Intent.lock` and the snapshot itself.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use crate::env::Env;
 use crate::pipeline::accept::{pending_dir, Store};
@@ -69,6 +68,14 @@ pub(crate) fn in_build_script(
         pending_dir: pending_dir(&intent_dir, package),
     };
     let record = settings.update_lock && !env.ci && !env.docs_rs;
+    let runner = GateRunner::new(
+        intent_dir.join("scratch").join(package),
+        settings.gate_time_limit(),
+    );
+    let options = Options {
+        repair_rounds: settings.repair_rounds,
+        ..Options::default()
+    };
     let mut done = Vec::new();
     let mut router = None;
     for status in stale {
@@ -87,23 +94,19 @@ pub(crate) fn in_build_script(
             continue;
         }
         if router.is_none() {
-            let options = RouterOptions {
+            let router_options = RouterOptions {
                 home: crate::models::home(),
                 cache_dir: Some(intent_dir.clone()),
                 offline: false,
                 verbose: false,
             };
-            router = Some(settings.router(env, &options).map_err(|e| e.to_string())?);
+            router = Some(
+                settings
+                    .router(env, &router_options)
+                    .map_err(|e| e.to_string())?,
+            );
         }
         let router = router.as_ref().ok_or("no router")?;
-        let timeout = settings
-            .gate_timeout
-            .map_or(pipeline::DEFAULT_GATE_TIMEOUT, Duration::from_secs);
-        let runner = GateRunner::new(intent_dir.join("scratch").join(package), timeout);
-        let options = Options {
-            repair_rounds: settings.repair_rounds,
-            ..Options::default()
-        };
         let (report, candidate) = pipeline::generate(spec, router, &runner, &options, &|_| {});
         let Some(candidate) = candidate else {
             return Err(format!(

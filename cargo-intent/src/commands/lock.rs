@@ -77,10 +77,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             offline: global.is_offline(),
             verbose: global.verbose > 1,
             intent_dir: ws.intent_dir(),
-            gate_timeout: project.settings.gate_timeout.map_or(
-                intent_build::pipeline::DEFAULT_GATE_TIMEOUT,
-                std::time::Duration::from_secs,
-            ),
+            gate_timeout: project.settings.gate_time_limit(),
             cancel: Some(crate::interrupt::flag()),
         };
         let summary = project::lock(&project, &options, &env, &progress)?;

@@ -72,7 +72,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                 offline: global.is_offline(),
                 verbose: global.verbose > 1,
                 intent_dir: ws.intent_dir(),
-                gate_timeout: intent_build::pipeline::DEFAULT_GATE_TIMEOUT,
+                gate_timeout: project.settings.gate_time_limit(),
                 cancel: Some(crate::interrupt::flag()),
             };
             match project::lock(&project, &options, &env, &Progress::hidden()) {

@@ -194,6 +194,12 @@ pub struct RouterOptions {
 }
 
 impl Settings {
+    /// The wall-clock limit for each gate step: `gate-timeout`, or the default.
+    pub fn gate_time_limit(&self) -> Duration {
+        self.gate_timeout
+            .map_or(crate::pipeline::DEFAULT_GATE_TIMEOUT, Duration::from_secs)
+    }
+
     /// Reads settings from a JSON metadata value (as `cargo metadata` gives
     /// it): `metadata.intent`, or `None` when absent.
     ///
