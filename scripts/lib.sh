@@ -11,6 +11,11 @@ ensure_system_packages() {
     for pkg in "${SYSTEM_PACKAGES[@]}"; do
         dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
+    # `cargo intent models fetch` downloads through pip, and the tests build
+    # a virtual environment: Debian's Python when none with pip and venv is there.
+    if ! python3 -m pip --version >/dev/null 2>&1 || ! python3 -m venv --help >/dev/null 2>&1; then
+        missing+=(python3 python3-pip python3-venv)
+    fi
     if ((${#missing[@]})); then
         step "installing system packages: ${missing[*]}"
         local sudo=""
