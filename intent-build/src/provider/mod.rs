@@ -138,6 +138,9 @@ impl Default for GenerationParams {
     }
 }
 
+/// Top-k whenever a request is sampled rather than greedy.
+const SAMPLED_TOP_K: i32 = 40;
+
 /// Sampling settings for one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sampling {
@@ -152,19 +155,25 @@ pub struct Sampling {
 impl GenerationParams {
     /// The sampling for repair round `round`: the configured (greedy) settings
     /// for the first candidate, `repair_temperature` with seed `seed + round` after.
+    /// A configured temperature applies to every round, with the seed still
+    /// advanced per round so a repair is not the first answer sampled again.
     pub fn sampling(&self, round: u32) -> Sampling {
-        if round == 0 || self.temperature > 0.0 {
-            Sampling {
-                temperature: self.temperature,
+        let temperature = if self.temperature > 0.0 {
+            self.temperature
+        } else if round == 0 {
+            return Sampling {
+                temperature: 0.0,
                 top_k: self.top_k,
                 seed: self.seed,
-            }
+            };
         } else {
-            Sampling {
-                temperature: self.repair_temperature,
-                top_k: 40,
-                seed: self.seed.wrapping_add(round),
-            }
+            self.repair_temperature
+        };
+        Sampling {
+            temperature,
+            // Greedy's top-k of 1 would make any temperature greedy again.
+            top_k: self.top_k.max(SAMPLED_TOP_K),
+            seed: self.seed.wrapping_add(round),
         }
     }
 
@@ -268,4 +277,35 @@ pub trait Provider: Send + Sync {
 
     /// Whether using this provider opens a network connection.
     fn uses_network(&self) -> bool;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn greedy_first_round_then_sampled_repairs_with_their_own_seeds() {
+        let p = GenerationParams::default();
+        assert_eq!(p.sampling(0).temperature, 0.0);
+        assert_eq!(p.sampling(0).top_k, 1);
+        let (r1, r2) = (p.sampling(1), p.sampling(2));
+        assert_eq!(r1.temperature, p.repair_temperature);
+        assert!(r1.top_k > 1);
+        assert_ne!(r1.seed, r2.seed);
+    }
+
+    #[test]
+    fn a_configured_temperature_samples_every_round() {
+        let p = GenerationParams {
+            temperature: 0.8,
+            ..GenerationParams::default()
+        };
+        // top-k 1 would silently make this greedy: every seed the same answer.
+        for round in 0..3 {
+            let s = p.sampling(round);
+            assert_eq!(s.temperature, 0.8);
+            assert!(s.top_k > 1, "round {round} is greedy: {s:?}");
+        }
+        assert_ne!(p.sampling(0).seed, p.sampling(1).seed);
+    }
 }
