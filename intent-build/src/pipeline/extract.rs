@@ -138,6 +138,32 @@ fn is_test_module(item: &syn::Item) -> bool {
     }
 }
 
+/// Small models sometimes wrap the whole answer in a `mod tests`. When the
+/// function is found only inside a module, the module's items take its
+/// place, without its tests and its `use super::*`.
+fn hoist_from_module(items: Vec<syn::Item>, name: &str) -> Vec<syn::Item> {
+    let defines = |item: &syn::Item| matches!(item, syn::Item::Fn(f) if f.sig.ident == name);
+    if items.iter().any(defines) {
+        return items;
+    }
+    items
+        .into_iter()
+        .flat_map(|item| match item {
+            syn::Item::Mod(syn::ItemMod {
+                content: Some((_, inner)),
+                ..
+            }) if inner.iter().any(defines) => inner
+                .into_iter()
+                .filter(|i| {
+                    let glob_use = matches!(i, syn::Item::Use(u) if canonical(u).contains("super"));
+                    !glob_use && !(matches!(i, syn::Item::Fn(_)) && is_test_module(i))
+                })
+                .collect(),
+            other => vec![other],
+        })
+        .collect()
+}
+
 fn reconcile(
     file: syn::File,
     spec: &Spec,
@@ -147,7 +173,7 @@ fn reconcile(
     let mut items = Vec::new();
     let mut found = false;
     let mut other_fns = Vec::new();
-    for item in file.items {
+    for item in hoist_from_module(file.items, &spec.name) {
         if is_test_module(&item) {
             continue;
         }
@@ -375,6 +401,13 @@ mod tests {
     fn main_tests_and_repeated_prelude_are_dropped() {
         let reply = "```rust\npub struct Unit;\npub fn add(a: i32, b: i32) -> i32 { a + b }\nfn main() {}\n#[cfg(test)]\nmod tests { #[test] fn t() {} }\n#[test]\nfn loose() {}\n```";
         assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn a_function_wrapped_in_a_test_module_is_lifted_out() {
+        let reply = "```rust\n#[cfg(test)]\nmod test {\n    use super::*;\n    fn add(a: i32, b: i32) -> i32 { a + b }\n    #[test]\n    fn t() { assert_eq!(add(1, 2), 3); }\n}\n```";
+        let code = extract(reply, &spec()).unwrap();
+        assert_eq!(code, GOOD);
     }
 
     #[test]
