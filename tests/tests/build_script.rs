@@ -52,6 +52,21 @@ fn fresh_lock_builds_in_ci_without_a_model_and_writes_only_out_dir() {
 }
 
 #[test]
+fn accepted_code_adds_no_warnings_to_the_users_build() {
+    let f = Fixture::new("quiet");
+    f.write("intents/add.intent.toml", ADD_SPEC);
+    // Shapes the default model really writes: a deprecated import, a
+    // needless `mut`, an unused binding.
+    f.accept(
+        "intents/add.intent.toml",
+        "use std::ascii::AsciiExt;\nuse std::collections::HashSet;\npub fn add(a: i32, b: i32) -> i32 {\n    let mut sum = a + b;\n    let unused = 0;\n    sum\n}",
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+}
+
+#[test]
 fn spec_edit_fails_the_build_with_what_changed_and_the_fix() {
     let f = fresh_fixture("edited_spec");
     let (ok, out) = run(f.cargo("build").env("CI", "true"));
