@@ -18,4 +18,14 @@ fn main() {
     println!("gcd(1071, 462) = {}", gcd(1071, 462));
     let leap: Vec<u32> = (1896..=1912).filter(|&y| is_leap_year(y)).collect();
     println!("leap years 1896..=1912 = {leap:?}");
+    let secret = caesar_shift("Attack at dawn!", 13);
+    println!(
+        "caesar_shift(\"Attack at dawn!\", 13) = {secret} (and back: {})",
+        caesar_shift(&secret, 13)
+    );
+    println!("reverse_words({text:?}) = {}", reverse_words(text));
+    println!("rgb_to_hex(255, 128, 0) = {}", rgb_to_hex(255, 128, 0));
+    let timings = [3.2, 1.5, 8.0, 2.4];
+    println!("median({timings:?}) = {:?}", median(&timings));
+    println!("format_duration(3725) = {}", format_duration(3725));
 }

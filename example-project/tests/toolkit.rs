@@ -75,3 +75,85 @@ fn leap_years_follow_the_gregorian_rules() {
     assert!(!is_leap_year(2100));
     assert!(is_leap_year(2400));
 }
+
+#[test]
+fn caesar_shifts_undo_each_other_and_leave_other_characters_alone() {
+    let text = "The quick brown fox jumps over the lazy dog! 0-9 ünï";
+    for k in [0u8, 1, 7, 13, 25, 26, 200, 255] {
+        let there = caesar_shift(text, k);
+        let back = caesar_shift(&there, (26 - k % 26) % 26);
+        assert_eq!(back, text, "shift {k}");
+        assert_eq!(there.chars().count(), text.chars().count());
+    }
+    assert_eq!(caesar_shift("Zz", 1), "Aa");
+    assert_eq!(caesar_shift("0-9 üéï", 3), "0-9 üéï");
+}
+
+#[test]
+fn hex_colours_have_two_lowercase_digits_per_channel() {
+    for (r, g, b) in [(0, 0, 0), (15, 16, 17), (171, 205, 239), (255, 0, 128)] {
+        let hex = rgb_to_hex(r, g, b);
+        assert_eq!(hex.len(), 7, "{hex}");
+        assert!(hex.starts_with('#'));
+        assert_eq!(hex, hex.to_lowercase());
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+        assert_eq!((channel(1), channel(3), channel(5)), (r, g, b));
+    }
+}
+
+#[test]
+fn reversing_words_twice_normalises_spacing() {
+    for text in [
+        "a b c",
+        "  lead and trail  ",
+        "tabs\tand\nnewlines",
+        "",
+        "one",
+    ] {
+        let normalised = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(reverse_words(&reverse_words(text)), normalised, "{text:?}");
+    }
+    assert_eq!(reverse_words("ünï cödé"), "cödé ünï");
+}
+
+#[test]
+fn medians_split_the_values_in_half() {
+    assert_eq!(median(&[5.0, -1.0, 3.0, 3.0, 10.0]), Some(3.0));
+    assert_eq!(median(&[-2.0, -4.0]), Some(-3.0));
+    // The input is not reordered.
+    let values = [9.0, 1.0, 5.0];
+    assert_eq!(median(&values), Some(5.0));
+    assert_eq!(values, [9.0, 1.0, 5.0]);
+    for n in 1..40 {
+        let values: Vec<f64> = (0..n).map(|i| ((i * 37) % n) as f64).collect();
+        let m = median(&values).unwrap();
+        let below = values.iter().filter(|&&v| v < m).count();
+        let above = values.iter().filter(|&&v| v > m).count();
+        assert!(below <= n / 2 && above <= n / 2, "n = {n}, median {m}");
+    }
+}
+
+#[test]
+fn durations_show_only_their_nonzero_parts() {
+    assert_eq!(format_duration(1), "1s");
+    assert_eq!(format_duration(3600), "1h");
+    assert_eq!(format_duration(3660), "1h 1m");
+    assert_eq!(format_duration(86_399), "23h 59m 59s");
+    assert_eq!(format_duration(360_000), "100h");
+    for seconds in (0..20_000).step_by(97) {
+        let text = format_duration(seconds);
+        let total: u64 = text
+            .split(' ')
+            .map(|part| {
+                let (number, unit) = part.split_at(part.len() - 1);
+                let n: u64 = number.parse().unwrap();
+                n * match unit {
+                    "h" => 3600,
+                    "m" => 60,
+                    _ => 1,
+                }
+            })
+            .sum();
+        assert_eq!(total, seconds, "{text}");
+    }
+}
