@@ -234,9 +234,34 @@ fn a_wrong_answer_feeds_expected_and_actual_back() {
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));
     let second = &run.requests[1].user;
-    assert!(second.contains("example 0: `add(2, 3)` failed"), "{second}");
-    assert!(second.contains("left: 6"), "{second}");
-    assert!(second.contains("right: 5"), "{second}");
+    assert!(
+        second.contains("example 0: `add(2, 3)` returned 6, expected 5"),
+        "{second}"
+    );
+    assert!(!second.contains("thread '"), "test harness noise: {second}");
+}
+
+#[test]
+fn compile_errors_reach_the_model_as_line_message_and_help() {
+    // E0308 with a note pointing into the standard library's source, which
+    // the model never saw, and no suggestion rustfix could apply.
+    let broken = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut s = String::new();\n    s.push(a);\n    a + b\n}";
+    let run = run(&[&fence(broken), &fence(GOOD)], 1);
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    let second = &run.requests[1].user;
+    assert!(second.contains("error: mismatched types"), "{second}");
+    assert!(second.contains("line 3: s.push(a);"), "{second}");
+    assert!(second.contains("expected `char`"), "{second}");
+    assert!(!second.contains("/rustc/"), "{second}");
+    // The report keeps the code each round was judged on.
+    assert!(
+        run.report.rounds[0]
+            .code
+            .as_deref()
+            .is_some_and(|c| c.contains("s.push(a)")),
+        "{:#?}",
+        run.report.rounds[0]
+    );
 }
 
 /// Runs one candidate that must be refused within the 5 s gate timeout, with

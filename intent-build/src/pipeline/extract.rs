@@ -154,9 +154,10 @@ fn hoist_from_module(items: Vec<syn::Item>, name: &str) -> Vec<syn::Item> {
                 ..
             }) if inner.iter().any(defines) => inner
                 .into_iter()
-                .filter(|i| {
-                    let glob_use = matches!(i, syn::Item::Use(u) if canonical(u).contains("super"));
-                    !glob_use && !(matches!(i, syn::Item::Fn(_)) && is_test_module(i))
+                .filter(|i| match i {
+                    syn::Item::Use(u) => !canonical(u).contains("super"),
+                    syn::Item::Fn(_) => !is_test_module(i),
+                    _ => true,
                 })
                 .collect(),
             other => vec![other],

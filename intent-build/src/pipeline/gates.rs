@@ -252,50 +252,43 @@ fn failing_tests(text: &str) -> Vec<String> {
     failing
 }
 
-/// The panic messages of failing tests, with the example call each belongs to.
+/// What each failing test did, one line per example in the words a small
+/// model repairs best from: the call, what it returned, what was expected.
 fn failure_evidence(text: &str, spec: &Spec, failing: &[String]) -> String {
+    let panics = panic_messages(text);
     let mut out = Vec::new();
     for name in failing {
-        let what = match name
+        let message = panics
+            .iter()
+            .find(|(test, _)| test == name)
+            .map(|(_, lines)| lines.as_slice())
+            .unwrap_or_default();
+        let example = name
             .strip_prefix("example_")
             .and_then(|i| i.parse::<usize>().ok())
-        {
-            Some(i) => match spec.examples.get(i) {
-                Some(e) if e.expected == Expected::Panics => format!(
-                    "example {i}: `{}` should panic but returned normally",
-                    e.call
-                ),
-                Some(e) => format!("example {i}: `{}` failed", e.call),
-                None => name.clone(),
+            .and_then(|i| spec.examples.get(i).map(|e| (i, e)));
+        out.push(match example {
+            Some((i, e)) if e.expected == Expected::Panics => format!(
+                "example {i}: `{}` should panic but returned normally",
+                e.call
+            ),
+            Some((i, e)) => match assert_eq_sides(message) {
+                Some((left, right)) => {
+                    format!(
+                        "example {i}: `{}` returned {left}, expected {right}",
+                        e.call
+                    )
+                }
+                // An approximate comparison states both values itself.
+                None if message.first().is_some_and(|m| m.starts_with("example ")) => {
+                    message[0].clone()
+                }
+                None => format!("example {i}: `{}` panicked: {}", e.call, message.join(" ")),
             },
-            None => "the extra tests failed".to_string(),
-        };
-        out.push(what);
+            None if message.is_empty() => "the extra tests failed".to_string(),
+            None => format!("the extra tests failed: {}", message.join(" ")),
+        });
     }
-    // Each panic: the `thread … panicked at` line and the message after it,
-    // plus assert_eq!'s left/right lines.
-    let lines: Vec<&str> = text.lines().collect();
-    let mut panics: Vec<&str> = Vec::new();
-    for (i, line) in lines.iter().enumerate() {
-        let l = line.trim_start();
-        if l.contains(RESULT_MARKER) || l.starts_with("note: run with") {
-            continue;
-        }
-        if l.starts_with("thread ") && l.contains("panicked") {
-            panics.push(l);
-            if let Some(next) = lines.get(i + 1) {
-                panics.push(next.trim());
-            }
-        } else if l.starts_with("left:") || l.starts_with("right:") {
-            panics.push(l);
-        }
-        if panics.len() >= 24 {
-            break;
-        }
-    }
-    out.extend(panics.iter().map(|l| l.trim().to_string()));
-    let mut seen = HashSet::new();
-    out.retain(|l| seen.insert(l.clone()));
     if out.is_empty() {
         text.lines()
             .rev()
@@ -310,22 +303,104 @@ fn failure_evidence(text: &str, spec: &Spec, failing: &[String]) -> String {
     }
 }
 
-/// rustc's rendered errors from its JSON output, trimmed for a prompt.
+/// Each panicking test's name and the lines of its message, from the
+/// `thread '__intent_tests::NAME' … panicked at …:` line on.
+fn panic_messages(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut panics: Vec<(String, Vec<String>)> = Vec::new();
+    let mut current: Option<usize> = None;
+    for line in text.lines() {
+        let l = line.trim();
+        if let Some(rest) = l.strip_prefix("thread '__intent_tests::") {
+            if l.contains("panicked") {
+                let name = rest.split('\'').next().unwrap_or_default().to_string();
+                panics.push((name, Vec::new()));
+                current = Some(panics.len() - 1);
+                continue;
+            }
+        }
+        let ends_message = l.is_empty()
+            || l.starts_with("note: run with")
+            || l.starts_with("test ")
+            || l.starts_with("---- ")
+            || l.starts_with(RESULT_MARKER)
+            || l == "failures:";
+        match current {
+            _ if ends_message => current = None,
+            Some(i) if panics[i].1.len() < 6 => panics[i].1.push(l.to_string()),
+            _ => {}
+        }
+    }
+    panics
+}
+
+/// `left` and `right` of a failed `assert_eq!`.
+fn assert_eq_sides(message: &[String]) -> Option<(String, String)> {
+    let side = |prefix: &str| {
+        message
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix).map(|v| v.trim().to_string()))
+    };
+    Some((side("left:")?, side("right:")?))
+}
+
+/// rustc's errors, compactly: for each (at most four) the line of the
+/// candidate it points at, the message and its label, and rustc's help.
+/// Notes that point into the standard library's source are left out: they
+/// name files the model never saw.
 pub fn rendered_errors(json: &str) -> String {
     let mut out = Vec::new();
     for line in json.lines() {
         let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
         };
-        if value["level"].as_str().is_some_and(|l| l != "error") && value.get("level").is_some() {
+        if value["level"] != "error" {
             continue;
         }
-        if let Some(rendered) = value["rendered"].as_str() {
-            if rendered.starts_with("error: aborting") {
+        let message = value["message"].as_str().unwrap_or_default();
+        if message.starts_with("aborting due to") {
+            continue;
+        }
+        let mut text = format!("error: {message}");
+        let primary = value["spans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|span| span["is_primary"] == true);
+        if let Some(span) = primary {
+            if let Some(label) = span["label"].as_str() {
+                text.push_str(&format!(" ({label})"));
+            }
+            if let Some(source) = span["text"][0]["text"].as_str() {
+                text.push_str(&format!(
+                    "\n  line {}: {}",
+                    span["line_start"],
+                    source.trim()
+                ));
+            }
+        }
+        for child in value["children"].as_array().into_iter().flatten() {
+            let Some(help) = child["message"].as_str() else {
+                continue;
+            };
+            let in_std = child["spans"].as_array().into_iter().flatten().any(|span| {
+                span["file_name"]
+                    .as_str()
+                    .is_some_and(|f| f.starts_with('/'))
+            });
+            if child["level"] != "help" || in_std {
                 continue;
             }
-            out.push(rendered.trim_end().to_string());
+            let replacement = child["spans"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find_map(|span| span["suggested_replacement"].as_str());
+            text.push_str(&format!("\n  help: {help}"));
+            if let Some(r) = replacement.filter(|r| !r.is_empty()) {
+                text.push_str(&format!(": `{}`", r.trim()));
+            }
         }
+        out.push(text);
         if out.len() >= 4 {
             break;
         }

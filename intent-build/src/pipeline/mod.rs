@@ -82,6 +82,9 @@ pub struct RoundReport {
     pub rustfix_saved: bool,
     /// Why the round failed.
     pub failure: Option<String>,
+    /// The code the gates judged (after rustc's fixes), or the raw answer
+    /// when no code could be extracted from it.
+    pub code: Option<String>,
 }
 
 /// A candidate that passed every gate.
@@ -176,6 +179,7 @@ pub fn generate(
             rustfix_applied: false,
             rustfix_saved: false,
             failure: None,
+            code: None,
         };
         let routed = match router.complete(&request, round) {
             Ok(routed) => routed,
@@ -230,6 +234,7 @@ pub fn generate(
                     passed: false,
                 });
                 rr.failure = Some(reason.clone());
+                rr.code = Some(routed.completion.text.clone());
                 report.last_gate = Some("parse".into());
                 report.reason = Some(reason.clone());
                 history = vec![(first.clone(), routed.completion.text.clone())];
@@ -255,6 +260,7 @@ pub fn generate(
             }
         };
         rr.gate_seconds = started.elapsed().as_secs_f64();
+        rr.code = Some(code.clone());
         match verdict {
             Verdict::Passed { results } => {
                 rr.rustfix_saved |= rr.rustfix_applied;
