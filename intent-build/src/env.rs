@@ -24,6 +24,8 @@ pub const INTENT_PROVIDER: &str = "INTENT_PROVIDER";
 pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
 /// Where fetched models live (default `~/.cache/intent`).
 pub const INTENT_HOME: &str = "INTENT_HOME";
+/// Set by Cargo for build scripts: the triple being compiled for.
+pub const TARGET: &str = "TARGET";
 
 /// Variables whose change must re-run the build script.
 pub const WATCHED: &[&str] = &[
@@ -52,6 +54,10 @@ pub struct Env {
     pub model: Option<String>,
     /// `INTENT_PROVIDER`, when set and non-empty.
     pub provider: Option<String>,
+    /// `TARGET` (build scripts only): with `--target`, Cargo nests the
+    /// build under `target/<triple>/`, which the build script must step over
+    /// to reach the `target/intent/` folder `cargo intent` reads.
+    pub target: Option<String>,
 }
 
 impl Env {
@@ -81,6 +87,7 @@ impl Env {
             cargo_net_offline: flag(CARGO_NET_OFFLINE, lookup(CARGO_NET_OFFLINE))?,
             model: non_empty(INTENT_MODEL),
             provider: non_empty(INTENT_PROVIDER),
+            target: non_empty(TARGET),
         })
     }
 
