@@ -280,7 +280,7 @@ fn accept_and_diff_work_on_pending_results() {
         functional_hash: "sha256:f".into(),
         gates: vec!["parse".into(), "compile".into(), "examples".into()],
     };
-    store.save_pending(&spec, &candidate).unwrap();
+    store.save_pending(&spec, &candidate, false).unwrap();
 
     let (code, out, _) = run_full(&mut intent(&f, &["diff", "neg"]));
     assert_eq!(code, 1, "a difference exits 1, like diff(1)");

@@ -340,8 +340,13 @@ pub fn lock(
             continue;
         }
         if let Some(pending) = store.pending(&status.spec).filter(|_| !options.force) {
-            store.adopt(&status.spec, &pending)?;
-            summary.adopted.push(name);
+            // Review mode: `lock` leaves a result to its reviewer.
+            if store.awaits_review(&status.spec, &pending) {
+                summary.pending.push(name);
+            } else {
+                store.adopt(&status.spec, &pending)?;
+                summary.adopted.push(name);
+            }
             continue;
         }
         if options.locked {

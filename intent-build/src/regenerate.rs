@@ -128,7 +128,7 @@ pub(crate) fn in_build_script(
                 .map_err(|e| e.to_string())?;
         } else {
             store
-                .save_pending(spec, &candidate)
+                .save_pending(spec, &candidate, false)
                 .map_err(|e| e.to_string())?;
         }
         done.push(Regenerated {

@@ -2,7 +2,7 @@
 //! rounds, timeouts, and what may (never) reach the lock.
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -376,6 +376,62 @@ fn review_mode_writes_a_pending_insta_snapshot_and_keeps_the_accepted_one() {
 }
 
 const KILL_DIR: &str = "INTENT_TEST_ACCEPT_DIR";
+
+/// A result sent to review, and the store it waits in.
+fn reviewed(dir: &Path) -> (Store, PathBuf, PathBuf) {
+    let store = store_in(dir);
+    let good = run(&[&fence(GOOD)], 0).outcome.unwrap();
+    assert_eq!(
+        store.accept(&spec(), &good, true, false).unwrap(),
+        Accepted::Pending
+    );
+    let snaps = dir.join("intents/snapshots");
+    (store, snaps.join("add.snap.new"), snaps.join("add.snap"))
+}
+
+#[test]
+fn lock_leaves_a_result_to_its_reviewer() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, _, _) = reviewed(dir.path());
+    let pending = store.pending(&spec()).expect("pending record");
+    assert!(store.awaits_review(&spec(), &pending));
+}
+
+#[test]
+fn a_result_accepted_with_cargo_insta_is_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, new, snap) = reviewed(dir.path());
+    // What `cargo insta accept` does (checked against cargo-insta 1.49).
+    std::fs::rename(&new, &snap).unwrap();
+    let pending = store.pending(&spec()).expect("still pending");
+    assert!(!store.awaits_review(&spec(), &pending));
+    assert_eq!(store.adopt(&spec(), &pending).unwrap(), Accepted::Recorded);
+    assert!(Lockfile::load(&store.lockfile)
+        .unwrap()
+        .entries
+        .contains_key("add"));
+}
+
+#[test]
+fn a_result_rejected_in_review_is_never_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, new, _) = reviewed(dir.path());
+    // What `cargo insta reject` does.
+    std::fs::remove_file(&new).unwrap();
+    assert!(store.pending(&spec()).is_none());
+    // The record is gone, so a later `cargo intent accept` finds nothing either.
+    assert!(store.pending(&spec()).is_none());
+    assert!(!store.lockfile.exists());
+}
+
+#[test]
+fn a_review_file_edited_by_hand_is_not_adopted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, new, _) = reviewed(dir.path());
+    let text = std::fs::read_to_string(&new).unwrap();
+    std::fs::write(&new, text.replace("a + b", "a + b + 1")).unwrap();
+    assert!(store.pending(&spec()).is_none());
+}
 
 /// Runs as a child process of `a_kill_during_acceptance_leaves_a_valid_lock`.
 #[test]

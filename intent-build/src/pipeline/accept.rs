@@ -37,6 +37,11 @@ pub struct Pending {
     pub entry: LockEntry,
     /// The accepted code.
     pub code: String,
+    /// Written for review as `NAME.snap.new`: recorded only once a reviewer
+    /// accepts it (`cargo intent accept`, or `cargo insta accept` moving it
+    /// to `NAME.snap`), and dropped when they reject it.
+    #[serde(default)]
+    pub review: bool,
 }
 
 /// What acceptance did.
@@ -98,7 +103,7 @@ impl Store {
                 &pending_path(&self.specs_dir, &spec.spec.name),
                 &snapshot.render(),
             )?;
-            self.save_pending(spec, candidate)?;
+            self.save_pending(spec, candidate, true)?;
             return Ok(Accepted::Pending);
         }
         self.record(spec, &candidate.code, entry)
@@ -137,15 +142,22 @@ impl Store {
         self.pending_dir.join(format!("{name}.json"))
     }
 
-    /// Stores a verified result for a later `cargo intent lock` to adopt.
+    /// Stores a verified result for a later `cargo intent lock` to adopt
+    /// (`review`: once a reviewer accepts its `NAME.snap.new`).
     ///
     /// # Errors
     ///
     /// When the file cannot be written.
-    pub fn save_pending(&self, spec: &SpecFile, candidate: &Candidate) -> Result<PathBuf> {
+    pub fn save_pending(
+        &self,
+        spec: &SpecFile,
+        candidate: &Candidate,
+        review: bool,
+    ) -> Result<PathBuf> {
         let pending = Pending {
             entry: entry_for(spec, candidate),
             code: candidate.code.clone(),
+            review,
         };
         let path = self.pending_file(&spec.spec.name);
         let text =
@@ -154,18 +166,48 @@ impl Store {
         Ok(path)
     }
 
-    /// The pending result for `spec`, if one exists for its current spec hash.
+    /// The pending result for `spec`, if one exists for its current spec
+    /// hash and, when it went to review, was not rejected there. A result
+    /// whose `NAME.snap.new` is gone (`cargo insta reject`) or holds other
+    /// code, without `NAME.snap` holding its code, was rejected: its record
+    /// is deleted so nothing adopts it later.
     pub fn pending(&self, spec: &SpecFile) -> Option<Pending> {
-        let bytes = std::fs::read(self.pending_file(&spec.spec.name)).ok()?;
+        let name = &spec.spec.name;
+        let bytes = std::fs::read(self.pending_file(name)).ok()?;
         let pending: Pending = serde_json::from_slice(&bytes).ok()?;
-        (pending.entry.spec_hash == spec.hash && pending.entry.name == spec.spec.name)
-            .then_some(pending)
+        if pending.entry.spec_hash != spec.hash || &pending.entry.name != name {
+            return None;
+        }
+        if pending.review
+            && !self.holds(&pending_path(&self.specs_dir, name), &pending.code)
+            && !self.holds(&snapshot_path(&self.specs_dir, name), &pending.code)
+        {
+            let _ = std::fs::remove_file(self.pending_file(name));
+            return None;
+        }
+        Some(pending)
     }
 
-    /// Records a pending result without calling a model. When the reviewed
-    /// `NAME.snap.new` (or an already accepted `NAME.snap`) holds different
-    /// code than the pending record, the reviewed file wins only if it is the
-    /// same code; otherwise the pending record is refused.
+    /// Whether `pending` still waits for a reviewer: its code is in
+    /// `NAME.snap.new`, not yet in `NAME.snap`.
+    pub fn awaits_review(&self, spec: &SpecFile, pending: &Pending) -> bool {
+        pending.review
+            && !self.holds(
+                &snapshot_path(&self.specs_dir, &spec.spec.name),
+                &pending.code,
+            )
+    }
+
+    fn holds(&self, snapshot: &Path, code: &str) -> bool {
+        Snapshot::read(snapshot)
+            .ok()
+            .flatten()
+            .is_some_and(|s| s.code.trim_end() == code.trim_end())
+    }
+
+    /// Records a pending result without calling a model. Its code was
+    /// verified when it was generated; [`Store::pending`] has already dropped
+    /// it if a reviewer rejected it.
     ///
     /// # Errors
     ///
