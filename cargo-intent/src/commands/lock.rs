@@ -12,7 +12,7 @@ use crate::cli::Global;
 use crate::workspace::{self, Workspace};
 
 /// `cargo intent lock [NAME…]`.
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct LockArgs {
     /// Only these intents
     pub names: Vec<String>,
@@ -62,6 +62,25 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     Ok(Status::Ok)
 }
 
+/// The options `args` and the global flags give for `project`; shared with `watch`.
+pub fn lock_options(
+    global: &Global,
+    ws: &Workspace,
+    project: &Project,
+    args: &LockArgs,
+) -> LockOptions {
+    LockOptions {
+        names: args.names.clone(),
+        force: args.force,
+        locked: global.is_locked(),
+        offline: global.is_offline(),
+        verbose: global.verbose > 1,
+        intent_dir: ws.intent_dir(),
+        gate_timeout: project.settings.gate_time_limit(),
+        cancel: Some(crate::interrupt::flag()),
+    }
+}
+
 /// Runs `lock` on every selected package; shared with `build` and `watch`.
 pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     let env = Env::from_process()?;
@@ -70,16 +89,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        let options = LockOptions {
-            names: args.names.clone(),
-            force: args.force,
-            locked: global.is_locked(),
-            offline: global.is_offline(),
-            verbose: global.verbose > 1,
-            intent_dir: ws.intent_dir(),
-            gate_timeout: project.settings.gate_time_limit(),
-            cancel: Some(crate::interrupt::flag()),
-        };
+        let options = lock_options(global, ws, &project, args);
         let summary = project::lock(&project, &options, &env, &progress)?;
         if crate::interrupt::requested() {
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");

@@ -9,7 +9,9 @@ use anyhow::Result;
 use clap::Args;
 use intent_build::env::Env;
 use intent_build::progress::Progress;
-use intent_build::project::{self, LockOptions, Project};
+use intent_build::project::{self, Project};
+
+use super::lock::LockArgs;
 
 use super::Status;
 use crate::cli::Global;
@@ -65,16 +67,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             }
             seen.insert(package.name.clone(), now);
             changed = true;
-            let options = LockOptions {
-                names: Vec::new(),
-                force: false,
-                locked: global.is_locked(),
-                offline: global.is_offline(),
-                verbose: global.verbose > 1,
-                intent_dir: ws.intent_dir(),
-                gate_timeout: project.settings.gate_time_limit(),
-                cancel: Some(crate::interrupt::flag()),
-            };
+            let options = super::lock::lock_options(global, &ws, &project, &LockArgs::default());
             match project::lock(&project, &options, &env, &Progress::hidden()) {
                 Ok(summary) => {
                     for name in summary
