@@ -361,11 +361,7 @@ pub fn rendered_errors(json: &str) -> String {
             continue;
         }
         let mut text = format!("error: {message}");
-        let primary = value["spans"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|span| span["is_primary"] == true);
+        let primary = spans(&value).find(|span| span["is_primary"] == true);
         if let Some(span) = primary {
             if let Some(label) = span["label"].as_str() {
                 text.push_str(&format!(" ({label})"));
@@ -382,7 +378,7 @@ pub fn rendered_errors(json: &str) -> String {
             let Some(help) = child["message"].as_str() else {
                 continue;
             };
-            let in_std = child["spans"].as_array().into_iter().flatten().any(|span| {
+            let in_std = spans(child).any(|span| {
                 span["file_name"]
                     .as_str()
                     .is_some_and(|f| f.starts_with('/'))
@@ -390,11 +386,7 @@ pub fn rendered_errors(json: &str) -> String {
             if child["level"] != "help" || in_std {
                 continue;
             }
-            let replacement = child["spans"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find_map(|span| span["suggested_replacement"].as_str());
+            let replacement = spans(child).find_map(|span| span["suggested_replacement"].as_str());
             text.push_str(&format!("\n  help: {help}"));
             if let Some(r) = replacement.filter(|r| !r.is_empty()) {
                 text.push_str(&format!(": `{}`", r.trim()));
@@ -410,6 +402,11 @@ pub fn rendered_errors(json: &str) -> String {
     } else {
         out.join("\n")
     }
+}
+
+/// The spans of a rustc diagnostic (or of one of its children).
+fn spans(diagnostic: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
+    diagnostic["spans"].as_array().into_iter().flatten()
 }
 
 /// Which of rustc's suggestions to apply.
