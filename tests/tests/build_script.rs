@@ -225,21 +225,29 @@ fn find_out_file(f: &Fixture, name: &str) -> std::path::PathBuf {
     panic!("no OUT_DIR file {name} for {}", f.name);
 }
 
-#[test]
-fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
+/// A crate with the `add` intent whose build script may regenerate through a
+/// command provider that always answers `code`, with `settings` before the
+/// provider table. Deleting the returned reply file takes the provider away.
+fn answering_crate(
+    name: &str,
+    settings: &str,
+    code: &str,
+) -> (Fixture, tempfile::TempDir, std::path::PathBuf) {
     let replies = tempfile::tempdir().unwrap();
     let reply = replies.path().join("reply.txt");
-    std::fs::write(
-        &reply,
-        "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```\n",
-    )
-    .unwrap();
+    std::fs::write(&reply, format!("```rust\n{code}\n```\n")).unwrap();
     let meta = format!(
-        "\n[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
+        "\n{settings}[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
         reply.display()
     );
-    let f = Fixture::with_manifest("implicit", &meta, "[workspace]\n");
+    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
     f.write("intents/add.intent.toml", ADD_SPEC);
+    (f, replies, reply)
+}
+
+#[test]
+fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
+    let (f, _replies, reply) = answering_crate("implicit", "", ADD_CODE);
     f.write(
         "tests/uses.rs",
         "#[test]\nfn calls() {\n    assert_eq!(implicit::add(2, 3), 5);\n}\n",
@@ -292,19 +300,11 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
 
 #[test]
 fn a_failing_regeneration_in_cargo_build_changes_nothing() {
-    let replies = tempfile::tempdir().unwrap();
-    let reply = replies.path().join("reply.txt");
-    std::fs::write(
-        &reply,
-        "```rust\npub fn add(a: i32, b: i32) -> i32 { a - b }\n```\n",
-    )
-    .unwrap();
-    let meta = format!(
-        "\n[package.metadata.intent]\nrepair-rounds = 1\nupdate-lock = true\n\n[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
-        reply.display()
+    let (f, _replies, _) = answering_crate(
+        "wrong_answer",
+        "[package.metadata.intent]\nrepair-rounds = 1\nupdate-lock = true\n\n",
+        "pub fn add(a: i32, b: i32) -> i32 { a - b }",
     );
-    let f = Fixture::with_manifest("wrong_answer", &meta, "[workspace]\n");
-    f.write("intents/add.intent.toml", ADD_SPEC);
     let (ok, out) = run(&mut f.cargo("build"));
     assert!(!ok, "{out}");
     assert!(
