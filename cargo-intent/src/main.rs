@@ -4,6 +4,23 @@
 //! gates, 2 usage or configuration errors. Everything else lives in `cli.rs`
 //! (arguments), `workspace.rs` (which crates) and one module per subcommand.
 
+/// `print!` to stdout that returns the write's error instead of panicking:
+/// a closed pipe (`cargo intent status | head -1`) ends the command quietly.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `println!` to stdout that returns the write's error, as [`out!`] does.
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod cli;
 mod commands;
 mod interrupt;
@@ -28,9 +45,19 @@ fn main() -> ExitCode {
     interrupt::install();
     match commands::run(cli) {
         Ok(status) => status.into(),
+        // The reader went away (`| head`): not an error, as for ripgrep.
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
     }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

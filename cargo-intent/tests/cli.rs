@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use intent_tests::{run_full, Fixture};
+use intent_tests::{run_full, Fixture, ScriptedModel};
 
 fn bin() -> &'static Path {
     Path::new(env!("CARGO_BIN_EXE_cargo-intent"))
@@ -170,6 +170,30 @@ fn offline_never_opens_a_socket() {
 }
 
 #[test]
+fn status_ends_each_row_and_puts_its_footer_on_stderr() {
+    let f = single();
+    let (code, out, err) = run_full(&mut intent(&f, &["status"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.ends_with('\n'), "{out:?}");
+    assert_eq!(out.lines().count(), 3, "{out}");
+    assert!(out.lines().all(|l| !l.contains("fresh,")), "{out}");
+    assert_eq!(err, "2 intent(s): 2 fresh, 0 need `cargo intent lock`\n");
+}
+
+#[test]
+fn status_into_a_closed_pipe_exits_0_without_a_panic() {
+    let f = single();
+    // The reading end is closed before the command starts, so every write
+    // fails with a broken pipe, as it does behind `| head -1`.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = intent(&f, &["status"]).stdout(writer).output().unwrap();
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn status_as_a_table_and_as_json() {
     let f = single();
     f.write(
@@ -228,7 +252,13 @@ fn new_scaffolds_a_spec_and_rejects_a_bad_signature() {
         ],
     ));
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("created"), "{out}");
+    assert_eq!(
+        out,
+        format!(
+            "created {}: fill in the description and examples, then run `cargo intent lock clamp`\n",
+            f.root.join("intents/clamp.intent.toml").display()
+        )
+    );
     let text = f.read("intents/clamp.intent.toml");
     assert!(
         text.contains("signature = \"pub fn clamp(x: i32, lo: i32, hi: i32) -> i32\""),
@@ -371,48 +401,113 @@ fn usage_errors_exit_2_and_models_lists_what_can_be_fetched() {
     assert_eq!(out.trim_end(), ADD_CODE);
 }
 
-// ---- with a real model: SmolLM2 through the embedded provider ----
+// ---- generation end to end: a scripted model, and SmolLM2 for the plumbing ----
 
 const DOUBLE: &str = "signature = \"pub fn double(x: i32) -> i32\"\ndescription = \"Return x multiplied by 2.\"\nexamples = [{ call = \"double(2)\", expect = \"4\" }, { call = \"double(0)\", expect = \"0\" }]\n";
+const DOUBLE_CODE: &str = "pub fn double(x: i32) -> i32 {\n    x * 2\n}";
 
-fn smol_fixture(name: &str) -> Fixture {
-    let meta = "\n[package.metadata.intent]\nrepair-rounds = 1\n\n[[package.metadata.intent.providers]]\nkind = \"embedded\"\nmodel = \"smollm2-135m\"\nthreads = 1\n";
-    Fixture::with_manifest(name, meta, "[workspace]\n")
+/// A crate whose only provider is the scripted model answering `code`.
+fn scripted_fixture(name: &str, code: &str) -> (Fixture, ScriptedModel) {
+    let model = ScriptedModel::answering(code);
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 1\n\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
+    f.write("intents/double.intent.toml", DOUBLE);
+    (f, model)
 }
 
-#[test]
-fn real_model_generates_verifies_and_records_then_needs_no_model() {
-    let f = smol_fixture("generated");
-    f.write("intents/double.intent.toml", DOUBLE);
-    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
-    assert_eq!(code, 0, "{out}{err}");
-    assert!(err.contains("Recorded generated::double"), "{err}");
+/// After a successful `lock`: the entry, the snapshot, no model needed for
+/// the next `lock` (byte-identical lock), and a CI build from the lock alone.
+fn assert_recorded_and_needs_no_model(f: &Fixture, model_name: &str) {
     let lock = f.read("Intent.lock");
-    assert!(lock.contains("name = \"smollm2-135m\""), "{lock}");
+    assert!(lock.contains(&format!("name = \"{model_name}\"")), "{lock}");
     assert!(
-        lock.contains("gates = [\"parse\", \"compile\", \"examples\"]"),
+        lock.contains("gates = [\"parse\", \"compile\", \"policy\", \"examples\"]"),
         "{lock}"
     );
     let snap = f.read("intents/snapshots/double.snap");
     assert!(snap.contains("pub fn double(x: i32) -> i32"), "{snap}");
     // Fresh now: with no model anywhere (empty INTENT_HOME), lock has nothing to do.
     let empty_home = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_full(intent(&f, &["lock"]).env("INTENT_HOME", empty_home.path()));
+    let (code, _, err) = run_full(intent(f, &["lock"]).env("INTENT_HOME", empty_home.path()));
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         f.read("Intent.lock"),
         lock,
         "byte-identical when nothing changed"
     );
-    // And the crate builds in CI from the lock.
     let (ok, out) = intent_tests::run(f.cargo("build").env("CI", "true"));
     assert!(ok, "{out}");
 }
 
 #[test]
-fn watch_regenerates_after_an_edit_and_survives_a_bad_spec() {
-    let f = smol_fixture("watched");
+fn scripted_model_generates_verifies_and_records_then_needs_no_model() {
+    let (f, _model) = scripted_fixture("scripted", DOUBLE_CODE);
+    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("Recorded scripted::double"), "{err}");
+    assert_recorded_and_needs_no_model(&f, "command");
+}
+
+#[test]
+fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
+    let (f, _model) = scripted_fixture("wrong", "pub fn double(x: i32) -> i32 {\n    x + 2\n}");
+    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.contains("error: intent `double` in wrong: no candidate passed (last gate: examples): example 1: `double(0)` returned 2, expected 0"),
+        "{err}"
+    );
+    assert!(!f.root.join("Intent.lock").exists());
+    assert!(!f.root.join("intents/snapshots/double.snap").exists());
+}
+
+/// SmolLM2 through the embedded provider, with the thread count the suite
+/// runs under. Its answer differs between CPUs, so the test asserts what holds
+/// for any answer: accepted and then needing no model, or refused with the
+/// failing gate named and nothing written.
+#[test]
+fn real_model_lock_records_or_refuses_and_corrupts_nothing() {
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 1\n\n[[package.metadata.intent.providers]]\nkind = \"embedded\"\nmodel = \"smollm2-135m\"\nthreads = {}\n",
+        intent_tests::model_threads()
+    );
+    let f = Fixture::with_manifest("generated", &meta, "[workspace]\n");
     f.write("intents/double.intent.toml", DOUBLE);
+    // Its own target folder: no response cached by another run (another
+    // thread count) answers for the model, and the report is this run's.
+    let target = f.root.join("target");
+    let (code, out, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", &target));
+    let report = target.join("intent/report.json");
+    match code {
+        0 => {
+            assert!(err.contains("Recorded generated::double"), "{err}");
+            assert_recorded_and_needs_no_model(&f, "smollm2-135m");
+        }
+        1 => {
+            assert!(
+                err.contains(
+                    "error: intent `double` in generated: no candidate passed (last gate: "
+                ),
+                "{err}"
+            );
+            assert!(!f.root.join("Intent.lock").exists(), "{err}");
+            assert!(!f.root.join("intents/snapshots/double.snap").exists());
+        }
+        _ => panic!("exit {code}: neither accepted nor refused\n{out}{err}"),
+    }
+    // Either way every round the model ran is in the report, with its tokens.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let rounds = report[0]["rounds"].as_array().unwrap();
+    assert!(!rounds.is_empty() && rounds.len() <= 2, "{report:#}");
+}
+
+#[test]
+fn watch_regenerates_after_an_edit_and_survives_a_bad_spec() {
+    let (f, _model) = scripted_fixture("watched", DOUBLE_CODE);
     let mut child = intent(&f, &["watch", "--interval", "100", "--exit-after", "3"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

@@ -26,6 +26,9 @@ pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
 pub const INTENT_HOME: &str = "INTENT_HOME";
 /// Set by Cargo for build scripts: the triple being compiled for.
 pub const TARGET: &str = "TARGET";
+/// `off` runs generated code unconfined; `required` (the default) refuses
+/// to run it where the OS sandbox is unavailable. Overrides `sandbox`.
+pub const INTENT_SANDBOX: &str = "INTENT_SANDBOX";
 
 /// Variables whose change must re-run the build script.
 pub const WATCHED: &[&str] = &[
@@ -37,6 +40,7 @@ pub const WATCHED: &[&str] = &[
     INTENT_PROVIDER,
     OLLAMA_HOST,
     INTENT_HOME,
+    INTENT_SANDBOX,
 ];
 
 /// A snapshot of the variables that matter, validated.
@@ -58,6 +62,8 @@ pub struct Env {
     /// build under `target/<triple>/`, which the build script must step over
     /// to reach the `target/intent/` folder `cargo intent` reads.
     pub target: Option<String>,
+    /// `INTENT_SANDBOX`, when set.
+    pub sandbox: Option<crate::sandbox::SandboxMode>,
 }
 
 impl Env {
@@ -88,6 +94,15 @@ impl Env {
             model: non_empty(INTENT_MODEL),
             provider: non_empty(INTENT_PROVIDER),
             target: non_empty(TARGET),
+            sandbox: non_empty(INTENT_SANDBOX)
+                .map(|v| {
+                    crate::sandbox::SandboxMode::parse(v.trim()).ok_or(Error::Env {
+                        name: INTENT_SANDBOX,
+                        value: v,
+                        expected: "`required` or `off`",
+                    })
+                })
+                .transpose()?,
         })
     }
 
@@ -129,6 +144,24 @@ mod tests {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         Env::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn sandbox_mode_is_read_and_a_bad_value_names_the_variable() {
+        use crate::sandbox::SandboxMode;
+        assert_eq!(env(&[]).unwrap().sandbox, None);
+        assert_eq!(
+            env(&[("INTENT_SANDBOX", "off")]).unwrap().sandbox,
+            Some(SandboxMode::Off)
+        );
+        assert_eq!(
+            env(&[("INTENT_SANDBOX", "required")]).unwrap().sandbox,
+            Some(SandboxMode::Required)
+        );
+        assert_eq!(
+            env(&[("INTENT_SANDBOX", "none")]).unwrap_err().to_string(),
+            "invalid value \"none\" for environment variable `INTENT_SANDBOX` (expected `required` or `off`)"
+        );
     }
 
     #[test]

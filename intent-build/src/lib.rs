@@ -50,6 +50,7 @@ pub mod progress;
 pub mod project;
 pub mod provider;
 mod regenerate;
+pub mod sandbox;
 pub mod snapshot;
 pub mod spec;
 pub mod state;

@@ -373,7 +373,8 @@ pub fn lock(
     let runner = GateRunner::new(
         options.intent_dir.join("scratch").join(&project.name),
         options.gate_timeout,
-    );
+    )
+    .with_sandbox(project.settings.sandbox_mode(env));
     let gen_options = Options {
         repair_rounds: project.settings.repair_rounds,
         ..Options::default()

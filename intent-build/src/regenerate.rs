@@ -78,7 +78,8 @@ pub(crate) fn in_build_script(
     let runner = GateRunner::new(
         intent_dir.join("scratch").join(package),
         settings.gate_time_limit(),
-    );
+    )
+    .with_sandbox(settings.sandbox_mode(env));
     let options = Options {
         repair_rounds: settings.repair_rounds,
         ..Options::default()

@@ -100,6 +100,10 @@ fn a_failing_change_writes_nothing() {
         lock.entries.insert("a".into(), entry("a"));
         Err(intent_build::Error::Config("stop".into()))
     });
-    assert!(result.is_err());
+    // The closure's own error comes back, not one from writing the file.
+    match result {
+        Err(intent_build::Error::Config(message)) => assert_eq!(message, "stop"),
+        other => panic!("expected the closure's error, got {other:?}"),
+    }
     assert!(!path.exists());
 }

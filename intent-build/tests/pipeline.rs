@@ -1,9 +1,7 @@
 //! The generation pipeline driven by scripted model replies: gates, repair
 //! rounds, timeouts, and what may (never) reach the lock.
 
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use intent_build::lock::{Lockfile, ModelIdentity};
@@ -11,72 +9,11 @@ use intent_build::pipeline::accept::{Accepted, Store};
 use intent_build::pipeline::gates::GateRunner;
 use intent_build::pipeline::{generate, Options};
 use intent_build::provider::router::Router;
-use intent_build::provider::{
-    Completion, Finish, GenerationParams, Provider, ProviderError, Request,
-};
+use intent_build::provider::Request;
 use intent_build::spec::{parse_str, SpecFile};
 
-/// A provider that returns fixed replies in order and records every request.
-/// Tests only: it stands in for a model so gate behaviour is deterministic.
-struct Scripted {
-    replies: Mutex<VecDeque<String>>,
-    requests: std::sync::Arc<Mutex<Vec<Request>>>,
-    params: GenerationParams,
-}
-
-impl Scripted {
-    fn new(replies: &[&str]) -> (Self, std::sync::Arc<Mutex<Vec<Request>>>) {
-        let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
-        let provider = Scripted {
-            replies: Mutex::new(replies.iter().map(|r| r.to_string()).collect()),
-            requests: requests.clone(),
-            params: GenerationParams::default(),
-        };
-        (provider, requests)
-    }
-}
-
-impl Provider for Scripted {
-    fn label(&self) -> String {
-        "scripted".into()
-    }
-    fn identity(&self) -> Result<ModelIdentity, ProviderError> {
-        Ok(ModelIdentity {
-            provider: "scripted".into(),
-            name: "replies".into(),
-            digest: "none".into(),
-            note: None,
-        })
-    }
-    fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
-        self.requests.lock().unwrap().push(request.clone());
-        let text = self
-            .replies
-            .lock()
-            .unwrap()
-            .pop_front()
-            .expect("the test scripted too few replies");
-        if text == TRUNCATED {
-            return Err(ProviderError::new(
-                intent_build::provider::ErrorKind::Truncated,
-                "scripted: the answer was cut at 768 tokens",
-            ));
-        }
-        Ok(Completion {
-            text,
-            prompt_tokens: 1,
-            completion_tokens: 1,
-            elapsed: Duration::from_millis(1),
-            finish: Finish::Stop,
-        })
-    }
-    fn params(&self) -> &GenerationParams {
-        &self.params
-    }
-    fn uses_network(&self) -> bool {
-        false
-    }
-}
+mod support;
+use support::{Scripted, TRUNCATED};
 
 const SPEC: &str = r#"signature = "pub fn add(a: i32, b: i32) -> i32"
 description = "The sum of a and b."
@@ -124,9 +61,6 @@ fn run(replies: &[&str], rounds: u32) -> Run {
 
 const GOOD: &str = "pub fn add(a: i32, b: i32) -> i32 { a + b }";
 
-/// A scripted reply that stands for an answer cut at the token limit.
-const TRUNCATED: &str = "<truncated>";
-
 #[test]
 fn a_truncated_answer_costs_a_round_not_the_intent() {
     let run = run(&[TRUNCATED, &fence(GOOD)], 1);
@@ -155,7 +89,10 @@ fn store_in(dir: &Path) -> Store {
 fn a_correct_candidate_passes_every_gate() {
     let run = run(&[&fence(GOOD)], 0);
     let candidate = run.outcome.expect("accepted");
-    assert_eq!(candidate.gates, ["parse", "compile", "examples", "tests"]);
+    assert_eq!(
+        candidate.gates,
+        ["parse", "compile", "policy", "examples", "tests"]
+    );
     assert_eq!(
         candidate.code,
         "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}"
@@ -294,6 +231,10 @@ fn unbounded_allocation_fails_its_gate() {
     let run = run(&[&fence(hungry)], 0);
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));
+    assert_eq!(
+        run.report.reason.as_deref(),
+        Some("the tests ran out of memory (the limit is 4 GiB)")
+    );
 }
 
 #[test]

@@ -5,12 +5,11 @@ mod support;
 
 use std::time::Duration;
 
-use intent_build::pipeline::RUST_BLOCK_GRAMMAR;
 use intent_build::provider::cache::ResponseCache;
 use intent_build::provider::ollama::Ollama;
 use intent_build::provider::openai::OpenAi;
 use intent_build::provider::router::Router;
-use intent_build::provider::{ErrorKind, GenerationParams, Provider, Request};
+use intent_build::provider::{ErrorKind, GenerationParams, Provider, ProviderError, Request};
 use serde_json::json;
 use support::{refused_url, ReplayServer, Reply};
 
@@ -33,47 +32,100 @@ fn params() -> GenerationParams {
     }
 }
 
-// ---- embedded llama.cpp, on the real SmolLM2 GGUF ----
+// ---- real models: assertions that hold for any answer ----
+//
+// Greedy output depends on the CPU, the thread count and the build, so these
+// tests never look at what the model said: an answer arrived within its limits
+// or a typed truncation came back, and the same request gave the same outcome
+// twice in one process. Every test whose name starts with `real_model` runs
+// twice in `scripts/test`, with 1 and with 2 threads.
+
+/// What holds for any outcome of `request` with a `max_tokens` limit: a
+/// completion within the limit, or a truncation that says so and keeps the
+/// text generated so far. Returns the text either way.
+fn any_answer(
+    outcome: &Result<intent_build::provider::Completion, ProviderError>,
+    max_tokens: u32,
+) -> String {
+    match outcome {
+        Ok(completion) => {
+            assert!(completion.completion_tokens <= max_tokens, "{completion:?}");
+            completion.text.clone()
+        }
+        Err(err) => {
+            assert_eq!(err.kind, ErrorKind::Truncated, "{err}");
+            assert!(
+                err.message.contains(&format!("cut at {max_tokens} tokens")),
+                "{err}"
+            );
+            err.partial
+                .clone()
+                .expect("a truncation keeps the partial text")
+        }
+    }
+}
 
 #[cfg(feature = "embedded")]
 mod embedded {
     use super::*;
+    use intent_build::pipeline::RUST_BLOCK_GRAMMAR;
     use intent_build::provider::embedded::Embedded;
 
     fn smol(params: GenerationParams) -> Embedded {
         let path = support::model_file(intent_build::models::TEST_MODEL);
-        Embedded::new(path, "smollm2-135m", Some(1), params, false, None)
+        Embedded::new(
+            path,
+            "smollm2-135m",
+            Some(support::model_threads()),
+            params,
+            false,
+            None,
+        )
     }
 
     #[test]
-    fn completes_and_repeats_itself_with_greedy_decoding() {
+    fn real_model_answers_or_truncates_and_repeats_itself_with_greedy_decoding() {
         let provider = smol(params());
         assert!(
             !provider.is_loaded(),
             "no model is loaded before the first generation"
         );
-        let first = provider.complete(&request("Name three colours.")).unwrap();
-        assert!(!first.text.trim().is_empty());
-        assert!(first.completion_tokens > 0 && first.prompt_tokens > 0);
-        let second = provider.complete(&request("Name three colours.")).unwrap();
-        assert_eq!(first.text, second.text);
+        let first = provider.complete(&request("Name three colours."));
+        let text = any_answer(&first, 48);
+        assert!(provider.is_loaded());
+        if let Ok(completion) = &first {
+            assert!(completion.prompt_tokens > 0, "{completion:?}");
+            assert_eq!(completion.finish, intent_build::provider::Finish::Stop);
+        }
+        let second = provider.complete(&request("Name three colours."));
+        assert_eq!(
+            any_answer(&second, 48),
+            text,
+            "greedy decoding repeats in one process"
+        );
+        assert_eq!(first.is_ok(), second.is_ok());
     }
 
     #[test]
-    fn grammar_confines_output_to_one_fenced_rust_block() {
+    fn real_model_grammar_confines_output_to_one_fenced_rust_block() {
         let provider = smol(params());
         let mut req = request("Write a Rust function that adds two numbers.");
         req.grammar = Some(RUST_BLOCK_GRAMMAR.into());
         req.max_tokens = 256;
-        let completion = provider.complete(&req).unwrap();
-        let text = completion.text;
+        let outcome = provider.complete(&req);
+        let text = any_answer(&outcome, 256);
+        // Complete or cut, the grammar allowed nothing before the fence.
         assert!(text.starts_with("```rust\n"), "{text:?}");
-        assert!(text.ends_with("```"), "{text:?}");
-        assert_eq!(text.matches("```").count(), 2, "{text:?}");
+        if outcome.is_ok() {
+            assert!(text.ends_with("```"), "{text:?}");
+            assert_eq!(text.matches("```").count(), 2, "{text:?}");
+        } else {
+            assert_eq!(text.matches("```").count(), 1, "{text:?}");
+        }
     }
 
     #[test]
-    fn a_prompt_beyond_the_context_is_a_clear_error() {
+    fn real_model_prompt_beyond_the_context_is_a_clear_error() {
         let provider = smol(GenerationParams {
             num_ctx: 64,
             ..params()
@@ -106,7 +158,7 @@ mod embedded {
     }
 
     #[test]
-    fn identity_is_the_file_sha256_and_changes_with_the_file() {
+    fn real_model_identity_is_the_file_sha256_and_changes_with_the_file() {
         let provider = smol(params());
         let identity = provider.identity().unwrap();
         assert_eq!(
@@ -332,7 +384,7 @@ fn llama_cpp_python() -> PythonServer {
             "--port",
             &port.to_string(),
             "--n_threads",
-            "1",
+            &support::model_threads().to_string(),
             "--n_ctx",
             "2048",
         ])
@@ -355,7 +407,7 @@ fn llama_cpp_python() -> PythonServer {
 }
 
 #[test]
-fn openai_provider_against_a_real_llama_cpp_python_server() {
+fn real_model_openai_provider_against_a_llama_cpp_python_server() {
     let server = llama_cpp_python();
     let dead = refused_url();
     // A dead endpoint first: requests go on to the live one.
@@ -370,14 +422,15 @@ fn openai_provider_against_a_real_llama_cpp_python_server() {
     let identity = provider.identity().unwrap();
     assert_eq!(identity.provider, "openai");
     assert!(identity.note.unwrap().contains("no weights digest"));
-    let first = provider.complete(&request("Name three colours.")).unwrap();
-    assert!(!first.text.trim().is_empty());
-    assert!(first.completion_tokens > 0);
-    let second = provider.complete(&request("Name three colours.")).unwrap();
-    assert_eq!(
-        first.text, second.text,
-        "temperature 0 with a fixed seed repeats"
-    );
+    let first = provider.complete(&request("Name three colours."));
+    any_answer(&first, 48);
+    if let Ok(completion) = &first {
+        assert!(completion.prompt_tokens > 0, "{completion:?}");
+    }
+    // No equality check here: the server reuses its KV cache for a repeated
+    // prompt, and a prefix decoded in another batch shape may change the
+    // greedy answer. Both outcomes must still be well-formed.
+    any_answer(&provider.complete(&request("Name three colours.")), 48);
     let missing = OpenAi::new(
         vec![server.url.clone()],
         "no-such-model",

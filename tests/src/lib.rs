@@ -249,3 +249,39 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// The scripted model: a `command` provider that answers every request with
+/// the same code in a Rust fence. Tests that need generation to *succeed* use
+/// it, because a real model's greedy answer differs between machines.
+pub struct ScriptedModel {
+    _dir: tempfile::TempDir,
+    /// The file holding the answer; deleting it takes the provider away.
+    pub reply: PathBuf,
+}
+
+impl ScriptedModel {
+    /// A provider whose every answer is `code`.
+    pub fn answering(code: &str) -> ScriptedModel {
+        let dir = tempfile::tempdir().unwrap();
+        let reply = dir.path().join("reply.txt");
+        std::fs::write(&reply, format!("```rust\n{code}\n```\n")).unwrap();
+        ScriptedModel { _dir: dir, reply }
+    }
+
+    /// Its `[[package.metadata.intent.providers]]` table.
+    pub fn provider_table(&self) -> String {
+        format!(
+            "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
+            self.reply.display()
+        )
+    }
+}
+
+/// Threads for real-model tests: `INTENT_TEST_THREADS` (`scripts/test` runs
+/// them with 1 and again with 2, which changes greedy output), else 1.
+pub fn model_threads() -> i32 {
+    std::env::var("INTENT_TEST_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1)
+}

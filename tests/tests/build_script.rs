@@ -1,7 +1,7 @@
 //! `cargo build` on real fixture crates: the offline fast path and the
 //! errors users see when an intent is stale.
 
-use intent_tests::{run, tree, Fixture};
+use intent_tests::{run, tree, Fixture, ScriptedModel};
 
 const ADD_SPEC: &str = r#"signature = "pub fn add(a: i32, b: i32) -> i32"
 description = "The sum of a and b."
@@ -226,28 +226,19 @@ fn find_out_file(f: &Fixture, name: &str) -> std::path::PathBuf {
 }
 
 /// A crate with the `add` intent whose build script may regenerate through a
-/// command provider that always answers `code`, with `settings` before the
-/// provider table. Deleting the returned reply file takes the provider away.
-fn answering_crate(
-    name: &str,
-    settings: &str,
-    code: &str,
-) -> (Fixture, tempfile::TempDir, std::path::PathBuf) {
-    let replies = tempfile::tempdir().unwrap();
-    let reply = replies.path().join("reply.txt");
-    std::fs::write(&reply, format!("```rust\n{code}\n```\n")).unwrap();
-    let meta = format!(
-        "\n{settings}[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
-        reply.display()
-    );
+/// scripted provider that always answers `code`, with `settings` before the
+/// provider table. Deleting the model's reply file takes the provider away.
+fn answering_crate(name: &str, settings: &str, code: &str) -> (Fixture, ScriptedModel) {
+    let model = ScriptedModel::answering(code);
+    let meta = format!("\n{settings}{}", model.provider_table());
     let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
     f.write("intents/add.intent.toml", ADD_SPEC);
-    (f, replies, reply)
+    (f, model)
 }
 
 #[test]
 fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
-    let (f, _replies, reply) = answering_crate("implicit", "", ADD_CODE);
+    let (f, model) = answering_crate("implicit", "", ADD_CODE);
     f.write(
         "tests/uses.rs",
         "#[test]\nfn calls() {\n    assert_eq!(implicit::add(2, 3), 5);\n}\n",
@@ -271,7 +262,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
 
     // `cargo intent lock` adopts the build's result: the provider is gone, so
     // any model call would fail.
-    std::fs::remove_file(&reply).unwrap();
+    std::fs::remove_file(&model.reply).unwrap();
     let project =
         intent_build::project::Project::open("implicit", &f.root.join("Cargo.toml")).unwrap();
     let options = intent_build::project::LockOptions {
@@ -300,7 +291,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
 
 #[test]
 fn a_failing_regeneration_in_cargo_build_changes_nothing() {
-    let (f, _replies, _) = answering_crate(
+    let (f, _model) = answering_crate(
         "wrong_answer",
         "[package.metadata.intent]\nrepair-rounds = 1\nupdate-lock = true\n\n",
         "pub fn add(a: i32, b: i32) -> i32 { a - b }",

@@ -52,7 +52,7 @@ pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
         .unified_diff()
         .header(&format!("accepted/{}", args.name), &label)
         .to_string();
-        print!("{diff}");
+        out!("{diff}")?;
         return Ok(if diff.is_empty() {
             Status::Ok
         } else {

@@ -44,10 +44,13 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
                 continue;
             }
             stale_count += 1;
-            println!(
+            outln!(
                 "{}: intent `{}` is {}: {}",
-                package.name, stale.name, stale.label, stale.reason
-            );
+                package.name,
+                stale.name,
+                stale.label,
+                stale.reason
+            )?;
         }
     }
     if stale_count > 0 {

@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use intent_build::models::{self, FetchEvent};
 use intent_build::provider::settings::{RouterOptions, Settings};
+use intent_build::sandbox::{Confinement, SandboxMode};
 
 use super::Status;
 use crate::cli::Global;
@@ -38,12 +39,12 @@ pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
     match &args.command {
         Some(ModelsCommand::Fetch { list: true, .. }) => {
             for m in models::KNOWN_MODELS {
-                println!(
+                outln!(
                     "{:<20} {:>6} MB  {}",
                     m.name,
                     m.size / 1_000_000,
                     m.description
-                );
+                )?;
             }
             Ok(Status::Ok)
         }
@@ -59,7 +60,7 @@ pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
             });
             let absolute = models::register(&name, path, &home)?;
             if !global.quiet {
-                println!("registered {name} → {}", absolute.display());
+                outln!("registered {name} → {}", absolute.display())?;
             }
             Ok(Status::Ok)
         }
@@ -107,7 +108,7 @@ pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
                 bar.finish_and_clear();
             }
             if !global.quiet {
-                println!("{name}: {}", path.display());
+                outln!("{name}: {}", path.display())?;
             }
             Ok(Status::Ok)
         }
@@ -127,18 +128,28 @@ fn list(global: &Global) -> Result<Status> {
             verbose: global.verbose > 1,
         };
         let router = settings.router(&env, &options)?;
-        println!("{}:", package.name);
+        outln!("{}:", package.name)?;
         for provider in router.providers() {
             match provider.identity() {
-                Ok(id) => println!(
+                Ok(id) => outln!(
                     "  {:<50} ok     {} {}",
                     provider.label(),
                     id.name,
                     id.digest
-                ),
-                Err(e) => println!("  {:<50} error  {e}", provider.label()),
+                )?,
+                Err(e) => outln!("  {:<50} error  {e}", provider.label())?,
             }
         }
+        let confinement = match settings.sandbox_mode(&env) {
+            SandboxMode::Off => {
+                "off (`sandbox = \"off\"` or INTENT_SANDBOX=off): generated code runs with your rights".to_string()
+            }
+            SandboxMode::Required => match intent_build::sandbox::probe() {
+                active @ Confinement::Active { .. } => active.to_string(),
+                unavailable => format!("{unavailable}; generated code will not be run"),
+            },
+        };
+        outln!("  confinement: {confinement}")?;
     }
     Ok(Status::Ok)
 }

@@ -57,11 +57,11 @@ pub fn exec(global: &Global, args: &NewArgs) -> Result<Status> {
     std::fs::create_dir_all(project.specs_dir()).context("cannot create the spec folder")?;
     std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     if !global.quiet {
-        println!(
+        outln!(
             "created {}: fill in the description and examples, then run `cargo intent lock {}`",
             path.display(),
             args.name
-        );
+        )?;
     }
     Ok(Status::Ok)
 }

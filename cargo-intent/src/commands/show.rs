@@ -26,7 +26,7 @@ pub fn exec(global: &Global, args: &ShowArgs) -> Result<Status> {
         {
             match status.snapshot {
                 Some(snapshot) => {
-                    println!("{}", snapshot.code);
+                    outln!("{}", snapshot.code)?;
                     return Ok(Status::Ok);
                 }
                 None => bail!(

@@ -31,12 +31,16 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let report: Option<serde_json::Value> = std::fs::read(ws.intent_dir().join("report.json"))
         .ok()
         .and_then(|b| serde_json::from_slice(&b).ok());
-    let mut all_fresh = true;
+    let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
-        println!(
+        outln!(
             "{:<20} {:<24} {:<16} {:<20} {:<28} last generation",
-            "package", "intent", "state", "model", "gates"
-        );
+            "package",
+            "intent",
+            "state",
+            "model",
+            "gates"
+        )?;
     }
     for package in &ws.packages {
         let project =
@@ -46,7 +50,8 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             let name = &status.spec.spec.name;
             let state =
                 staleness(&status, &expectation).map_or_else(|| "fresh".to_string(), |s| s.label);
-            all_fresh &= state == "fresh";
+            total += 1;
+            fresh += usize::from(state == "fresh");
             let model = status
                 .entry
                 .as_ref()
@@ -59,7 +64,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
                 .unwrap_or_else(|| "-".into());
             let seconds = last_generation_seconds(report.as_ref(), name);
             match args.message_format {
-                MessageFormat::Human => println!(
+                MessageFormat::Human => outln!(
                     "{:<20} {:<24} {:<16} {:<20} {:<28} {}",
                     package.name,
                     name,
@@ -67,19 +72,27 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
                     model,
                     gates,
                     seconds.map_or("-".to_string(), |s| format!("{s:.1} s"))
-                ),
-                MessageFormat::Json => println!(
+                )?,
+                MessageFormat::Json => outln!(
                     "{}",
                     serde_json::json!({
                         "package": package.name, "intent": name, "state": state, "model": model,
                         "gates": status.entry.as_ref().map(|e| e.gates.clone()).unwrap_or_default(),
                         "last_generation_seconds": seconds,
                     })
-                ),
+                )?,
             }
         }
     }
-    Ok(if all_fresh {
+    // The footer goes to stderr on a line of its own: the table (stdout)
+    // stays machine-readable, and each row ended with its newline above.
+    if args.message_format == MessageFormat::Human && !global.quiet {
+        eprintln!(
+            "{total} intent(s): {fresh} fresh, {} need `cargo intent lock`",
+            total - fresh
+        );
+    }
+    Ok(if fresh == total {
         Status::Ok
     } else {
         Status::Failed

@@ -57,7 +57,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             let project = match Project::open(&package.name, &package.manifest) {
                 Ok(p) => p.with_spec_cache(ws.intent_dir()),
                 Err(e) => {
-                    println!("{}: error: {e}", package.name);
+                    outln!("{}: error: {e}", package.name)?;
                     continue;
                 }
             };
@@ -76,19 +76,19 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                         .chain(&summary.unchanged)
                         .chain(&summary.adopted)
                     {
-                        println!("{}::{name}: accepted", package.name);
+                        outln!("{}::{name}: accepted", package.name)?;
                     }
                     for name in &summary.pending {
-                        println!("{}::{name}: pending review", package.name);
+                        outln!("{}::{name}: pending review", package.name)?;
                     }
                     for (name, gate, reason) in &summary.failed {
-                        println!("{}::{name}: failed at {gate}: {reason}", package.name);
+                        outln!("{}::{name}: failed at {gate}: {reason}", package.name)?;
                     }
                     for (name, reason) in &summary.refused {
-                        println!(
+                        outln!(
                             "{}::{name}: stale ({reason}), not regenerated under --locked",
                             package.name
-                        );
+                        )?;
                     }
                     if summary.recorded.is_empty()
                         && summary.failed.is_empty()
@@ -96,15 +96,15 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                         && summary.unchanged.is_empty()
                         && summary.pending.is_empty()
                     {
-                        println!("{}: all intents fresh", package.name);
+                        outln!("{}: all intents fresh", package.name)?;
                     }
                 }
                 // A bad spec is reported and watching goes on.
-                Err(e) => println!(
+                Err(e) => outln!(
                     "{}: error: {}",
                     package.name,
                     e.to_string().replace('\n', "; ")
-                ),
+                )?,
             }
         }
         if changed {

@@ -6,7 +6,6 @@
 //! items, takes the spec's visibility, and fails the parse gate when its types
 //! cannot be reconciled with the spec's.
 
-use quote::ToTokens;
 use syn::visit::Visit;
 
 use crate::spec::rust::{canonical, parse_items, parse_signature};
@@ -277,85 +276,36 @@ fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), St
     Ok(())
 }
 
-/// What generated code may not use: the gates run it, so it must not reach
-/// the file system, processes, the network or the environment, and must not
-/// be left unfinished.
+/// What extraction refuses before any gate: unfinished code, and modules
+/// read from another file (`#[path]`, `mod x;`), which would compile other
+/// files into the user's crate. What code may *reach* is judged after
+/// expansion by the gates' [`policy`](super::policy), not here by spelling.
 #[derive(Default)]
 struct Forbidden {
     problem: Option<String>,
 }
 
-const FORBIDDEN_PATHS: &[&str] = &["fs", "process", "net", "env", "os", "ffi", "ptr"];
-const FORBIDDEN_MACROS: &[&str] = &[
-    "include",
-    "include_str",
-    "include_bytes",
-    "env",
-    "option_env",
-    "todo",
-    "unimplemented",
-    "asm",
-    "global_asm",
-];
-
 impl<'ast> Visit<'ast> for Forbidden {
-    fn visit_path(&mut self, path: &'ast syn::Path) {
-        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-        if matches!(
-            segments.first().map(String::as_str),
-            Some("std" | "core" | "alloc")
-        ) {
-            if let Some(bad) = segments
-                .get(1)
-                .filter(|s| FORBIDDEN_PATHS.contains(&s.as_str()))
-            {
-                self.problem.get_or_insert(format!(
-                    "the code uses `std::{bad}`, which generated code may not use"
-                ));
-            }
-        }
-        syn::visit::visit_path(self, path);
-    }
-
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         if let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) {
-            if FORBIDDEN_MACROS.contains(&name.as_str()) {
-                let what = if matches!(name.as_str(), "todo" | "unimplemented") {
-                    format!("the code still contains `{name}!()`; write the implementation")
-                } else {
-                    format!("the code uses `{name}!`, which generated code may not use")
-                };
-                self.problem.get_or_insert(what);
+            if matches!(name.as_str(), "todo" | "unimplemented") {
+                self.problem.get_or_insert(format!(
+                    "the code still contains `{name}!()`; write the implementation"
+                ));
             }
         }
         syn::visit::visit_macro(self, mac);
     }
 
-    fn visit_expr_unsafe(&mut self, node: &'ast syn::ExprUnsafe) {
-        self.problem
-            .get_or_insert("the code uses `unsafe`, which generated code may not use".into());
-        syn::visit::visit_expr_unsafe(self, node);
-    }
-
-    fn visit_item_foreign_mod(&mut self, node: &'ast syn::ItemForeignMod) {
-        self.problem.get_or_insert(
-            "the code declares `extern` functions, which generated code may not use".into(),
-        );
-        syn::visit::visit_item_foreign_mod(self, node);
-    }
-
-    fn visit_attribute(&mut self, attr: &'ast syn::Attribute) {
-        let text = attr.to_token_stream().to_string();
-        if text.contains("path")
-            || text.contains("link")
-            || text.contains("export_name")
-            || text.contains("no_mangle")
-        {
+    fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
+        let path_attr = node.attrs.iter().any(|a| a.path().is_ident("path"));
+        if node.content.is_none() || path_attr {
             self.problem.get_or_insert(format!(
-                "the code uses the attribute `{text}`, which generated code may not use"
+                "the code reads module `{}` from another file; write everything in one block",
+                node.ident
             ));
         }
-        syn::visit::visit_attribute(self, attr);
+        syn::visit::visit_item_mod(self, node);
     }
 }
 
@@ -470,11 +420,11 @@ mod tests {
     }
 
     #[test]
-    fn file_system_access_is_refused() {
-        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { std::fs::remove_dir_all(\"/\").ok(); a + b }\n```";
+    fn a_module_from_another_file_is_refused() {
+        let reply = "```rust\n#[path = \"/etc/passwd\"]\nmod secrets;\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```";
         assert_eq!(
             extract(reply, &spec()).unwrap_err(),
-            "the code uses `std::fs`, which generated code may not use"
+            "the code reads module `secrets` from another file; write everything in one block"
         );
     }
 

@@ -1,26 +1,42 @@
-//! The gates a candidate passes before it is accepted: compile, examples,
-//! extra tests (parse runs in `extract`, the snapshot gate at acceptance).
+//! The gates a candidate passes before it is accepted: policy, compile,
+//! examples, extra tests (parse runs in `extract`, the snapshot gate at
+//! acceptance).
 //!
 //! Each candidate is compiled with plain `rustc --test` in its own scratch
 //! folder under `target/intent/` (about 0.1 s for one function; a Cargo
-//! project per candidate costs several times that), and the test binary runs
-//! with a wall-clock timeout, bounded output and a memory limit, with the
-//! scratch folder as its working directory and a cleared environment.
+//! project per candidate costs several times that). Generated code is
+//! hostile until proven otherwise: the compile and the test run each start
+//! inside the OS sandbox of [`crate::sandbox`] (writes only in that folder,
+//! no network, no other program, resource limits), the test binary with a
+//! cleared environment, a wall-clock timeout and bounded output; and the
+//! semantic [`policy`](super::policy) refuses code that reaches outside the
+//! process before it runs at all.
 
 use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::policy;
+use crate::sandbox::{self, Confinement, Limits, Sandbox, SandboxMode};
 use crate::spec::{Expected, Spec};
 
 /// Most bytes of output a test run may print before it is stopped.
 pub const OUTPUT_LIMIT: usize = 256 * 1024;
-/// Address-space limit for test runs, in KiB (`ulimit -v`).
+/// Address-space limit for test runs, in KiB.
 pub const MEMORY_LIMIT_KIB: u64 = 4 * 1024 * 1024;
+/// Largest file a test run may write (into its scratch folder), in bytes.
+pub const FILE_LIMIT: u64 = 16 * 1024 * 1024;
+/// Largest file the compiler may write (the test binary), in bytes.
+const COMPILE_FILE_LIMIT: u64 = 512 * 1024 * 1024;
 /// Marker for example results printed by the harness.
 const RESULT_MARKER: &str = "\u{1}intent-result";
+/// The candidate's file in its scratch folder, as spans in rustc's output name it.
+const CANDIDATE_FILE: &str = "candidate.rs";
+/// The MIR the compile gate writes for the policy.
+const MIR_FILE: &str = "candidate.mir";
 
 /// What a gate run found.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,13 +48,31 @@ pub enum Verdict {
     },
     /// A gate failed.
     Failed {
-        /// `compile`, `examples` or `tests`.
+        /// `policy`, `compile`, `examples` or `tests`.
         gate: &'static str,
         /// What went wrong, trimmed for a repair prompt.
         evidence: String,
         /// rustc's JSON diagnostics when the compile gate failed.
         diagnostics: Option<String>,
     },
+}
+
+impl Verdict {
+    fn policy(evidence: String) -> Verdict {
+        Verdict::Failed {
+            gate: "policy",
+            evidence,
+            diagnostics: None,
+        }
+    }
+
+    fn examples(evidence: String) -> Verdict {
+        Verdict::Failed {
+            gate: "examples",
+            evidence,
+            diagnostics: None,
+        }
+    }
 }
 
 /// Where and how gates run.
@@ -50,10 +84,28 @@ pub struct GateRunner {
     pub timeout: Duration,
     /// The `rustc` to use.
     pub rustc: PathBuf,
+    /// Whether generated code must run confined (the default) or may run
+    /// with the user's rights (`sandbox = "off"`).
+    pub sandbox: SandboxMode,
+    /// Whether the semantic policy judges candidates. Always on in the
+    /// product; the sandbox's own tests turn it off to show that the OS
+    /// confinement holds by itself.
+    pub policy: bool,
+    toolchain: OnceLock<Result<Toolchain, String>>,
+}
+
+/// The compiler the gates run and the folder it reads its libraries from.
+#[derive(Debug, Clone)]
+struct Toolchain {
+    /// The real `rustc` in the sysroot (not a rustup proxy, which reads
+    /// `~/.rustup`: outside what the sandbox lets the compile read).
+    rustc: PathBuf,
+    sysroot: PathBuf,
 }
 
 impl GateRunner {
-    /// A runner in `scratch` with `timeout` per step, using `$RUSTC` or `rustc`.
+    /// A runner in `scratch` with `timeout` per step, using `$RUSTC` or
+    /// `rustc`, confined and judged by the policy.
     pub fn new(scratch: impl Into<PathBuf>, timeout: Duration) -> Self {
         GateRunner {
             scratch: scratch.into(),
@@ -61,32 +113,131 @@ impl GateRunner {
             rustc: std::env::var_os("RUSTC")
                 .map(PathBuf::from)
                 .unwrap_or_else(|| "rustc".into()),
+            sandbox: SandboxMode::Required,
+            policy: true,
+            toolchain: OnceLock::new(),
         }
     }
 
-    /// Compiles `code` with the spec's prelude and tests, then runs them.
+    /// The same runner with `mode` for the sandbox.
+    pub fn with_sandbox(mut self, mode: SandboxMode) -> Self {
+        self.sandbox = mode;
+        self
+    }
+
+    fn toolchain(&self) -> std::io::Result<&Toolchain> {
+        self.toolchain
+            .get_or_init(|| {
+                let output = Command::new(&self.rustc)
+                    .args(["--print", "sysroot"])
+                    .output()
+                    .map_err(|e| format!("cannot run {}: {e}", self.rustc.display()))?;
+                if !output.status.success() {
+                    return Err(format!(
+                        "`{} --print sysroot` failed: {}",
+                        self.rustc.display(),
+                        String::from_utf8_lossy(&output.stderr).trim()
+                    ));
+                }
+                let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+                let real = sysroot.join("bin").join("rustc");
+                Ok(Toolchain {
+                    rustc: if real.is_file() {
+                        real
+                    } else {
+                        self.rustc.clone()
+                    },
+                    sysroot,
+                })
+            })
+            .as_ref()
+            .map_err(|e| std::io::Error::other(e.clone()))
+    }
+
+    /// Refuses to go on where confinement is required but unavailable.
+    fn ensure_confinement(&self) -> std::io::Result<()> {
+        static PROBE: OnceLock<Confinement> = OnceLock::new();
+        if self.sandbox == SandboxMode::Off {
+            return Ok(());
+        }
+        match PROBE.get_or_init(sandbox::probe) {
+            Confinement::Active { .. } => Ok(()),
+            Confinement::Unavailable(why) => Err(std::io::Error::other(format!(
+                "cannot confine generated code on this machine: {why}\n{}",
+                sandbox::OPT_OUT_HELP
+            ))),
+        }
+    }
+
+    /// A sandbox for one step, confined unless the user opted out.
+    fn confine(&self, cmd: &mut Command, sandbox: Sandbox) -> std::io::Result<()> {
+        let sandbox = if self.sandbox == SandboxMode::Off {
+            sandbox.limits_only()
+        } else {
+            sandbox
+        };
+        sandbox.confine(cmd)
+    }
+
+    /// Judges `code` with the spec's prelude and tests: policy, compile,
+    /// then the examples and tests.
+    ///
+    /// # Errors
+    ///
+    /// When the gates cannot run: no confinement where it is required, no
+    /// `rustc`, or the scratch folder cannot be written.
     pub fn check(&self, spec: &Spec, code: &str, tag: &str) -> std::io::Result<Verdict> {
+        self.ensure_confinement()?;
+        if self.policy {
+            if let Some(refusal) = policy::refusal_in_tokens(code) {
+                return Ok(Verdict::policy(refusal));
+            }
+        }
         let dir = self.scratch.join(tag);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join("candidate.rs"), code)?;
+        // Landlock rules name canonical folders; a symlinked scratch would not match.
+        let dir = dir.canonicalize()?;
+        std::fs::write(dir.join(CANDIDATE_FILE), code)?;
         std::fs::write(dir.join("main.rs"), harness(spec))?;
         let binary = dir.join("candidate-tests");
         let compile = self.compile(&dir, &binary)?;
         if let Some(diagnostics) = compile {
+            let gate = if self.policy && diagnostics.contains("\"code\":\"unsafe_code\"") {
+                "policy"
+            } else {
+                "compile"
+            };
             return Ok(Verdict::Failed {
-                gate: "compile",
+                gate,
                 evidence: rendered_errors(&diagnostics),
                 diagnostics: Some(diagnostics),
             });
+        }
+        if self.policy {
+            let mir = std::fs::read_to_string(dir.join(MIR_FILE))?;
+            if let Some(refusal) = policy::refusal_in_mir(&mir, CANDIDATE_FILE) {
+                return Ok(Verdict::policy(refusal));
+            }
         }
         self.run(spec, &dir, &binary)
     }
 
     /// `None` when it compiled, else rustc's JSON diagnostics.
     fn compile(&self, dir: &Path, binary: &Path) -> std::io::Result<Option<String>> {
-        let mut cmd = Command::new(&self.rustc);
+        let toolchain = self.toolchain()?;
+        let mut cmd = Command::new(&toolchain.rustc);
         cmd.current_dir(dir)
+            .env_clear()
+            // The linker is found on PATH; temporary files stay in scratch.
+            .env(
+                "PATH",
+                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
+            )
+            .env("HOME", dir)
+            .env("TMPDIR", dir)
+            // For the policy's `-Z` flags on a stable toolchain: this rustc only.
+            .env("RUSTC_BOOTSTRAP", "1")
             .args([
                 "--edition",
                 "2021",
@@ -101,9 +252,22 @@ impl GateRunner {
                 "-C",
                 "opt-level=0",
             ])
-            .arg("main.rs")
-            .arg("-o")
-            .arg(binary);
+            .arg(format!("--emit=link,mir={MIR_FILE}"));
+        if self.policy {
+            cmd.args(policy::RUSTC_FLAGS);
+        }
+        if cfg!(all(target_os = "linux", target_env = "gnu")) {
+            // A static test binary needs no dynamic loader, so the run may
+            // execute that one file and nothing else.
+            cmd.args(["-C", "target-feature=+crt-static"]);
+        }
+        cmd.arg("main.rs").arg("-o").arg(binary);
+        let limits = Limits {
+            cpu_seconds: self.timeout.as_secs() + 1,
+            file_bytes: COMPILE_FILE_LIMIT,
+            address_space: None,
+        };
+        self.confine(&mut cmd, Sandbox::compile(dir, &toolchain.sysroot, limits))?;
         let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT * 4)?;
         if output.timed_out {
             return Ok(Some(format!(
@@ -119,36 +283,55 @@ impl GateRunner {
     }
 
     fn run(&self, spec: &Spec, dir: &Path, binary: &Path) -> std::io::Result<Verdict> {
-        // `ulimit -v` bounds memory without unsafe code; the shell execs the
-        // binary, so killing the child kills the tests.
-        let mut cmd = Command::new("sh");
+        let mut cmd = Command::new(binary);
         cmd.current_dir(dir)
             .env_clear()
-            .env("PATH", "/usr/bin:/bin")
             .env("HOME", dir)
             .env("RUST_BACKTRACE", "0")
-            .arg("-c")
-            .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} 2>/dev/null; exec \"$0\" --test-threads=1 --nocapture --quiet"))
-            .arg(binary);
+            .args(["--test-threads=1", "--nocapture", "--quiet"]);
+        let limits = Limits {
+            cpu_seconds: self.timeout.as_secs() + 1,
+            file_bytes: FILE_LIMIT,
+            address_space: Some(MEMORY_LIMIT_KIB * 1024),
+        };
+        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
         let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT)?;
         if output.timed_out {
-            return Ok(Verdict::Failed {
-                gate: "examples",
-                evidence: format!(
-                    "the tests did not finish within {} s (an infinite loop?)",
-                    self.timeout.as_secs()
-                ),
-                diagnostics: None,
-            });
+            return Ok(Verdict::examples(format!(
+                "the tests did not finish within {} s (an infinite loop?)",
+                self.timeout.as_secs()
+            )));
         }
         if output.truncated {
-            return Ok(Verdict::Failed {
-                gate: "examples",
-                evidence: format!("the tests printed more than {} KiB", OUTPUT_LIMIT / 1024),
-                diagnostics: None,
-            });
+            return Ok(Verdict::examples(format!(
+                "the tests printed more than {} KiB",
+                OUTPUT_LIMIT / 1024
+            )));
+        }
+        match output.signal {
+            Some(libc_signal::XFSZ) => {
+                return Ok(Verdict::examples(format!(
+                    "the tests wrote a file larger than {} MiB",
+                    FILE_LIMIT / (1024 * 1024)
+                )))
+            }
+            Some(libc_signal::XCPU) => {
+                return Ok(Verdict::examples(format!(
+                    "the tests used more than {} s of CPU time",
+                    limits.cpu_seconds
+                )))
+            }
+            _ => {}
         }
         let text = format!("{}\n{}", output.stdout, output.stderr);
+        if !output.success && output.stderr.contains("memory allocation of ") {
+            // std's allocation-failure handler aborts the whole binary: no
+            // test result follows, so say what stopped it.
+            return Ok(Verdict::examples(format!(
+                "the tests ran out of memory (the limit is {} GiB)",
+                MEMORY_LIMIT_KIB / (1024 * 1024)
+            )));
+        }
         if output.success {
             return Ok(Verdict::Passed {
                 results: results(&output.stdout, spec),
@@ -166,6 +349,15 @@ impl GateRunner {
             diagnostics: None,
         })
     }
+}
+
+/// Signal numbers of the resource limits (the same on every Linux
+/// architecture this runs on).
+mod libc_signal {
+    /// `SIGXCPU`: the CPU-time limit.
+    pub const XCPU: i32 = 24;
+    /// `SIGXFSZ`: the file-size limit.
+    pub const XFSZ: i32 = 25;
 }
 
 /// `main.rs`: the prelude, the candidate, and one test per example.
@@ -448,6 +640,8 @@ pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> O
 
 struct Bounded {
     success: bool,
+    /// The signal that ended it, if one did.
+    signal: Option<i32>,
     timed_out: bool,
     truncated: bool,
     stdout: String,
@@ -503,9 +697,23 @@ fn run_bounded(mut cmd: Command, timeout: Duration, limit: usize) -> std::io::Re
     let truncated = over_limit.load(Ordering::SeqCst);
     Ok(Bounded {
         success: status.is_some_and(|s| s.success()) && !truncated,
+        signal: status.and_then(exit_signal),
         timed_out: timed_out && !truncated,
         truncated,
         stdout: String::from_utf8_lossy(&stdout).to_string(),
         stderr: String::from_utf8_lossy(&stderr).to_string(),
     })
+}
+
+fn exit_signal(status: std::process::ExitStatus) -> Option<i32> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        status.signal()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = status;
+        None
+    }
 }

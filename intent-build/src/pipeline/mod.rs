@@ -9,6 +9,7 @@
 pub mod accept;
 pub mod extract;
 pub mod gates;
+pub mod policy;
 pub mod prompt;
 
 use std::time::Duration;
@@ -264,15 +265,18 @@ pub fn generate(
         match verdict {
             Verdict::Passed { results } => {
                 rr.rustfix_saved |= rr.rustfix_applied;
-                rr.gates.push(GateVerdict {
-                    gate: "compile".into(),
-                    passed: true,
-                });
-                rr.gates.push(GateVerdict {
-                    gate: "examples".into(),
-                    passed: true,
-                });
-                let mut gates = vec!["parse".to_string(), "compile".into(), "examples".into()];
+                for gate in ["compile", "policy", "examples"] {
+                    rr.gates.push(GateVerdict {
+                        gate: gate.into(),
+                        passed: true,
+                    });
+                }
+                let mut gates = vec![
+                    "parse".to_string(),
+                    "compile".into(),
+                    "policy".into(),
+                    "examples".into(),
+                ];
                 if !spec.spec.tests.is_empty() {
                     rr.gates.push(GateVerdict {
                         gate: "tests".into(),
@@ -294,7 +298,14 @@ pub fn generate(
                 return (report, Some(candidate));
             }
             Verdict::Failed { gate, evidence, .. } => {
-                for g in ["compile", "examples", "tests"] {
+                // A policy refusal may come before or after compiling (it
+                // judges compile-time macros first): record the refusal alone.
+                let order: &[&str] = if gate == "policy" {
+                    &["policy"]
+                } else {
+                    &["compile", "policy", "examples", "tests"]
+                };
+                for &g in order {
                     if g == gate {
                         rr.gates.push(GateVerdict {
                             gate: g.into(),

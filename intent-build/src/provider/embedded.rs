@@ -296,12 +296,12 @@ impl Provider for Embedded {
             })?;
         }
         if finish == Finish::Length {
-            return Err(ProviderError::new(
-                ErrorKind::Truncated,
+            return Err(ProviderError::truncated(
                 format!(
                     "{label}: the answer was cut at {} tokens; raise `max-tokens`",
                     request.max_tokens
                 ),
+                String::from_utf8_lossy(&bytes),
             ));
         }
         Ok(Completion {

@@ -217,6 +217,9 @@ pub struct ProviderError {
     pub kind: ErrorKind,
     /// A full sentence, naming the provider and what to do.
     pub message: String,
+    /// The text generated before the answer was cut ([`ErrorKind::Truncated`]),
+    /// for reports and for checks that hold for any answer.
+    pub partial: Option<String>,
 }
 
 impl ProviderError {
@@ -225,6 +228,15 @@ impl ProviderError {
         ProviderError {
             kind,
             message: message.into(),
+            partial: None,
+        }
+    }
+
+    /// A [`ErrorKind::Truncated`] error that keeps the text generated so far.
+    pub fn truncated(message: impl Into<String>, partial: impl Into<String>) -> Self {
+        ProviderError {
+            partial: Some(partial.into()),
+            ..ProviderError::new(ErrorKind::Truncated, message)
         }
     }
 

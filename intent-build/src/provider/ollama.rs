@@ -190,9 +190,9 @@ impl Provider for Ollama {
         })?;
         let completion_tokens = value["eval_count"].as_u64().unwrap_or(0) as u32;
         if value["done_reason"].as_str() == Some("length") {
-            return Err(ProviderError::new(
-                ErrorKind::Truncated,
+            return Err(ProviderError::truncated(
                 format!("{label}: the answer was cut at {} tokens (done_reason \"length\"); raise `max-tokens` or `ctx`", request.max_tokens),
+                text,
             ));
         }
         Ok(Completion {

@@ -150,9 +150,9 @@ impl OpenAi {
             )
         })?;
         if choice["finish_reason"].as_str() == Some("length") {
-            return Err(ProviderError::new(
-                ErrorKind::Truncated,
+            return Err(ProviderError::truncated(
                 format!("{label}: the answer was cut at {} tokens (finish_reason \"length\"); raise `max-tokens`", request.max_tokens),
+                text,
             ));
         }
         Ok(Completion {

@@ -161,6 +161,9 @@ pub struct Settings {
     pub update_lock: bool,
     /// Seconds each gate may run generated code.
     pub gate_timeout: Option<u64>,
+    /// `required` (the default) or `off`: whether generated code may run
+    /// only inside the OS sandbox (see [`crate::sandbox`]).
+    pub sandbox: Option<crate::sandbox::SandboxMode>,
 }
 
 fn default_rounds() -> u32 {
@@ -176,6 +179,7 @@ impl Default for Settings {
             review: false,
             update_lock: false,
             gate_timeout: None,
+            sandbox: None,
         }
     }
 }
@@ -194,6 +198,12 @@ pub struct RouterOptions {
 }
 
 impl Settings {
+    /// Whether generated code must run confined: `INTENT_SANDBOX`, else
+    /// `sandbox`, else required.
+    pub fn sandbox_mode(&self, env: &crate::env::Env) -> crate::sandbox::SandboxMode {
+        env.sandbox.or(self.sandbox).unwrap_or_default()
+    }
+
     /// The wall-clock limit for each gate step: `gate-timeout`, or the default.
     pub fn gate_time_limit(&self) -> Duration {
         self.gate_timeout

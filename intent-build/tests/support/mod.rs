@@ -165,3 +165,86 @@ pub fn model_file(name: &str) -> PathBuf {
     );
     path
 }
+
+/// Threads for real-model tests: `INTENT_TEST_THREADS` (`scripts/test` runs
+/// them with 1 and again with 2, which changes greedy output), else 1.
+pub fn model_threads() -> i32 {
+    std::env::var("INTENT_TEST_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(1)
+}
+
+// ---- a scripted model ----
+
+use std::collections::VecDeque;
+
+use intent_build::lock::ModelIdentity;
+use intent_build::provider::{
+    Completion, Finish, GenerationParams, Provider, ProviderError, Request,
+};
+
+/// A scripted reply that stands for an answer cut at the token limit.
+pub const TRUNCATED: &str = "<truncated>";
+
+/// A provider that returns fixed replies in order and records every request.
+/// Tests only: it stands in for a model so gate behaviour is deterministic.
+pub struct Scripted {
+    replies: Mutex<VecDeque<String>>,
+    requests: std::sync::Arc<Mutex<Vec<Request>>>,
+    params: GenerationParams,
+}
+
+impl Scripted {
+    pub fn new(replies: &[&str]) -> (Self, std::sync::Arc<Mutex<Vec<Request>>>) {
+        let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
+        let provider = Scripted {
+            replies: Mutex::new(replies.iter().map(|r| r.to_string()).collect()),
+            requests: requests.clone(),
+            params: GenerationParams::default(),
+        };
+        (provider, requests)
+    }
+}
+
+impl Provider for Scripted {
+    fn label(&self) -> String {
+        "scripted".into()
+    }
+    fn identity(&self) -> Result<ModelIdentity, ProviderError> {
+        Ok(ModelIdentity {
+            provider: "scripted".into(),
+            name: "replies".into(),
+            digest: "none".into(),
+            note: None,
+        })
+    }
+    fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
+        self.requests.lock().unwrap().push(request.clone());
+        let text = self
+            .replies
+            .lock()
+            .unwrap()
+            .pop_front()
+            .expect("the test scripted too few replies");
+        if text == TRUNCATED {
+            return Err(ProviderError::new(
+                intent_build::provider::ErrorKind::Truncated,
+                "scripted: the answer was cut at 768 tokens",
+            ));
+        }
+        Ok(Completion {
+            text,
+            prompt_tokens: 1,
+            completion_tokens: 1,
+            elapsed: Duration::from_millis(1),
+            finish: Finish::Stop,
+        })
+    }
+    fn params(&self) -> &GenerationParams {
+        &self.params
+    }
+    fn uses_network(&self) -> bool {
+        false
+    }
+}
