@@ -141,18 +141,18 @@ fn offline_never_opens_a_socket() {
     );
     let f = Fixture::with_manifest("offline", &meta, "[workspace]\n");
     f.write("intents/add.intent.toml", ADD);
-    for args in [
-        &["lock", "--offline"][..],
-        &["lock", "--frozen"],
-        &["lock", "--check", "--offline"],
-        &["status", "--offline"],
-        &["build", "--offline"],
+    let no_provider = "error: intent `add` in offline: no candidate passed (last gate: model): no model provider is configured";
+    for (args, message) in [
+        (&["lock", "--offline"][..], no_provider),
+        (&["lock", "--frozen"], "error: intent `add` in offline is stale (has no entry in Intent.lock) and --locked forbids regenerating it"),
+        (&["lock", "--check", "--offline"], "error: 1 intent(s) need regeneration"),
+        (&["status", "--offline"], "1 intent(s): 0 fresh, 1 need `cargo intent lock`"),
+        (&["build", "--offline"], no_provider),
     ] {
         let (code, out, err) = run_full(&mut intent(&f, args));
-        assert_ne!(code, 0, "{args:?}: {out}{err}");
+        assert_eq!(code, 1, "{args:?}: {out}{err}");
+        assert!(err.contains(message), "{args:?}: {err}");
     }
-    let (_, _, err) = run_full(&mut intent(&f, &["lock", "--offline"]));
-    assert!(err.contains("no model provider is configured"), "{err}");
     std::thread::sleep(Duration::from_millis(100));
     assert_eq!(
         ollama_hits.load(Ordering::SeqCst),
@@ -164,9 +164,13 @@ fn offline_never_opens_a_socket() {
         0,
         "openai listener saw a connection"
     );
-    // Without --offline the same configuration does connect: the listeners work.
-    let _ = run_full(&mut intent(&f, &["lock"]));
-    assert!(ollama_hits.load(Ordering::SeqCst) + openai_hits.load(Ordering::SeqCst) > 0);
+    // Without --offline the same configuration does connect, to each
+    // provider in turn (each listener hangs up, so each fails): the
+    // listeners would have seen it.
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(ollama_hits.load(Ordering::SeqCst) >= 1, "{err}");
+    assert!(openai_hits.load(Ordering::SeqCst) >= 1, "{err}");
 }
 
 #[test]
@@ -462,6 +466,45 @@ fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     );
     assert!(!f.root.join("Intent.lock").exists());
     assert!(!f.root.join("intents/snapshots/double.snap").exists());
+}
+
+#[test]
+fn without_confinement_lock_refuses_before_any_model_call_and_names_the_opt_out() {
+    let (f, model) = scripted_fixture("unconfined", DOUBLE_CODE);
+    let (code, out, err) =
+        run_full(intent(&f, &["lock"]).env(intent_build::sandbox::SIMULATE_UNAVAILABLE, "1"));
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        err,
+        format!(
+            "error: cannot confine generated code on this machine: {}=1 is set\n{}\n",
+            intent_build::sandbox::SIMULATE_UNAVAILABLE,
+            intent_build::sandbox::OPT_OUT_HELP
+        )
+    );
+    assert_eq!(model.calls(), 0, "the model was asked anyway");
+    assert!(!f.root.join("Intent.lock").exists());
+    assert!(!f.root.join("intents/snapshots/double.snap").exists());
+    // `models` says the same; the documented opt-out lets it run.
+    let (_, out, _) =
+        run_full(intent(&f, &["models"]).env(intent_build::sandbox::SIMULATE_UNAVAILABLE, "1"));
+    assert!(
+        out.contains("  confinement: unavailable: __INTENT_TEST_NO_CONFINEMENT=1 is set; generated code will not be run\n"),
+        "{out}"
+    );
+    let (code, out, err) = run_full(
+        intent(&f, &["lock"])
+            .env(intent_build::sandbox::SIMULATE_UNAVAILABLE, "1")
+            .env("INTENT_SANDBOX", "off"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("Recorded unconfined::double"), "{err}");
+    assert_eq!(model.calls(), 1);
+    let (_, out, _) = run_full(intent(&f, &["models"]).env("INTENT_SANDBOX", "off"));
+    assert!(
+        out.contains("  confinement: off (`sandbox = \"off\"` or INTENT_SANDBOX=off): generated code runs with your rights\n"),
+        "{out}"
+    );
 }
 
 /// SmolLM2 through the embedded provider, with the thread count the suite

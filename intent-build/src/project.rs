@@ -360,6 +360,8 @@ pub fn lock(
     if work.is_empty() {
         return Ok(summary);
     }
+    // No model call for code that could not be judged anyway.
+    crate::sandbox::ensure(project.settings.sandbox_mode(env)).map_err(Error::Config)?;
 
     let router = project.settings.router(
         env,

@@ -102,6 +102,8 @@ pub(crate) fn in_build_script(
             continue;
         }
         if router.is_none() {
+            // No model call for code that could not be judged anyway.
+            crate::sandbox::ensure(settings.sandbox_mode(env))?;
             let router_options = RouterOptions {
                 home: crate::models::home(),
                 cache_dir: Some(intent_dir.clone()),

@@ -1,14 +1,15 @@
 //! OS confinement for generated code. Every `rustc` that compiles a
 //! candidate and every run of its tests starts inside:
 //!
-//! - a **Landlock** domain (Linux ≥ 6.7, ABI 4): writes only under the
-//!   candidate's scratch folder; reads only the toolchain's sysroot, the
-//!   system's programs and libraries (compile) or the scratch folder alone
-//!   (run); no TCP `bind` or `connect`; with ABI 6, no signals to processes
-//!   outside the domain and no abstract Unix sockets;
+//! - a **Landlock** domain (Linux ≥ 5.13, ABI 1; later ABIs add to it):
+//!   writes only under the candidate's scratch folder; reads only the
+//!   toolchain's sysroot, the system's programs and libraries (compile) or
+//!   the scratch folder alone (run); with ABI 4 no TCP `bind` or `connect`,
+//!   with ABI 6 no signals to processes outside the domain;
 //! - a **seccomp** filter: no socket of any family (Landlock does not cover
 //!   UDP or Unix sockets), no `io_uring` (which can open sockets around
-//!   seccomp), no `ptrace`; the test binary also creates no process (`fork`,
+//!   seccomp), no path-based `truncate`, no `ptrace`; the test binary also
+//!   creates no process (`fork`,
 //!   `vfork`, `clone` without `CLONE_THREAD`; `clone3` answers `ENOSYS` so the
 //!   C library falls back to `clone` for threads);
 //! - **resource limits**: CPU time, file size, no core dumps, and for the
@@ -74,7 +75,11 @@ impl fmt::Display for Confinement {
             Confinement::Active { landlock_abi } => write!(
                 f,
                 "Landlock ABI {landlock_abi} (file system{}), seccomp (no sockets, no new processes from tests), resource limits",
-                if *landlock_abi >= 6 { ", TCP, signals" } else { ", TCP" }
+                match landlock_abi {
+                    6.. => ", TCP, signals",
+                    4 | 5 => ", TCP",
+                    _ => "",
+                }
             ),
             Confinement::Unavailable(why) => write!(f, "unavailable: {why}"),
         }
@@ -82,12 +87,36 @@ impl fmt::Display for Confinement {
 }
 
 /// The help line for a machine without confinement.
-pub const OPT_OUT_HELP: &str = "help: generated code is compiled and run only inside an OS sandbox (Landlock ≥ 6.7 and seccomp, Linux); to run it with your full rights instead, set `sandbox = \"off\"` under [package.metadata.intent] or INTENT_SANDBOX=off";
+pub const OPT_OUT_HELP: &str = "help: generated code is compiled and run only inside an OS sandbox (Landlock and seccomp: Linux 5.13 or later with Landlock enabled); to run it with your full rights instead, set `sandbox = \"off\"` under [package.metadata.intent] or INTENT_SANDBOX=off";
+
+/// Set to `1` by tests to make [`probe`] report confinement as unavailable,
+/// as on a machine without Landlock. It can only make the gates stricter.
+pub const SIMULATE_UNAVAILABLE: &str = "__INTENT_TEST_NO_CONFINEMENT";
 
 /// Whether confinement works here: confines a throwaway thread the way a
-/// compile is confined and reports what the kernel enforced.
+/// compile is confined and reports what the kernel enforced. Probed once per
+/// process.
 pub fn probe() -> Confinement {
-    imp::probe()
+    static PROBE: std::sync::OnceLock<Confinement> = std::sync::OnceLock::new();
+    if std::env::var_os(SIMULATE_UNAVAILABLE).is_some_and(|v| v == "1") {
+        return Confinement::Unavailable(format!("{SIMULATE_UNAVAILABLE}=1 is set"));
+    }
+    PROBE.get_or_init(imp::probe).clone()
+}
+
+/// `Ok` when generated code may run under `mode`: confinement is active, or
+/// the user opted out.
+///
+/// # Errors
+///
+/// Where confinement is required but unavailable: why, and how to opt out.
+pub fn ensure(mode: SandboxMode) -> Result<(), String> {
+    match (mode, probe()) {
+        (SandboxMode::Off, _) | (SandboxMode::Required, Confinement::Active { .. }) => Ok(()),
+        (SandboxMode::Required, Confinement::Unavailable(why)) => Err(format!(
+            "cannot confine generated code on this machine: {why}\n{OPT_OUT_HELP}"
+        )),
+    }
 }
 
 /// Resource limits for one confined process.
@@ -201,17 +230,21 @@ mod imp {
         ))
     }
 
-    /// The Landlock ruleset: every file-system right and TCP handled (so
-    /// denied unless a rule grants it), ABI 4 required, scopes where known.
+    /// The Landlock ruleset: every file-system right handled (so denied
+    /// unless a rule grants it). ABI 1 (Linux 5.13) is required; what later
+    /// ABIs add is used where the kernel has it: truncation (3), TCP (4; the
+    /// seccomp filter refuses every socket anyway), signals and abstract Unix
+    /// sockets outside the domain (6).
     fn ruleset_for(sandbox: &Sandbox) -> Result<RulesetCreated, landlock::RulesetError> {
-        let abi = ABI::V4;
+        let abi = ABI::V6;
         let read = AccessFs::from_read(abi);
         let mut created = Ruleset::default()
             .set_compatibility(CompatLevel::HardRequirement)
+            .handle_access(AccessFs::from_all(ABI::V1))?
+            .set_compatibility(CompatLevel::BestEffort)
             .handle_access(AccessFs::from_all(abi))?
             .handle_access(AccessNet::from_all(abi))?
-            .set_compatibility(CompatLevel::BestEffort)
-            .scope(Scope::from_all(ABI::V6))?
+            .scope(Scope::from_all(abi))?
             .create()?
             .add_rules(path_beneath_rules(
                 &sandbox.writable,
@@ -237,8 +270,11 @@ mod imp {
         let mut rules: BTreeMap<i64, Vec<SeccompRule>> = BTreeMap::new();
         // `socketpair` stays allowed: a connected pair inside the process
         // reaches nothing, and std's `Command::spawn` uses one.
+        // `truncate` takes a path, which Landlock before ABI 3 does not
+        // judge; nothing a test needs uses it.
         for call in [
             libc::SYS_socket,
+            libc::SYS_truncate,
             libc::SYS_io_uring_setup,
             libc::SYS_ptrace,
             libc::SYS_process_vm_readv,
@@ -388,13 +424,11 @@ mod imp {
                     Confinement::Unavailable("Landlock is built into the kernel but not enabled (add `landlock` to the `lsm=` boot parameter)".into())
                 }
                 LandlockStatus::NotImplemented => Confinement::Unavailable(
-                    "the kernel has no Landlock (Linux 6.7 or later is needed)".into(),
+                    "the kernel has no Landlock (Linux 5.13 or later is needed)".into(),
                 ),
                 _ => Confinement::Unavailable("Landlock enforced nothing".into()),
             },
-            Ok(Err(why)) => Confinement::Unavailable(format!(
-                "Landlock ABI 4 (Linux 6.7) is needed: {why}"
-            )),
+            Ok(Err(why)) => Confinement::Unavailable(format!("Landlock: {why}")),
             Err(_) => Confinement::Unavailable("the probe thread panicked".into()),
         }
     }

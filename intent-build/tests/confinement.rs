@@ -365,3 +365,30 @@ fn a_huge_allocation_is_stopped_at_the_memory_limit() {
         }
     );
 }
+
+// ---- no false refusals ----
+
+/// Every intent of example-project, accepted from a real model before the
+/// sandbox and the policy existed, passes them: they refuse what reaches
+/// outside, not ordinary code (collections, formatting, floats, chars).
+#[test]
+fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../example-project");
+    let specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
+    assert_eq!(specs.len(), 12);
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(20));
+    for spec in specs {
+        let name = &spec.spec.name;
+        let snapshot = intent_build::snapshot::Snapshot::read(
+            &intent_build::snapshot::snapshot_path(&root.join("intents"), name),
+        )
+        .unwrap()
+        .unwrap();
+        let verdict = runner.check(&spec.spec, &snapshot.code, name).unwrap();
+        assert!(
+            matches!(verdict, Verdict::Passed { .. }),
+            "{name}: {verdict:?}"
+        );
+    }
+}

@@ -268,12 +268,23 @@ impl ScriptedModel {
         ScriptedModel { _dir: dir, reply }
     }
 
-    /// Its `[[package.metadata.intent.providers]]` table.
+    /// Its `[[package.metadata.intent.providers]]` table. Each request
+    /// appends a line to a log beside the answer, which [`Self::calls`] counts.
     pub fn provider_table(&self) -> String {
         format!(
-            "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"cat {}\"]\n",
+            "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"echo >> {}; cat {}\"]\n",
+            self.calls_log().display(),
             self.reply.display()
         )
+    }
+
+    /// How many requests it answered.
+    pub fn calls(&self) -> usize {
+        std::fs::read_to_string(self.calls_log()).map_or(0, |log| log.lines().count())
+    }
+
+    fn calls_log(&self) -> PathBuf {
+        self._dir.path().join("calls.log")
     }
 }
 

@@ -20,7 +20,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::policy;
-use crate::sandbox::{self, Confinement, Limits, Sandbox, SandboxMode};
+use crate::sandbox::{self, Limits, Sandbox, SandboxMode};
 use crate::spec::{Expected, Spec};
 
 /// Most bytes of output a test run may print before it is stopped.
@@ -154,21 +154,6 @@ impl GateRunner {
             .map_err(|e| std::io::Error::other(e.clone()))
     }
 
-    /// Refuses to go on where confinement is required but unavailable.
-    fn ensure_confinement(&self) -> std::io::Result<()> {
-        static PROBE: OnceLock<Confinement> = OnceLock::new();
-        if self.sandbox == SandboxMode::Off {
-            return Ok(());
-        }
-        match PROBE.get_or_init(sandbox::probe) {
-            Confinement::Active { .. } => Ok(()),
-            Confinement::Unavailable(why) => Err(std::io::Error::other(format!(
-                "cannot confine generated code on this machine: {why}\n{}",
-                sandbox::OPT_OUT_HELP
-            ))),
-        }
-    }
-
     /// A sandbox for one step, confined unless the user opted out.
     fn confine(&self, cmd: &mut Command, sandbox: Sandbox) -> std::io::Result<()> {
         let sandbox = if self.sandbox == SandboxMode::Off {
@@ -187,7 +172,9 @@ impl GateRunner {
     /// When the gates cannot run: no confinement where it is required, no
     /// `rustc`, or the scratch folder cannot be written.
     pub fn check(&self, spec: &Spec, code: &str, tag: &str) -> std::io::Result<Verdict> {
-        self.ensure_confinement()?;
+        // Callers check this before asking a model; checked again here so
+        // that no path runs generated code unconfined by mistake.
+        sandbox::ensure(self.sandbox).map_err(std::io::Error::other)?;
         if self.policy {
             if let Some(refusal) = policy::refusal_in_tokens(code) {
                 return Ok(Verdict::policy(refusal));
