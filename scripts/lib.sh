@@ -48,11 +48,19 @@ fetch_model() {
 # virtual environment under $INTENT_HOME (built once; llama.cpp compiles from
 # the sdist in several minutes on 2 cores, so it is cached with the models).
 LLAMA_CPP_PYTHON="llama-cpp-python[server]==0.3.36"
+# A portable build: with GGML_NATIVE (the default) llama.cpp compiles for the
+# building CPU, and on CPUs with AMX its AMX matmul segfaults on the first
+# request (seen on a Xeon with AMX_INT8). Without it: AVX2-level code that
+# runs on any x86-64 machine from the last decade.
+LLAMA_CPP_PYTHON_CMAKE_ARGS="-DGGML_NATIVE=OFF"
 
 ensure_llama_cpp_python() {
     local home="${INTENT_HOME:-$HOME/.cache/intent}"
     local venv="$home/venv"
-    if "$venv/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
+    local stamp="$venv/intent-build.txt"
+    local want="$LLAMA_CPP_PYTHON $LLAMA_CPP_PYTHON_CMAKE_ARGS"
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] \
+        && "$venv/bin/python" -c "import llama_cpp.server" >/dev/null 2>&1; then
         return
     fi
     step "installing $LLAMA_CPP_PYTHON into $venv (builds llama.cpp: several minutes, once)"
@@ -65,5 +73,7 @@ ensure_llama_cpp_python() {
     mkdir -p "$home"
     rm -rf "$venv"
     python3 -m venv "$venv"
-    CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" "$venv/bin/pip" install -q --disable-pip-version-check "$LLAMA_CPP_PYTHON"
+    CMAKE_ARGS="$LLAMA_CPP_PYTHON_CMAKE_ARGS" CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" \
+        "$venv/bin/pip" install -q --disable-pip-version-check --no-cache-dir "$LLAMA_CPP_PYTHON"
+    echo "$want" > "$stamp"
 }

@@ -4,14 +4,12 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::lock::{Lockfile, LOCKFILE_NAME};
+use crate::lock::Lockfile;
+use crate::manifest::CratePaths;
 use crate::out::{self, INDEX_FILE, INTENTS_DIR};
 use crate::snapshot::SNAPSHOT_DIR;
 use crate::spec;
 use crate::state::{assess, IntentStatus, State};
-
-/// Folder of specs, relative to the crate root.
-pub const DEFAULT_SPECS_DIR: &str = "intents";
 
 /// Configures and runs intent compilation from a build script.
 ///
@@ -126,6 +124,24 @@ impl Config {
         }
     }
 
+    /// The crate's paths: this builder's, else the intent settings', else
+    /// the defaults — what `cargo intent` resolves too.
+    fn paths(&self) -> Result<CratePaths> {
+        let root = self.resolved_crate_root()?;
+        let from_manifest = CratePaths::from_root(&root)?;
+        Ok(CratePaths {
+            specs_dir: self
+                .specs_dir
+                .as_ref()
+                .map_or(from_manifest.specs_dir, |d| root.join(d)),
+            lockfile: self
+                .lockfile
+                .as_ref()
+                .map_or(from_manifest.lockfile, |l| root.join(l)),
+            ..from_manifest
+        })
+    }
+
     fn resolved_out_dir(&self) -> Result<PathBuf> {
         match &self.out_dir {
             Some(dir) => Ok(dir.clone()),
@@ -180,37 +196,34 @@ impl Config {
 
     fn run_inner(&self, env: Result<Env>, outcome: &mut Outcome) -> Result<()> {
         let env = env?;
-        let root = self.resolved_crate_root()?;
-        let specs_dir = root.join(
-            self.specs_dir
-                .as_deref()
-                .unwrap_or(Path::new(DEFAULT_SPECS_DIR)),
-        );
-        let lock_path = root.join(self.lockfile.as_deref().unwrap_or(Path::new(LOCKFILE_NAME)));
+        let paths = self.paths()?;
+        let (root, specs_dir, lock_path) = (&paths.root, &paths.specs_dir, &paths.lockfile);
         let out_dir = self.resolved_out_dir()?;
 
         let rerun = |path: &Path| format!("cargo::rerun-if-changed={}", path.display());
-        outcome.directives.push(rerun(&specs_dir));
+        // The manifest holds the intent settings (`specs-dir`, `lockfile`).
+        outcome.directives.push(rerun(&root.join("Cargo.toml")));
+        outcome.directives.push(rerun(specs_dir));
         outcome
             .directives
             .push(rerun(&specs_dir.join(SNAPSHOT_DIR)));
-        outcome.directives.push(rerun(&lock_path));
+        outcome.directives.push(rerun(lock_path));
 
         let cache_path = out_dir.join("intent-spec-cache.json");
         let mut cache = spec::SpecCache::load(&cache_path);
-        let specs = spec::discover_with(&specs_dir, &root, Some(&mut cache))?;
+        let specs = spec::discover_with(specs_dir, root, Some(&mut cache))?;
         cache.save(&cache_path)?;
         for spec in &specs {
             outcome.directives.push(rerun(&root.join(&spec.path)));
             outcome
                 .directives
                 .push(rerun(&crate::snapshot::snapshot_path(
-                    &specs_dir,
+                    specs_dir,
                     &spec.spec.name,
                 )));
         }
-        let lock = Lockfile::load(&lock_path)?;
-        let statuses = assess(specs, &lock, &specs_dir, &root)?;
+        let lock = Lockfile::load(lock_path)?;
+        let statuses = assess(specs, &lock, specs_dir, root)?;
 
         let stale: Vec<&IntentStatus> = statuses.iter().filter(|s| !s.state.is_fresh()).collect();
         let package = self
@@ -226,10 +239,9 @@ impl Config {
             };
             let result = match blocked {
                 Some(why) => Err(format!("regeneration is off because {why}")),
-                None => crate::regenerate::in_build_script(
+                None => crate::handoff::regenerate(
                     &env,
-                    &root,
-                    &specs_dir,
+                    &paths,
                     &out_dir,
                     &stale,
                     package.as_deref().unwrap_or("crate"),
@@ -241,7 +253,7 @@ impl Config {
                     let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
                     let lines = stale
                         .iter()
-                        .map(|s| stale_message(s, &reason, &p))
+                        .map(|s| stale_message(s, &reason, &p, &paths))
                         .collect();
                     return Err(Error::Stale(lines));
                 }
@@ -300,7 +312,12 @@ fn remove_orphans(intents_dir: &Path, names: &[&str]) -> Result<()> {
     Ok(())
 }
 
-fn stale_message(status: &IntentStatus, reason: &str, package_flag: &str) -> String {
+fn stale_message(
+    status: &IntentStatus,
+    reason: &str,
+    package_flag: &str,
+    paths: &CratePaths,
+) -> String {
     let name = &status.spec.spec.name;
     match &status.state {
         State::Edited { path, .. } => format!(
@@ -309,9 +326,10 @@ fn stale_message(status: &IntentStatus, reason: &str, package_flag: &str) -> Str
             path.display()
         ),
         state => format!(
-            "intent `{name}` is stale: {}; {reason}. Run `cargo intent lock{package_flag}` and commit Intent.lock and {}/{SNAPSHOT_DIR}/",
+            "intent `{name}` is stale: {}; {reason}. Run `cargo intent lock{package_flag}` and commit {} and {}/{SNAPSHOT_DIR}/",
             state.describe(),
-            DEFAULT_SPECS_DIR
+            paths.lockfile_display(),
+            paths.specs_dir_display()
         ),
     }
 }

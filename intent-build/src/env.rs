@@ -26,6 +26,9 @@ pub const OLLAMA_HOST: &str = "OLLAMA_HOST";
 pub const INTENT_HOME: &str = "INTENT_HOME";
 /// Set by Cargo for build scripts: the triple being compiled for.
 pub const TARGET: &str = "TARGET";
+/// The `cargo-intent` the build script hands regeneration to; default: the
+/// one on `PATH`.
+pub const INTENT_CARGO_INTENT: &str = "INTENT_CARGO_INTENT";
 /// `off` runs generated code unconfined; `required` (the default) refuses
 /// to run it where the OS sandbox is unavailable. Overrides `sandbox`.
 pub const INTENT_SANDBOX: &str = "INTENT_SANDBOX";
@@ -41,6 +44,7 @@ pub const WATCHED: &[&str] = &[
     OLLAMA_HOST,
     INTENT_HOME,
     INTENT_SANDBOX,
+    INTENT_CARGO_INTENT,
 ];
 
 /// A snapshot of the variables that matter, validated.
@@ -64,6 +68,8 @@ pub struct Env {
     pub target: Option<String>,
     /// `INTENT_SANDBOX`, when set.
     pub sandbox: Option<crate::sandbox::SandboxMode>,
+    /// `INTENT_CARGO_INTENT`, when set and non-empty.
+    pub cargo_intent: Option<String>,
 }
 
 impl Env {
@@ -94,6 +100,7 @@ impl Env {
             model: non_empty(INTENT_MODEL),
             provider: non_empty(INTENT_PROVIDER),
             target: non_empty(TARGET),
+            cargo_intent: non_empty(INTENT_CARGO_INTENT),
             sandbox: non_empty(INTENT_SANDBOX)
                 .map(|v| {
                     crate::sandbox::SandboxMode::parse(v.trim()).ok_or(Error::Env {

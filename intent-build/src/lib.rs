@@ -42,21 +42,32 @@
 mod config;
 pub mod env;
 mod error;
+#[doc(hidden)]
+pub mod handoff;
 pub mod lock;
-pub mod models;
+pub mod manifest;
 pub mod out;
-pub mod pipeline;
-pub mod progress;
-pub mod project;
-pub mod provider;
-mod regenerate;
 pub mod sandbox;
 pub mod snapshot;
 pub mod spec;
 pub mod state;
 
-pub use config::{Config, Outcome, DEFAULT_SPECS_DIR};
+// What only `cargo intent` needs: model providers, the generation pipeline,
+// confinement, model fetching, progress. A build script never compiles it.
+#[cfg(feature = "engine")]
+pub mod models;
+#[cfg(feature = "engine")]
+pub mod pipeline;
+#[cfg(feature = "engine")]
+pub mod progress;
+#[cfg(feature = "engine")]
+pub mod project;
+#[cfg(feature = "engine")]
+pub mod provider;
+
+pub use config::{Config, Outcome};
 pub use error::{Error, Result, SpecError};
+pub use manifest::{CratePaths, DEFAULT_SPECS_DIR};
 pub use spec::{Example, Expected, Spec, SpecFile};
 
 /// Compiles the crate's intents with the default [`Config`].

@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::lock::{LockEntry, Lockfile, LOCKFILE_NAME};
+use crate::lock::{LockEntry, Lockfile};
+use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
 use crate::pipeline::gates::GateRunner;
 use crate::pipeline::{self, prompt, IntentReport, Options, Phase};
@@ -16,7 +17,6 @@ use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
 use crate::spec::{self, SpecFile};
 use crate::state::{self, short, IntentStatus};
-use crate::DEFAULT_SPECS_DIR;
 
 /// A crate with intents.
 #[derive(Debug, Clone)]
@@ -25,6 +25,8 @@ pub struct Project {
     pub name: String,
     /// Crate root.
     pub root: PathBuf,
+    /// Its spec folder and lockfile.
+    pub paths: CratePaths,
     /// Its settings.
     pub settings: Settings,
     /// Where parsed specs are cached between runs (`target/intent`), if anywhere.
@@ -62,12 +64,21 @@ impl Project {
     ///
     /// A configuration error in its `[package.metadata.intent]`.
     pub fn open(name: &str, manifest: &Path) -> Result<Project> {
+        let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
         Ok(Project {
             name: name.to_string(),
-            root: manifest.parent().map(Path::to_path_buf).unwrap_or_default(),
+            paths: CratePaths::from_root(&root)?,
+            root,
             settings: Settings::from_manifest(manifest)?,
             cache_dir: None,
         })
+    }
+
+    /// The same crate with a spec folder and lockfile given explicitly (a
+    /// build script's `Config` may name its own).
+    pub fn with_paths(mut self, paths: CratePaths) -> Self {
+        self.paths = paths;
+        self
     }
 
     /// Reuses parses of unchanged specs from a cache in `dir` (`target/intent`).
@@ -78,12 +89,12 @@ impl Project {
 
     /// The spec folder.
     pub fn specs_dir(&self) -> PathBuf {
-        self.root.join(DEFAULT_SPECS_DIR)
+        self.paths.specs_dir.clone()
     }
 
     /// `Intent.lock`.
     pub fn lockfile(&self) -> PathBuf {
-        self.root.join(LOCKFILE_NAME)
+        self.paths.lockfile.clone()
     }
 
     /// Where this crate's accepted and pending results live; `intent_dir` is `target/intent`.
@@ -268,6 +279,10 @@ pub struct LockOptions {
     /// Set (e.g. by a Ctrl-C handler) to stop before the next intent or
     /// acceptance; what was accepted stays, nothing is half-written.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
+    /// Keep verified results pending under `target/intent/pending/` instead
+    /// of recording them, and touch neither the lock nor the snapshots: what
+    /// `cargo build` asks for (unless `update-lock = true`).
+    pub pending_only: bool,
 }
 
 /// What `lock` did.
@@ -291,6 +306,12 @@ pub struct LockSummary {
     pub report: Option<PathBuf>,
     /// Lock entries (and their snapshots) removed because their spec is gone.
     pub removed: Vec<String>,
+    /// Verified results kept pending ([`LockOptions::pending_only`]),
+    /// generated now or by an earlier run.
+    pub kept_pending: Vec<String>,
+    /// The verified code of every intent regenerated, adopted or kept
+    /// pending by this run, by name.
+    pub code: std::collections::BTreeMap<String, String>,
 }
 
 impl LockSummary {
@@ -325,7 +346,7 @@ pub fn lock(
     }
     let store = project.store(&options.intent_dir);
     let expectation = project.expectation(env, &options.intent_dir)?;
-    if options.names.is_empty() && !options.locked {
+    if options.names.is_empty() && !options.locked && !options.pending_only {
         summary.removed = prune(project, &statuses)?;
     }
     let mut work: Vec<SpecFile> = Vec::new();
@@ -340,11 +361,15 @@ pub fn lock(
             continue;
         }
         if let Some(pending) = store.pending(&status.spec).filter(|_| !options.force) {
-            // Review mode: `lock` leaves a result to its reviewer.
-            if store.awaits_review(&status.spec, &pending) {
+            if options.pending_only {
+                summary.code.insert(name.clone(), pending.code);
+                summary.kept_pending.push(name);
+            } else if store.awaits_review(&status.spec, &pending) {
+                // Review mode: `lock` leaves a result to its reviewer.
                 summary.pending.push(name);
             } else {
                 store.adopt(&status.spec, &pending)?;
+                summary.code.insert(name.clone(), pending.code);
                 summary.adopted.push(name);
             }
             continue;
@@ -391,7 +416,7 @@ pub fn lock(
     let queue = Mutex::new(work.into_iter().collect::<VecDeque<_>>());
     // Each verified result is accepted as soon as it exists (under the
     // crate's lock), so an interruption later loses no finished work.
-    type Done = (SpecFile, IntentReport, Option<Result<Accepted>>);
+    type Done = (SpecFile, IntentReport, Option<Result<(Accepted, String)>>);
     let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
@@ -416,8 +441,14 @@ pub fn lock(
                 if cancelled() {
                     break;
                 }
-                let accepted =
-                    candidate.map(|c| store.accept(&spec, &c, project.settings.review, env.ci));
+                let accepted = candidate.map(|c| {
+                    let outcome = if options.pending_only {
+                        store.save_pending(&spec, &c, false).map(|_| Accepted::Kept)
+                    } else {
+                        store.accept(&spec, &c, project.settings.review, env.ci)
+                    };
+                    outcome.map(|a| (a, c.code))
+                });
                 results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -430,7 +461,10 @@ pub fn lock(
     let mut reports = Vec::new();
     for (spec, mut report, accepted) in results {
         let name = spec.spec.name.clone();
-        match accepted {
+        if let Some(Ok((_, code))) = &accepted {
+            summary.code.insert(name.clone(), code.clone());
+        }
+        match accepted.map(|r| r.map(|(a, _)| a)) {
             Some(Ok(Accepted::Recorded)) => {
                 report.outcome = "accepted".into();
                 summary.recorded.push(name);
@@ -438,6 +472,10 @@ pub fn lock(
             Some(Ok(Accepted::Unchanged)) => {
                 report.outcome = "unchanged".into();
                 summary.unchanged.push(name);
+            }
+            Some(Ok(Accepted::Kept)) => {
+                report.outcome = "pending".into();
+                summary.kept_pending.push(name);
             }
             Some(Ok(Accepted::Pending | Accepted::Skipped)) => {
                 report.outcome = "pending".into();

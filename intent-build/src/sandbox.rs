@@ -29,7 +29,9 @@
 //! `sandbox = "off"` or `INTENT_SANDBOX=off`; see [`SandboxMode`].
 
 use std::fmt;
+#[cfg(feature = "engine")]
 use std::path::{Path, PathBuf};
+#[cfg(feature = "engine")]
 use std::process::Command;
 
 /// Whether generated code must be confined.
@@ -120,6 +122,7 @@ pub fn ensure(mode: SandboxMode) -> Result<(), String> {
 }
 
 /// Resource limits for one confined process.
+#[cfg(feature = "engine")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// CPU seconds (`RLIMIT_CPU`).
@@ -131,6 +134,7 @@ pub struct Limits {
 }
 
 /// What one confined process may touch.
+#[cfg(feature = "engine")]
 #[derive(Debug, Clone)]
 pub struct Sandbox {
     /// Full access beneath these folders (the scratch folder).
@@ -148,13 +152,17 @@ pub struct Sandbox {
 
 /// Folders of system programs and libraries the compile step needs: the
 /// linker and the C runtime live here.
+#[cfg(feature = "engine")]
 const SYSTEM_DIRS: &[&str] = &["/usr", "/lib", "/lib64", "/bin", "/sbin"];
 /// Single system files the compile step reads: the dynamic loader's cache
 /// and the random source.
+#[cfg(feature = "engine")]
 const SYSTEM_FILES: &[&str] = &["/etc/ld.so.cache", "/dev/urandom"];
 /// The null device, which the compiler's children open for writing.
+#[cfg(feature = "engine")]
 const NULL_DEVICE: &str = "/dev/null";
 
+#[cfg(feature = "engine")]
 impl Sandbox {
     /// For `rustc` compiling a candidate in `scratch`, with the toolchain at
     /// `sysroot`.
@@ -206,7 +214,7 @@ impl Sandbox {
     }
 }
 
-#[cfg(target_os = "linux")]
+#[cfg(all(target_os = "linux", feature = "engine"))]
 mod imp {
     use std::collections::BTreeMap;
     use std::io;
@@ -434,24 +442,42 @@ mod imp {
     }
 }
 
-#[cfg(not(target_os = "linux"))]
+// Without the engine nothing runs generated code; elsewhere than Linux
+// there is no confinement.
+#[cfg(not(all(target_os = "linux", feature = "engine")))]
 mod imp {
+    #[cfg(feature = "engine")]
     use std::io;
-    use std::process::Command;
 
-    use super::{Confinement, Sandbox, OPT_OUT_HELP};
+    use super::Confinement;
+    #[cfg(feature = "engine")]
+    use super::OPT_OUT_HELP;
 
-    pub fn confine(_: &Sandbox, _: &mut Command) -> io::Result<()> {
+    fn why() -> String {
+        if cfg!(target_os = "linux") {
+            "intent-build was built without its `engine` feature".into()
+        } else {
+            format!(
+                "confinement needs Linux (Landlock and seccomp); this is {}",
+                std::env::consts::OS
+            )
+        }
+    }
+
+    #[cfg(feature = "engine")]
+    pub fn confine(sandbox: &super::Sandbox, _: &mut std::process::Command) -> io::Result<()> {
+        if !sandbox.confined {
+            return Err(io::Error::other(
+                "resource limits need Linux and the `engine` feature",
+            ));
+        }
         Err(io::Error::other(format!(
             "cannot confine generated code on this machine: {}\n{OPT_OUT_HELP}",
-            std::env::consts::OS
+            why()
         )))
     }
 
     pub fn probe() -> Confinement {
-        Confinement::Unavailable(format!(
-            "confinement needs Linux (Landlock and seccomp); this is {}",
-            std::env::consts::OS
-        ))
+        Confinement::Unavailable(why())
     }
 }

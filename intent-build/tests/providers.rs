@@ -631,3 +631,34 @@ fn a_cache_hit_makes_no_model_call() {
     make().complete(&request("other"), 0).unwrap();
     assert_eq!(server.hits("/v1/chat/completions"), 2);
 }
+
+#[test]
+fn max_tokens_from_the_settings_reaches_the_providers_requests() {
+    let server = ollama_server(chat_ok("```rust\nfn f() {}\n```"));
+    let metadata = json!({"intent": {
+        "providers": [{"kind": "ollama", "model": "qwen2.5-coder:0.5b", "url": server.url, "max-tokens": 123}],
+    }});
+    let settings = intent_build::provider::settings::Settings::from_metadata(&metadata, "package")
+        .unwrap()
+        .unwrap();
+    let router = settings
+        .router(
+            &intent_build::env::Env::default(),
+            &intent_build::provider::settings::RouterOptions {
+                home: std::env::temp_dir(),
+                cache_dir: None,
+                offline: false,
+                verbose: false,
+            },
+        )
+        .unwrap();
+    // Whatever limit the caller put in the request, the provider's own applies.
+    router.complete(&request("hi"), 0).unwrap();
+    let requests = server.requests.lock().unwrap();
+    let (_, body) = requests
+        .iter()
+        .find(|(path, _)| path == "/api/chat")
+        .unwrap();
+    let body: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(body["options"]["num_predict"], 123, "{body}");
+}

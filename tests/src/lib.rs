@@ -198,6 +198,10 @@ impl Fixture {
                 cmd.env_remove(var);
             }
         }
+        // The engine a build script hands regeneration to: this checkout's.
+        if let Some(bin) = cargo_intent_bin() {
+            cmd.env(intent_build::env::INTENT_CARGO_INTENT, bin);
+        }
     }
 }
 
@@ -295,4 +299,16 @@ pub fn model_threads() -> i32 {
         .ok()
         .and_then(|t| t.parse().ok())
         .unwrap_or(1)
+}
+
+/// The `cargo-intent` binary that `cargo test --workspace` built beside the
+/// running test, if it is there.
+pub fn cargo_intent_bin() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    // target/debug/deps/TEST → target/debug/cargo-intent
+    let bin = exe
+        .parent()?
+        .parent()?
+        .join(format!("cargo-intent{}", std::env::consts::EXE_SUFFIX));
+    bin.is_file().then_some(bin)
 }

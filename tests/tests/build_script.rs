@@ -167,16 +167,29 @@ fn new_intent_without_a_lock_entry_is_reported_as_missing() {
 }
 
 #[test]
-fn without_ci_and_without_a_model_the_error_says_none_is_configured() {
-    let f = fresh_fixture("no_model");
+fn without_cargo_intent_installed_the_error_says_how_to_install_it() {
+    let f = fresh_fixture("no_engine");
     f.write(
         "intents/add.intent.toml",
         &ADD_SPEC.replace("The sum", "The total"),
     );
-    let (ok, out) = run(&mut f.cargo("build"));
+    // No INTENT_CARGO_INTENT, and no `cargo-intent` on PATH.
+    let path = std::env::join_paths(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap())
+            .filter(|dir| !dir.join("cargo-intent").exists()),
+    )
+    .unwrap();
+    let (ok, out) = run(f
+        .cargo("build")
+        .env_remove("INTENT_CARGO_INTENT")
+        .env("PATH", path));
     assert!(!ok, "{out}");
     assert!(
-        out.contains("no model is configured for the build script"),
+        out.contains("intent `add` is stale: spec changed (spec hash "),
+        "{out}"
+    );
+    assert!(
+        out.contains("regenerating in `cargo build` needs the `cargo-intent` command, which is not installed (install it with `cargo install cargo-intent`, or set INTENT_CARGO_INTENT to its path)"),
         "{out}"
     );
 }
@@ -274,6 +287,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         intent_dir: intent_tests::workspace_root().join("target/fixtures/intent"),
         gate_timeout: std::time::Duration::from_secs(10),
         cancel: None,
+        pending_only: false,
     };
     let env = intent_build::env::Env::default();
     let summary = intent_build::project::lock(
@@ -300,7 +314,7 @@ fn a_failing_regeneration_in_cargo_build_changes_nothing() {
     assert!(!ok, "{out}");
     assert!(
         out.contains(
-            "the build tried to regenerate `add` and no candidate passed (last gate: examples)"
+            "`cargo intent` could not regenerate it: intent `add`: no candidate passed (last gate: examples): example 0: `add(2, 3)` returned -1, expected 5"
         ),
         "{out}"
     );

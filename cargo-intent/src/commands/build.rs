@@ -17,15 +17,7 @@ pub struct BuildArgs {
 
 pub fn exec(global: &Global, args: &BuildArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
-    let status = lock(
-        global,
-        &ws,
-        &LockArgs {
-            names: Vec::new(),
-            force: false,
-            check: false,
-        },
-    )?;
+    let status = lock(global, &ws, &LockArgs::default())?;
     if status != Status::Ok {
         return Ok(status);
     }

@@ -1,15 +1,17 @@
 //! `cargo intent lock`: regenerate what is stale and record it; `--check`
 //! says what is stale without a model or a network.
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 use clap::Args;
 use intent_build::env::Env;
+use intent_build::handoff::HandoffLine;
+use intent_build::manifest::CratePaths;
 use intent_build::progress::Progress;
 use intent_build::project::{self, LockOptions, Project};
 
 use super::Status;
 use crate::cli::Global;
-use crate::workspace::{self, Workspace};
+use crate::workspace::{self, Package, Workspace};
 
 /// `cargo intent lock [NAME…]`.
 #[derive(Debug, Default, Args)]
@@ -22,9 +24,37 @@ pub struct LockArgs {
     /// Exit 1 if anything is stale, naming each intent and why; needs no model or network
     #[arg(long, conflicts_with = "force")]
     pub check: bool,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
+/// How a build script hands regeneration over (`intent_build::handoff`):
+/// the crate's paths given explicitly, so no `cargo metadata` runs inside
+/// the build; results stay pending unless `update-lock = true`; one JSON
+/// line per verified intent on stdout.
+#[derive(Debug, Default, Args)]
+pub struct HandoffArgs {
+    /// Run for a build script
+    #[arg(long, hide = true, requires_all = ["package_name", "specs_dir", "lockfile", "intent_dir"], conflicts_with_all = ["check", "force"])]
+    pub build_script: bool,
+    /// The package's name
+    #[arg(long, hide = true)]
+    pub package_name: Option<String>,
+    /// The spec folder
+    #[arg(long, hide = true)]
+    pub specs_dir: Option<std::path::PathBuf>,
+    /// The lockfile
+    #[arg(long, hide = true)]
+    pub lockfile: Option<std::path::PathBuf>,
+    /// `target/intent`
+    #[arg(long, hide = true)]
+    pub intent_dir: Option<std::path::PathBuf>,
 }
 
 pub fn exec(global: &Global, args: &LockArgs) -> Result<Status> {
+    if args.handoff.build_script {
+        return handoff(global, args);
+    }
     let ws = workspace::load(global)?;
     if args.check {
         return check(global, &ws, args);
@@ -65,6 +95,54 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     Ok(Status::Ok)
 }
 
+/// `lock --build-script`: regenerate the named intents of one crate whose
+/// paths are given, keep the results pending (or record them with
+/// `update-lock = true`), print each verified intent's code as a JSON line.
+fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
+    let given = |what: &Option<std::path::PathBuf>, flag: &str| {
+        what.clone()
+            .with_context(|| format!("--build-script needs {flag}"))
+    };
+    let h = &args.handoff;
+    let manifest = given(&global.manifest_path, "--manifest-path")?;
+    let intent_dir = given(&h.intent_dir, "--intent-dir")?;
+    let package = Package {
+        name: h
+            .package_name
+            .clone()
+            .context("--build-script needs --package-name")?,
+        manifest: manifest.clone(),
+    };
+    let root = manifest.parent().unwrap_or(std::path::Path::new("."));
+    let paths = CratePaths::with(root, h.specs_dir.as_deref(), h.lockfile.as_deref());
+    let project = Project::open(&package.name, &manifest)?.with_paths(paths);
+    let ws = Workspace {
+        packages: vec![package],
+        target_dir: intent_dir.parent().map(Into::into).unwrap_or_default(),
+    };
+    let mut options = lock_options(global, &ws, &project, args);
+    options.intent_dir = intent_dir;
+    options.pending_only = !project.settings.update_lock;
+    let env = Env::from_process()?;
+    let summary = project::lock(&project, &options, &env, &Progress::new(global.quiet))?;
+    for (name, code) in &summary.code {
+        let line = HandoffLine {
+            name: name.clone(),
+            code: code.clone(),
+            recorded: !summary.kept_pending.contains(name),
+        };
+        outln!("{}", serde_json::to_string(&line)?)?;
+    }
+    for (name, gate, reason) in &summary.failed {
+        eprintln!("error: intent `{name}`: no candidate passed (last gate: {gate}): {reason}");
+    }
+    Ok(if summary.is_success() {
+        Status::Ok
+    } else {
+        Status::Failed
+    })
+}
+
 /// The options `args` and the global flags give for `project`; shared with `watch`.
 pub fn lock_options(
     global: &Global,
@@ -81,6 +159,7 @@ pub fn lock_options(
         intent_dir: ws.intent_dir(),
         gate_timeout: project.settings.gate_time_limit(),
         cancel: Some(crate::interrupt::flag()),
+        pending_only: false,
     }
 }
 

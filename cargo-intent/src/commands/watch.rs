@@ -27,19 +27,17 @@ pub struct WatchArgs {
     pub exit_after: Option<usize>,
 }
 
+/// Every spec file (the ones `lock` discovers, subfolders included) with its
+/// bytes; an unreadable folder counts as empty and shows up as a change.
 fn fingerprint(dir: &std::path::Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut map = BTreeMap::new();
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().to_string())
-            .unwrap_or_default();
-        if name.ends_with(".intent.toml") || name.ends_with(".intent.md") {
-            map.insert(path.clone(), std::fs::read(&path).unwrap_or_default());
-        }
-    }
-    map
+    intent_build::spec::spec_files(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            (path, bytes)
+        })
+        .collect()
 }
 
 pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {

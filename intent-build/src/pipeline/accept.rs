@@ -55,6 +55,8 @@ pub enum Accepted {
     Pending,
     /// Nothing written (CI: never write).
     Skipped,
+    /// Kept as a pending record only, for a later `lock` to adopt.
+    Kept,
 }
 
 fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {

@@ -31,8 +31,6 @@ pub const RUST_BLOCK_GRAMMAR: &str = "root ::= \"```rust\\n\" [^`]* \"```\"\n";
 pub struct Options {
     /// Repair rounds after the first candidate.
     pub repair_rounds: u32,
-    /// Completion limit per request.
-    pub max_tokens: u32,
     /// Constrain output with [`RUST_BLOCK_GRAMMAR`] where the provider supports it.
     pub grammar: bool,
 }
@@ -41,7 +39,6 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             repair_rounds: 3,
-            max_tokens: 768,
             grammar: true,
         }
     }
@@ -163,7 +160,8 @@ pub fn generate(
             history: history.clone(),
             user: user.clone(),
             stop: Vec::new(),
-            max_tokens: options.max_tokens,
+            // Each provider's own `max-tokens`; the router sets it.
+            max_tokens: 0,
             grammar: options.grammar.then(|| RUST_BLOCK_GRAMMAR.to_string()),
             round,
         };

@@ -98,6 +98,12 @@ impl Router {
         for index in self.order(round) {
             let provider = &self.providers[index];
             let label = provider.label();
+            // The completion limit is the provider's generation parameter
+            // (`max-tokens`), part of its params hash, not the caller's.
+            let request = &super::Request {
+                max_tokens: provider.params().max_tokens,
+                ..request.clone()
+            };
             let result = provider.identity().and_then(|identity| {
                 let key = ResponseCache::key(&identity, provider.params(), request);
                 if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {

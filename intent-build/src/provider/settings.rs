@@ -164,6 +164,11 @@ pub struct Settings {
     /// `required` (the default) or `off`: whether generated code may run
     /// only inside the OS sandbox (see [`crate::sandbox`]).
     pub sandbox: Option<crate::sandbox::SandboxMode>,
+    /// The spec folder; resolved with the lockfile by
+    /// [`CratePaths`](crate::manifest::CratePaths).
+    pub specs_dir: Option<PathBuf>,
+    /// The lockfile (see `specs_dir`).
+    pub lockfile: Option<PathBuf>,
 }
 
 fn default_rounds() -> u32 {
@@ -180,6 +185,8 @@ impl Default for Settings {
             update_lock: false,
             gate_timeout: None,
             sandbox: None,
+            specs_dir: None,
+            lockfile: None,
         }
     }
 }
@@ -233,39 +240,13 @@ impl Settings {
     ///
     /// [`Error::Config`] naming the key, or an unreadable manifest.
     pub fn from_manifest(manifest: &Path) -> Result<Settings> {
-        let read = |path: &Path| -> Result<toml::Table> {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            toml::from_str(&text)
-                .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))
-        };
-        let table = read(manifest)?;
-        let package_meta = table.get("package").and_then(|p| p.get("metadata"));
-        if let Some(meta) = package_meta {
-            let json = serde_json::to_value(meta).unwrap_or_default();
-            if let Some(settings) = Settings::from_metadata(&json, "package.metadata")? {
-                return Ok(settings);
+        match crate::manifest::intent_metadata(manifest)? {
+            Some((meta, prefix)) => {
+                let json = serde_json::to_value(meta).unwrap_or_default();
+                Ok(Settings::from_metadata(&json, prefix)?.unwrap_or_default())
             }
+            None => Ok(Settings::default()),
         }
-        let mut dir = manifest.parent().and_then(Path::parent);
-        while let Some(d) = dir {
-            let candidate = d.join("Cargo.toml");
-            if candidate.is_file() {
-                let table = read(&candidate)?;
-                if let Some(workspace) = table.get("workspace") {
-                    if let Some(meta) = workspace.get("metadata") {
-                        let json = serde_json::to_value(meta).unwrap_or_default();
-                        if let Some(settings) =
-                            Settings::from_metadata(&json, "workspace.metadata")?
-                        {
-                            return Ok(settings);
-                        }
-                    }
-                    break;
-                }
-            }
-            dir = d.parent();
-        }
-        Ok(Settings::default())
     }
 
     /// The providers after environment overrides: `INTENT_PROVIDER` replaces

@@ -200,6 +200,31 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
     })
 }
 
+/// Every spec file under `dir`, in subfolders too, sorted by path: what
+/// [`discover`] parses and what `cargo intent watch` watches.
+///
+/// # Errors
+///
+/// [`Error::Io`] when a folder cannot be read.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(path, e.into())
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file()
+                && (name.ends_with(TOML_SUFFIX) || name.ends_with(MARKDOWN_SUFFIX))
+            {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
 /// Finds and parses every spec under `dir` (recursively), sorted by name.
 ///
 /// Paths are reported relative to `crate_root`. Two specs with one name are
@@ -224,21 +249,7 @@ pub fn discover_with(
     crate_root: &Path,
     mut cache: Option<&mut SpecCache>,
 ) -> Result<Vec<SpecFile>> {
-    let mut files = Vec::new();
-    if dir.is_dir() {
-        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(dir).to_path_buf();
-                Error::io(path, e.into())
-            })?;
-            let name = entry.file_name().to_string_lossy();
-            if entry.file_type().is_file()
-                && (name.ends_with(TOML_SUFFIX) || name.ends_with(MARKDOWN_SUFFIX))
-            {
-                files.push(entry.into_path());
-            }
-        }
-    }
+    let files = spec_files(dir)?;
     let mut errors = Vec::new();
     let mut specs: Vec<SpecFile> = Vec::new();
     for path in files {
