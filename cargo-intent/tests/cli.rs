@@ -455,6 +455,60 @@ fn scripted_model_generates_verifies_and_records_then_needs_no_model() {
 }
 
 #[test]
+fn a_custom_spec_folder_and_lockfile_serve_every_command_and_the_build() {
+    let model = ScriptedModel::answering(DOUBLE_CODE);
+    let meta = format!(
+        "\n[package.metadata.intent]\nspecs-dir = \"specs/fns\"\nlockfile = \"locks/Intent.lock\"\nrepair-rounds = 0\n\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest("custom", &meta, "[workspace]\n");
+    f.write("specs/fns/double.intent.toml", DOUBLE);
+    let (code, out, _) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.starts_with("custom: intent `double` is missing: "),
+        "{out}"
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(f.read("locks/Intent.lock").contains("name = \"double\""));
+    assert!(f.read("specs/fns/snapshots/double.snap").contains("x * 2"));
+    assert!(!f.root.join("Intent.lock").exists());
+    assert!(!f.root.join("intents").exists());
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 0, "{err}");
+    let (code, out, _) = run_full(&mut intent(&f, &["status"]));
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.lines()
+            .any(|l| l.contains("double") && l.contains("fresh")),
+        "{out}"
+    );
+    // The build script reads the same paths, and names them in its fix.
+    let (ok, out) = intent_tests::run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    f.write(
+        "specs/fns/double.intent.toml",
+        &DOUBLE.replace("multiplied", "times"),
+    );
+    let (ok, out) = intent_tests::run(f.cargo("build").env("CI", "true"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("Run `cargo intent lock -p custom` and commit locks/Intent.lock and specs/fns/snapshots/"),
+        "{out}"
+    );
+    // `watch` watches that folder.
+    let output = intent(&f, &["watch", "--interval", "100", "--exit-after", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "custom::double: accepted\n"
+    );
+    assert!(f.read("locks/Intent.lock").contains("name = \"double\""));
+}
+
+#[test]
 fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     let (f, _model) = scripted_fixture("wrong", "pub fn double(x: i32) -> i32 {\n    x + 2\n}");
     let (code, out, err) = run_full(&mut intent(&f, &["lock"]));

@@ -254,6 +254,9 @@ impl DirLock {
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."))
             .to_path_buf();
+        // A lockfile configured in a folder of its own (`locks/Intent.lock`)
+        // gets that folder on first use.
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
         #[cfg(unix)]
         let target = dir.clone();
         #[cfg(not(unix))]
