@@ -164,38 +164,25 @@ impl Config {
     /// [`Error::Env`] for a bad environment variable, [`Error::Io`] when a file
     /// cannot be written.
     pub fn compile(&self) -> Result<()> {
-        let (outcome, result) = self.run(Env::from_process());
+        let (outcome, result) = match Env::from_process() {
+            Ok(env) => self.run(&env),
+            Err(err) => with_errors(Outcome::watching_env(), Err(err)),
+        };
         for line in &outcome.directives {
             println!("{line}");
         }
-        result.map(|_| ())
+        result
     }
 
-    /// Does the work of [`Config::compile`] without printing, with the
-    /// environment given; returns the directives it would print.
-    pub fn run(&self, env: Result<Env>) -> (Outcome, Result<()>) {
-        let mut outcome = Outcome::default();
-        for name in env::WATCHED {
-            outcome
-                .directives
-                .push(format!("cargo::rerun-if-env-changed={name}"));
-        }
+    /// Does the work of [`Config::compile`] without printing, in the
+    /// environment `env`; returns the directives it would print.
+    pub fn run(&self, env: &Env) -> (Outcome, Result<()>) {
+        let mut outcome = Outcome::watching_env();
         let result = self.run_inner(env, &mut outcome);
-        if let Err(err) = &result {
-            let lines = match err {
-                Error::Spec(errors) => errors.iter().map(|e| e.to_string()).collect(),
-                Error::Stale(lines) => lines.clone(),
-                other => vec![other.to_string()],
-            };
-            for line in lines {
-                outcome.directives.push(format!("cargo::error={line}"));
-            }
-        }
-        (outcome, result)
+        with_errors(outcome, result)
     }
 
-    fn run_inner(&self, env: Result<Env>, outcome: &mut Outcome) -> Result<()> {
-        let env = env?;
+    fn run_inner(&self, env: &Env, outcome: &mut Outcome) -> Result<()> {
         let paths = self.paths()?;
         let (root, specs_dir, lock_path) = (&paths.root, &paths.specs_dir, &paths.lockfile);
         let out_dir = self.resolved_out_dir()?;
@@ -240,7 +227,7 @@ impl Config {
             let result = match blocked {
                 Some(why) => Err(format!("regeneration is off because {why}")),
                 None => crate::handoff::regenerate(
-                    &env,
+                    env,
                     &paths,
                     &out_dir,
                     &stale,
@@ -291,6 +278,34 @@ impl Config {
         }
         Ok(())
     }
+}
+
+impl Outcome {
+    /// An outcome that asks Cargo to rerun when any variable that matters changes.
+    fn watching_env() -> Outcome {
+        Outcome {
+            directives: env::WATCHED
+                .iter()
+                .map(|name| format!("cargo::rerun-if-env-changed={name}"))
+                .collect(),
+            ..Outcome::default()
+        }
+    }
+}
+
+/// `outcome` with one `cargo::error` line per problem in `result`.
+fn with_errors(mut outcome: Outcome, result: Result<()>) -> (Outcome, Result<()>) {
+    if let Err(err) = &result {
+        let lines = match err {
+            Error::Spec(errors) => errors.iter().map(|e| e.to_string()).collect(),
+            Error::Stale(lines) => lines.clone(),
+            other => vec![other.to_string()],
+        };
+        for line in lines {
+            outcome.directives.push(format!("cargo::error={line}"));
+        }
+    }
+    (outcome, result)
 }
 
 /// Removes `OUT_DIR/intents/*.rs` files of intents that no longer exist.
