@@ -111,18 +111,17 @@ impl CratePaths {
 
     /// The spec folder as the crate's users write it (`intents`), for messages.
     pub fn specs_dir_display(&self) -> String {
-        self.specs_dir
-            .strip_prefix(&self.root)
-            .unwrap_or(&self.specs_dir)
-            .display()
-            .to_string()
+        self.relative(&self.specs_dir)
     }
 
     /// The lockfile as the crate's users write it (`Intent.lock`), for messages.
     pub fn lockfile_display(&self) -> String {
-        self.lockfile
-            .strip_prefix(&self.root)
-            .unwrap_or(&self.lockfile)
+        self.relative(&self.lockfile)
+    }
+
+    fn relative(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
             .display()
             .to_string()
     }
