@@ -19,7 +19,7 @@ use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use intent_build::pipeline::gates::{GateRunner, Verdict};
+use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
 use intent_build::pipeline::{generate, Options};
 use intent_build::provider::router::Router;
 use intent_build::sandbox::SandboxMode;
@@ -317,7 +317,7 @@ fn include_str_inside_a_macro_reads_nothing_at_compile_time() {
     let Verdict::Failed { gate, evidence, .. } = &verdict else {
         panic!("compiled with a file from outside scratch: {verdict:?}");
     };
-    assert_eq!(*gate, "compile");
+    assert_eq!(*gate, Gate::Compile);
     assert!(evidence.contains("couldn't read"), "{evidence}");
 }
 
@@ -343,7 +343,7 @@ fn a_huge_file_in_scratch_is_stopped_at_the_file_size_limit() {
     assert_eq!(
         verdict,
         Verdict::Failed {
-            gate: "examples",
+            gate: Gate::Examples,
             evidence: "the tests wrote a file larger than 16 MiB".into(),
             diagnostics: None
         }
@@ -359,7 +359,7 @@ fn a_huge_allocation_is_stopped_at_the_memory_limit() {
     assert_eq!(
         verdict,
         Verdict::Failed {
-            gate: "examples",
+            gate: Gate::Examples,
             evidence: "the tests ran out of memory (the limit is 4 GiB)".into(),
             diagnostics: None
         }

@@ -227,7 +227,11 @@ fn huge_output_fails_its_gate() {
 
 #[test]
 fn unbounded_allocation_fails_its_gate() {
-    let hungry = "pub fn add(a: i32, b: i32) -> i32 { let mut v: Vec<Vec<u8>> = Vec::new(); loop { v.push(vec![1u8; 1 << 26]); } }";
+    // 8 GiB of zeroed, untouched memory: without the 4 GiB address-space
+    // limit it is granted and the examples pass; with it the fifth gigabyte
+    // fails at once (no seconds of page faults a loaded machine could turn
+    // into a timeout).
+    let hungry = "pub fn add(a: i32, b: i32) -> i32 { let v: Vec<Vec<u8>> = (0..8).map(|_| vec![0u8; 1 << 30]).collect(); a + b + v.len() as i32 - 8 }";
     let run = run(&[&fence(hungry)], 0);
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));

@@ -38,6 +38,40 @@ const CANDIDATE_FILE: &str = "candidate.rs";
 /// The MIR the compile gate writes for the policy.
 const MIR_FILE: &str = "candidate.mir";
 
+/// The gates a candidate passes, in the order they judge it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Gate {
+    /// The answer holds the spec's function (`extract`).
+    Parse,
+    /// It compiles (confined, with `unsafe` forbidden).
+    Compile,
+    /// It reaches nothing outside the process ([`super::policy`]).
+    Policy,
+    /// The spec's examples hold (confined run).
+    Examples,
+    /// The spec's extra tests pass.
+    Tests,
+}
+
+impl Gate {
+    /// Its name in reports and in `Intent.lock`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Gate::Parse => "parse",
+            Gate::Compile => "compile",
+            Gate::Policy => "policy",
+            Gate::Examples => "examples",
+            Gate::Tests => "tests",
+        }
+    }
+}
+
+impl std::fmt::Display for Gate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What a gate run found.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
@@ -48,8 +82,8 @@ pub enum Verdict {
     },
     /// A gate failed.
     Failed {
-        /// `policy`, `compile`, `examples` or `tests`.
-        gate: &'static str,
+        /// Which gate.
+        gate: Gate,
         /// What went wrong, trimmed for a repair prompt.
         evidence: String,
         /// rustc's JSON diagnostics when the compile gate failed.
@@ -60,7 +94,7 @@ pub enum Verdict {
 impl Verdict {
     fn policy(evidence: String) -> Verdict {
         Verdict::Failed {
-            gate: "policy",
+            gate: Gate::Policy,
             evidence,
             diagnostics: None,
         }
@@ -68,7 +102,7 @@ impl Verdict {
 
     fn examples(evidence: String) -> Verdict {
         Verdict::Failed {
-            gate: "examples",
+            gate: Gate::Examples,
             evidence,
             diagnostics: None,
         }
@@ -191,9 +225,9 @@ impl GateRunner {
         let compile = self.compile(&dir, &binary)?;
         if let Some(diagnostics) = compile {
             let gate = if self.policy && diagnostics.contains("\"code\":\"unsafe_code\"") {
-                "policy"
+                Gate::Policy
             } else {
-                "compile"
+                Gate::Compile
             };
             return Ok(Verdict::Failed {
                 gate,
@@ -326,9 +360,9 @@ impl GateRunner {
         }
         let failing = failing_tests(&text);
         let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
-            "tests"
+            Gate::Tests
         } else {
-            "examples"
+            Gate::Examples
         };
         Ok(Verdict::Failed {
             gate,

@@ -20,7 +20,7 @@ use crate::lock::ModelIdentity;
 use crate::provider::router::Router;
 use crate::provider::Request;
 use crate::spec::{sha256_hex, SpecFile};
-use gates::{GateRunner, Verdict};
+use gates::{Gate, GateRunner, Verdict};
 
 /// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
 /// appear inside the block, which Rust code rarely needs.
@@ -229,12 +229,12 @@ pub fn generate(
             Ok(code) => code,
             Err(reason) => {
                 rr.gates.push(GateVerdict {
-                    gate: "parse".into(),
+                    gate: Gate::Parse.name().into(),
                     passed: false,
                 });
                 rr.failure = Some(reason.clone());
                 rr.code = Some(routed.completion.text.clone());
-                report.last_gate = Some("parse".into());
+                report.last_gate = Some(Gate::Parse.name().into());
                 report.reason = Some(reason.clone());
                 history = vec![(first.clone(), routed.completion.text.clone())];
                 user = prompt::repair(&spec.spec, &format!("It could not be used: {reason}."));
@@ -244,7 +244,7 @@ pub fn generate(
             }
         };
         rr.gates.push(GateVerdict {
-            gate: "parse".into(),
+            gate: Gate::Parse.name().into(),
             passed: true,
         });
         let tag = format!("{name}-r{round}");
@@ -263,25 +263,20 @@ pub fn generate(
         match verdict {
             Verdict::Passed { results } => {
                 rr.rustfix_saved |= rr.rustfix_applied;
-                for gate in ["compile", "policy", "examples"] {
-                    rr.gates.push(GateVerdict {
-                        gate: gate.into(),
-                        passed: true,
-                    });
-                }
-                let mut gates = vec![
-                    "parse".to_string(),
-                    "compile".into(),
-                    "policy".into(),
-                    "examples".into(),
-                ];
+                let mut passed = vec![Gate::Compile, Gate::Policy, Gate::Examples];
                 if !spec.spec.tests.is_empty() {
+                    passed.push(Gate::Tests);
+                }
+                for gate in &passed {
                     rr.gates.push(GateVerdict {
-                        gate: "tests".into(),
+                        gate: gate.name().into(),
                         passed: true,
                     });
-                    gates.push("tests".into());
                 }
+                let gates: Vec<String> = std::iter::once(Gate::Parse)
+                    .chain(passed)
+                    .map(|g| g.name().to_string())
+                    .collect();
                 report.rounds.push(rr);
                 report.outcome = "generated".into();
                 report.last_gate = None;
@@ -298,21 +293,21 @@ pub fn generate(
             Verdict::Failed { gate, evidence, .. } => {
                 // A policy refusal may come before or after compiling (it
                 // judges compile-time macros first): record the refusal alone.
-                let order: &[&str] = if gate == "policy" {
-                    &["policy"]
+                let order: &[Gate] = if gate == Gate::Policy {
+                    &[Gate::Policy]
                 } else {
-                    &["compile", "policy", "examples", "tests"]
+                    &[Gate::Compile, Gate::Policy, Gate::Examples, Gate::Tests]
                 };
                 for &g in order {
                     if g == gate {
                         rr.gates.push(GateVerdict {
-                            gate: g.into(),
+                            gate: g.name().into(),
                             passed: false,
                         });
                         break;
                     }
                     rr.gates.push(GateVerdict {
-                        gate: g.into(),
+                        gate: g.name().into(),
                         passed: true,
                     });
                 }
@@ -347,7 +342,7 @@ fn rescue_unparsable(
         return Err(reason);
     };
     let Ok(Verdict::Failed {
-        gate: "compile",
+        gate: Gate::Compile,
         diagnostics: Some(diagnostics),
         ..
     }) = runner.check(&spec.spec, &block, tag)
@@ -380,7 +375,7 @@ fn check_with_fixes(
 ) -> std::io::Result<(String, Verdict)> {
     let verdict = runner.check(&spec.spec, &code, tag)?;
     let Verdict::Failed {
-        gate: "compile",
+        gate: Gate::Compile,
         diagnostics: Some(diagnostics),
         ..
     } = &verdict
@@ -414,7 +409,7 @@ fn check_with_fixes(
         let fixed_verdict = runner.check(&spec.spec, &fixed, &format!("{tag}-fix{attempt}"))?;
         match fixed_verdict {
             Verdict::Failed {
-                gate: "compile",
+                gate: Gate::Compile,
                 diagnostics: Some(d),
                 ..
             } => {
@@ -424,7 +419,7 @@ fn check_with_fixes(
                         count,
                         fixed.clone(),
                         Verdict::Failed {
-                            gate: "compile",
+                            gate: Gate::Compile,
                             evidence: gates::rendered_errors(&d),
                             diagnostics: Some(d.clone()),
                         },
