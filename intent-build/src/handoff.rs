@@ -57,14 +57,32 @@ fn target_dir(out_dir: &Path, triple: Option<&str>) -> Option<PathBuf> {
 }
 
 /// `$INTENT_CARGO_INTENT`, else `cargo-intent` on `PATH`.
-fn engine(env: &Env) -> Option<PathBuf> {
+///
+/// # Errors
+///
+/// Where neither is there, what to install or fix.
+fn engine(env: &Env) -> Result<PathBuf, String> {
     if let Some(path) = &env.cargo_intent {
-        return Some(PathBuf::from(path)).filter(|p| p.is_file());
+        let path = PathBuf::from(path);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(format!(
+                "{INTENT_CARGO_INTENT} names {}, which is not a file",
+                path.display()
+            ))
+        };
     }
     let name = format!("cargo-intent{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .map(|dir| dir.join(&name))
-        .find(|p| p.is_file())
+    std::env::var_os("PATH")
+        .and_then(|paths| {
+            std::env::split_paths(&paths)
+                .map(|dir| dir.join(&name))
+                .find(|p| p.is_file())
+        })
+        .ok_or_else(|| format!(
+            "regenerating in `cargo build` needs the `cargo-intent` command, which is not installed (install it with `cargo install cargo-intent`, or set {INTENT_CARGO_INTENT} to its path)"
+        ))
 }
 
 /// Regenerates `stale` intents through the installed `cargo-intent`.
@@ -89,11 +107,7 @@ pub(crate) fn regenerate(
             edited.spec.spec.name
         ));
     }
-    let Some(program) = engine(env) else {
-        return Err(format!(
-            "regenerating in `cargo build` needs the `cargo-intent` command, which is not installed (install it with `cargo install cargo-intent`, or set {INTENT_CARGO_INTENT} to its path)"
-        ));
-    };
+    let program = engine(env)?;
     let intent_dir = target_dir(out_dir, env.target.as_deref())
         .ok_or("cannot find the target folder from OUT_DIR")?
         .join("intent");

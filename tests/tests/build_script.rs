@@ -173,12 +173,15 @@ fn without_cargo_intent_installed_the_error_says_how_to_install_it() {
         "intents/add.intent.toml",
         &ADD_SPEC.replace("The sum", "The total"),
     );
-    // No INTENT_CARGO_INTENT, and no `cargo-intent` on PATH.
-    let path = std::env::join_paths(
-        std::env::split_paths(&std::env::var_os("PATH").unwrap())
-            .filter(|dir| !dir.join("cargo-intent").exists()),
-    )
-    .unwrap();
+    // No INTENT_CARGO_INTENT, and a PATH with the toolchain and the system's
+    // programs only (a developer's ~/.cargo/bin may hold an installed one).
+    let sysroot = std::process::Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .unwrap();
+    let toolchain =
+        std::path::PathBuf::from(String::from_utf8(sysroot.stdout).unwrap().trim()).join("bin");
+    let path = std::env::join_paths([toolchain, "/usr/bin".into(), "/bin".into()]).unwrap();
     let (ok, out) = run(f
         .cargo("build")
         .env_remove("INTENT_CARGO_INTENT")
@@ -190,6 +193,15 @@ fn without_cargo_intent_installed_the_error_says_how_to_install_it() {
     );
     assert!(
         out.contains("regenerating in `cargo build` needs the `cargo-intent` command, which is not installed (install it with `cargo install cargo-intent`, or set INTENT_CARGO_INTENT to its path)"),
+        "{out}"
+    );
+    // A wrong INTENT_CARGO_INTENT is named as such, not searched around.
+    let (ok, out) = run(f
+        .cargo("build")
+        .env("INTENT_CARGO_INTENT", "/nonexistent/cargo-intent"));
+    assert!(!ok, "{out}");
+    assert!(
+        out.contains("INTENT_CARGO_INTENT names /nonexistent/cargo-intent, which is not a file"),
         "{out}"
     );
 }
