@@ -450,6 +450,17 @@ fn scripted_model_generates_verifies_and_records_then_needs_no_model() {
     let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("Recorded scripted::double"), "{err}");
+    // `status` reads the generation's time back from the report (in this
+    // crate's own target folder: the shared one's report is any test's).
+    let target = f.root.join("target");
+    let (code, _, err) =
+        run_full(intent(&f, &["lock", "--force"]).env("CARGO_TARGET_DIR", &target));
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = run_full(
+        intent(&f, &["status", "--message-format", "json"]).env("CARGO_TARGET_DIR", &target),
+    );
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(row["last_generation_seconds"].as_f64().is_some(), "{row}");
     // A command provider without a model file is named by its program.
     assert_recorded_and_needs_no_model(&f, "sh");
 }

@@ -28,9 +28,8 @@ pub enum MessageFormat {
 pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
-    let report: Option<serde_json::Value> = std::fs::read(ws.intent_dir().join("report.json"))
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
+    let report = intent_build::pipeline::read_report(&ws.intent_dir().join("report.json"))
+        .unwrap_or_default();
     let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
         outln!(
@@ -62,7 +61,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
                 .as_ref()
                 .map(|e| e.gates.join(","))
                 .unwrap_or_else(|| "-".into());
-            let seconds = last_generation_seconds(report.as_ref(), name);
+            let seconds = report.iter().find(|r| &r.name == name).map(|r| r.seconds());
             match args.message_format {
                 MessageFormat::Human => outln!(
                     "{:<20} {:<24} {:<16} {:<20} {:<28} {}",
@@ -97,19 +96,4 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     } else {
         Status::Failed
     })
-}
-
-/// Model plus gate seconds of the intent's last generation, from the report.
-fn last_generation_seconds(report: Option<&serde_json::Value>, name: &str) -> Option<f64> {
-    let intent = report?.as_array()?.iter().find(|r| r["name"] == name)?;
-    let rounds = intent["rounds"].as_array()?;
-    Some(
-        rounds
-            .iter()
-            .map(|r| {
-                r["model_seconds"].as_f64().unwrap_or(0.0)
-                    + r["gate_seconds"].as_f64().unwrap_or(0.0)
-            })
-            .sum(),
-    )
 }

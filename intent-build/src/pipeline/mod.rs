@@ -14,7 +14,7 @@ pub mod prompt;
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::lock::ModelIdentity;
 use crate::provider::router::Router;
@@ -45,7 +45,7 @@ impl Default for Options {
 }
 
 /// One gate's verdict in a round.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GateVerdict {
     /// `parse`, `compile`, `examples`, `tests`.
     pub gate: String,
@@ -54,7 +54,7 @@ pub struct GateVerdict {
 }
 
 /// One round in the report.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RoundReport {
     /// 0 for the first candidate.
     pub round: u32,
@@ -101,7 +101,7 @@ pub struct Candidate {
 }
 
 /// What happened to one intent.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IntentReport {
     /// Intent name.
     pub name: String,
@@ -447,6 +447,22 @@ fn first_line(text: &str) -> String {
         .chars()
         .take(200)
         .collect()
+}
+
+impl IntentReport {
+    /// Model and gate seconds over every round: the last generation's cost.
+    pub fn seconds(&self) -> f64 {
+        self.rounds
+            .iter()
+            .map(|r| r.model_seconds + r.gate_seconds)
+            .sum()
+    }
+}
+
+/// The reports in the report file, or `None` when there is none (or it is
+/// from an incompatible version: it is a log, not an input).
+pub fn read_report(path: &std::path::Path) -> Option<Vec<IntentReport>> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
 }
 
 /// The report file, `target/intent/report.json`.
