@@ -65,11 +65,18 @@ impl Project {
     /// A configuration error in its `[package.metadata.intent]`.
     pub fn open(name: &str, manifest: &Path) -> Result<Project> {
         let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
+        let settings = Settings::from_manifest(manifest)?;
         Ok(Project {
             name: name.to_string(),
-            paths: CratePaths::from_root(&root)?,
+            // From the settings just read: the same keys `CratePaths::from_root`
+            // reads for the build script, without reading the manifest again.
+            paths: CratePaths::with(
+                &root,
+                settings.specs_dir.as_deref(),
+                settings.lockfile.as_deref(),
+            ),
             root,
-            settings: Settings::from_manifest(manifest)?,
+            settings,
             cache_dir: None,
         })
     }

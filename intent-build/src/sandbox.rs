@@ -59,7 +59,7 @@ impl SandboxMode {
     }
 }
 
-/// The confinement this machine gives, as `cargo intent doctor` reports it.
+/// The confinement this machine gives, as `cargo intent models` reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confinement {
     /// Landlock with this ABI, seccomp and resource limits.
@@ -86,6 +86,11 @@ impl fmt::Display for Confinement {
             Confinement::Unavailable(why) => write!(f, "unavailable: {why}"),
         }
     }
+}
+
+/// Why generated code will not run here, and how to opt out.
+fn unavailable_message(why: impl fmt::Display) -> String {
+    format!("cannot confine generated code on this machine: {why}\n{OPT_OUT_HELP}")
 }
 
 /// The help line for a machine without confinement.
@@ -115,9 +120,7 @@ pub fn probe() -> Confinement {
 pub fn ensure(mode: SandboxMode) -> Result<(), String> {
     match (mode, probe()) {
         (SandboxMode::Off, _) | (SandboxMode::Required, Confinement::Active { .. }) => Ok(()),
-        (SandboxMode::Required, Confinement::Unavailable(why)) => Err(format!(
-            "cannot confine generated code on this machine: {why}\n{OPT_OUT_HELP}"
-        )),
+        (SandboxMode::Required, Confinement::Unavailable(why)) => Err(unavailable_message(why)),
     }
 }
 
@@ -230,12 +233,10 @@ mod imp {
         SeccompRule, TargetArch,
     };
 
-    use super::{Confinement, Sandbox, OPT_OUT_HELP};
+    use super::{Confinement, Sandbox};
 
     fn unavailable(why: impl std::fmt::Display) -> io::Error {
-        io::Error::other(format!(
-            "cannot confine generated code on this machine: {why}\n{OPT_OUT_HELP}"
-        ))
+        io::Error::other(super::unavailable_message(why))
     }
 
     /// The Landlock ruleset: every file-system right handled (so denied
@@ -353,8 +354,8 @@ mod imp {
             if !confined {
                 return Ok(());
             }
-            // `pre_exec` runs once per spawn; a second spawn of the same
-            // command finds no ruleset and fails closed.
+            // The child takes the ruleset from its own copy of the parent's
+            // memory; a missing one (never expected) fails closed.
             let status = ruleset
                 .take()
                 .ok_or(io::ErrorKind::PermissionDenied)?
@@ -450,8 +451,6 @@ mod imp {
     use std::io;
 
     use super::Confinement;
-    #[cfg(feature = "engine")]
-    use super::OPT_OUT_HELP;
 
     fn why() -> String {
         if cfg!(target_os = "linux") {
@@ -471,10 +470,7 @@ mod imp {
                 "resource limits need Linux and the `engine` feature",
             ));
         }
-        Err(io::Error::other(format!(
-            "cannot confine generated code on this machine: {}\n{OPT_OUT_HELP}",
-            why()
-        )))
+        Err(io::Error::other(super::unavailable_message(why())))
     }
 
     pub fn probe() -> Confinement {

@@ -47,10 +47,19 @@ impl Default for Options {
 /// One gate's verdict in a round.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GateVerdict {
-    /// `parse`, `compile`, `examples`, `tests`.
+    /// The gate's name ([`Gate::name`]).
     pub gate: String,
     /// Whether it passed.
     pub passed: bool,
+}
+
+impl GateVerdict {
+    fn of(gate: Gate, passed: bool) -> GateVerdict {
+        GateVerdict {
+            gate: gate.name().into(),
+            passed,
+        }
+    }
 }
 
 /// One round in the report.
@@ -228,10 +237,7 @@ pub fn generate(
         let code = match extracted {
             Ok(code) => code,
             Err(reason) => {
-                rr.gates.push(GateVerdict {
-                    gate: Gate::Parse.name().into(),
-                    passed: false,
-                });
+                rr.gates.push(GateVerdict::of(Gate::Parse, false));
                 rr.failure = Some(reason.clone());
                 rr.code = Some(routed.completion.text.clone());
                 report.last_gate = Some(Gate::Parse.name().into());
@@ -243,10 +249,7 @@ pub fn generate(
                 continue;
             }
         };
-        rr.gates.push(GateVerdict {
-            gate: Gate::Parse.name().into(),
-            passed: true,
-        });
+        rr.gates.push(GateVerdict::of(Gate::Parse, true));
         let tag = format!("{name}-r{round}");
         let (code, verdict) = match check_with_fixes(runner, spec, code, &tag, &mut rr) {
             Ok(pair) => pair,
@@ -268,10 +271,7 @@ pub fn generate(
                     passed.push(Gate::Tests);
                 }
                 for gate in &passed {
-                    rr.gates.push(GateVerdict {
-                        gate: gate.name().into(),
-                        passed: true,
-                    });
+                    rr.gates.push(GateVerdict::of(*gate, true));
                 }
                 let gates: Vec<String> = std::iter::once(Gate::Parse)
                     .chain(passed)
@@ -300,16 +300,10 @@ pub fn generate(
                 };
                 for &g in order {
                     if g == gate {
-                        rr.gates.push(GateVerdict {
-                            gate: g.name().into(),
-                            passed: false,
-                        });
+                        rr.gates.push(GateVerdict::of(g, false));
                         break;
                     }
-                    rr.gates.push(GateVerdict {
-                        gate: g.name().into(),
-                        passed: true,
-                    });
+                    rr.gates.push(GateVerdict::of(g, true));
                 }
                 rr.failure = Some(evidence.clone());
                 report.last_gate = Some(gate.to_string());
