@@ -183,17 +183,10 @@ fn cache() {
             .status()
             .unwrap();
         let elapsed = start.elapsed();
-        let report: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(target.join("intent/report.json")).unwrap())
-                .unwrap();
-        let rounds: Vec<&serde_json::Value> = report
-            .as_array()
-            .unwrap()
-            .iter()
-            .flat_map(|i| i["rounds"].as_array().unwrap())
-            .collect();
-        let calls = rounds.iter().filter(|r| r["cached"] == false).count();
-        (elapsed, calls, rounds.len())
+        let report = pipeline::read_report(&target.join("intent/report.json")).unwrap();
+        let calls = report.iter().map(|i| i.model_calls()).sum::<usize>();
+        let rounds = report.iter().map(|i| i.rounds.len()).sum::<usize>();
+        (elapsed, calls, rounds)
     };
     let (cold, cold_calls, cold_rounds) = run();
     let (hit, hit_calls, hit_rounds) = run();
@@ -260,6 +253,7 @@ fn tokens() {
         max_tokens,
         grammar: None,
         round: 0,
+        candidate: 0,
     };
     // Warm up (loads the model), then measure.
     let _ = embedded.complete(&Request {
@@ -334,16 +328,18 @@ fn pass_rate() {
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
     for rounds in [0u32, 3] {
-        let options = Options {
-            repair_rounds: rounds,
-            ..Options::default()
-        };
+        let options = Options::with_rounds(rounds);
         let start = Instant::now();
         let mut passed = Vec::new();
         let mut rustfix_saves = 0;
         for spec in &specs {
             let (report, candidate) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
-            rustfix_saves += report.rounds.iter().filter(|r| r.rustfix_saved).count();
+            rustfix_saves += report
+                .rounds
+                .iter()
+                .flat_map(|r| &r.candidates)
+                .filter(|c| c.rustfix_saved)
+                .count();
             if candidate.is_some() {
                 passed.push(spec.spec.name.clone());
             }

@@ -12,7 +12,7 @@ use crate::lock::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
 use crate::pipeline::gates::GateRunner;
-use crate::pipeline::{self, prompt, IntentReport, Options, Phase};
+use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
 use crate::spec::{self, SpecFile};
@@ -409,10 +409,8 @@ pub fn lock(
         options.gate_timeout,
     )
     .with_sandbox(project.settings.sandbox_mode(env));
-    let gen_options = Options {
-        repair_rounds: project.settings.repair_rounds,
-        ..Options::default()
-    };
+    let gen_options =
+        Options::with_rounds(project.settings.repair_rounds).with_repair(project.settings.repair);
     let workers = router
         .providers()
         .first()
@@ -473,19 +471,19 @@ pub fn lock(
         }
         match accepted.map(|r| r.map(|(a, _)| a)) {
             Some(Ok(Accepted::Recorded)) => {
-                report.outcome = "accepted".into();
+                report.outcome = Outcome::Accepted;
                 summary.recorded.push(name);
             }
             Some(Ok(Accepted::Unchanged)) => {
-                report.outcome = "unchanged".into();
+                report.outcome = Outcome::Unchanged;
                 summary.unchanged.push(name);
             }
             Some(Ok(Accepted::Kept)) => {
-                report.outcome = "pending".into();
+                report.outcome = Outcome::Pending;
                 summary.kept_pending.push(name);
             }
             Some(Ok(Accepted::Pending | Accepted::Skipped)) => {
-                report.outcome = "pending".into();
+                report.outcome = Outcome::Pending;
                 summary.pending.push(name);
             }
             Some(Err(e)) => summary.failed.push((name, "accept".into(), e.to_string())),

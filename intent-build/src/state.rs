@@ -159,3 +159,89 @@ pub fn assess(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lock::ModelIdentity;
+
+    const SPEC: &str = "signature = \"pub fn f(a: i32) -> i32\"\ndescription = \"Twice a.\"\nexamples = [{ call = \"f(2)\", expect = \"4\" }]\n";
+    const CODE: &str = "pub fn f(a: i32) -> i32 {\n    a * 2\n}";
+
+    fn entry(spec_hash: &str, output_hash: &str) -> LockEntry {
+        LockEntry {
+            name: "f".into(),
+            spec: "intents/f.intent.toml".into(),
+            spec_hash: spec_hash.into(),
+            model: ModelIdentity {
+                provider: "p".into(),
+                name: "m".into(),
+                digest: "d".into(),
+                note: None,
+            },
+            prompt: "intent-prompt/2".into(),
+            params_hash: String::new(),
+            output_hash: output_hash.into(),
+            functional_hash: String::new(),
+            gates: Vec::new(),
+        }
+    }
+
+    /// The state of `f` with `entry` in the lock and `code` (if any) in its snapshot.
+    fn state_of(entry: Option<LockEntry>, code: Option<&str>) -> State {
+        let dir = tempfile::tempdir().unwrap();
+        let specs_dir = dir.path().join("intents");
+        let spec = crate::spec::parse_str(SPEC, &specs_dir.join("f.intent.toml")).unwrap();
+        if let Some(code) = code {
+            let snapshot = Snapshot {
+                source: "intents/f.intent.toml".into(),
+                expression: "pub fn f(a: i32) -> i32".into(),
+                code: code.into(),
+            };
+            let path = snapshot_path(&specs_dir, "f");
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, snapshot.render()).unwrap();
+        }
+        let entry = entry.map(|mut e| {
+            if e.spec_hash == "current" {
+                e.spec_hash = spec.hash.clone();
+            }
+            e
+        });
+        let mut lock = Lockfile::default();
+        if let Some(e) = entry {
+            lock.entries.insert("f".into(), e);
+        }
+        let mut statuses = assess(vec![spec], &lock, &specs_dir, dir.path()).unwrap();
+        statuses.remove(0).state
+    }
+
+    #[test]
+    fn each_state_is_told_apart() {
+        let hash = crate::snapshot::output_hash(CODE);
+        assert_eq!(state_of(None, Some(CODE)), State::Missing);
+        assert_eq!(
+            state_of(Some(entry("current", &hash)), Some(CODE)),
+            State::Fresh
+        );
+        assert!(matches!(
+            state_of(Some(entry("sha256:old", &hash)), Some(CODE)),
+            State::SpecChanged { ref locked, .. } if locked == "sha256:old"
+        ));
+        assert_eq!(
+            state_of(Some(entry("current", &hash)), None),
+            State::SnapshotMissing {
+                path: "intents/snapshots/f.snap".into()
+            }
+        );
+        let edited = state_of(
+            Some(entry("current", &hash)),
+            Some("pub fn f(a: i32) -> i32 { a + a }"),
+        );
+        assert!(
+            matches!(edited, State::Edited { ref path, .. } if path.ends_with("f.snap")),
+            "{edited:?}"
+        );
+        assert!(!edited.is_fresh());
+    }
+}

@@ -113,10 +113,7 @@ fn refused(traps: &Traps, case: &str, code: &str, gate: &str, reason: &str) {
     let (provider, _) = Scripted::new(&[&format!("```rust\n{code}\n```")]);
     let router = Router::new(vec![Box::new(provider)], None);
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
-    let options = Options {
-        repair_rounds: 0,
-        ..Options::default()
-    };
+    let options = Options::with_rounds(0);
     let (report, outcome) = generate(&spec(), &router, &runner, &options, &|_| {});
     assert!(outcome.is_none(), "{case}: accepted\n{report:#?}");
     assert_eq!(

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use intent_build::lock::{Lockfile, ModelIdentity};
 use intent_build::pipeline::accept::{Accepted, Store};
 use intent_build::pipeline::gates::GateRunner;
-use intent_build::pipeline::{generate, Options};
+use intent_build::pipeline::{generate, Options, Repair};
 use intent_build::provider::router::Router;
 use intent_build::provider::Request;
 use intent_build::spec::{parse_str, SpecFile};
@@ -39,15 +39,28 @@ struct Run {
     elapsed: Duration,
 }
 
+/// One candidate per round, lessons between rounds (the defaults).
 fn run(replies: &[&str], rounds: u32) -> Run {
-    let scratch = tempfile::tempdir().unwrap();
     let (provider, requests) = Scripted::new(replies);
-    let router = Router::new(vec![Box::new(provider)], None);
+    run_with(provider, requests, 1, Options::with_rounds(rounds))
+}
+
+/// Conversation repair: the failed answer and its evidence.
+fn run_conversation(replies: &[&str], rounds: u32) -> Run {
+    let (provider, requests) = Scripted::new(replies);
+    let options = Options::with_rounds(rounds).with_repair(Repair::Conversation);
+    run_with(provider, requests, 1, options)
+}
+
+fn run_with(
+    provider: Scripted,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<Request>>>,
+    candidates: u32,
+    options: Options,
+) -> Run {
+    let scratch = tempfile::tempdir().unwrap();
+    let router = Router::new(vec![Box::new(provider)], None).with_candidates(vec![candidates]);
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
-    let options = Options {
-        repair_rounds: rounds,
-        ..Options::default()
-    };
     let start = Instant::now();
     let (report, outcome) = generate(&spec(), &router, &runner, &options, &|_| {});
     let requests = requests.lock().unwrap().clone();
@@ -66,7 +79,7 @@ fn a_truncated_answer_costs_a_round_not_the_intent() {
     let run = run(&[TRUNCATED, &fence(GOOD)], 1);
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     assert_eq!(
-        run.report.rounds[0].failure.as_deref(),
+        run.report.rounds[0].candidates[0].failure.as_deref(),
         Some("every model provider failed:\n  - scripted: the answer was cut at 768 tokens")
     );
     assert!(
@@ -107,7 +120,7 @@ fn a_correct_candidate_passes_every_gate() {
 #[test]
 fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
     let broken = "pub fn add(a: i32, b: i32) -> i32 { a.plus_the(b) }";
-    let run = run(&[&fence(broken), &fence(GOOD)], 3);
+    let run = run_conversation(&[&fence(broken), &fence(GOOD)], 3);
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     assert_eq!(run.requests.len(), 2);
     let second = &run.requests[1];
@@ -125,7 +138,14 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
         previous.contains("a.plus_the(b)"),
         "the previous candidate is the assistant's turn:\n{previous}"
     );
-    assert_eq!(run.report.rounds[0].gates.last().unwrap().gate, "compile");
+    assert_eq!(
+        run.report.rounds[0].candidates[0]
+            .gates
+            .last()
+            .unwrap()
+            .gate,
+        "compile"
+    );
 }
 
 #[test]
@@ -135,7 +155,7 @@ fn machine_applicable_suggestions_are_applied_before_a_model_round() {
     let run = run(&[&fence(fixable)], 0);
     let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
     assert!(candidate.code.contains("let mut s"), "{}", candidate.code);
-    assert!(run.report.rounds[0].rustfix_saved);
+    assert!(run.report.rounds[0].candidates[0].rustfix_saved);
     assert_eq!(run.requests.len(), 1);
 }
 
@@ -147,13 +167,13 @@ fn code_the_parser_rejects_is_fixed_by_rustc_suggestions() {
     let run = run(&[&fence(unparsable)], 0);
     let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
     assert!(candidate.code.contains("\"ab\""), "{}", candidate.code);
-    assert!(run.report.rounds[0].rustfix_saved);
+    assert!(run.report.rounds[0].candidates[0].rustfix_saved);
 }
 
 #[test]
 fn rustc_diagnostics_explain_code_the_parser_rejects() {
     let unparsable = "pub fn add(a: i32, b: i32) -> i32 { a + b ) }";
-    let run = run(&[&fence(unparsable), &fence(GOOD)], 1);
+    let run = run_conversation(&[&fence(unparsable), &fence(GOOD)], 1);
     assert!(run.outcome.is_some());
     let second = &run.requests[1].user;
     assert!(second.contains("the code does not parse"), "{second}");
@@ -167,7 +187,7 @@ fn rustc_diagnostics_explain_code_the_parser_rejects() {
 #[test]
 fn a_wrong_answer_feeds_expected_and_actual_back() {
     let wrong = "pub fn add(a: i32, b: i32) -> i32 { a * b }";
-    let run = run(&[&fence(wrong), &fence(wrong)], 1);
+    let run = run_conversation(&[&fence(wrong), &fence(wrong)], 1);
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));
     let second = &run.requests[1].user;
@@ -179,11 +199,127 @@ fn a_wrong_answer_feeds_expected_and_actual_back() {
 }
 
 #[test]
+fn lessons_carry_what_failed_without_the_failed_code() {
+    let wrong = "pub fn add(a: i32, b: i32) -> i32 { a * b }";
+    let broken = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut s = String::new();\n    s.push(a);\n    a + b\n}";
+    let run = run(&[&fence(wrong), &fence(broken), &fence(GOOD)], 2);
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    let (second, third) = (&run.requests[1], &run.requests[2]);
+    // Every round starts from the first prompt: no conversation to copy from.
+    assert!(second.history.is_empty() && third.history.is_empty());
+    assert!(second.user.starts_with(&run.requests[0].user[..40]));
+    assert!(
+        second.user.contains("- `add(2, 3)` must return 5, not 6."),
+        "{}",
+        second.user
+    );
+    assert!(!second.user.contains("a * b"), "{}", second.user);
+    // Lessons accumulate; the compile error's lesson has rustc's words, not the line.
+    assert!(
+        third.user.contains("must return 5, not 6"),
+        "{}",
+        third.user
+    );
+    assert!(
+        third.user.contains("Avoid this error: mismatched types"),
+        "{}",
+        third.user
+    );
+    assert!(!third.user.contains("s.push(a)"), "{}", third.user);
+    assert_eq!(
+        run.report.rounds[2].lessons.len(),
+        3,
+        "{:#?}",
+        run.report.rounds[2]
+    );
+}
+
+#[test]
+fn a_missing_crate_becomes_a_rule_for_the_next_round() {
+    let with_regex = "use regex::Regex;\npub fn add(a: i32, b: i32) -> i32 { a + b }";
+    let run = run(&[&fence(with_regex), &fence(GOOD)], 1);
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    assert!(
+        run.requests[1]
+            .user
+            .contains("Only the standard library is available: the `regex` crate is not."),
+        "{}",
+        run.requests[1].user
+    );
+}
+
+#[test]
+fn the_first_passing_candidate_by_index_is_accepted_whatever_finishes_first() {
+    let wrong = fence("pub fn add(a: i32, b: i32) -> i32 { a - b }");
+    let (late, early) = (
+        fence("pub fn add(a: i32, b: i32) -> i32 { b + a }"),
+        fence("pub fn add(a: i32, b: i32) -> i32 { a + b }"),
+    );
+    // Candidate 0 answers last; 1 passes; 2 passes too and finishes first.
+    let grid: &[&[&str]] = &[&[&wrong, &late, &early]];
+    for _ in 0..2 {
+        let (provider, requests) = Scripted::grid(grid, 3, Duration::from_millis(300));
+        let run = run_with(provider, requests, 3, Options::with_rounds(0));
+        let candidate = run.outcome.expect("candidate 1 passes");
+        assert!(candidate.code.contains("b + a"), "{}", candidate.code);
+        let round = &run.report.rounds[0];
+        assert_eq!(round.candidates.len(), 3);
+        let accepted: Vec<bool> = round.candidates.iter().map(|c| c.accepted).collect();
+        assert_eq!(accepted, [false, true, false]);
+        // Each candidate has its own request: greedy first, then seeded samples.
+        let mut seen: Vec<u32> = run.requests.iter().map(|r| r.candidate).collect();
+        seen.sort();
+        assert_eq!(seen, [0, 1, 2]);
+        assert_eq!(round.candidates[0].seed, None);
+        assert!(round.candidates[1].seed.is_some());
+        assert_ne!(round.candidates[1].seed, round.candidates[2].seed);
+    }
+}
+
+#[test]
+fn every_candidate_of_a_failed_round_is_in_the_report_and_teaches_the_next() {
+    let grid: &[&[&str]] = &[
+        &[
+            &fence("pub fn add(a: i32, b: i32) -> i32 { a * b }"),
+            &fence("use regex::Regex;\npub fn add(a: i32, b: i32) -> i32 { a + b }"),
+        ],
+        &[
+            &fence("pub fn add(a: i32, b: i32) -> i32 { a - b }"),
+            &fence(GOOD),
+        ],
+    ];
+    let (provider, requests) = Scripted::grid(grid, 1, Duration::ZERO);
+    let run = run_with(provider, requests, 2, Options::with_rounds(1));
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    let first = &run.report.rounds[0];
+    assert_eq!(first.candidates.len(), 2);
+    assert!(first
+        .candidates
+        .iter()
+        .all(|c| c.failure.is_some() && !c.accepted));
+    // The furthest-got failure names the round.
+    let lessons = &run.report.rounds[1].lessons;
+    assert!(
+        lessons.iter().any(|l| l.contains("must return 5, not 6")),
+        "{lessons:?}"
+    );
+    assert!(
+        lessons.iter().any(|l| l.contains("`regex` crate")),
+        "{lessons:?}"
+    );
+    assert!(run.report.rounds[1].candidates[1].accepted);
+    // Both candidates of round 1 were asked with the same lessons.
+    let round_one: Vec<&Request> = run.requests.iter().filter(|r| r.round == 1).collect();
+    assert_eq!(round_one.len(), 2);
+    assert_eq!(round_one[0].user, round_one[1].user);
+}
+
+#[test]
 fn compile_errors_reach_the_model_as_line_message_and_help() {
     // E0308 with a note pointing into the standard library's source, which
     // the model never saw, and no suggestion rustfix could apply.
     let broken = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut s = String::new();\n    s.push(a);\n    a + b\n}";
-    let run = run(&[&fence(broken), &fence(GOOD)], 1);
+    let run = run_conversation(&[&fence(broken), &fence(GOOD)], 1);
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     let second = &run.requests[1].user;
     assert!(second.contains("error: mismatched types"), "{second}");
@@ -192,7 +328,7 @@ fn compile_errors_reach_the_model_as_line_message_and_help() {
     assert!(!second.contains("/rustc/"), "{second}");
     // The report keeps the code each round was judged on.
     assert!(
-        run.report.rounds[0]
+        run.report.rounds[0].candidates[0]
             .code
             .as_deref()
             .is_some_and(|c| c.contains("s.push(a)")),
@@ -248,13 +384,13 @@ fn a_panicking_example_fails_the_examples_gate() {
     assert!(run.outcome.is_none());
     assert_eq!(run.report.last_gate.as_deref(), Some("examples"));
     assert!(
-        run.report.rounds[0]
+        run.report.rounds[0].candidates[0]
             .failure
             .as_deref()
             .unwrap()
             .contains("negative"),
         "{:?}",
-        run.report.rounds[0].failure
+        run.report.rounds[0].candidates[0].failure
     );
 }
 

@@ -22,6 +22,7 @@ fn request(user: &str) -> Request {
         max_tokens: 48,
         grammar: None,
         round: 0,
+        candidate: 0,
     }
 }
 

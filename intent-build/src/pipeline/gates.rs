@@ -617,6 +617,76 @@ pub fn rendered_errors(json: &str) -> String {
     }
 }
 
+/// How many errors rustc reported (its closing "aborting" line aside).
+pub fn error_count(json: &str) -> usize {
+    json.lines()
+        .filter(|l| l.contains("\"level\":\"error\"") && !l.contains("aborting due to"))
+        .count()
+}
+
+/// What rustc's errors teach a later round, without the candidate's code:
+/// each error's message with its first help or note, and for a crate that
+/// is not there, that only the standard library is (at most three).
+pub fn error_lessons(json: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in json.lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        let message = value["message"].as_str().unwrap_or_default();
+        if value["level"] != "error" || message.starts_with("aborting due to") {
+            continue;
+        }
+        let mut said = vec![message.to_string()];
+        said.extend(spans(&value).filter_map(|s| s["label"].as_str().map(str::to_string)));
+        let children = value["children"].as_array().into_iter().flatten();
+        said.extend(
+            children
+                .clone()
+                .filter_map(|c| c["message"].as_str().map(str::to_string)),
+        );
+        let missing_crate = said.iter().find_map(|text| {
+            ["unlinked crate `", "missing a crate named `"]
+                .iter()
+                .find_map(|marker| text.split(marker).nth(1)?.split('`').next())
+        });
+        let lesson = match missing_crate {
+            Some(name) => {
+                format!("Only the standard library is available: the `{name}` crate is not.")
+            }
+            None => {
+                let hint = children
+                    .filter(|c| c["level"] == "help" || c["level"] == "note")
+                    .filter(|c| {
+                        !spans(c)
+                            .any(|s| s["file_name"].as_str().is_some_and(|f| f.starts_with('/')))
+                    })
+                    .find_map(|c| {
+                        let text = c["message"].as_str()?.lines().next()?.to_string();
+                        let replacement = spans(c)
+                            .find_map(|s| s["suggested_replacement"].as_str())
+                            .filter(|r| !r.trim().is_empty());
+                        Some(match replacement {
+                            Some(r) => format!("{text}: `{}`", r.trim()),
+                            None => text,
+                        })
+                    });
+                match hint {
+                    Some(hint) => format!("Avoid this error: {message}; {hint}."),
+                    None => format!("Avoid this error: {message}."),
+                }
+            }
+        };
+        if !out.contains(&lesson) {
+            out.push(lesson);
+        }
+        if out.len() >= 3 {
+            break;
+        }
+    }
+    out
+}
+
 /// The spans of a rustc diagnostic (or of one of its children).
 fn spans(diagnostic: &serde_json::Value) -> impl Iterator<Item = &serde_json::Value> {
     diagnostic["spans"].as_array().into_iter().flatten()
@@ -736,5 +806,80 @@ fn exit_signal(status: std::process::ExitStatus) -> Option<i32> {
     {
         let _ = status;
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// One rustc JSON diagnostic line.
+    fn diagnostic(message: &str, children: serde_json::Value) -> String {
+        serde_json::json!({
+            "level": "error",
+            "message": message,
+            "spans": [{
+                "file_name": "candidate.rs", "is_primary": true, "line_start": 3,
+                "label": "expected `char`, found `i32`",
+                "text": [{ "text": "    s.push(a);" }]
+            }],
+            "children": children,
+        })
+        .to_string()
+    }
+
+    #[test]
+    fn rendered_errors_keep_line_message_and_help_but_not_std_notes() {
+        let json = [
+            diagnostic(
+                "mismatched types",
+                serde_json::json!([
+                    { "level": "note", "message": "method defined here",
+                      "spans": [{ "file_name": "/rustc/abc/library/alloc/src/string.rs" }] },
+                    { "level": "help", "message": "try converting",
+                      "spans": [{ "file_name": "candidate.rs", "suggested_replacement": "char::from(a)" }] }
+                ]),
+            ),
+            r#"{"level":"error","message":"aborting due to 1 previous error","spans":[],"children":[]}"#.into(),
+        ]
+        .join("\n");
+        assert_eq!(
+            rendered_errors(&json),
+            "error: mismatched types (expected `char`, found `i32`)\n  line 3: s.push(a);\n  help: try converting: `char::from(a)`"
+        );
+        assert_eq!(error_count(&json), 1);
+    }
+
+    #[test]
+    fn at_most_four_errors_are_rendered() {
+        let json: Vec<String> = (0..6)
+            .map(|i| diagnostic(&format!("error number {i}"), serde_json::json!([])))
+            .collect();
+        let rendered = rendered_errors(&json.join("\n"));
+        assert_eq!(rendered.matches("error: ").count(), 4);
+        assert!(!rendered.contains("error number 4"));
+    }
+
+    #[test]
+    fn error_lessons_leave_the_code_out_and_name_missing_crates() {
+        let crate_missing = serde_json::json!({
+            "level": "error", "message": "unresolved import `regex`",
+            "spans": [{ "file_name": "candidate.rs", "is_primary": true,
+                        "label": "use of unresolved module or unlinked crate `regex`" }],
+            "children": [],
+        })
+        .to_string();
+        let json = [crate_missing, diagnostic("mismatched types", serde_json::json!([
+            { "level": "help", "message": "try converting",
+              "spans": [{ "file_name": "candidate.rs", "suggested_replacement": "char::from(a)" }] }
+        ]))]
+        .join("\n");
+        assert_eq!(
+            error_lessons(&json),
+            [
+                "Only the standard library is available: the `regex` crate is not.",
+                "Avoid this error: mismatched types; try converting: `char::from(a)`.",
+            ]
+        );
     }
 }

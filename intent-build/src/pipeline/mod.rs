@@ -1,16 +1,21 @@
-//! Spec → prompt → candidate → gates → repair → candidate ready to accept.
+//! Spec → prompt → candidates → gates → lessons → candidate ready to accept.
 //!
-//! Each round asks the router for a completion, extracts the function (parse
-//! gate), compiles and runs it against the examples and extra tests. A
-//! compile failure first gets rustc's machine-applicable suggestions, as
-//! `cargo fix` does; what still fails goes back to the model as evidence.
-//! Rounds are bounded, and every one is recorded in the report.
+//! Each round asks the router for several *independent* candidates of one
+//! prompt (the first greedy, the others sampled with seeds of their own),
+//! judges every one with the gates ([`round`]), and accepts the first that
+//! passes, by candidate index. When none passes, what the failures teach
+//! goes into the next round's prompt as lessons ("the `regex` crate is not
+//! available"), never as failed code for a small model to copy; the older
+//! conversation repair, which shows the model its own answer, stays an
+//! option ([`Repair`]). Rounds are bounded, and every candidate of every
+//! round is recorded in the report.
 
 pub mod accept;
 pub mod extract;
 pub mod gates;
 pub mod policy;
 pub mod prompt;
+pub mod round;
 
 use std::time::Duration;
 
@@ -19,20 +24,37 @@ use serde::{Deserialize, Serialize};
 use crate::lock::ModelIdentity;
 use crate::provider::router::Router;
 use crate::provider::Request;
-use crate::spec::{sha256_hex, SpecFile};
-use gates::{Gate, GateRunner, Verdict};
+use crate::spec::SpecFile;
+use gates::{Gate, GateRunner};
+use round::{Judged, Next, RoundOutcome};
 
 /// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
 /// appear inside the block, which Rust code rarely needs.
 pub const RUST_BLOCK_GRAMMAR: &str = "root ::= \"```rust\\n\" [^`]* \"```\"\n";
 
+/// How a round after a failed one asks again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Repair {
+    /// The first prompt again, with what the failures taught as short
+    /// lessons, and fresh independent candidates.
+    #[default]
+    Lessons,
+    /// The conversation so far: the first prompt, the furthest-got failed
+    /// answer, then its evidence.
+    Conversation,
+}
+
 /// How generation runs.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Options {
-    /// Repair rounds after the first candidate.
+    /// Rounds after the first.
     pub repair_rounds: u32,
     /// Constrain output with [`RUST_BLOCK_GRAMMAR`] where the provider supports it.
     pub grammar: bool,
+    /// How a failed round informs the next.
+    pub repair: Repair,
 }
 
 impl Default for Options {
@@ -40,11 +62,28 @@ impl Default for Options {
         Options {
             repair_rounds: 3,
             grammar: true,
+            repair: Repair::default(),
         }
     }
 }
 
-/// One gate's verdict in a round.
+impl Options {
+    /// The defaults with `repair_rounds` rounds after the first.
+    pub fn with_rounds(repair_rounds: u32) -> Self {
+        Options {
+            repair_rounds,
+            ..Options::default()
+        }
+    }
+
+    /// The same options with `repair` between rounds.
+    pub fn with_repair(mut self, repair: Repair) -> Self {
+        self.repair = repair;
+        self
+    }
+}
+
+/// One gate's verdict for a candidate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GateVerdict {
     /// The gate's name ([`Gate::name`]).
@@ -62,11 +101,14 @@ impl GateVerdict {
     }
 }
 
-/// One round in the report.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct RoundReport {
-    /// 0 for the first candidate.
-    pub round: u32,
+/// One candidate of a round in the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CandidateReport {
+    /// Its index in the round (0: greedy in round 0).
+    pub index: u32,
+    /// The seed it was sampled with (`None`: greedy, or no answer).
+    pub seed: Option<u32>,
     /// The provider that answered.
     pub provider: Option<String>,
     /// Its model identity.
@@ -75,23 +117,59 @@ pub struct RoundReport {
     pub prompt_tokens: u32,
     /// Completion tokens.
     pub completion_tokens: u32,
-    /// Seconds the model took.
+    /// Seconds the model took for the whole batch this candidate was in.
     pub model_seconds: f64,
-    /// Seconds the gates took.
+    /// Seconds the gates took for this candidate.
     pub gate_seconds: f64,
     /// Whether the completion came from the response cache.
     pub cached: bool,
     /// Gate verdicts in order.
     pub gates: Vec<GateVerdict>,
-    /// Whether rustc's suggestions were applied, and whether that alone made it pass.
+    /// Whether rustc's suggestions were applied.
     pub rustfix_applied: bool,
     /// Whether the suggestions alone made the candidate pass.
     pub rustfix_saved: bool,
-    /// Why the round failed.
+    /// Why it failed.
     pub failure: Option<String>,
     /// The code the gates judged (after rustc's fixes), or the raw answer
     /// when no code could be extracted from it.
     pub code: Option<String>,
+    /// Whether this candidate was the one accepted.
+    pub accepted: bool,
+}
+
+/// One round in the report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoundReport {
+    /// 0 for the first round.
+    pub round: u32,
+    /// The lessons its prompt carried (empty in round 0).
+    #[serde(default)]
+    pub lessons: Vec<String>,
+    /// Every candidate, in index order.
+    pub candidates: Vec<CandidateReport>,
+}
+
+impl RoundReport {
+    /// Model seconds (candidates of one batch share them: the longest) plus
+    /// every candidate's gate seconds.
+    pub fn seconds(&self) -> f64 {
+        let model = self
+            .candidates
+            .iter()
+            .map(|c| c.model_seconds)
+            .fold(0.0, f64::max);
+        model + self.candidates.iter().map(|c| c.gate_seconds).sum::<f64>()
+    }
+
+    /// Model calls made (candidates not answered from the cache).
+    pub fn model_calls(&self) -> usize {
+        self.candidates
+            .iter()
+            .filter(|c| c.provider.is_some() && !c.cached)
+            .count()
+    }
 }
 
 /// A candidate that passed every gate.
@@ -109,16 +187,34 @@ pub struct Candidate {
     pub gates: Vec<String>,
 }
 
+/// How an intent's generation ended, in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// A candidate passed the gates (not yet recorded).
+    Generated,
+    /// Recorded in the lock and snapshot.
+    Accepted,
+    /// Passed, and the same code was already accepted.
+    Unchanged,
+    /// Waiting for review.
+    Pending,
+    /// No candidate passed.
+    Failed,
+}
+
 /// What happened to one intent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct IntentReport {
     /// Intent name.
     pub name: String,
     /// Every round.
     pub rounds: Vec<RoundReport>,
-    /// `accepted`, `pending`, `unchanged`, `failed`.
-    pub outcome: String,
-    /// The last gate reached when it failed.
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The furthest gate a candidate of the last round reached and failed
+    /// (`model` when no answer came).
     pub last_gate: Option<String>,
     /// Why it failed.
     pub reason: Option<String>,
@@ -140,7 +236,9 @@ pub enum Phase {
     },
 }
 
-/// Generates and verifies code for `spec`, repairing up to `options.repair_rounds` times.
+/// Generates and verifies code for `spec`: up to `1 + options.repair_rounds`
+/// rounds of the router's candidates per round, the first passing candidate
+/// (by index, in the earliest round) accepted.
 pub fn generate(
     spec: &SpecFile,
     router: &Router,
@@ -148,308 +246,85 @@ pub fn generate(
     options: &Options,
     phase: &dyn Fn(Phase),
 ) -> (IntentReport, Option<Candidate>) {
-    let name = spec.spec.name.clone();
     let mut report = IntentReport {
-        name: name.clone(),
+        name: spec.spec.name.clone(),
         rounds: Vec::new(),
-        outcome: "failed".into(),
+        outcome: Outcome::Failed,
         last_gate: None,
         reason: None,
     };
-    let first = prompt::first(&spec.spec);
-    // Repairs continue the conversation: the first request, the previous
-    // answer (as the gates saw it), then what failed. Small models fix their
-    // own answer far more often this way than from one long message.
-    let mut history: Vec<(String, String)> = Vec::new();
-    let mut user = first.clone();
+    let mut next = Next::first(&spec.spec);
     for round in 0..=options.repair_rounds {
         phase(Phase::Generating(round));
         let request = Request {
             system: prompt::SYSTEM.to_string(),
-            history: history.clone(),
-            user: user.clone(),
+            history: next.history.clone(),
+            user: next.user.clone(),
             stop: Vec::new(),
             // Each provider's own `max-tokens`; the router sets it.
             max_tokens: 0,
             grammar: options.grammar.then(|| RUST_BLOCK_GRAMMAR.to_string()),
             round,
+            candidate: 0,
         };
-        let mut rr = RoundReport {
-            round,
-            provider: None,
-            model: None,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            model_seconds: 0.0,
-            gate_seconds: 0.0,
-            cached: false,
-            gates: Vec::new(),
-            rustfix_applied: false,
-            rustfix_saved: false,
-            failure: None,
-            code: None,
-        };
-        let routed = match router.complete(&request, round) {
-            Ok(routed) => routed,
-            Err(err) => {
-                rr.failure = Some(err.to_string());
-                report.rounds.push(rr);
-                report.last_gate = Some("model".into());
-                report.reason = Some(err.to_string());
-                // A rambling answer is the model's failure, not the provider's:
-                // ask again in the next round. Anything else ends generation.
-                let truncated = err
-                    .failures
-                    .last()
-                    .is_some_and(|(_, e)| e.kind == crate::provider::ErrorKind::Truncated);
-                if !truncated {
-                    return (report, None);
-                }
-                history = Vec::new();
-                user = format!("{first}\n\nKeep the answer short: only the function, no explanations or tests.");
-                continue;
-            }
-        };
-        phase(Phase::Generated {
-            tokens: routed.completion.completion_tokens,
-            per_second: routed.completion.tokens_per_second(),
-        });
-        rr.provider = Some(routed.label.clone());
-        rr.model = Some(routed.identity.clone());
-        rr.prompt_tokens = routed.completion.prompt_tokens;
-        rr.completion_tokens = routed.completion.completion_tokens;
-        rr.model_seconds = routed.completion.elapsed.as_secs_f64();
-        rr.cached = routed.cached;
-        let params_hash = router.providers()[routed.provider].params().hash();
-
+        let answers = router.complete_many(&request, round, router.candidates(round));
+        for routed in answers.iter().flatten() {
+            phase(Phase::Generated {
+                tokens: routed.completion.completion_tokens,
+                per_second: routed.completion.tokens_per_second(),
+            });
+        }
         phase(Phase::Checking(round));
-        let started = std::time::Instant::now();
-        let extracted = extract::extract(&routed.completion.text, &spec.spec).or_else(|reason| {
-            rescue_unparsable(
-                runner,
-                spec,
-                &routed.completion.text,
-                &format!("{name}-r{round}-raw"),
-                reason,
-                &mut rr,
-            )
+        let judged: Vec<Judged> = answers
+            .into_iter()
+            .enumerate()
+            .map(|(index, answer)| {
+                let tag = format!("{}-r{round}-c{index}", spec.spec.name);
+                round::judge(runner, spec, router, (round, index as u32), answer, &tag)
+            })
+            .collect();
+        let outcome = round::decide(&judged);
+        report.rounds.push(RoundReport {
+            round,
+            lessons: next.lessons.clone(),
+            candidates: judged.iter().map(|j| j.report.clone()).collect(),
         });
-        let code = match extracted {
-            Ok(code) => code,
-            Err(reason) => {
-                rr.gates.push(GateVerdict::of(Gate::Parse, false));
-                rr.failure = Some(reason.clone());
-                rr.code = Some(routed.completion.text.clone());
-                report.last_gate = Some(Gate::Parse.name().into());
-                report.reason = Some(reason.clone());
-                history = vec![(first.clone(), routed.completion.text.clone())];
-                user = prompt::repair(&spec.spec, &format!("It could not be used: {reason}."));
-                rr.gate_seconds = started.elapsed().as_secs_f64();
-                report.rounds.push(rr);
-                continue;
-            }
-        };
-        rr.gates.push(GateVerdict::of(Gate::Parse, true));
-        let tag = format!("{name}-r{round}");
-        let (code, verdict) = match check_with_fixes(runner, spec, code, &tag, &mut rr) {
-            Ok(pair) => pair,
-            Err(e) => {
-                let reason = format!("cannot run the gates: {e}");
-                rr.failure = Some(reason.clone());
-                report.rounds.push(rr);
-                report.reason = Some(reason);
-                return (report, None);
-            }
-        };
-        rr.gate_seconds = started.elapsed().as_secs_f64();
-        rr.code = Some(code.clone());
-        match verdict {
-            Verdict::Passed { results } => {
-                rr.rustfix_saved |= rr.rustfix_applied;
-                let mut passed = vec![Gate::Compile, Gate::Policy, Gate::Examples];
-                if !spec.spec.tests.is_empty() {
-                    passed.push(Gate::Tests);
-                }
-                for gate in &passed {
-                    rr.gates.push(GateVerdict::of(*gate, true));
-                }
-                let gates: Vec<String> = std::iter::once(Gate::Parse)
-                    .chain(passed)
-                    .map(|g| g.name().to_string())
-                    .collect();
-                report.rounds.push(rr);
-                report.outcome = "generated".into();
+        match outcome {
+            RoundOutcome::Accept(index) => {
+                report.rounds.last_mut().expect("pushed above").candidates[index].accepted = true;
+                report.outcome = Outcome::Generated;
                 report.last_gate = None;
                 report.reason = None;
-                let candidate = Candidate {
-                    code,
-                    identity: routed.identity,
-                    params_hash,
-                    functional_hash: sha256_hex(results.join("\n").as_bytes()),
-                    gates,
-                };
-                return (report, Some(candidate));
+                let candidate = judged
+                    .into_iter()
+                    .nth(index)
+                    .and_then(Judged::into_candidate);
+                return (report, candidate);
             }
-            Verdict::Failed { gate, evidence, .. } => {
-                // A policy refusal may come before or after compiling (it
-                // judges compile-time macros first): record the refusal alone.
-                let order: &[Gate] = if gate == Gate::Policy {
-                    &[Gate::Policy]
-                } else {
-                    &[Gate::Compile, Gate::Policy, Gate::Examples, Gate::Tests]
-                };
-                for &g in order {
-                    if g == gate {
-                        rr.gates.push(GateVerdict::of(g, false));
-                        break;
-                    }
-                    rr.gates.push(GateVerdict::of(g, true));
-                }
-                rr.failure = Some(evidence.clone());
-                report.last_gate = Some(gate.to_string());
-                report.reason = Some(first_line(&evidence));
-                history = vec![(first.clone(), format!("```rust\n{code}\n```"))];
-                user = prompt::repair(&spec.spec, &evidence);
-                report.rounds.push(rr);
+            RoundOutcome::Retry { gate, reason } => {
+                report.last_gate = Some(gate);
+                report.reason = Some(reason);
+                next = next.after(&spec.spec, &judged, options.repair);
+            }
+            RoundOutcome::Stop { gate, reason } => {
+                report.last_gate = Some(gate);
+                report.reason = Some(reason);
+                return (report, None);
             }
         }
     }
     (report, None)
 }
 
-/// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
-/// to rustc as it is: its machine-applicable suggestions may make it valid,
-/// and otherwise its diagnostics are far better repair evidence than the
-/// parser's message.
-fn rescue_unparsable(
-    runner: &GateRunner,
-    spec: &SpecFile,
-    reply: &str,
-    tag: &str,
-    reason: String,
-    rr: &mut RoundReport,
-) -> Result<String, String> {
-    if !reason.starts_with("the code does not parse") {
-        return Err(reason);
-    }
-    let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
-        return Err(reason);
-    };
-    let Ok(Verdict::Failed {
-        gate: Gate::Compile,
-        diagnostics: Some(diagnostics),
-        ..
-    }) = runner.check(&spec.spec, &block, tag)
-    else {
-        return Err(reason);
-    };
-    let fixed =
-        gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::MachineApplicable)
-            .or_else(|| gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::Any));
-    if let Some(fixed) = fixed {
-        rr.rustfix_applied = true;
-        if let Ok(code) = extract::extract(&fixed, &spec.spec) {
-            return Ok(code);
-        }
-    }
-    Err(format!(
-        "{reason}\n{}",
-        gates::rendered_errors(&diagnostics)
-    ))
-}
-
-/// Runs the gates; on a compile failure applies rustc's machine-applicable
-/// suggestions and re-checks, keeping the fix only if it got further.
-fn check_with_fixes(
-    runner: &GateRunner,
-    spec: &SpecFile,
-    code: String,
-    tag: &str,
-    rr: &mut RoundReport,
-) -> std::io::Result<(String, Verdict)> {
-    let verdict = runner.check(&spec.spec, &code, tag)?;
-    let Verdict::Failed {
-        gate: Gate::Compile,
-        diagnostics: Some(diagnostics),
-        ..
-    } = &verdict
-    else {
-        return Ok((code, verdict));
-    };
-    let errors = |d: &str| {
-        d.lines()
-            .filter(|l| l.contains("\"level\":\"error\"") && !l.contains("aborting due to"))
-            .count()
-    };
-    let mut best = (errors(diagnostics), code.clone(), verdict.clone());
-    let mut current = code.clone();
-    let mut current_diagnostics = diagnostics.clone();
-    // Like cargo fix: a few rounds, each re-verified, stopping when nothing applies.
-    // Machine-applicable suggestions first, as `cargo fix`; then any
-    // suggestion, since the gates check the result either way.
-    for attempt in 0..4 {
-        let fixed = gates::apply_suggestions(
-            &current,
-            &current_diagnostics,
-            gates::Suggestions::MachineApplicable,
-        )
-        .or_else(|| {
-            gates::apply_suggestions(&current, &current_diagnostics, gates::Suggestions::Any)
-        });
-        let Some(fixed) = fixed else {
-            break;
-        };
-        rr.rustfix_applied = true;
-        let fixed_verdict = runner.check(&spec.spec, &fixed, &format!("{tag}-fix{attempt}"))?;
-        match fixed_verdict {
-            Verdict::Failed {
-                gate: Gate::Compile,
-                diagnostics: Some(d),
-                ..
-            } => {
-                let count = errors(&d);
-                if count < best.0 {
-                    best = (
-                        count,
-                        fixed.clone(),
-                        Verdict::Failed {
-                            gate: Gate::Compile,
-                            evidence: gates::rendered_errors(&d),
-                            diagnostics: Some(d.clone()),
-                        },
-                    );
-                }
-                current = fixed;
-                current_diagnostics = d;
-            }
-            other => {
-                rr.rustfix_saved = matches!(other, Verdict::Passed { .. });
-                return Ok((fixed, other));
-            }
-        }
-    }
-    // Still not compiling: keep whichever version has the fewest errors (the
-    // original unless a fix helped), so the model repairs the better one.
-    Ok((best.1, best.2))
-}
-
-fn first_line(text: &str) -> String {
-    text.lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(200)
-        .collect()
-}
-
 impl IntentReport {
     /// Model and gate seconds over every round: the last generation's cost.
     pub fn seconds(&self) -> f64 {
-        self.rounds
-            .iter()
-            .map(|r| r.model_seconds + r.gate_seconds)
-            .sum()
+        self.rounds.iter().map(RoundReport::seconds).sum()
+    }
+
+    /// Model calls over every round (cached answers are not calls).
+    pub fn model_calls(&self) -> usize {
+        self.rounds.iter().map(RoundReport::model_calls).sum()
     }
 }
 

@@ -28,8 +28,12 @@ pub fn assertions(spec: &Spec) -> String {
         .join("\n")
 }
 
-/// The first request for a spec.
-pub fn first(spec: &Spec) -> String {
+/// Added when an answer ran past the token limit.
+pub const SHORTER: &str = "Keep the answer short: only the function, no explanations or tests.";
+
+/// The first request for a spec; later rounds add what earlier ones taught
+/// (`lessons`) before the closing instruction.
+pub fn first(spec: &Spec, lessons: &[String]) -> String {
     let mut out = String::new();
     out.push_str(&format!(
         "Write this Rust function:\n\n```rust\n{} {{\n    // ...\n}}\n```\n\n",
@@ -54,6 +58,12 @@ pub fn first(spec: &Spec) -> String {
     ));
     if !spec.tests.is_empty() {
         out.push_str(&format!("```rust\n{}\n```\n", spec.tests));
+    }
+    if !lessons.is_empty() {
+        out.push_str("\nEarlier answers failed. Learn from them:\n");
+        for lesson in lessons {
+            out.push_str(&format!("- {lesson}\n"));
+        }
     }
     out.push_str(&format!(
         "\nReply with the complete function `{}` in one ```rust block.",

@@ -251,7 +251,7 @@ impl Provider for Embedded {
                 )
             })?);
         }
-        let sampling = self.params.sampling(request.round);
+        let sampling = self.params.sampling(request.round, request.candidate);
         if sampling.temperature <= 0.0 {
             samplers.push(LlamaSampler::greedy());
         } else {

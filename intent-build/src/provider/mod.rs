@@ -39,10 +39,14 @@ pub struct Request {
     pub max_tokens: u32,
     /// A GBNF grammar the output must follow, where the provider supports one.
     pub grammar: Option<String>,
-    /// The repair round this request belongs to (0: first candidate); see
+    /// The repair round this request belongs to (0: the first round); see
     /// [`GenerationParams::sampling`].
     #[serde(default)]
     pub round: u32,
+    /// Which of the round's independent candidates this is (0: the first,
+    /// greedy in round 0); see [`GenerationParams::sampling`].
+    #[serde(default)]
+    pub candidate: u32,
 }
 
 /// Why generation ended.
@@ -119,9 +123,11 @@ pub struct GenerationParams {
     pub num_ctx: u32,
     /// Default completion limit in tokens.
     pub max_tokens: u32,
-    /// Temperature of repair rounds. Greedy decoding makes a small model
-    /// repeat its failed answer word for word; repairs sample instead, with
-    /// the seed advanced per round, so they stay reproducible.
+    /// Temperature of every sampled request: repair rounds and the other
+    /// candidates of a round. Greedy decoding makes a small model repeat its
+    /// answer word for word; these sample instead, each with its own seed,
+    /// so they stay reproducible. (The name is kept: it is part of the
+    /// `params-hash` every lock records.)
     pub repair_temperature: f32,
 }
 
@@ -141,6 +147,9 @@ impl Default for GenerationParams {
 /// Top-k whenever a request is sampled rather than greedy.
 const SAMPLED_TOP_K: i32 = 40;
 
+/// Seed distance between a round's candidates: larger than any round count.
+const CANDIDATE_SEED_STRIDE: u32 = 7919;
+
 /// Sampling settings for one request.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Sampling {
@@ -153,14 +162,15 @@ pub struct Sampling {
 }
 
 impl GenerationParams {
-    /// The sampling for repair round `round`: the configured (greedy) settings
-    /// for the first candidate, `repair_temperature` with seed `seed + round` after.
-    /// A configured temperature applies to every round, with the seed still
-    /// advanced per round so a repair is not the first answer sampled again.
-    pub fn sampling(&self, round: u32) -> Sampling {
+    /// The sampling for candidate `candidate` of round `round`. Candidate 0
+    /// of round 0 uses the configured (greedy) settings, so a fully greedy
+    /// setting stays possible and repeatable; every other request samples
+    /// at `repair_temperature` with a seed of its own. A configured
+    /// temperature applies to every request, still with distinct seeds.
+    pub fn sampling(&self, round: u32, candidate: u32) -> Sampling {
         let temperature = if self.temperature > 0.0 {
             self.temperature
-        } else if round == 0 {
+        } else if round == 0 && candidate == 0 {
             return Sampling {
                 temperature: 0.0,
                 top_k: self.top_k,
@@ -173,7 +183,13 @@ impl GenerationParams {
             temperature,
             // Greedy's top-k of 1 would make any temperature greedy again.
             top_k: self.top_k.max(SAMPLED_TOP_K),
-            seed: self.seed.wrapping_add(round),
+            // Candidate 0 keeps the seed it had before candidates existed
+            // (`seed + round`), so cached responses stay valid; the others
+            // are spread far enough apart never to meet another round's.
+            seed: self
+                .seed
+                .wrapping_add(round)
+                .wrapping_add(candidate.wrapping_mul(CANDIDATE_SEED_STRIDE)),
         }
     }
 
@@ -279,6 +295,38 @@ pub trait Provider: Send + Sync {
     /// A [`ProviderError`] whose kind says whether another provider may help.
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError>;
 
+    /// Completes several requests that differ only in their candidate index
+    /// (one prompt, several samples), answers in request order.
+    ///
+    /// The default runs up to [`Provider::concurrency`] requests at once; a
+    /// provider that can share work between them (one prompt evaluation for
+    /// all, one batch for every sequence) overrides it.
+    fn complete_batch(&self, requests: &[Request]) -> Vec<Result<Completion, ProviderError>> {
+        let width = self.concurrency().max(1);
+        let mut answers = Vec::with_capacity(requests.len());
+        for chunk in requests.chunks(width) {
+            if chunk.len() == 1 {
+                answers.push(self.complete(&chunk[0]));
+                continue;
+            }
+            std::thread::scope(|scope| {
+                let running: Vec<_> = chunk
+                    .iter()
+                    .map(|request| scope.spawn(move || self.complete(request)))
+                    .collect();
+                for handle in running {
+                    answers.push(handle.join().unwrap_or_else(|_| {
+                        Err(ProviderError::new(
+                            ErrorKind::Process,
+                            format!("{}: a request thread panicked", self.label()),
+                        ))
+                    }));
+                }
+            });
+        }
+        answers
+    }
+
     /// The generation parameters this provider uses.
     fn params(&self) -> &GenerationParams;
 
@@ -298,12 +346,27 @@ mod tests {
     #[test]
     fn greedy_first_round_then_sampled_repairs_with_their_own_seeds() {
         let p = GenerationParams::default();
-        assert_eq!(p.sampling(0).temperature, 0.0);
-        assert_eq!(p.sampling(0).top_k, 1);
-        let (r1, r2) = (p.sampling(1), p.sampling(2));
+        assert_eq!(p.sampling(0, 0).temperature, 0.0);
+        assert_eq!(p.sampling(0, 0).top_k, 1);
+        let (r1, r2) = (p.sampling(1, 0), p.sampling(2, 0));
         assert_eq!(r1.temperature, p.repair_temperature);
         assert!(r1.top_k > 1);
         assert_ne!(r1.seed, r2.seed);
+    }
+
+    #[test]
+    fn only_the_first_candidate_of_the_first_round_is_greedy_and_every_seed_differs() {
+        let p = GenerationParams::default();
+        let mut seeds = std::collections::HashSet::new();
+        for round in 0..4 {
+            for candidate in 0..16 {
+                let s = p.sampling(round, candidate);
+                assert_eq!(s.temperature == 0.0, round == 0 && candidate == 0);
+                assert!(seeds.insert(s.seed), "seed reused at {round}/{candidate}");
+            }
+        }
+        // Candidate 0 keeps the seeds responses were cached under.
+        assert_eq!(p.sampling(2, 0).seed, p.seed + 2);
     }
 
     #[test]
@@ -314,10 +377,11 @@ mod tests {
         };
         // top-k 1 would silently make this greedy: every seed the same answer.
         for round in 0..3 {
-            let s = p.sampling(round);
+            let s = p.sampling(round, 0);
             assert_eq!(s.temperature, 0.8);
             assert!(s.top_k > 1, "round {round} is greedy: {s:?}");
         }
-        assert_ne!(p.sampling(0).seed, p.sampling(1).seed);
+        assert_ne!(p.sampling(0, 0).seed, p.sampling(1, 0).seed);
+        assert_ne!(p.sampling(0, 0).seed, p.sampling(0, 1).seed);
     }
 }

@@ -152,7 +152,7 @@ impl Provider for Ollama {
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
         let url = self.url("/api/chat");
         let p = &self.params;
-        let sampling = p.sampling(request.round);
+        let sampling = p.sampling(request.round, request.candidate);
         let body = json!({
             "model": self.model,
             "messages": request.json_messages(),

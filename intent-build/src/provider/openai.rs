@@ -104,7 +104,7 @@ impl OpenAi {
     fn complete_at(&self, base: &str, request: &Request) -> Result<Completion, ProviderError> {
         let url = format!("{base}/v1/chat/completions");
         let label = self.label();
-        let sampling = self.params.sampling(request.round);
+        let sampling = self.params.sampling(request.round, request.candidate);
         let mut body = json!({
             "model": self.model,
             "messages": request.json_messages(),

@@ -9,6 +9,8 @@ pub struct Router {
     providers: Vec<Box<dyn Provider>>,
     escalate_after: Option<u32>,
     cache: Option<ResponseCache>,
+    /// Candidates per round for each provider, in provider order.
+    candidates: Vec<u32>,
 }
 
 /// A completion and the provider that produced it.
@@ -56,6 +58,7 @@ impl Router {
             providers,
             escalate_after,
             cache: None,
+            candidates: Vec::new(),
         }
     }
 
@@ -84,56 +87,226 @@ impl Router {
         (first..n).chain(0..first).collect()
     }
 
+    /// How many candidates round `round` asks for: the `candidates` setting
+    /// of the provider tried first in that round.
+    pub fn candidates(&self, round: u32) -> u32 {
+        self.order(round)
+            .first()
+            .and_then(|&i| self.candidates.get(i).copied())
+            .unwrap_or(1)
+            .max(1)
+    }
+
+    /// Sets each provider's candidates per round, in provider order.
+    pub fn with_candidates(mut self, candidates: Vec<u32>) -> Self {
+        self.candidates = candidates;
+        self
+    }
+
     /// Completes `request` on the first provider that can, for repair `round`.
-    ///
-    /// A provider is skipped on a connection error, timeout, 5xx or missing
-    /// model; any other failure (bad output, truncation) is returned as is,
-    /// since another provider would not make the request valid.
     ///
     /// # Errors
     ///
-    /// [`RouterError`] listing every provider tried with its reason.
+    /// As [`Router::complete_many`].
     pub fn complete(&self, request: &super::Request, round: u32) -> Result<Routed, RouterError> {
-        let mut failures = Vec::new();
+        let mut one = self.complete_many(request, round, 1);
+        one.pop().unwrap_or_else(|| {
+            Err(RouterError {
+                failures: Vec::new(),
+            })
+        })
+    }
+
+    /// Completes `n` candidates of `request` (candidate indices `0..n`, each
+    /// sampled with its own seed) for repair `round`, answers in candidate
+    /// order. Candidates the response cache holds cost no model call; the
+    /// rest go to the provider in one batch.
+    ///
+    /// A provider is skipped on a connection error, timeout, 5xx or missing
+    /// model; any other failure (bad output, truncation) is that candidate's
+    /// answer, since another provider would not make the request valid.
+    ///
+    /// # Errors
+    ///
+    /// Per candidate, a [`RouterError`] listing every provider tried with its reason.
+    pub fn complete_many(
+        &self,
+        request: &super::Request,
+        round: u32,
+        n: u32,
+    ) -> Vec<Result<Routed, RouterError>> {
+        let n = n as usize;
+        let mut answers: Vec<Option<Result<Routed, RouterError>>> = (0..n).map(|_| None).collect();
+        let mut failures: Vec<Vec<(String, ProviderError)>> = vec![Vec::new(); n];
         for index in self.order(round) {
+            let open: Vec<usize> = (0..n).filter(|&i| answers[i].is_none()).collect();
+            if open.is_empty() {
+                break;
+            }
             let provider = &self.providers[index];
             let label = provider.label();
-            // The completion limit is the provider's generation parameter
-            // (`max-tokens`), part of its params hash, not the caller's.
-            let request = &super::Request {
-                max_tokens: provider.params().max_tokens,
-                ..request.clone()
-            };
-            let result = provider.identity().and_then(|identity| {
-                let key = ResponseCache::key(&identity, provider.params(), request);
-                if let Some(hit) = self.cache.as_ref().and_then(|c| c.get(&key)) {
-                    return Ok((identity, hit, true));
-                }
-                let completion = provider.complete(request)?;
-                if let Some(cache) = &self.cache {
-                    cache.put(&key, &completion);
-                }
-                Ok((identity, completion, false))
-            });
-            match result {
-                Ok((identity, completion, cached)) => {
-                    return Ok(Routed {
-                        provider: index,
-                        label,
-                        identity,
-                        completion,
-                        cached,
-                    });
-                }
+            let identity = match provider.identity() {
+                Ok(identity) => identity,
                 Err(error) => {
-                    let next = error.try_next();
-                    failures.push((label, error));
-                    if !next {
+                    for &i in &open {
+                        failures[i].push((label.clone(), error.clone()));
+                    }
+                    if !error.try_next() {
                         break;
+                    }
+                    continue;
+                }
+            };
+            let mut asked = Vec::new();
+            for &i in &open {
+                // The completion limit is the provider's generation parameter
+                // (`max-tokens`), part of its params hash, not the caller's.
+                let request = super::Request {
+                    max_tokens: provider.params().max_tokens,
+                    round,
+                    candidate: i as u32,
+                    ..request.clone()
+                };
+                let key = ResponseCache::key(&identity, provider.params(), &request);
+                match self.cache.as_ref().and_then(|c| c.get(&key)) {
+                    Some(hit) => answers[i] = Some(Ok(self.routed(index, &identity, hit, true))),
+                    None => asked.push((i, request, key)),
+                }
+            }
+            let requests: Vec<super::Request> = asked.iter().map(|(_, r, _)| r.clone()).collect();
+            let completions = if requests.is_empty() {
+                Vec::new()
+            } else {
+                provider.complete_batch(&requests)
+            };
+            for ((i, _, key), completion) in asked.into_iter().zip(completions) {
+                match completion {
+                    Ok(completion) => {
+                        if let Some(cache) = &self.cache {
+                            cache.put(&key, &completion);
+                        }
+                        answers[i] = Some(Ok(self.routed(index, &identity, completion, false)));
+                    }
+                    Err(error) => {
+                        let next = error.try_next();
+                        failures[i].push((label.clone(), error));
+                        if !next {
+                            answers[i] = Some(Err(RouterError {
+                                failures: std::mem::take(&mut failures[i]),
+                            }));
+                        }
                     }
                 }
             }
         }
-        Err(RouterError { failures })
+        answers
+            .into_iter()
+            .zip(failures)
+            .map(|(answer, failures)| answer.unwrap_or(Err(RouterError { failures })))
+            .collect()
+    }
+
+    fn routed(
+        &self,
+        index: usize,
+        identity: &ModelIdentity,
+        completion: Completion,
+        cached: bool,
+    ) -> Routed {
+        Routed {
+            provider: index,
+            label: self.providers[index].label(),
+            identity: identity.clone(),
+            completion,
+            cached,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::{GenerationParams, Request};
+
+    struct Named(&'static str, GenerationParams);
+
+    impl Provider for Named {
+        fn label(&self) -> String {
+            self.0.into()
+        }
+        fn identity(&self) -> Result<ModelIdentity, ProviderError> {
+            Err(ProviderError::new(
+                crate::provider::ErrorKind::Unreachable,
+                format!("{}: down", self.0),
+            ))
+        }
+        fn complete(&self, _: &Request) -> Result<Completion, ProviderError> {
+            unreachable!("identity fails first")
+        }
+        fn params(&self) -> &GenerationParams {
+            &self.1
+        }
+        fn uses_network(&self) -> bool {
+            false
+        }
+    }
+
+    fn router(escalate_after: Option<u32>) -> Router {
+        let providers: Vec<Box<dyn Provider>> = ["small", "medium", "big"]
+            .into_iter()
+            .map(|n| Box::new(Named(n, GenerationParams::default())) as Box<dyn Provider>)
+            .collect();
+        Router::new(providers, escalate_after).with_candidates(vec![4, 2, 1])
+    }
+
+    #[test]
+    fn configured_order_without_escalation() {
+        let r = router(None);
+        for round in 0..5 {
+            assert_eq!(r.order(round), [0, 1, 2]);
+        }
+        assert_eq!(r.candidates(3), 4);
+    }
+
+    #[test]
+    fn escalation_starts_later_providers_and_falls_back_to_earlier_ones() {
+        let r = router(Some(2));
+        assert_eq!(r.order(0), [0, 1, 2]);
+        assert_eq!(r.order(1), [0, 1, 2]);
+        assert_eq!(r.order(2), [1, 2, 0]);
+        assert_eq!(r.order(4), [2, 0, 1]);
+        assert_eq!(r.order(40), [2, 0, 1]);
+        // The provider asked first decides how many candidates a round has.
+        assert_eq!(
+            (r.candidates(0), r.candidates(2), r.candidates(4)),
+            (4, 2, 1)
+        );
+    }
+
+    #[test]
+    fn every_candidate_lists_every_provider_that_failed_it() {
+        let r = router(None);
+        let request = Request {
+            system: String::new(),
+            history: Vec::new(),
+            user: "hi".into(),
+            stop: Vec::new(),
+            max_tokens: 8,
+            grammar: None,
+            round: 0,
+            candidate: 0,
+        };
+        let answers = r.complete_many(&request, 0, 3);
+        assert_eq!(answers.len(), 3);
+        for answer in answers {
+            let labels: Vec<String> = answer
+                .err()
+                .unwrap()
+                .failures
+                .into_iter()
+                .map(|f| f.0)
+                .collect();
+            assert_eq!(labels, ["small", "medium", "big"]);
+        }
     }
 }

@@ -99,6 +99,9 @@ pub struct ProviderSettings {
     pub seed: Option<u32>,
     /// Temperature.
     pub temperature: Option<f32>,
+    /// Independent candidates per round when this provider answers first
+    /// (overrides the crate's `candidates`).
+    pub candidates: Option<u32>,
 }
 
 impl ProviderSettings {
@@ -119,6 +122,7 @@ impl ProviderSettings {
             max_tokens: None,
             seed: None,
             temperature: None,
+            candidates: None,
         }
     }
 
@@ -153,6 +157,12 @@ pub struct Settings {
     pub repair_rounds: u32,
     /// Failed rounds on one provider before continuing on the next.
     pub escalate_after: Option<u32>,
+    /// Independent candidates per round (each provider may override it).
+    pub candidates: Option<u32>,
+    /// How a failed round informs the next: `lessons` (the default) or
+    /// `conversation`.
+    #[serde(default)]
+    pub repair: crate::pipeline::Repair,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -171,6 +181,13 @@ pub struct Settings {
     pub lockfile: Option<PathBuf>,
 }
 
+/// Candidates per round when nothing is configured.
+pub const DEFAULT_CANDIDATES: u32 = 1;
+
+/// The most candidates a round may ask for: beyond this a round costs more
+/// than rounds with lessons gain.
+pub const MAX_CANDIDATES: u32 = 32;
+
 fn default_rounds() -> u32 {
     3
 }
@@ -181,6 +198,8 @@ impl Default for Settings {
             providers: Vec::new(),
             repair_rounds: default_rounds(),
             escalate_after: None,
+            candidates: None,
+            repair: crate::pipeline::Repair::default(),
             review: false,
             update_lock: false,
             gate_timeout: None,
@@ -215,6 +234,15 @@ impl Settings {
     pub fn gate_time_limit(&self) -> Duration {
         self.gate_timeout
             .map_or(crate::pipeline::DEFAULT_GATE_TIMEOUT, Duration::from_secs)
+    }
+
+    /// Candidates per round for provider `p`: its own `candidates`, else the
+    /// crate's, else [`DEFAULT_CANDIDATES`] (at least 1).
+    pub fn candidates_for(&self, p: &ProviderSettings) -> u32 {
+        p.candidates
+            .or(self.candidates)
+            .unwrap_or(DEFAULT_CANDIDATES)
+            .clamp(1, MAX_CANDIDATES)
     }
 
     /// Reads settings from a JSON metadata value (as `cargo metadata` gives
@@ -297,6 +325,7 @@ impl Settings {
     pub fn router(&self, env: &Env, options: &RouterOptions) -> Result<Router> {
         let ollama_host = std::env::var(crate::env::OLLAMA_HOST).ok();
         let mut providers: Vec<Box<dyn Provider>> = Vec::new();
+        let mut candidates = Vec::new();
         for (index, p) in self
             .effective_providers(env, ollama_host.as_deref())?
             .into_iter()
@@ -368,8 +397,9 @@ impl Settings {
                 continue;
             }
             providers.push(provider);
+            candidates.push(self.candidates_for(&p));
         }
-        let mut router = Router::new(providers, self.escalate_after);
+        let mut router = Router::new(providers, self.escalate_after).with_candidates(candidates);
         if let Some(dir) = &options.cache_dir {
             router = router.with_cache(ResponseCache::new(dir.join("cache")));
         }

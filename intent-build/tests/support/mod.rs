@@ -191,6 +191,12 @@ pub const TRUNCATED: &str = "<truncated>";
 /// Tests only: it stands in for a model so gate behaviour is deterministic.
 pub struct Scripted {
     replies: Mutex<VecDeque<String>>,
+    /// When set, the reply to candidate `c` of round `r` is `grid[r][c]`,
+    /// whatever order requests arrive in.
+    grid: Option<Vec<Vec<String>>>,
+    /// Candidate 0 of each round answers this much later than the others.
+    first_delay: Duration,
+    concurrency: usize,
     requests: std::sync::Arc<Mutex<Vec<Request>>>,
     params: GenerationParams,
 }
@@ -200,9 +206,30 @@ impl Scripted {
         let requests = std::sync::Arc::new(Mutex::new(Vec::new()));
         let provider = Scripted {
             replies: Mutex::new(replies.iter().map(|r| r.to_string()).collect()),
+            grid: None,
+            first_delay: Duration::ZERO,
+            concurrency: 1,
             requests: requests.clone(),
             params: GenerationParams::default(),
         };
+        (provider, requests)
+    }
+
+    /// Replies by round and candidate, answered `concurrency` at a time,
+    /// candidate 0 last by `first_delay`.
+    pub fn grid(
+        grid: &[&[&str]],
+        concurrency: usize,
+        first_delay: Duration,
+    ) -> (Self, std::sync::Arc<Mutex<Vec<Request>>>) {
+        let (mut provider, requests) = Scripted::new(&[]);
+        provider.grid = Some(
+            grid.iter()
+                .map(|round| round.iter().map(|r| r.to_string()).collect())
+                .collect(),
+        );
+        provider.concurrency = concurrency;
+        provider.first_delay = first_delay;
         (provider, requests)
     }
 }
@@ -221,12 +248,20 @@ impl Provider for Scripted {
     }
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
         self.requests.lock().unwrap().push(request.clone());
-        let text = self
-            .replies
-            .lock()
-            .unwrap()
-            .pop_front()
-            .expect("the test scripted too few replies");
+        let text = match &self.grid {
+            Some(grid) => {
+                if request.candidate == 0 {
+                    std::thread::sleep(self.first_delay);
+                }
+                grid[request.round as usize][request.candidate as usize].clone()
+            }
+            None => self
+                .replies
+                .lock()
+                .unwrap()
+                .pop_front()
+                .expect("the test scripted too few replies"),
+        };
         if text == TRUNCATED {
             return Err(ProviderError::new(
                 intent_build::provider::ErrorKind::Truncated,
@@ -243,6 +278,9 @@ impl Provider for Scripted {
     }
     fn params(&self) -> &GenerationParams {
         &self.params
+    }
+    fn concurrency(&self) -> usize {
+        self.concurrency
     }
     fn uses_network(&self) -> bool {
         false

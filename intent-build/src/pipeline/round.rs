@@ -1,0 +1,765 @@
+//! One round: judging each candidate, choosing the round's outcome, and
+//! what the next round asks.
+//!
+//! The pure parts — [`decide`], [`Next::after`] and [`lessons`] — hold the
+//! policy of the loop in [`super::generate`] and are unit-tested here.
+
+use super::gates::{self, Gate, GateRunner, Verdict};
+use super::{extract, prompt, Candidate, CandidateReport, GateVerdict, Repair};
+use crate::provider::router::{Routed, Router, RouterError};
+use crate::provider::ErrorKind;
+use crate::spec::{sha256_hex, Spec, SpecFile};
+
+/// Most lessons a prompt carries: a small model loses the thread in long
+/// prompts, and the newest lessons matter most.
+const MAX_LESSONS: usize = 8;
+
+/// What the gates made of one candidate.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// Its line in the report.
+    pub report: CandidateReport,
+    judgement: Judgement,
+}
+
+#[derive(Debug, Clone)]
+enum Judgement {
+    /// The model gave no answer.
+    NoAnswer(RouterError),
+    /// A gate refused it.
+    Refused {
+        gate: Gate,
+        evidence: String,
+        /// rustc's JSON diagnostics when it did not compile.
+        diagnostics: Option<String>,
+        /// The code judged, or the raw reply when no code came out of it.
+        code: String,
+    },
+    /// The gates themselves could not run (no rustc, unwritable scratch).
+    Broken(String),
+    /// Every gate passed.
+    Passed { candidate: Candidate },
+}
+
+impl Judged {
+    /// The accepted candidate, when this one passed.
+    pub fn into_candidate(self) -> Option<Candidate> {
+        match self.judgement {
+            Judgement::Passed { candidate } => Some(candidate),
+            _ => None,
+        }
+    }
+
+    /// How far it got: a later gate failed means a better candidate to
+    /// repair from. `None` for no answer.
+    fn progress(&self) -> Option<usize> {
+        match &self.judgement {
+            Judgement::Refused { gate, .. } => Some(gate_rank(*gate)),
+            _ => None,
+        }
+    }
+
+    fn truncated(&self) -> bool {
+        matches!(&self.judgement, Judgement::NoAnswer(e) if is_truncated(e))
+    }
+}
+
+fn is_truncated(error: &RouterError) -> bool {
+    error
+        .failures
+        .last()
+        .is_some_and(|(_, e)| e.kind == ErrorKind::Truncated)
+}
+
+fn gate_rank(gate: Gate) -> usize {
+    [
+        Gate::Parse,
+        Gate::Compile,
+        Gate::Policy,
+        Gate::Examples,
+        Gate::Tests,
+    ]
+    .iter()
+    .position(|g| *g == gate)
+    .unwrap_or(0)
+}
+
+/// Judges candidate `index`'s answer: extraction (parse gate), then the
+/// gates with rustc's suggestions applied to a compile failure.
+pub fn judge(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    router: &Router,
+    (round, index): (u32, u32),
+    answer: Result<Routed, RouterError>,
+    tag: &str,
+) -> Judged {
+    let mut report = CandidateReport {
+        index,
+        ..CandidateReport::default()
+    };
+    let routed = match answer {
+        Ok(routed) => routed,
+        Err(error) => {
+            report.failure = Some(error.to_string());
+            report.code = error.failures.last().and_then(|(_, e)| e.partial.clone());
+            return Judged {
+                report,
+                judgement: Judgement::NoAnswer(error),
+            };
+        }
+    };
+    let provider = &router.providers()[routed.provider];
+    let params = provider.params();
+    let sampling = params.sampling(round, index);
+    report.seed = (sampling.temperature > 0.0).then_some(sampling.seed);
+    report.provider = Some(routed.label.clone());
+    report.model = Some(routed.identity.clone());
+    report.prompt_tokens = routed.completion.prompt_tokens;
+    report.completion_tokens = routed.completion.completion_tokens;
+    report.model_seconds = routed.completion.elapsed.as_secs_f64();
+    report.cached = routed.cached;
+
+    let started = std::time::Instant::now();
+    let reply = &routed.completion.text;
+    let extracted = extract::extract(reply, &spec.spec).or_else(|reason| {
+        rescue_unparsable(
+            runner,
+            spec,
+            reply,
+            &format!("{tag}-raw"),
+            reason,
+            &mut report,
+        )
+    });
+    let code = match extracted {
+        Ok(code) => code,
+        Err(reason) => {
+            report.gates.push(GateVerdict::of(Gate::Parse, false));
+            report.failure = Some(reason.clone());
+            report.code = Some(reply.clone());
+            report.gate_seconds = started.elapsed().as_secs_f64();
+            return Judged {
+                report,
+                judgement: Judgement::Refused {
+                    gate: Gate::Parse,
+                    evidence: reason,
+                    diagnostics: None,
+                    code: reply.clone(),
+                },
+            };
+        }
+    };
+    report.gates.push(GateVerdict::of(Gate::Parse, true));
+    let checked = check_with_fixes(runner, spec, code, tag, &mut report);
+    report.gate_seconds = started.elapsed().as_secs_f64();
+    let (code, verdict) = match checked {
+        Ok(pair) => pair,
+        Err(e) => {
+            let reason = format!("cannot run the gates: {e}");
+            report.failure = Some(reason.clone());
+            return Judged {
+                report,
+                judgement: Judgement::Broken(reason),
+            };
+        }
+    };
+    report.code = Some(code.clone());
+    let judgement = match verdict {
+        Verdict::Passed { results } => {
+            report.rustfix_saved |= report.rustfix_applied;
+            let mut passed = vec![Gate::Compile, Gate::Policy, Gate::Examples];
+            if !spec.spec.tests.is_empty() {
+                passed.push(Gate::Tests);
+            }
+            report
+                .gates
+                .extend(passed.iter().map(|g| GateVerdict::of(*g, true)));
+            Judgement::Passed {
+                candidate: Candidate {
+                    code,
+                    identity: routed.identity,
+                    params_hash: params.hash(),
+                    functional_hash: sha256_hex(results.join("\n").as_bytes()),
+                    gates: std::iter::once(Gate::Parse)
+                        .chain(passed)
+                        .map(|g| g.name().to_string())
+                        .collect(),
+                },
+            }
+        }
+        Verdict::Failed {
+            gate,
+            evidence,
+            diagnostics,
+        } => {
+            // A policy refusal may come before or after compiling (it
+            // judges compile-time macros first): record the refusal alone.
+            let order: &[Gate] = if gate == Gate::Policy {
+                &[Gate::Policy]
+            } else {
+                &[Gate::Compile, Gate::Policy, Gate::Examples, Gate::Tests]
+            };
+            for &g in order {
+                report.gates.push(GateVerdict::of(g, g != gate));
+                if g == gate {
+                    break;
+                }
+            }
+            report.failure = Some(evidence.clone());
+            Judgement::Refused {
+                gate,
+                evidence,
+                diagnostics,
+                code,
+            }
+        }
+    };
+    Judged { report, judgement }
+}
+
+/// A round's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RoundOutcome {
+    /// Accept the candidate at this index.
+    Accept(usize),
+    /// Ask again: the furthest gate reached, and why it failed.
+    Retry {
+        /// The gate (or `model`).
+        gate: String,
+        /// The failure, one line.
+        reason: String,
+    },
+    /// Give up: asking again cannot help.
+    Stop {
+        /// The gate (or `model`, `gates`).
+        gate: String,
+        /// Why.
+        reason: String,
+    },
+}
+
+/// The first passing candidate by index wins, whatever order they finished
+/// in, so the same answers always give the same lock. Without one: stop
+/// when the gates cannot run or no provider answered at all (except for
+/// over-long answers, which a new round may shorten), else retry.
+pub fn decide(judged: &[Judged]) -> RoundOutcome {
+    if let Some(index) = judged
+        .iter()
+        .position(|j| matches!(j.judgement, Judgement::Passed { .. }))
+    {
+        return RoundOutcome::Accept(index);
+    }
+    if let Some(reason) = judged.iter().find_map(|j| match &j.judgement {
+        Judgement::Broken(reason) => Some(reason.clone()),
+        _ => None,
+    }) {
+        return RoundOutcome::Stop {
+            gate: "gates".into(),
+            reason,
+        };
+    }
+    let furthest = judged
+        .iter()
+        .filter(|j| j.progress().is_some())
+        .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)));
+    match furthest {
+        Some(Judged {
+            judgement: Judgement::Refused { gate, evidence, .. },
+            ..
+        }) => RoundOutcome::Retry {
+            gate: gate.name().into(),
+            reason: first_line(evidence),
+        },
+        _ => {
+            let error = judged
+                .iter()
+                .find_map(|j| match &j.judgement {
+                    Judgement::NoAnswer(e) => Some(e.to_string()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "no candidate was asked for".into());
+            if judged.iter().any(Judged::truncated) {
+                RoundOutcome::Retry {
+                    gate: "model".into(),
+                    reason: error,
+                }
+            } else {
+                RoundOutcome::Stop {
+                    gate: "model".into(),
+                    reason: error,
+                }
+            }
+        }
+    }
+}
+
+/// What the next round asks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Next {
+    /// Earlier turns (conversation repair only).
+    pub history: Vec<(String, String)>,
+    /// The user message.
+    pub user: String,
+    /// The lessons `user` carries.
+    pub lessons: Vec<String>,
+}
+
+impl Next {
+    /// Round 0: the first prompt.
+    pub fn first(spec: &Spec) -> Next {
+        Next {
+            history: Vec::new(),
+            user: prompt::first(spec, &[]),
+            lessons: Vec::new(),
+        }
+    }
+
+    /// The request after a failed round.
+    ///
+    /// With [`Repair::Lessons`] the first prompt again, with this round's
+    /// lessons added to the earlier ones. With [`Repair::Conversation`] the
+    /// furthest-got answer and its evidence (only a shorter answer is asked
+    /// for when every answer was cut).
+    pub fn after(&self, spec: &Spec, judged: &[Judged], repair: Repair) -> Next {
+        match repair {
+            Repair::Lessons => {
+                let mut all = self.lessons.clone();
+                for lesson in lessons(judged) {
+                    all.retain(|l| l != &lesson);
+                    all.push(lesson);
+                }
+                let keep = all.len().saturating_sub(MAX_LESSONS);
+                let all = all.split_off(keep);
+                Next {
+                    history: Vec::new(),
+                    user: prompt::first(spec, &all),
+                    lessons: all,
+                }
+            }
+            Repair::Conversation => {
+                let first = prompt::first(spec, &[]);
+                let furthest = judged
+                    .iter()
+                    .filter(|j| j.progress().is_some())
+                    .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)));
+                match furthest.map(|j| &j.judgement) {
+                    Some(Judgement::Refused {
+                        gate,
+                        evidence,
+                        code,
+                        ..
+                    }) => {
+                        // The answer as the gates saw it: extracted code in
+                        // a fence, or the raw reply that had none.
+                        let answer = if *gate == Gate::Parse {
+                            code.clone()
+                        } else {
+                            format!("```rust\n{code}\n```")
+                        };
+                        let evidence = if *gate == Gate::Parse {
+                            format!("It could not be used: {evidence}.")
+                        } else {
+                            evidence.clone()
+                        };
+                        Next {
+                            history: vec![(first, answer)],
+                            user: prompt::repair(spec, &evidence),
+                            lessons: Vec::new(),
+                        }
+                    }
+                    _ => Next {
+                        history: Vec::new(),
+                        user: format!("{first}\n\n{}", prompt::SHORTER),
+                        lessons: Vec::new(),
+                    },
+                }
+            }
+        }
+    }
+}
+
+/// What a round's failures teach, in candidate order, without their code:
+/// a small model shown its own code copies it, while a rule it can follow
+/// ("the `regex` crate is not available") changes every later candidate.
+pub fn lessons(judged: &[Judged]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for j in judged {
+        let taught: Vec<String> = match &j.judgement {
+            Judgement::NoAnswer(e) if is_truncated(e) => vec![prompt::SHORTER.to_string()],
+            Judgement::NoAnswer(_) | Judgement::Broken(_) | Judgement::Passed { .. } => Vec::new(),
+            Judgement::Refused {
+                gate: Gate::Compile,
+                diagnostics: Some(diagnostics),
+                ..
+            } => gates::error_lessons(diagnostics),
+            Judgement::Refused {
+                gate: Gate::Parse,
+                evidence,
+                ..
+            } => vec![format!(
+                "An earlier answer could not be used: {}",
+                first_line(evidence)
+            )],
+            Judgement::Refused {
+                gate: Gate::Policy,
+                evidence,
+                ..
+            } => vec![format!(
+                "Use only computation in memory: an earlier answer was refused because it {}",
+                first_line(evidence).trim_start_matches("the code ")
+            )],
+            Judgement::Refused { evidence, .. } => evidence
+                .lines()
+                .take(3)
+                .map(|line| example_lesson(line).unwrap_or_else(|| line.trim().to_string()))
+                .collect(),
+        };
+        for lesson in taught {
+            if !lesson.is_empty() && !out.contains(&lesson) {
+                out.push(lesson);
+            }
+        }
+    }
+    out
+}
+
+/// `example 0: `f(2)` returned 6, expected 5` → `` `f(2)` must return 5, not 6. ``
+fn example_lesson(line: &str) -> Option<String> {
+    let (_, rest) = line.split_once(": `")?;
+    let (call, rest) = rest.split_once("` returned ")?;
+    let (got, expected) = rest.split_once(", expected ")?;
+    Some(format!("`{call}` must return {expected}, not {got}."))
+}
+
+/// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
+/// to rustc as it is: its machine-applicable suggestions may make it valid,
+/// and otherwise its diagnostics are far better repair evidence than the
+/// parser's message.
+fn rescue_unparsable(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    reply: &str,
+    tag: &str,
+    reason: String,
+    report: &mut CandidateReport,
+) -> Result<String, String> {
+    if !reason.starts_with("the code does not parse") {
+        return Err(reason);
+    }
+    let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
+        return Err(reason);
+    };
+    let Ok(Verdict::Failed {
+        gate: Gate::Compile,
+        diagnostics: Some(diagnostics),
+        ..
+    }) = runner.check(&spec.spec, &block, tag)
+    else {
+        return Err(reason);
+    };
+    let fixed =
+        gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::MachineApplicable)
+            .or_else(|| gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::Any));
+    if let Some(fixed) = fixed {
+        report.rustfix_applied = true;
+        if let Ok(code) = extract::extract(&fixed, &spec.spec) {
+            return Ok(code);
+        }
+    }
+    Err(format!(
+        "{reason}\n{}",
+        gates::rendered_errors(&diagnostics)
+    ))
+}
+
+/// Runs the gates; on a compile failure applies rustc's suggestions and
+/// re-checks, keeping the fix only if it got further.
+fn check_with_fixes(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    code: String,
+    tag: &str,
+    report: &mut CandidateReport,
+) -> std::io::Result<(String, Verdict)> {
+    let verdict = runner.check(&spec.spec, &code, tag)?;
+    let Verdict::Failed {
+        gate: Gate::Compile,
+        diagnostics: Some(diagnostics),
+        ..
+    } = &verdict
+    else {
+        return Ok((code, verdict));
+    };
+    let mut best = (
+        gates::error_count(diagnostics),
+        code.clone(),
+        verdict.clone(),
+    );
+    let mut current = code.clone();
+    let mut current_diagnostics = diagnostics.clone();
+    // Like cargo fix: a few rounds, each re-verified, stopping when nothing
+    // applies. Machine-applicable suggestions first, as `cargo fix`; then
+    // any suggestion, since the gates check the result either way.
+    for attempt in 0..4 {
+        let fixed = gates::apply_suggestions(
+            &current,
+            &current_diagnostics,
+            gates::Suggestions::MachineApplicable,
+        )
+        .or_else(|| {
+            gates::apply_suggestions(&current, &current_diagnostics, gates::Suggestions::Any)
+        });
+        let Some(fixed) = fixed else {
+            break;
+        };
+        report.rustfix_applied = true;
+        let fixed_verdict = runner.check(&spec.spec, &fixed, &format!("{tag}-fix{attempt}"))?;
+        match fixed_verdict {
+            Verdict::Failed {
+                gate: Gate::Compile,
+                diagnostics: Some(d),
+                ..
+            } => {
+                let count = gates::error_count(&d);
+                if count < best.0 {
+                    best = (
+                        count,
+                        fixed.clone(),
+                        Verdict::Failed {
+                            gate: Gate::Compile,
+                            evidence: gates::rendered_errors(&d),
+                            diagnostics: Some(d.clone()),
+                        },
+                    );
+                }
+                current = fixed;
+                current_diagnostics = d;
+            }
+            other => {
+                report.rustfix_saved = matches!(other, Verdict::Passed { .. });
+                return Ok((fixed, other));
+            }
+        }
+    }
+    // Still not compiling: keep whichever version has the fewest errors (the
+    // original unless a fix helped), so the model repairs the better one.
+    Ok((best.1, best.2))
+}
+
+/// The first non-empty line, trimmed, at most 200 characters.
+pub(crate) fn first_line(text: &str) -> String {
+    text.lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(200)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::provider::ProviderError;
+
+    fn refused(index: u32, gate: Gate, evidence: &str) -> Judged {
+        Judged {
+            report: CandidateReport {
+                index,
+                ..CandidateReport::default()
+            },
+            judgement: Judgement::Refused {
+                gate,
+                evidence: evidence.into(),
+                diagnostics: None,
+                code: format!("fn f() {{ /* candidate {index} */ }}"),
+            },
+        }
+    }
+
+    fn no_answer(index: u32, kind: ErrorKind) -> Judged {
+        Judged {
+            report: CandidateReport {
+                index,
+                ..CandidateReport::default()
+            },
+            judgement: Judgement::NoAnswer(RouterError {
+                failures: vec![("p".into(), ProviderError::new(kind, "p: failed"))],
+            }),
+        }
+    }
+
+    fn passed(index: u32) -> Judged {
+        Judged {
+            report: CandidateReport {
+                index,
+                ..CandidateReport::default()
+            },
+            judgement: Judgement::Passed {
+                candidate: Candidate {
+                    code: format!("fn f() {{ /* {index} */ }}"),
+                    identity: crate::lock::ModelIdentity {
+                        provider: "p".into(),
+                        name: "m".into(),
+                        digest: "d".into(),
+                        note: None,
+                    },
+                    params_hash: String::new(),
+                    functional_hash: String::new(),
+                    gates: Vec::new(),
+                },
+            },
+        }
+    }
+
+    fn spec() -> Spec {
+        crate::spec::parse_str(
+            "signature = \"pub fn f(a: i32) -> i32\"\ndescription = \"Twice a.\"\nexamples = [{ call = \"f(2)\", expect = \"4\" }]\n",
+            std::path::Path::new("f.intent.toml"),
+        )
+        .unwrap()
+        .spec
+    }
+
+    #[test]
+    fn the_lowest_passing_index_is_accepted() {
+        let round = [refused(0, Gate::Examples, "x"), passed(1), passed(2)];
+        assert_eq!(decide(&round), RoundOutcome::Accept(1));
+    }
+
+    #[test]
+    fn a_failed_round_is_named_by_its_furthest_candidate() {
+        let round = [
+            refused(0, Gate::Compile, "error: a"),
+            refused(
+                1,
+                Gate::Examples,
+                "example 0: `f(2)` returned 5, expected 4",
+            ),
+            refused(2, Gate::Examples, "example 0: later"),
+        ];
+        assert_eq!(
+            decide(&round),
+            RoundOutcome::Retry {
+                gate: "examples".into(),
+                reason: "example 0: `f(2)` returned 5, expected 4".into()
+            }
+        );
+    }
+
+    #[test]
+    fn no_answer_stops_unless_an_answer_was_only_too_long() {
+        let down = [no_answer(0, ErrorKind::Unreachable)];
+        assert!(matches!(decide(&down), RoundOutcome::Stop { ref gate, .. } if gate == "model"));
+        let long = [
+            no_answer(0, ErrorKind::Unreachable),
+            no_answer(1, ErrorKind::Truncated),
+        ];
+        assert!(matches!(decide(&long), RoundOutcome::Retry { ref gate, .. } if gate == "model"));
+        // One usable failure is enough to go on.
+        let some = [
+            no_answer(0, ErrorKind::Unreachable),
+            refused(1, Gate::Parse, "no fn"),
+        ];
+        assert!(matches!(decide(&some), RoundOutcome::Retry { ref gate, .. } if gate == "parse"));
+        let broken = [
+            refused(0, Gate::Examples, "x"),
+            Judged {
+                report: CandidateReport::default(),
+                judgement: Judgement::Broken("cannot run the gates: no rustc".into()),
+            },
+        ];
+        assert!(matches!(decide(&broken), RoundOutcome::Stop { ref gate, .. } if gate == "gates"));
+    }
+
+    #[test]
+    fn lessons_state_results_and_never_quote_code() {
+        let round = [
+            refused(
+                0,
+                Gate::Examples,
+                "example 0: `f(2)` returned 5, expected 4",
+            ),
+            refused(
+                1,
+                Gate::Examples,
+                "example 0: `f(2)` returned 5, expected 4",
+            ),
+            refused(
+                2,
+                Gate::Policy,
+                "the code uses `std::fs::read` (the file system) on line 2",
+            ),
+            no_answer(3, ErrorKind::Truncated),
+        ];
+        let taught = lessons(&round);
+        assert_eq!(
+            taught,
+            [
+                "`f(2)` must return 4, not 5.",
+                "Use only computation in memory: an earlier answer was refused because it uses `std::fs::read` (the file system) on line 2",
+                prompt::SHORTER,
+            ]
+        );
+        assert!(taught.iter().all(|l| !l.contains("candidate")));
+    }
+
+    #[test]
+    fn lessons_accumulate_newest_last_and_are_bounded() {
+        let spec = spec();
+        let mut next = Next::first(&spec);
+        for i in 0..(MAX_LESSONS + 3) {
+            let evidence = format!("example 0: `f({i})` returned 0, expected {}", 2 * i);
+            next = next.after(
+                &spec,
+                &[refused(0, Gate::Examples, &evidence)],
+                Repair::Lessons,
+            );
+        }
+        assert_eq!(next.lessons.len(), MAX_LESSONS);
+        assert!(next
+            .lessons
+            .last()
+            .unwrap()
+            .contains(&format!("f({})", MAX_LESSONS + 2)));
+        assert!(next.history.is_empty());
+        assert!(next.user.contains(next.lessons.last().unwrap()));
+        // The same lesson again moves to the end instead of repeating.
+        let again = next.after(
+            &spec,
+            &[refused(
+                0,
+                Gate::Examples,
+                "example 0: `f(5)` returned 0, expected 10",
+            )],
+            Repair::Lessons,
+        );
+        assert_eq!(again.user.matches("`f(5)` must return 10").count(), 1);
+        assert!(again.lessons.last().unwrap().contains("f(5)"));
+    }
+
+    #[test]
+    fn conversation_repair_shows_the_furthest_answer_and_its_evidence() {
+        let spec = spec();
+        let round = [
+            refused(0, Gate::Compile, "error: cannot find value"),
+            refused(
+                1,
+                Gate::Examples,
+                "example 0: `f(2)` returned 5, expected 4",
+            ),
+        ];
+        let next = Next::first(&spec).after(&spec, &round, Repair::Conversation);
+        assert_eq!(next.history.len(), 1);
+        assert!(
+            next.history[0].1.contains("candidate 1"),
+            "{:?}",
+            next.history
+        );
+        assert!(next.user.contains("returned 5, expected 4"));
+        let cut = [no_answer(0, ErrorKind::Truncated)];
+        let next = Next::first(&spec).after(&spec, &cut, Repair::Conversation);
+        assert!(next.history.is_empty() && next.user.ends_with(prompt::SHORTER));
+    }
+}
