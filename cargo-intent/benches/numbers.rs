@@ -467,6 +467,157 @@ fn candidates() {
     );
 }
 
+/// An environment setting of the mbpp section, or its default.
+fn bench_setting<T: std::str::FromStr>(name: &str, default: T) -> T {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// One configuration of the pipeline in the mbpp section.
+struct Arm {
+    label: String,
+    router: intent_build::provider::router::Router,
+    options: Options,
+    walls: Vec<Duration>,
+    model_seconds: f64,
+    gate_seconds: f64,
+    calls: usize,
+    accepted: usize,
+    correct: usize,
+}
+
+impl Arm {
+    fn new(label: &str, candidates: u32, repair: pipeline::Repair, rounds: u32) -> Arm {
+        let settings: Settings = serde_json::from_value(serde_json::json!({
+            "candidates": candidates,
+        }))
+        .unwrap();
+        let router = settings
+            .router(
+                &Env::default(),
+                &RouterOptions {
+                    home: intent_build::models::home(),
+                    // No response cache: every run asks the model.
+                    cache_dir: None,
+                    offline: true,
+                    verbose: false,
+                },
+            )
+            .unwrap();
+        Arm {
+            label: format!("{label} ({candidates} candidate(s) per round, {rounds} repair round(s))"),
+            router,
+            options: Options::with_rounds(rounds).with_repair(repair),
+            walls: Vec::new(),
+            model_seconds: 0.0,
+            gate_seconds: 0.0,
+            calls: 0,
+            accepted: 0,
+            correct: 0,
+        }
+    }
+
+    fn print(&self, specs: usize) {
+        let mut walls = self.walls.clone();
+        walls.sort();
+        let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
+        println!(
+            "mbpp: {}: pass@1 {}/{specs} = {:.1}%, false acceptance {}/{} = {:.1}%, refused {}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {} model calls",
+            self.label,
+            self.correct,
+            100.0 * self.correct as f64 / specs as f64,
+            self.accepted - self.correct,
+            self.accepted,
+            100.0 * (self.accepted - self.correct) as f64 / self.accepted.max(1) as f64,
+            specs - self.accepted,
+            at(0.5),
+            at(0.9),
+            self.model_seconds,
+            self.gate_seconds,
+            self.calls,
+        );
+    }
+}
+
+/// The pipeline over a fixed sample of `../shared/bench/mbpp-rs`, judged on
+/// its hidden tests, before (one greedy candidate, conversation repair) and
+/// after (several candidates, lessons), spec by spec in turn so both see
+/// the same machine. The hidden tests run confined, as the gates' extra
+/// tests of a copy of the spec. Settings: `INTENT_BENCH_MBPP_EVERY` (every
+/// n-th spec by name, default 3: 116 specs), `INTENT_BENCH_CANDIDATES` and
+/// `INTENT_BENCH_ROUNDS` (the "after" arm; default the crate defaults),
+/// `INTENT_BENCH_ROUNDS_BEFORE` (default 3, the default before candidates).
+fn mbpp() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
+    let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
+    let defaults = Settings::default();
+    let candidates: u32 = bench_setting(
+        "INTENT_BENCH_CANDIDATES",
+        defaults.candidates_for(&ProviderSettings::of_kind(ProviderKind::Embedded)),
+    );
+    let rounds: u32 = bench_setting("INTENT_BENCH_ROUNDS", defaults.repair_rounds);
+    let rounds_before: u32 = bench_setting("INTENT_BENCH_ROUNDS_BEFORE", 3);
+    let mut specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
+    specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    let specs: Vec<_> = specs.into_iter().step_by(every.max(1)).collect();
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
+    let mut arms = [
+        Arm::new("before", 1, pipeline::Repair::Conversation, rounds_before),
+        Arm::new("after", candidates, pipeline::Repair::Lessons, rounds),
+    ];
+    for (n, spec) in specs.iter().enumerate() {
+        let hidden =
+            std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
+                .unwrap();
+        // `fn main() { … }` → its body, as the spec's extra tests.
+        let body = hidden
+            .split_once("fn main() {")
+            .and_then(|(_, rest)| rest.rsplit_once('}'))
+            .map(|(body, _)| body.to_string())
+            .unwrap();
+        let mut judged = spec.spec.clone();
+        judged.tests = body;
+        let mut line = Vec::new();
+        for arm in &mut arms {
+            let start = Instant::now();
+            let (report, candidate) =
+                pipeline::generate(spec, &arm.router, &runner, &arm.options, &|_| {});
+            arm.walls.push(start.elapsed());
+            arm.calls += report.model_calls();
+            for round in &report.rounds {
+                arm.model_seconds += round
+                    .candidates
+                    .iter()
+                    .map(|c| c.model_seconds)
+                    .fold(0.0, f64::max);
+                arm.gate_seconds += round.candidates.iter().map(|c| c.gate_seconds).sum::<f64>();
+            }
+            let verdict = candidate.map(|c| runner.check(&judged, &c.code, "hidden").unwrap());
+            let correct = matches!(verdict, Some(Verdict::Passed { .. }));
+            arm.accepted += usize::from(verdict.is_some());
+            arm.correct += usize::from(correct);
+            line.push(match verdict {
+                None => "refused".to_string(),
+                Some(_) if correct => "correct".to_string(),
+                Some(_) => "WRONG".to_string(),
+            });
+        }
+        eprintln!(
+            "mbpp: [{}/{}] {}: {}",
+            n + 1,
+            specs.len(),
+            spec.spec.name,
+            line.join(" / ")
+        );
+    }
+    for arm in &arms {
+        arm.print(specs.len());
+    }
+}
+
 fn main() {
     let wanted: Vec<String> = std::env::args()
         .skip(1)
@@ -488,4 +639,3 @@ fn main() {
         }
     }
 }
-fn mbpp() {}

@@ -107,12 +107,64 @@ pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
                 continue;
             }
         };
-        match reconcile(file, spec, &wanted, &prelude_names) {
+        match reconcile(file.clone(), spec, &wanted, &prelude_names) {
             Ok(code) => return Ok(code),
             Err(e) => last_error = e,
         }
+        // Spec names keep their author's spelling (`cummulative_sum`); a
+        // model tends to correct it. One function with the spec's types
+        // under another name is the function asked for, renamed everywhere
+        // (its recursive calls too).
+        if let Some(renamed) = sole_function_renamed(&file, spec, &wanted) {
+            if let Ok(code) = reconcile(renamed, spec, &wanted, &prelude_names) {
+                return Ok(code);
+            }
+        }
     }
     Err(last_error)
+}
+
+/// `file` with its one non-`main` function renamed to the spec's name, when
+/// it has exactly one and that one has the spec's parameter types.
+fn sole_function_renamed(
+    file: &syn::File,
+    spec: &Spec,
+    wanted: &crate::spec::rust::FnSignature,
+) -> Option<syn::File> {
+    let fns: Vec<&syn::ItemFn> = file
+        .items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Fn(f) if f.sig.ident != "main" && !is_test_module(item) => Some(f),
+            _ => None,
+        })
+        .collect();
+    let [only] = fns.as_slice() else {
+        return None;
+    };
+    check_signature(&only.sig, &wanted.sig).ok()?;
+    let from = only.sig.ident.to_string();
+    let tokens = rename(quote::ToTokens::to_token_stream(file), &from, &spec.name);
+    syn::parse2(tokens).ok()
+}
+
+/// Every identifier `from` in `tokens` as `to`.
+fn rename(tokens: proc_macro2::TokenStream, from: &str, to: &str) -> proc_macro2::TokenStream {
+    use proc_macro2::{Group, Ident, TokenTree};
+    tokens
+        .into_iter()
+        .map(|tree| match tree {
+            TokenTree::Ident(ident) if ident == from => {
+                TokenTree::Ident(Ident::new(to, ident.span()))
+            }
+            TokenTree::Group(group) => {
+                let mut renamed = Group::new(group.delimiter(), rename(group.stream(), from, to));
+                renamed.set_span(group.span());
+                TokenTree::Group(renamed)
+            }
+            other => other,
+        })
+        .collect()
 }
 
 fn item_name(item: &syn::Item) -> Option<String> {
@@ -310,6 +362,30 @@ impl<'ast> Visit<'ast> for Forbidden {
 }
 
 #[cfg(test)]
+mod rename_tests {
+    use super::*;
+
+    #[test]
+    fn a_respelled_name_is_taken_with_its_recursive_calls() {
+        let spec = crate::spec::parse_str(
+            "signature = \"pub fn cummulative_sum(n: u64) -> u64\"\ndescription = \"Sum 1..=n.\"\nexamples = [{ call = \"cummulative_sum(3)\", expect = \"6\" }]\n",
+            std::path::Path::new("cummulative_sum.intent.toml"),
+        )
+        .unwrap()
+        .spec;
+        let reply = "```rust\nfn cumulative_sum(n: u64) -> u64 { if n == 0 { 0 } else { n + cumulative_sum(n - 1) } }\n```";
+        let code = extract(reply, &spec).unwrap();
+        assert!(code.starts_with("pub fn cummulative_sum(n: u64) -> u64"), "{code}");
+        assert!(code.contains("n + cummulative_sum(n - 1)"), "{code}");
+        // Two candidates for the name, or other types: not guessed.
+        let two = "```rust\nfn a(n: u64) -> u64 { n }\nfn b(n: u64) -> u64 { n }\n```";
+        assert!(extract(two, &spec).unwrap_err().contains("has no function"));
+        let other = "```rust\nfn a(n: &str) -> u64 { 0 }\n```";
+        assert!(extract(other, &spec).is_err());
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use std::path::Path;
@@ -412,10 +488,12 @@ mod tests {
 
     #[test]
     fn wrong_function_name_is_named() {
-        let reply = "```rust\npub fn sum(a: i32, b: i32) -> i32 { a + b }\n```";
+        // One function of the spec's types is renamed (see rename_tests);
+        // with two, neither is guessed.
+        let reply = "```rust\npub fn sum(a: i32, b: i32) -> i32 { a + b }\npub fn total(a: i32, b: i32) -> i32 { a + b }\n```";
         assert_eq!(
             extract(reply, &spec()).unwrap_err(),
-            "the code has no function `add` (found `sum`)"
+            "the code has no function `add` (found `sum`, `total`)"
         );
     }
 

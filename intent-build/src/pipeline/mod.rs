@@ -60,7 +60,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            repair_rounds: 3,
+            repair_rounds: 1,
             grammar: true,
             repair: Repair::default(),
         }

@@ -88,6 +88,27 @@ impl Sampler {
     }
 }
 
+/// A batch runs until its longest sequence ends, so one candidate that
+/// rambles would hold every other one back: once half of the candidates
+/// have finished, one still going at twice the longest finished answer
+/// (and at least [`STRAGGLER_FLOOR`] tokens) is cut. Small models' correct
+/// answers to one prompt differ in length far less than that.
+fn straggler_limit(generated: &[u32], finish: &[Option<Finish>]) -> u32 {
+    let done: Vec<u32> = generated
+        .iter()
+        .zip(finish)
+        .filter(|(_, f)| **f == Some(Finish::Stop))
+        .map(|(g, _)| *g)
+        .collect();
+    if generated.len() < 2 || done.len() * 2 < generated.len() {
+        return u32::MAX;
+    }
+    (done.iter().max().copied().unwrap_or(0) * 2).max(STRAGGLER_FLOOR)
+}
+
+/// The shortest answer [`straggler_limit`] ever cuts.
+const STRAGGLER_FLOOR: u32 = 96;
+
 /// A GGUF run in-process.
 pub struct Embedded {
     path: PathBuf,
@@ -243,6 +264,7 @@ impl Embedded {
         let mut texts: Vec<Vec<u8>> = vec![Vec::new(); n];
         let mut generated = vec![0u32; n];
         let mut finish = vec![None::<Finish>; n];
+        let mut cut_short = vec![false; n];
         // Where each unfinished sequence's logits are in the last batch.
         let mut logits_at: Vec<i32> = vec![last; n];
         let mut position = tokens.len() as i32;
@@ -253,6 +275,11 @@ impl Embedded {
                     continue;
                 }
                 if generated[seq] >= request.max_tokens {
+                    finish[seq] = Some(Finish::Length);
+                    continue;
+                }
+                if generated[seq] >= straggler_limit(&generated, &finish) {
+                    cut_short[seq] = true;
                     finish[seq] = Some(Finish::Length);
                     continue;
                 }
@@ -295,7 +322,8 @@ impl Embedded {
             .into_iter()
             .zip(generated)
             .zip(finish)
-            .map(|((bytes, generated), finish)| {
+            .zip(cut_short)
+            .map(|(((bytes, generated), finish), cut_short)| {
                 let text = String::from_utf8_lossy(&bytes).to_string();
                 match finish {
                     Some(Finish::Stop) => Ok(Completion {
@@ -305,6 +333,12 @@ impl Embedded {
                         elapsed,
                         finish: Finish::Stop,
                     }),
+                    _ if cut_short => Err(ProviderError::truncated(
+                        format!(
+                            "{label}: the answer was cut at {generated} tokens, far longer than the other candidates' answers"
+                        ),
+                        text,
+                    )),
                     _ => Err(ProviderError::truncated(
                         format!(
                             "{label}: the answer was cut at {} tokens; raise `max-tokens`",
@@ -439,5 +473,32 @@ impl Provider for Embedded {
 
     fn uses_network(&self) -> bool {
         false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stragglers_are_cut_only_once_half_have_finished() {
+        let running = None;
+        let done = Some(Finish::Stop);
+        // A single sequence is never cut, nor any before half are done.
+        assert_eq!(straggler_limit(&[500], &[running]), u32::MAX);
+        assert_eq!(
+            straggler_limit(&[80, 300, 300, 300], &[done, running, running, running]),
+            u32::MAX
+        );
+        // Half done: twice the longest finished answer…
+        assert_eq!(
+            straggler_limit(&[80, 70, 300, 300], &[done, done, running, running]),
+            160
+        );
+        // …but never below the floor.
+        assert_eq!(
+            straggler_limit(&[20, 30, 300, 300], &[done, done, running, running]),
+            STRAGGLER_FLOOR
+        );
     }
 }
