@@ -507,7 +507,9 @@ impl Arm {
             )
             .unwrap();
         Arm {
-            label: format!("{label} ({candidates} candidate(s) per round, {rounds} repair round(s))"),
+            label: format!(
+                "{label} ({candidates} candidate(s) per round, {rounds} repair round(s))"
+            ),
             router,
             options: Options::with_rounds(rounds).with_repair(repair),
             walls: Vec::new(),

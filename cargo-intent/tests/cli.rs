@@ -394,7 +394,9 @@ fn usage_errors_exit_2_and_models_lists_what_can_be_fetched() {
     let (code, _, err) = run_full(&mut intent(&f, &["models", "fetch", "gpt-5"]));
     assert_eq!(code, 2);
     assert!(
-        err.contains("unknown model `gpt-5` (expected one of: qwen2.5-coder-0.5b, smollm2-135m)"),
+        err.contains(
+            "error: unknown model `gpt-5`\nhelp: fetch one of: qwen2.5-coder-0.5b, smollm2-135m;"
+        ),
         "{err}"
     );
     // Invoked directly, without Cargo's `intent` argument.
@@ -617,47 +619,55 @@ fn watch_regenerates_after_an_edit_and_survives_a_bad_spec() {
     let (f, _model) = scripted_fixture("watched", DOUBLE_CODE);
     let mut child = intent(&f, &["watch", "--interval", "100", "--exit-after", "4"])
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
+    // Results on stdout, errors on stderr: both, tagged, as they come.
     let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        use std::io::BufRead;
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            let _ = tx.send(line);
-        }
-    });
+    let forward = |stream: Box<dyn std::io::Read + Send>, tag: &'static str| {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            use std::io::BufRead;
+            for line in std::io::BufReader::new(stream)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if !line.starts_with("watching ") {
+                    let _ = tx.send(format!("{tag}{line}"));
+                }
+            }
+        });
+    };
+    forward(Box::new(child.stdout.take().unwrap()), "out: ");
+    forward(Box::new(child.stderr.take().unwrap()), "err: ");
     let next = |what: &str| {
         rx.recv_timeout(Duration::from_secs(240))
             .unwrap_or_else(|_| panic!("no line while waiting for {what}"))
     };
     let first = next("the first generation");
-    assert_eq!(first, "watched::double: accepted");
+    assert_eq!(first, "out: watched::double: accepted");
     f.write(
         "intents/broken.intent.toml",
         "signature = \"pub fn broken(\"\n",
     );
     let second = next("the bad spec");
     assert!(
-        second.starts_with("watched: error: intents/broken.intent.toml:1:"),
+        second.starts_with("err: watched: error: intents/broken.intent.toml:1:"),
         "{second}"
     );
     std::fs::remove_file(f.root.join("intents/broken.intent.toml")).unwrap();
     let third = next("recovery");
-    assert_eq!(third, "watched: all intents fresh");
+    assert_eq!(third, "out: watched: all intents fresh");
     // A spec in a subfolder is discovered, so it is watched too (the
-    // scripted model answers `double` to it, so it fails, visibly).
+    // scripted model answers `double` to it, whose types differ, so it
+    // fails, visibly).
     f.write(
         "intents/more/triple.intent.toml",
         &DOUBLE.replace("double", "triple").replace("2", "3"),
     );
     let fourth = next("the spec in a subfolder");
     assert!(
-        fourth.starts_with("watched::triple: failed at parse: "),
+        fourth.starts_with("out: watched::triple: failed at parse: "),
         "{fourth}"
     );
     assert!(child.wait().unwrap().success());

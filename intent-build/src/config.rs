@@ -120,7 +120,10 @@ impl Config {
             Some(root) => Ok(root.clone()),
             None => std::env::var_os("CARGO_MANIFEST_DIR")
                 .map(PathBuf::from)
-                .ok_or_else(|| Error::Config("CARGO_MANIFEST_DIR is not set; call `Config::crate_root` outside a build script".into())),
+                .ok_or(Error::NotInBuildScript {
+                    variable: "CARGO_MANIFEST_DIR",
+                    call: "Config::crate_root",
+                }),
         }
     }
 
@@ -147,7 +150,10 @@ impl Config {
             Some(dir) => Ok(dir.clone()),
             None => std::env::var_os("OUT_DIR")
                 .map(PathBuf::from)
-                .ok_or_else(|| Error::Config("OUT_DIR environment variable is not set; call `Config::out_dir` outside a build script".into())),
+                .ok_or(Error::NotInBuildScript {
+                    variable: "OUT_DIR",
+                    call: "Config::out_dir",
+                }),
         }
     }
 

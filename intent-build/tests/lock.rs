@@ -98,11 +98,14 @@ fn a_failing_change_writes_nothing() {
     let path = dir.path().join("Intent.lock");
     let result: intent_build::Result<()> = Lockfile::update(&path, |lock| {
         lock.entries.insert("a".into(), entry("a"));
-        Err(intent_build::Error::Config("stop".into()))
+        Err(intent_build::Error::setting("stop"))
     });
     // The closure's own error comes back, not one from writing the file.
     match result {
-        Err(intent_build::Error::Config(message)) => assert_eq!(message, "stop"),
+        Err(intent_build::Error::Setting {
+            message,
+            help: None,
+        }) => assert_eq!(message, "stop"),
         other => panic!("expected the closure's error, got {other:?}"),
     }
     assert!(!path.exists());

@@ -40,6 +40,11 @@ fn fingerprint(dir: &std::path::Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
+/// An error on one line, so each watch event stays one line.
+fn one_line(text: &str) -> String {
+    text.replace('\n', "; ")
+}
+
 pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
@@ -55,7 +60,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             let project = match Project::open(&package.name, &package.manifest) {
                 Ok(p) => p.with_spec_cache(ws.intent_dir()),
                 Err(e) => {
-                    outln!("{}: error: {e}", package.name)?;
+                    eprintln!("{}: error: {}", package.name, one_line(&e.to_string()));
                     continue;
                 }
             };
@@ -97,12 +102,9 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                         outln!("{}: all intents fresh", package.name)?;
                     }
                 }
-                // A bad spec is reported and watching goes on.
-                Err(e) => outln!(
-                    "{}: error: {}",
-                    package.name,
-                    e.to_string().replace('\n', "; ")
-                )?,
+                // A bad spec is reported (on stderr, as every error) and
+                // watching goes on.
+                Err(e) => eprintln!("{}: error: {}", package.name, one_line(&e.to_string())),
             }
         }
         if changed {

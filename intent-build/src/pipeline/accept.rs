@@ -162,8 +162,10 @@ impl Store {
             review,
         };
         let path = self.pending_file(&spec.spec.name);
-        let text =
-            serde_json::to_string_pretty(&pending).map_err(|e| Error::Config(e.to_string()))?;
+        let text = serde_json::to_string_pretty(&pending).map_err(|e| Error::Serialize {
+            what: "a pending record",
+            message: e.to_string(),
+        })?;
         crate::lock::write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }

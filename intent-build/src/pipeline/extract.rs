@@ -375,7 +375,10 @@ mod rename_tests {
         .spec;
         let reply = "```rust\nfn cumulative_sum(n: u64) -> u64 { if n == 0 { 0 } else { n + cumulative_sum(n - 1) } }\n```";
         let code = extract(reply, &spec).unwrap();
-        assert!(code.starts_with("pub fn cummulative_sum(n: u64) -> u64"), "{code}");
+        assert!(
+            code.starts_with("pub fn cummulative_sum(n: u64) -> u64"),
+            "{code}"
+        );
         assert!(code.contains("n + cummulative_sum(n - 1)"), "{code}");
         // Two candidates for the name, or other types: not guessed.
         let two = "```rust\nfn a(n: u64) -> u64 { n }\nfn b(n: u64) -> u64 { n }\n```";

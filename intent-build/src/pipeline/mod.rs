@@ -330,8 +330,10 @@ pub fn read_report(path: &std::path::Path) -> Option<Vec<IntentReport>> {
 
 /// The report file, `target/intent/report.json`.
 pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::Result<()> {
-    let text =
-        serde_json::to_string_pretty(reports).map_err(|e| crate::Error::Config(e.to_string()))?;
+    let text = serde_json::to_string_pretty(reports).map_err(|e| crate::Error::Serialize {
+        what: "the report",
+        message: e.to_string(),
+    })?;
     crate::lock::write_atomic(path, text.as_bytes())
 }
 

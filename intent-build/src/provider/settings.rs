@@ -257,14 +257,14 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming the key and the accepted values.
+    /// [`Error::Setting`] naming the key and the accepted values.
     pub fn from_metadata(metadata: &serde_json::Value, prefix: &str) -> Result<Option<Settings>> {
         let Some(intent) = metadata.get("intent") else {
             return Ok(None);
         };
         serde_path_to_error::deserialize(intent.clone())
             .map(Some)
-            .map_err(|e| Error::Config(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))
+            .map_err(|e| Error::setting(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))
     }
 
     /// Reads settings for the crate whose manifest is `manifest`: its
@@ -273,7 +273,7 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming the key, or an unreadable manifest.
+    /// [`Error::Setting`] naming the key, or an unreadable manifest.
     pub fn from_manifest(manifest: &Path) -> Result<Settings> {
         match crate::manifest::intent_metadata(manifest)? {
             Some((meta, prefix)) => {
@@ -327,7 +327,7 @@ impl Settings {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] for a provider missing a required key, or
+    /// [`Error::Setting`] for a provider missing a required key, or
     /// [`Error::Env`] for a bad override.
     pub fn router(&self, env: &Env, options: &RouterOptions) -> Result<Router> {
         let ollama_host = std::env::var(crate::env::OLLAMA_HOST).ok();
@@ -345,10 +345,10 @@ impl Settings {
                 ProviderKind::Ollama => Box::new(Ollama::new(
                     p.url.as_deref().unwrap_or(ollama::DEFAULT_HOST),
                     p.model.as_deref().ok_or_else(|| {
-                        Error::Config(format!(
-                            "{} is required for an ollama provider (e.g. \"qwen2.5-coder:7b\")",
-                            key("model")
-                        ))
+                        Error::setting_help(
+                            format!("{} is required for an ollama provider", key("model")),
+                            "name a pulled model, e.g. `model = \"qwen2.5-coder:7b\"` (`ollama list` shows them)",
+                        )
                     })?,
                     p.params(),
                     timeout,
@@ -358,28 +358,31 @@ impl Settings {
                     let mut urls = p.urls.clone();
                     urls.extend(p.url.clone());
                     if urls.is_empty() {
-                        return Err(Error::Config(format!(
-                            "{} or {} is required for an openai provider",
-                            key("url"),
-                            key("urls")
-                        )));
+                        return Err(Error::setting_help(
+                            format!(
+                                "{} or {} is required for an openai provider",
+                                key("url"),
+                                key("urls")
+                            ),
+                            "e.g. `url = \"http://127.0.0.1:8000\"`",
+                        ));
                     }
                     let api_key = match &p.api_key_env {
                         Some(var) => Some(std::env::var(var).map_err(|_| {
-                            Error::Config(format!(
-                                "{} names `{var}`, which is not set",
-                                key("api-key-env")
-                            ))
+                            Error::setting_help(
+                                format!("{} names `{var}`, which is not set", key("api-key-env")),
+                                format!("export {var}=… before running cargo"),
+                            )
                         })?),
                         None => None,
                     };
                     Box::new(OpenAi::new(
                         urls,
                         p.model.as_deref().ok_or_else(|| {
-                            Error::Config(format!(
-                                "{} is required for an openai provider",
-                                key("model")
-                            ))
+                            Error::setting_help(
+                                format!("{} is required for an openai provider", key("model")),
+                                "use a name the server lists at /v1/models",
+                            )
                         })?,
                         p.params(),
                         timeout,
@@ -389,7 +392,10 @@ impl Settings {
                 }
                 ProviderKind::Command => {
                     if p.command.is_empty() {
-                        return Err(Error::Config(format!("{} is required for a command provider (e.g. [\"llama-cli\", \"-m\", \"model.gguf\"])", key("command"))));
+                        return Err(Error::setting_help(
+                            format!("{} is required for a command provider", key("command")),
+                            "e.g. `command = [\"llama-cli\", \"-m\", \"model.gguf\"]`",
+                        ));
                     }
                     Box::new(Command::new(
                         p.command.clone(),
@@ -443,7 +449,10 @@ fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Pro
 
 #[cfg(not(feature = "embedded"))]
 fn embedded(_: &ProviderSettings, _: &RouterOptions) -> Result<Box<dyn Provider>> {
-    Err(Error::Config("the embedded provider is not compiled in: enable intent-build's `embedded` feature, or configure another provider".into()))
+    Err(Error::setting_help(
+        "the embedded provider is not compiled in",
+        "enable intent-build's `embedded` feature, or configure another provider",
+    ))
 }
 
 #[cfg(test)]

@@ -52,8 +52,10 @@ impl SpecCache {
             return Ok(());
         }
         self.version = CACHE_VERSION.to_string();
-        let text = serde_json::to_string(self)
-            .map_err(|e| Error::Config(format!("cannot serialise the spec cache: {e}")))?;
+        let text = serde_json::to_string(self).map_err(|e| Error::Serialize {
+            what: "the spec cache",
+            message: e.to_string(),
+        })?;
         crate::out::write_if_changed(path, &text)?;
         Ok(())
     }
