@@ -486,6 +486,10 @@ struct Arm {
     calls: usize,
     accepted: usize,
     correct: usize,
+    /// Accepted after the first round: what repair (lessons or conversation) saved.
+    repaired: usize,
+    /// Intents whose first round failed.
+    first_failed: usize,
 }
 
 impl Arm {
@@ -518,6 +522,8 @@ impl Arm {
             calls: 0,
             accepted: 0,
             correct: 0,
+            repaired: 0,
+            first_failed: 0,
         }
     }
 
@@ -526,7 +532,7 @@ impl Arm {
         walls.sort();
         let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
         println!(
-            "mbpp: {}: pass@1 {}/{specs} = {:.1}%, false acceptance {}/{} = {:.1}%, refused {}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {} model calls",
+            "mbpp: {}: pass@1 {}/{specs} = {:.1}%, false acceptance {}/{} = {:.1}%, refused {}; repair saved {} of {} first-round failures; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {} model calls",
             self.label,
             self.correct,
             100.0 * self.correct as f64 / specs as f64,
@@ -534,6 +540,8 @@ impl Arm {
             self.accepted,
             100.0 * (self.accepted - self.correct) as f64 / self.accepted.max(1) as f64,
             specs - self.accepted,
+            self.repaired,
+            self.first_failed,
             at(0.5),
             at(0.9),
             self.model_seconds,
@@ -589,6 +597,12 @@ fn mbpp() {
                 pipeline::generate(spec, &arm.router, &runner, &arm.options, &|_| {});
             arm.walls.push(start.elapsed());
             arm.calls += report.model_calls();
+            let first_round_passed = report
+                .rounds
+                .first()
+                .is_some_and(|r| r.candidates.iter().any(|c| c.accepted));
+            arm.first_failed += usize::from(!first_round_passed);
+            arm.repaired += usize::from(!first_round_passed && candidate.is_some());
             for round in &report.rounds {
                 arm.model_seconds += round
                     .candidates

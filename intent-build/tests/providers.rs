@@ -126,6 +126,47 @@ mod embedded {
     }
 
     #[test]
+    fn real_model_decodes_a_rounds_candidates_in_one_batch_within_the_grammar() {
+        let provider = smol(params());
+        let requests: Vec<Request> = (0..4)
+            .map(|candidate| Request {
+                grammar: Some(RUST_BLOCK_GRAMMAR.into()),
+                max_tokens: 64,
+                candidate,
+                ..request("Write a Rust function that adds two numbers.")
+            })
+            .collect();
+        let answers = provider.complete_batch(&requests);
+        assert_eq!(answers.len(), 4);
+        let mut prompt_tokens = std::collections::HashSet::new();
+        for outcome in &answers {
+            let text = any_answer(outcome, 64);
+            // Every sequence has its own grammar state: each starts its own fence.
+            assert!(text.starts_with("```rust\n"), "{text:?}");
+            if let Ok(completion) = outcome {
+                assert!(text.ends_with("```"), "{text:?}");
+                prompt_tokens.insert(completion.prompt_tokens);
+            }
+        }
+        // One prompt for all of them.
+        assert!(prompt_tokens.len() <= 1, "{prompt_tokens:?}");
+    }
+
+    #[test]
+    fn real_model_a_batch_of_different_prompts_is_answered_one_by_one() {
+        let provider = smol(params());
+        let requests = [
+            request("Name three colours."),
+            request("Name three animals."),
+        ];
+        let answers = provider.complete_batch(&requests);
+        assert_eq!(answers.len(), 2);
+        for outcome in &answers {
+            any_answer(outcome, 48);
+        }
+    }
+
+    #[test]
     fn real_model_prompt_beyond_the_context_is_a_clear_error() {
         let provider = smol(GenerationParams {
             num_ctx: 64,

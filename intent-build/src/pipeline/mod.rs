@@ -268,10 +268,21 @@ pub fn generate(
             candidate: 0,
         };
         let answers = router.complete_many(&request, round, router.candidates(round));
-        for routed in answers.iter().flatten() {
+        // One line for the round: every candidate's tokens over the batch's time.
+        let (tokens, seconds) = answers.iter().flatten().fold((0u32, 0f64), |(t, s), r| {
+            (
+                t + r.completion.completion_tokens,
+                s.max(r.completion.elapsed.as_secs_f64()),
+            )
+        });
+        if tokens > 0 {
             phase(Phase::Generated {
-                tokens: routed.completion.completion_tokens,
-                per_second: routed.completion.tokens_per_second(),
+                tokens,
+                per_second: if seconds > 0.0 {
+                    f64::from(tokens) / seconds
+                } else {
+                    0.0
+                },
             });
         }
         phase(Phase::Checking(round));
