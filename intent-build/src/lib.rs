@@ -57,6 +57,8 @@ pub mod state;
 #[cfg(feature = "engine")]
 pub mod models;
 #[cfg(feature = "engine")]
+pub mod ops;
+#[cfg(feature = "engine")]
 pub mod pipeline;
 #[cfg(feature = "engine")]
 pub mod progress;

@@ -20,17 +20,10 @@ pub fn exec(global: &Global, args: &AcceptArgs) -> Result<Status> {
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        let store = project.store(&ws.intent_dir());
-        for spec in project.specs()? {
-            if !args.names.is_empty() && !args.names.contains(&spec.spec.name) {
-                continue;
-            }
-            if let Some(pending) = store.pending(&spec) {
-                store.adopt(&spec, &pending)?;
-                accepted += 1;
-                if !global.quiet {
-                    eprintln!("{:>12} {}::{}", "Accepted", package.name, spec.spec.name);
-                }
+        for name in intent_build::ops::accept(&project, &ws.intent_dir(), &args.names)? {
+            accepted += 1;
+            if !global.quiet {
+                eprintln!("{:>12} {}::{name}", "Accepted", package.name);
             }
         }
     }

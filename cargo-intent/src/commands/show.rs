@@ -2,6 +2,7 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
+use intent_build::ops::{self, Found};
 use intent_build::project::Project;
 
 use super::Status;
@@ -19,22 +20,17 @@ pub fn exec(global: &Global, args: &ShowArgs) -> Result<Status> {
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        if let Some(status) = project
-            .statuses()?
-            .into_iter()
-            .find(|s| s.spec.spec.name == args.name)
-        {
-            match status.snapshot {
-                Some(snapshot) => {
-                    outln!("{}", snapshot.code)?;
-                    return Ok(Status::Ok);
-                }
-                None => bail!(
-                    "intent `{}` has no accepted code yet; run `cargo intent lock {}`",
-                    args.name,
-                    args.name
-                ),
+        match ops::show(&project, &args.name)? {
+            Found::Intent(code) => {
+                outln!("{code}")?;
+                return Ok(Status::Ok);
             }
+            Found::NoCode => bail!(
+                "intent `{}` has no accepted code yet; run `cargo intent lock {}`",
+                args.name,
+                args.name
+            ),
+            Found::Missing => {}
         }
     }
     bail!(

@@ -3,7 +3,8 @@
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use intent_build::env::Env;
-use intent_build::project::{staleness, Project};
+use intent_build::ops;
+use intent_build::project::Project;
 
 use super::Status;
 use crate::cli::Global;
@@ -28,8 +29,6 @@ pub enum MessageFormat {
 pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
-    let report = intent_build::pipeline::read_report(&ws.intent_dir().join("report.json"))
-        .unwrap_or_default();
     let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
         outln!(
@@ -44,42 +43,25 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        let expectation = project.expectation(&env, &ws.intent_dir())?;
-        for status in project.statuses()? {
-            let name = &status.spec.spec.name;
-            let state =
-                staleness(&status, &expectation).map_or_else(|| "fresh".to_string(), |s| s.label);
+        for row in ops::status(&project, &env, &ws.intent_dir())? {
             total += 1;
-            fresh += usize::from(state == "fresh");
-            let model = status
-                .entry
-                .as_ref()
-                .map(|e| e.model.name.clone())
-                .unwrap_or_else(|| "-".into());
-            let gates = status
-                .entry
-                .as_ref()
-                .map(|e| e.gates.join(","))
-                .unwrap_or_else(|| "-".into());
-            let seconds = report.iter().find(|r| &r.name == name).map(|r| r.seconds());
+            fresh += usize::from(row.is_fresh());
             match args.message_format {
                 MessageFormat::Human => outln!(
                     "{:<20} {:<24} {:<16} {:<20} {:<28} {}",
-                    package.name,
-                    name,
-                    state,
-                    model,
-                    gates,
-                    seconds.map_or("-".to_string(), |s| format!("{s:.1} s"))
+                    row.package,
+                    row.intent,
+                    row.state,
+                    row.model.as_deref().unwrap_or("-"),
+                    if row.gates.is_empty() {
+                        "-".to_string()
+                    } else {
+                        row.gates.join(",")
+                    },
+                    row.last_generation_seconds
+                        .map_or("-".to_string(), |s| format!("{s:.1} s"))
                 )?,
-                MessageFormat::Json => outln!(
-                    "{}",
-                    serde_json::json!({
-                        "package": package.name, "intent": name, "state": state, "model": model,
-                        "gates": status.entry.as_ref().map(|e| e.gates.clone()).unwrap_or_default(),
-                        "last_generation_seconds": seconds,
-                    })
-                )?,
+                MessageFormat::Json => outln!("{}", serde_json::to_string(&row)?)?,
             }
         }
     }

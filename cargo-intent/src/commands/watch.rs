@@ -27,19 +27,6 @@ pub struct WatchArgs {
     pub exit_after: Option<usize>,
 }
 
-/// Every spec file (the ones `lock` discovers, subfolders included) with its
-/// bytes; an unreadable folder counts as empty and shows up as a change.
-fn fingerprint(dir: &std::path::Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    intent_build::spec::spec_files(dir)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|path| {
-            let bytes = std::fs::read(&path).unwrap_or_default();
-            (path, bytes)
-        })
-        .collect()
-}
-
 /// An error on one line, so each watch event stays one line.
 fn one_line(text: &str) -> String {
     text.replace('\n', "; ")
@@ -64,7 +51,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                     continue;
                 }
             };
-            let now = fingerprint(&project.specs_dir());
+            let now = intent_build::ops::specs_fingerprint(&project.specs_dir());
             if seen.get(&package.name) == Some(&now) {
                 continue;
             }

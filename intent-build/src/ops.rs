@@ -1,0 +1,234 @@
+//! The operations behind `cargo intent new`, `show`, `diff`, `accept`,
+//! `status` and `watch`, with typed results: each command parses its
+//! arguments, calls one of these and prints what it returns (`lock` and
+//! `lock --check` are [`crate::project::lock`] and [`Project::check`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::pipeline::{read_report, IntentReport};
+use crate::project::{staleness, Project};
+
+/// `cargo intent new NAME --signature SIG`: writes `SPECS_DIR/NAME.intent.toml`
+/// from a template whose name and signature are checked as `lock` would.
+///
+/// # Errors
+///
+/// [`Error::Spec`] for a bad name or signature, [`Error::Setting`] when the
+/// file exists, [`Error::Io`] when it cannot be written.
+pub fn new_spec(project: &Project, name: &str, signature: &str) -> Result<PathBuf> {
+    let path = project.specs_dir().join(format!("{name}.intent.toml"));
+    if path.exists() {
+        return Err(Error::setting_help(
+            format!("{} already exists", path.display()),
+            format!("edit it, or choose another name than `{name}`"),
+        ));
+    }
+    let quoted = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let text = format!(
+        "signature = {}\n\
+         description = \"\"\"TODO: say what `{name}` must do, including edge cases.\"\"\"\n\
+         constraints = [\"Use only std.\", \"Never panic.\"]\n\
+         # Each example becomes a test: `expect` is a Rust expression, or use `panics = true`.\n\
+         examples = [\n  {{ call = \"{name}(/* arguments */)\", expect = \"/* expected value */\" }},\n]\n",
+        quoted(signature),
+    );
+    // Check the signature and name now, with the errors `lock` would give;
+    // the placeholder example is the user's to fill in.
+    let check = text
+        .replace("/* arguments */", "")
+        .replace("/* expected value */", "()");
+    if let Err(Error::Spec(errors)) = crate::spec::parse_str(&check, &path) {
+        let relevant: Vec<_> = errors
+            .into_iter()
+            .filter(|e| !e.message.contains("example"))
+            .collect();
+        if !relevant.is_empty() {
+            return Err(Error::Spec(relevant));
+        }
+    }
+    let dir = project.specs_dir();
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    crate::lock::write_atomic(&path, text.as_bytes())?;
+    Ok(path)
+}
+
+/// Where an intent was looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Found<T> {
+    /// The intent, and what was asked of it.
+    Intent(T),
+    /// The intent exists but has no accepted code yet.
+    NoCode,
+    /// No intent of that name in the crate.
+    Missing,
+}
+
+/// `cargo intent show NAME`: the accepted code.
+///
+/// # Errors
+///
+/// Spec errors, or a snapshot that cannot be read.
+pub fn show(project: &Project, name: &str) -> Result<Found<String>> {
+    let Some(status) = project
+        .statuses()?
+        .into_iter()
+        .find(|s| s.spec.spec.name == name)
+    else {
+        return Ok(Found::Missing);
+    };
+    Ok(status
+        .snapshot
+        .map_or(Found::NoCode, |snapshot| Found::Intent(snapshot.code)))
+}
+
+/// A candidate against the accepted code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CodeDiff {
+    /// Where the candidate is: `pending`, or its scratch file.
+    pub label: String,
+    /// The unified diff (empty when they are the same).
+    pub diff: String,
+}
+
+/// `cargo intent diff NAME`: the pending result, else the newest candidate
+/// the gates judged, against the accepted code (empty if none).
+///
+/// # Errors
+///
+/// Spec errors, or a snapshot that cannot be read.
+pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<CodeDiff>> {
+    let Some(status) = project
+        .statuses()?
+        .into_iter()
+        .find(|s| s.spec.spec.name == name)
+    else {
+        return Ok(Found::Missing);
+    };
+    let accepted = status.snapshot.map(|s| s.code).unwrap_or_default();
+    let (label, candidate) = match project.store(intent_dir).pending(&status.spec) {
+        Some(pending) => ("pending".to_string(), pending.code),
+        None => match newest_candidate(&intent_dir.join("report.json"), name) {
+            Some(code) => ("candidate".to_string(), code),
+            None => return Ok(Found::NoCode),
+        },
+    };
+    let diff = similar::TextDiff::from_lines(
+        &format!("{}\n", accepted.trim_end()),
+        &format!("{}\n", candidate.trim_end()),
+    )
+    .unified_diff()
+    .header(&format!("accepted/{name}"), &label)
+    .to_string();
+    Ok(Found::Intent(CodeDiff { label, diff }))
+}
+
+/// The code of the last candidate the gates judged for `name`, from the
+/// report of the last generation.
+fn newest_candidate(report: &Path, name: &str) -> Option<String> {
+    let reports = read_report(report)?;
+    let intent = reports.into_iter().find(|r| r.name == name)?;
+    let round = intent.rounds.last()?;
+    let chosen = round
+        .candidates
+        .iter()
+        .find(|c| c.accepted)
+        .or_else(|| round.candidates.iter().find(|c| c.code.is_some()))?;
+    chosen.code.clone()
+}
+
+/// `cargo intent accept [NAME…]`: records every pending result (of `names`,
+/// or all) without a model; the names recorded.
+///
+/// # Errors
+///
+/// Spec errors, or a lock or snapshot that cannot be written.
+pub fn accept(project: &Project, intent_dir: &Path, names: &[String]) -> Result<Vec<String>> {
+    let store = project.store(intent_dir);
+    let mut accepted = Vec::new();
+    for spec in project.specs()? {
+        if !names.is_empty() && !names.contains(&spec.spec.name) {
+            continue;
+        }
+        if let Some(pending) = store.pending(&spec) {
+            store.adopt(&spec, &pending)?;
+            accepted.push(spec.spec.name.clone());
+        }
+    }
+    Ok(accepted)
+}
+
+/// One intent's row in `cargo intent status`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusRow {
+    /// The package.
+    pub package: String,
+    /// The intent.
+    pub intent: String,
+    /// `fresh`, `stale: spec`, `stale: model`, `missing`, `edited`, …
+    pub state: String,
+    /// The model of the accepted code, if any.
+    pub model: Option<String>,
+    /// The gates it passed.
+    pub gates: Vec<String>,
+    /// Seconds the last generation took, when the report has it.
+    pub last_generation_seconds: Option<f64>,
+}
+
+impl StatusRow {
+    /// Whether the accepted code can be used as it is.
+    pub fn is_fresh(&self) -> bool {
+        self.state == "fresh"
+    }
+}
+
+/// `cargo intent status`: a row per intent, from specs, the lock, the
+/// snapshots and the last report (`intent_dir/report.json`); no model.
+///
+/// # Errors
+///
+/// Spec errors, or a lock or snapshot that cannot be read.
+pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<StatusRow>> {
+    let reports: Vec<IntentReport> =
+        read_report(&intent_dir.join("report.json")).unwrap_or_default();
+    let expectation = project.expectation(env, intent_dir)?;
+    Ok(project
+        .statuses()?
+        .into_iter()
+        .map(|status| {
+            let name = status.spec.spec.name.clone();
+            StatusRow {
+                package: project.name.clone(),
+                state: staleness(&status, &expectation)
+                    .map_or_else(|| "fresh".to_string(), |s| s.label),
+                model: status.entry.as_ref().map(|e| e.model.name.clone()),
+                gates: status
+                    .entry
+                    .as_ref()
+                    .map(|e| e.gates.clone())
+                    .unwrap_or_default(),
+                last_generation_seconds: reports
+                    .iter()
+                    .find(|r| r.name == name)
+                    .map(IntentReport::seconds),
+                intent: name,
+            }
+        })
+        .collect())
+}
+
+/// Every spec file under `specs_dir` (subfolders too, as discovery finds
+/// them) with its bytes: `cargo intent watch` regenerates when this changes.
+/// An unreadable folder counts as empty, so it shows up as a change.
+pub fn specs_fingerprint(specs_dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    crate::spec::spec_files(specs_dir)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|path| {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            (path, bytes)
+        })
+        .collect()
+}
