@@ -535,7 +535,10 @@ fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     // The refused candidate is still there to read, from the report.
     let (code, out, err) = run_full(&mut intent(&f, &["diff", "double"]));
     assert_eq!(code, 1, "{out}{err}");
-    assert!(out.contains("+++ candidate") && out.contains("+    x + 2"), "{out}");
+    assert!(
+        out.contains("+++ candidate") && out.contains("+    x + 2"),
+        "{out}"
+    );
 }
 
 #[test]

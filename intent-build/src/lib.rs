@@ -40,16 +40,23 @@
 #![warn(missing_docs)]
 
 mod config;
-pub mod env;
 mod error;
-#[doc(hidden)]
-pub mod handoff;
 pub mod lock;
 pub mod manifest;
-pub mod out;
-pub mod sandbox;
 pub mod snapshot;
 pub mod spec;
+
+// Support for `cargo intent`, public for it alone (as insta's
+// `_cargo_insta_support`): not part of the API build scripts rely on.
+#[doc(hidden)]
+pub mod env;
+#[doc(hidden)]
+pub mod handoff;
+#[doc(hidden)]
+pub mod out;
+#[doc(hidden)]
+pub mod sandbox;
+#[doc(hidden)]
 pub mod state;
 
 // What only `cargo intent` needs: model providers, the generation pipeline,

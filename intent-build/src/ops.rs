@@ -86,6 +86,7 @@ pub fn show(project: &Project, name: &str) -> Result<Found<String>> {
 
 /// A candidate against the accepted code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct CodeDiff {
     /// Where the candidate is: `pending`, or its scratch file.
     pub label: String,
@@ -162,6 +163,7 @@ pub fn accept(project: &Project, intent_dir: &Path, names: &[String]) -> Result<
 
 /// One intent's row in `cargo intent status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct StatusRow {
     /// The package.
     pub package: String,

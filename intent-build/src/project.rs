@@ -35,6 +35,7 @@ pub struct Project {
 
 /// What the configured model would record, for comparing with the lock.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Expectation {
     /// Provider kind of the first provider.
     pub provider: String,
@@ -48,6 +49,7 @@ pub struct Expectation {
 
 /// Why an intent needs regeneration, for `lock --check` and `status`.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Staleness {
     /// Intent name.
     pub name: String,
@@ -111,6 +113,50 @@ impl Project {
             specs_dir: self.specs_dir(),
             pending_dir: accept::pending_dir(intent_dir, &self.name),
         }
+    }
+
+    /// The crate's router: its providers (after environment overrides) with
+    /// their candidates per round, and the response cache in `intent_dir`.
+    ///
+    /// # Errors
+    ///
+    /// A provider setting that is missing or invalid.
+    pub fn router(
+        &self,
+        env: &Env,
+        intent_dir: &Path,
+        offline: bool,
+        verbose: bool,
+    ) -> Result<crate::provider::router::Router> {
+        self.settings.router(
+            env,
+            &RouterOptions {
+                home: crate::models::home(),
+                cache_dir: Some(intent_dir.to_path_buf()),
+                offline,
+                verbose,
+            },
+        )
+    }
+
+    /// The crate's gates: its scratch folder under `intent_dir`, its
+    /// `gate-timeout` (unless `timeout` overrides it) and its sandbox mode.
+    pub fn gate_runner(
+        &self,
+        env: &Env,
+        intent_dir: &Path,
+        timeout: Option<Duration>,
+    ) -> GateRunner {
+        GateRunner::new(
+            intent_dir.join("scratch").join(&self.name),
+            timeout.unwrap_or_else(|| self.settings.gate_time_limit()),
+        )
+        .with_sandbox(self.settings.sandbox_mode(env))
+    }
+
+    /// How generation runs for this crate: its rounds and repair.
+    pub fn generation_options(&self) -> Options {
+        Options::with_rounds(self.settings.repair_rounds).with_repair(self.settings.repair)
     }
 
     /// Every spec, parsed.
@@ -294,6 +340,7 @@ pub struct LockOptions {
 
 /// What `lock` did.
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct LockSummary {
     /// Fresh and untouched.
     pub fresh: Vec<String>,
@@ -403,22 +450,9 @@ pub fn lock(
     // No model call for code that could not be judged anyway.
     crate::sandbox::ensure(project.settings.sandbox_mode(env)).map_err(Error::Confinement)?;
 
-    let router = project.settings.router(
-        env,
-        &RouterOptions {
-            home: crate::models::home(),
-            cache_dir: Some(options.intent_dir.clone()),
-            offline: options.offline,
-            verbose: options.verbose,
-        },
-    )?;
-    let runner = GateRunner::new(
-        options.intent_dir.join("scratch").join(&project.name),
-        options.gate_timeout,
-    )
-    .with_sandbox(project.settings.sandbox_mode(env));
-    let gen_options =
-        Options::with_rounds(project.settings.repair_rounds).with_repair(project.settings.repair);
+    let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
+    let runner = project.gate_runner(env, &options.intent_dir, Some(options.gate_timeout));
+    let gen_options = project.generation_options();
     let workers = router
         .providers()
         .first()

@@ -96,6 +96,7 @@ pub fn short(hash: &str) -> String {
 
 /// One intent with its lock entry, snapshot and state.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct IntentStatus {
     /// The parsed spec.
     pub spec: SpecFile,

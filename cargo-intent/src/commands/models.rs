@@ -6,7 +6,6 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use intent_build::models::{self, FetchEvent};
-use intent_build::provider::settings::{RouterOptions, Settings};
 use intent_build::sandbox::{Confinement, SandboxMode};
 
 use super::Status;
@@ -120,14 +119,14 @@ fn list(global: &Global) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = intent_build::env::Env::from_process()?;
     for package in &ws.packages {
-        let settings = Settings::from_manifest(&package.manifest)?;
-        let options = RouterOptions {
-            home: models::home(),
-            cache_dir: Some(ws.intent_dir()),
-            offline: global.is_offline(),
-            verbose: global.verbose > 1,
-        };
-        let router = settings.router(&env, &options)?;
+        let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
+        let router = project.router(
+            &env,
+            &ws.intent_dir(),
+            global.is_offline(),
+            global.verbose > 1,
+        )?;
+        let settings = &project.settings;
         outln!("{}:", package.name)?;
         for provider in router.providers() {
             match provider.identity() {

@@ -14,6 +14,7 @@ pub struct Router {
 }
 
 /// A completion and the provider that produced it.
+#[non_exhaustive]
 pub struct Routed {
     /// Index of the provider in configured order.
     pub provider: usize,
