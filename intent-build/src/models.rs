@@ -172,8 +172,7 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
     let target = dir.join(model.file);
     if std::fs::metadata(&target).is_ok_and(|m| m.len() == model.size) {
         progress(FetchEvent::Verifying);
-        let digest =
-            crate::provider::digest::file_digest(&target, Some(&dir)).map_err(Error::model)?;
+        let digest = crate::provider::digest::file_digest(&target, Some(&dir))?;
         if digest == model.sha256 {
             progress(FetchEvent::AlreadyInstalled(target.clone()));
             return Ok(target);

@@ -448,7 +448,7 @@ pub fn lock(
         return Ok(summary);
     }
     // No model call for code that could not be judged anyway.
-    crate::sandbox::ensure(project.settings.sandbox_mode(env)).map_err(Error::Confinement)?;
+    crate::sandbox::ensure(project.settings.sandbox_mode(env))?;
 
     let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
     let runner = project.gate_runner(env, &options.intent_dir, Some(options.gate_timeout));

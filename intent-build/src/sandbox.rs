@@ -117,10 +117,12 @@ pub fn probe() -> Confinement {
 /// # Errors
 ///
 /// Where confinement is required but unavailable: why, and how to opt out.
-pub fn ensure(mode: SandboxMode) -> Result<(), String> {
+pub fn ensure(mode: SandboxMode) -> crate::Result<()> {
     match (mode, probe()) {
         (SandboxMode::Off, _) | (SandboxMode::Required, Confinement::Active { .. }) => Ok(()),
-        (SandboxMode::Required, Confinement::Unavailable(why)) => Err(unavailable_message(why)),
+        (SandboxMode::Required, Confinement::Unavailable(why)) => {
+            Err(crate::Error::Confinement(unavailable_message(why)))
+        }
     }
 }
 

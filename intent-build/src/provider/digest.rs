@@ -16,10 +16,9 @@ const CACHE_FILE: &str = "model-digests.json";
 ///
 /// # Errors
 ///
-/// A sentence saying the file cannot be read.
-pub fn file_digest(path: &Path, cache_dir: Option<&Path>) -> Result<String, String> {
-    let meta = std::fs::metadata(path)
-        .map_err(|e| format!("cannot read model file {}: {e}", path.display()))?;
+/// [`Error::Io`](crate::Error::Io) naming the file that cannot be read.
+pub fn file_digest(path: &Path, cache_dir: Option<&Path>) -> crate::Result<String> {
+    let meta = std::fs::metadata(path).map_err(|e| crate::Error::io(path, e))?;
     let mtime = meta
         .modified()
         .ok()
@@ -36,8 +35,7 @@ pub fn file_digest(path: &Path, cache_dir: Option<&Path>) -> Result<String, Stri
     if let Some(digest) = cache.get(&key) {
         return Ok(digest.clone());
     }
-    let digest =
-        hash_file(path).map_err(|e| format!("cannot read model file {}: {e}", path.display()))?;
+    let digest = hash_file(path).map_err(|e| crate::Error::io(path, e))?;
     if let Some(cache_path) = cache_path {
         cache.retain(|k, _| !k.starts_with(&format!("{}|", absolute.display())));
         cache.insert(key, digest.clone());

@@ -49,18 +49,15 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    /// Parses a kind as written in configuration or `INTENT_PROVIDER`.
-    ///
-    /// # Errors
-    ///
-    /// A message listing the accepted values.
-    pub fn parse(text: &str) -> std::result::Result<Self, String> {
+    /// Parses a kind as written in configuration or `INTENT_PROVIDER`;
+    /// `None` for anything else.
+    pub fn parse(text: &str) -> Option<Self> {
         match text.trim() {
-            "embedded" => Ok(ProviderKind::Embedded),
-            "ollama" => Ok(ProviderKind::Ollama),
-            "openai" => Ok(ProviderKind::Openai),
-            "command" => Ok(ProviderKind::Command),
-            other => Err(format!("unknown provider kind `{other}` (expected one of `embedded`, `ollama`, `openai`, `command`)")),
+            "embedded" => Some(ProviderKind::Embedded),
+            "ollama" => Some(ProviderKind::Ollama),
+            "openai" => Some(ProviderKind::Openai),
+            "command" => Some(ProviderKind::Command),
+            _ => None,
         }
     }
 }
@@ -301,7 +298,7 @@ impl Settings {
             providers.push(ProviderSettings::of_kind(ProviderKind::Embedded));
         }
         if let Some(kind) = &env.provider {
-            let kind = ProviderKind::parse(kind).map_err(|_| Error::Env {
+            let kind = ProviderKind::parse(kind).ok_or_else(|| Error::Env {
                 name: crate::env::INTENT_PROVIDER,
                 value: kind.clone(),
                 expected: "`embedded`, `ollama`, `openai` or `command`",
