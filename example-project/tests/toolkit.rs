@@ -157,3 +157,16 @@ fn durations_show_only_their_nonzero_parts() {
         assert_eq!(total, seconds, "{text}");
     }
 }
+
+#[test]
+fn anagrams_ignore_case_spaces_and_punctuation_but_count_letters() {
+    assert!(is_anagram("Astronomer", "Moon starer"));
+    assert!(is_anagram("Conversation!", "Voices rant on"));
+    assert!(is_anagram("a1b2", "2b1a"));
+    // Same letters, different counts.
+    assert!(!is_anagram("aabb", "ab"));
+    assert!(!is_anagram("abc", "abcd"));
+    // Only punctuation on both sides: two empty letter sets.
+    assert!(is_anagram("!!", "?"));
+    assert!(is_anagram("Ünïcödé", "édöcïnü"));
+}
