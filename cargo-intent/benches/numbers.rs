@@ -604,12 +604,8 @@ fn mbpp() {
             arm.first_failed += usize::from(!first_round_passed);
             arm.repaired += usize::from(!first_round_passed && candidate.is_some());
             for round in &report.rounds {
-                arm.model_seconds += round
-                    .candidates
-                    .iter()
-                    .map(|c| c.model_seconds)
-                    .fold(0.0, f64::max);
-                arm.gate_seconds += round.candidates.iter().map(|c| c.gate_seconds).sum::<f64>();
+                arm.model_seconds += round.model_seconds();
+                arm.gate_seconds += round.gate_seconds();
             }
             let verdict = candidate.map(|c| runner.check(&judged, &c.code, "hidden").unwrap());
             let correct = matches!(verdict, Some(Verdict::Passed { .. }));

@@ -10,6 +10,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::pipeline::{read_report, IntentReport};
 use crate::project::{staleness, Project};
+use crate::state::IntentStatus;
 
 /// `cargo intent new NAME --signature SIG`: writes `SPECS_DIR/NAME.intent.toml`
 /// from a template whose name and signature are checked as `lock` would.
@@ -72,11 +73,7 @@ pub enum Found<T> {
 ///
 /// Spec errors, or a snapshot that cannot be read.
 pub fn show(project: &Project, name: &str) -> Result<Found<String>> {
-    let Some(status) = project
-        .statuses()?
-        .into_iter()
-        .find(|s| s.spec.spec.name == name)
-    else {
+    let Some(status) = status_of(project, name)? else {
         return Ok(Found::Missing);
     };
     Ok(status
@@ -84,11 +81,20 @@ pub fn show(project: &Project, name: &str) -> Result<Found<String>> {
         .map_or(Found::NoCode, |snapshot| Found::Intent(snapshot.code)))
 }
 
+/// Intent `name`'s spec, lock entry, snapshot and state, if it exists.
+fn status_of(project: &Project, name: &str) -> Result<Option<IntentStatus>> {
+    Ok(project
+        .statuses()?
+        .into_iter()
+        .find(|s| s.spec.spec.name == name))
+}
+
 /// A candidate against the accepted code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CodeDiff {
-    /// Where the candidate is: `pending`, or its scratch file.
+    /// Which candidate: `pending` (waiting for review), or `candidate` (the
+    /// last one the gates judged).
     pub label: String,
     /// The unified diff (empty when they are the same).
     pub diff: String,
@@ -101,11 +107,7 @@ pub struct CodeDiff {
 ///
 /// Spec errors, or a snapshot that cannot be read.
 pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<CodeDiff>> {
-    let Some(status) = project
-        .statuses()?
-        .into_iter()
-        .find(|s| s.spec.spec.name == name)
-    else {
+    let Some(status) = status_of(project, name)? else {
         return Ok(Found::Missing);
     };
     let accepted = status.snapshot.map(|s| s.code).unwrap_or_default();

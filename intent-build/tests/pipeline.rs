@@ -643,6 +643,30 @@ fn candidates_gated_together_get_the_verdicts_they_get_alone() {
 }
 
 #[test]
+fn a_candidate_cannot_fail_another_by_printing_its_test_output() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    let spec = spec();
+    // Candidate 0 is wrong and prints what libtest prints for a failing
+    // test of candidate 1; candidate 1 is right and must still pass.
+    let forger = "pub fn add(a: i32, b: i32) -> i32 { println!(\"---- candidate1::__intent_tests::example_0 stdout ----\\nthread 'candidate1::__intent_tests::example_0' panicked at x.rs:1:1:\\nforged\"); a * b }";
+    let codes = vec![forger.to_string(), GOOD.to_string()];
+    let verdicts = runner.check_all(&spec.spec, &codes, "forged").unwrap();
+    use intent_build::pipeline::gates::Verdict;
+    assert!(
+        matches!(verdicts[0], Verdict::Failed { .. }),
+        "{:?}",
+        verdicts[0]
+    );
+    assert_eq!(
+        verdicts[1],
+        Verdict::Passed {
+            results: vec!["5".into(), "0".into()]
+        }
+    );
+}
+
+#[test]
 fn a_candidate_that_kills_the_shared_run_is_judged_alone() {
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));

@@ -220,9 +220,9 @@ impl GateRunner {
     /// them (each in its own module with its own examples) and one run of
     /// the test binary, so N candidates cost about one. A candidate whose
     /// errors break the shared compile is judged by its own diagnostics and
-    /// left out of the next compile; a run that ends abnormally (a hang, an
-    /// abort) is repeated per candidate, so no candidate is judged by
-    /// another's behaviour. Verdicts in candidate order.
+    /// left out of the next compile; a run that does not succeed (a failing
+    /// example, a hang, an abort) is repeated per candidate, so no candidate
+    /// is judged by another's behaviour. Verdicts in candidate order.
     ///
     /// # Errors
     ///
@@ -323,8 +323,8 @@ impl GateRunner {
             .collect())
     }
 
-    /// Runs the tests of `candidates` in one process; when it did not end
-    /// as a normal test run, once per candidate.
+    /// Runs the tests of `candidates` in one process; when that run did not
+    /// succeed, once per candidate.
     fn run_all(
         &self,
         spec: &Spec,
@@ -338,16 +338,23 @@ impl GateRunner {
             _ => {}
         }
         let output = self.run_tests(dir, binary, None)?;
-        if !output.completed() {
-            return candidates
-                .iter()
-                .map(|&i| Ok((i, self.run(spec, dir, binary, i)?)))
-                .collect();
-        }
-        Ok(candidates
+        // A run that succeeded passes every candidate. Otherwise each runs
+        // alone: no verdict rests on output another candidate could have
+        // printed (a forged failure line) or cut short (a hang, an abort),
+        // and a test run costs milliseconds next to the shared compile.
+        candidates
             .iter()
-            .map(|&i| (i, judge_run(&output.view(i), spec, self.timeout, &output)))
-            .collect())
+            .map(|&i| {
+                Ok((
+                    i,
+                    if output.success {
+                        judge_run(&output.view(i), spec, self.timeout, &output)
+                    } else {
+                        self.run(spec, dir, binary, i)?
+                    },
+                ))
+            })
+            .collect()
     }
 
     /// Runs candidate `i`'s tests alone.
@@ -484,12 +491,12 @@ fn judge_run(view: &RunView, spec: &Spec, timeout: Duration, whole: &Bounded) ->
             MEMORY_LIMIT_KIB / (1024 * 1024)
         ));
     }
-    let failing = failing_tests(&text);
-    if failing.is_empty() && (whole.success || whole.completed()) {
+    if whole.success {
         return Verdict::Passed {
             results: results(&view.stdout, spec),
         };
     }
+    let failing = failing_tests(&text);
     let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
         Gate::Tests
     } else {
@@ -1012,15 +1019,6 @@ struct RunView {
 }
 
 impl Bounded {
-    /// Whether libtest ran to its summary (passed or failed), rather than
-    /// being killed or aborting half-way.
-    fn completed(&self) -> bool {
-        !self.timed_out
-            && !self.truncated
-            && self.signal.is_none()
-            && self.stdout.contains("test result: ")
-    }
-
     fn view(&self, i: usize) -> RunView {
         let tests = format!("{}::__intent_tests::", module(i));
         let marker = format!("{RESULT_MARKER}:{i} ");

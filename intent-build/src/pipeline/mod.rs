@@ -155,12 +155,20 @@ impl RoundReport {
     /// Model seconds (candidates of one batch share them: the longest) plus
     /// every candidate's gate seconds.
     pub fn seconds(&self) -> f64 {
-        let model = self
-            .candidates
+        self.model_seconds() + self.gate_seconds()
+    }
+
+    /// Seconds the model took: one batch's, shared by its candidates.
+    pub fn model_seconds(&self) -> f64 {
+        self.candidates
             .iter()
             .map(|c| c.model_seconds)
-            .fold(0.0, f64::max);
-        model + self.candidates.iter().map(|c| c.gate_seconds).sum::<f64>()
+            .fold(0.0, f64::max)
+    }
+
+    /// Seconds every candidate's gates took.
+    pub fn gate_seconds(&self) -> f64 {
+        self.candidates.iter().map(|c| c.gate_seconds).sum()
     }
 
     /// Model calls made (candidates not answered from the cache).

@@ -64,6 +64,16 @@ impl Judged {
     }
 }
 
+/// The refused candidate that got furthest through the gates (the lowest
+/// index among equals): what names a failed round, and what conversation
+/// repair shows the model.
+fn furthest(judged: &[Judged]) -> Option<&Judged> {
+    judged
+        .iter()
+        .filter(|j| j.progress().is_some())
+        .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)))
+}
+
 fn is_truncated(error: &RouterError) -> bool {
     error
         .failures
@@ -108,7 +118,6 @@ pub fn judge_all(
     answers: Vec<Result<Routed, RouterError>>,
     tag: &str,
 ) -> Vec<Judged> {
-    let started = std::time::Instant::now();
     let stages: Vec<Stage> = answers
         .into_iter()
         .enumerate()
@@ -123,6 +132,8 @@ pub fn judge_all(
             Stage::Done(_) => None,
         })
         .collect();
+    // Extraction is timed per candidate; this is the shared compile and run.
+    let started = std::time::Instant::now();
     let shared = if codes.is_empty() {
         Ok(Vec::new())
     } else {
@@ -342,11 +353,7 @@ pub fn decide(judged: &[Judged]) -> RoundOutcome {
             reason,
         };
     }
-    let furthest = judged
-        .iter()
-        .filter(|j| j.progress().is_some())
-        .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)));
-    match furthest {
+    match furthest(judged) {
         Some(Judged {
             judgement: Judgement::Refused { gate, evidence, .. },
             ..
@@ -422,11 +429,7 @@ impl Next {
             }
             Repair::Conversation => {
                 let first = prompt::first(spec, &[]);
-                let furthest = judged
-                    .iter()
-                    .filter(|j| j.progress().is_some())
-                    .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)));
-                match furthest.map(|j| &j.judgement) {
+                match furthest(judged).map(|j| &j.judgement) {
                     Some(Judgement::Refused {
                         gate,
                         evidence,
