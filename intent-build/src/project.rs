@@ -12,6 +12,7 @@ use crate::lock::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
 use crate::pipeline::gates::GateRunner;
+use crate::pipeline::behaviour::Behaviour;
 use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
@@ -156,7 +157,12 @@ impl Project {
 
     /// How generation runs for this crate: its rounds and repair.
     pub fn generation_options(&self) -> Options {
-        Options::with_rounds(self.settings.repair_rounds).with_repair(self.settings.repair)
+        let mut options =
+            Options::with_rounds(self.settings.repair_rounds).with_repair(self.settings.repair);
+        if let Some(agreement) = self.settings.agreement {
+            options.agreement = agreement;
+        }
+        options
     }
 
     /// Every spec, parsed.
@@ -336,6 +342,9 @@ pub struct LockOptions {
     /// of recording them, and touch neither the lock nor the snapshots: what
     /// `cargo build` asks for (unless `update-lock = true`).
     pub pending_only: bool,
+    /// Accept code whose behaviour differs from the pinned behaviour when
+    /// only the model changed.
+    pub allow_behaviour_change: bool,
 }
 
 /// What `lock` did.
@@ -366,12 +375,17 @@ pub struct LockSummary {
     /// The verified code of every intent regenerated, adopted or kept
     /// pending by this run, by name.
     pub code: std::collections::BTreeMap<String, String>,
+    /// Intents whose passing candidates disagreed: the question to answer.
+    pub questions: Vec<(String, crate::pipeline::round::Question)>,
+    /// Intents recorded with behaviour other than what was pinned before
+    /// (their spec changed): (name, [(call, before, after)]).
+    pub behaviour_changes: Vec<(String, Vec<(String, String, String)>)>,
 }
 
 impl LockSummary {
     /// Whether anything is left stale or failed.
     pub fn is_success(&self) -> bool {
-        self.failed.is_empty() && self.refused.is_empty()
+        self.failed.is_empty() && self.refused.is_empty() && self.questions.is_empty()
     }
 }
 
@@ -450,9 +464,21 @@ pub fn lock(
     // No model call for code that could not be judged anyway.
     crate::sandbox::ensure(project.settings.sandbox_mode(env))?;
 
-    let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
     let runner = project.gate_runner(env, &options.intent_dir, Some(options.gate_timeout));
-    let gen_options = project.generation_options();
+    // A spec whose `assume` or properties do not compile is an error in
+    // the spec, found before any model is asked.
+    let mut spec_errors = Vec::new();
+    for spec in &work {
+        spec_errors.extend(runner.check_spec(spec).map_err(|e| Error::io(&options.intent_dir, e))?);
+    }
+    if !spec_errors.is_empty() {
+        return Err(Error::Spec(spec_errors));
+    }
+    let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
+    let mut gen_options = project.generation_options();
+    gen_options.allow_behaviour_change = options.allow_behaviour_change;
+    let lock_entries = Lockfile::load(&project.lockfile())?.entries;
+    let specs_dir = project.specs_dir();
     let workers = router
         .providers()
         .first()
@@ -465,6 +491,7 @@ pub fn lock(
     // crate's lock), so an interruption later loses no finished work.
     type Done = (SpecFile, IntentReport, Option<Result<(Accepted, String)>>);
     let results: Mutex<Vec<Done>> = Mutex::new(Vec::new());
+    let behaviour_changes = Mutex::new(Vec::new());
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
@@ -482,8 +509,28 @@ pub fn lock(
                 };
                 let bar = progress.intent(&spec.spec.name);
                 let phase = |p: Phase| bar.phase(&p);
+                // When only the model changed, the behaviour pinned at the
+                // last acceptance must be kept.
+                let pinned = pinned_behaviour(&specs_dir, &spec.spec.name);
+                let same_spec = lock_entries
+                    .get(&spec.spec.name)
+                    .is_some_and(|e| e.spec_hash == spec.hash);
+                let intent_options = Options {
+                    pinned: pinned.clone().filter(|_| same_spec),
+                    ..gen_options.clone()
+                };
                 let (report, candidate) =
-                    pipeline::generate(&spec, &router, &runner, &gen_options, &phase);
+                    pipeline::generate(&spec, &router, &runner, &intent_options, &phase);
+                let changes = match (&pinned, candidate.as_ref().and_then(|c| c.behaviour.as_ref())) {
+                    (Some(old), Some(new)) if !same_spec => old.differences(new, false),
+                    _ => Vec::new(),
+                };
+                if !changes.is_empty() {
+                    behaviour_changes
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .push((spec.spec.name.clone(), changes));
+                }
                 bar.finish(candidate.is_some(), report.reason.as_deref());
                 if cancelled() {
                     break;
@@ -504,6 +551,10 @@ pub fn lock(
         }
     });
     let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    summary.behaviour_changes = behaviour_changes
+        .into_inner()
+        .unwrap_or_else(|e| e.into_inner());
+    summary.behaviour_changes.sort();
     results.sort_by(|a, b| a.0.spec.name.cmp(&b.0.spec.name));
     let mut reports = Vec::new();
     for (spec, mut report, accepted) in results {
@@ -529,6 +580,9 @@ pub fn lock(
                 summary.pending.push(name);
             }
             Some(Err(e)) => summary.failed.push((name, "accept".into(), e.to_string())),
+            None if report.question.is_some() => summary
+                .questions
+                .push((name, report.question.clone().expect("checked"))),
             None => summary.failed.push((
                 name,
                 report.last_gate.clone().unwrap_or_default(),
@@ -564,6 +618,13 @@ fn prune(project: &Project, statuses: &[IntentStatus]) -> Result<Vec<String>> {
     })?;
     for name in &removed {
         let _ = std::fs::remove_file(crate::snapshot::snapshot_path(&project.specs_dir(), name));
+        let _ = std::fs::remove_file(crate::snapshot::behaviour_path(&project.specs_dir(), name));
     }
     Ok(removed)
+}
+
+/// The behaviour pinned for `name` (`snapshots/NAME.behaviour`), if any.
+pub fn pinned_behaviour(specs_dir: &Path, name: &str) -> Option<Behaviour> {
+    let text = std::fs::read_to_string(crate::snapshot::behaviour_path(specs_dir, name)).ok()?;
+    Behaviour::parse(&text)
 }

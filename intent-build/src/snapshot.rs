@@ -14,6 +14,14 @@ use crate::spec::sha256_hex;
 /// Folder of snapshots, relative to the spec folder.
 pub const SNAPSHOT_DIR: &str = "snapshots";
 
+/// `snapshots/NAME.behaviour` under the spec folder: the accepted code's
+/// outcomes on generated inputs, pinned for model upgrades.
+pub fn behaviour_path(specs_dir: &Path, name: &str) -> PathBuf {
+    specs_dir
+        .join(SNAPSHOT_DIR)
+        .join(format!("{name}.behaviour"))
+}
+
 /// One snapshot file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {

@@ -608,7 +608,7 @@ fn candidates_gated_together_get_the_verdicts_they_get_alone() {
         verdicts
             .iter()
             .map(|v| match v {
-                intent_build::pipeline::gates::Verdict::Passed { results } => results.join(","),
+                intent_build::pipeline::gates::Verdict::Passed { results, .. } => results.join(","),
                 intent_build::pipeline::gates::Verdict::Failed { gate, evidence, .. } => {
                     format!("{gate}: {evidence}")
                 }
@@ -658,11 +658,10 @@ fn a_candidate_cannot_fail_another_by_printing_its_test_output() {
         "{:?}",
         verdicts[0]
     );
-    assert_eq!(
-        verdicts[1],
-        Verdict::Passed {
-            results: vec!["5".into(), "0".into()]
-        }
+    assert!(
+        matches!(&verdicts[1], Verdict::Passed { results, .. } if results == &["5", "0"]),
+        "{:?}",
+        verdicts[1]
     );
 }
 

@@ -24,6 +24,9 @@ pub struct LockArgs {
     /// Exit 1 if anything is stale, naming each intent and why; needs no model or network
     #[arg(long, conflicts_with = "force")]
     pub check: bool,
+    /// Accept new code whose behaviour differs from the pinned behaviour when only the model changed
+    #[arg(long)]
+    pub allow_behaviour_change: bool,
     #[command(flatten)]
     pub handoff: HandoffArgs,
 }
@@ -136,6 +139,9 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     for (name, gate, reason) in &summary.failed {
         eprintln!("error: intent `{name}`: no candidate passed (last gate: {gate}): {reason}");
     }
+    for (name, _) in &summary.questions {
+        eprintln!("error: intent `{name}`: the passing candidates disagree; `cargo intent lock {name}` asks which is right");
+    }
     Ok(if summary.is_success() {
         Status::Ok
     } else {
@@ -160,6 +166,7 @@ pub fn lock_options(
         gate_timeout: project.settings.gate_time_limit(),
         cancel: Some(crate::interrupt::flag()),
         pending_only: false,
+        allow_behaviour_change: args.allow_behaviour_change,
     }
 }
 
@@ -200,6 +207,29 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
                 "error: intent `{name}` in {}: no candidate passed (last gate: {gate}): {reason}",
                 package.name
             );
+        }
+        for (name, changes) in &summary.behaviour_changes {
+            if !global.quiet {
+                eprintln!(
+                    "note: intent `{name}` behaves differently from before on {} generated input(s):",
+                    changes.len()
+                );
+                for (call, before, after) in changes.iter().take(5) {
+                    eprintln!("      {call}: {before} -> {after}");
+                }
+            }
+        }
+        if !summary.questions.is_empty() {
+            let specs = project.specs()?;
+            for (name, question) in &summary.questions {
+                eprintln!(
+                    "error: intent `{name}` in {}: the {} passing candidates disagree; which is right?",
+                    package.name, question.passing
+                );
+                if let Some(spec) = specs.iter().find(|s| &s.spec.name == name) {
+                    eprint!("{}", question.render(spec));
+                }
+            }
         }
         if !summary.failed.is_empty() {
             if let Some(report) = &summary.report {

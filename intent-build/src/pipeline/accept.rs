@@ -6,6 +6,10 @@
 //! the build reports as edited: never a silent mismatch. With review on, the
 //! candidate waits as `NAME.snap.new` (insta's pending file) plus a pending
 //! record under `target/intent/pending/`, and nothing accepted changes.
+//!
+//! Beside the snapshot, `NAME.behaviour` pins what the accepted code did on
+//! the generated inputs (its hash is the lock's `functional-hash`), written
+//! before the snapshot, so the lock never vouches for a file not yet there.
 
 use std::path::{Path, PathBuf};
 
@@ -16,7 +20,7 @@ use super::Candidate;
 use crate::error::{Error, Result};
 use crate::lock::{LockEntry, Lockfile};
 use crate::out::write_if_changed;
-use crate::snapshot::{output_hash, pending_path, snapshot_path, Snapshot};
+use crate::snapshot::{behaviour_path, output_hash, pending_path, snapshot_path, Snapshot};
 use crate::spec::SpecFile;
 
 /// Where a crate keeps its accepted and pending results.
@@ -42,6 +46,17 @@ pub struct Pending {
     /// to `NAME.snap`), and dropped when they reject it.
     #[serde(default)]
     pub review: bool,
+    /// The pinned behaviour file's text, when behaviour was judged.
+    #[serde(default)]
+    pub behaviour: Option<String>,
+}
+
+/// The pinned behaviour file's text for `candidate`.
+fn behaviour_text(candidate: &Candidate) -> Option<String> {
+    candidate
+        .behaviour
+        .as_ref()
+        .map(|b| b.render(candidate.agreement))
 }
 
 /// What acceptance did.
@@ -108,11 +123,31 @@ impl Store {
             self.save_pending(spec, candidate, true)?;
             return Ok(Accepted::Pending);
         }
-        self.record(spec, &candidate.code, entry)
+        self.record(spec, &candidate.code, entry, behaviour_text(candidate))
     }
 
-    fn record(&self, spec: &SpecFile, code: &str, entry: LockEntry) -> Result<Accepted> {
+    fn record(
+        &self,
+        spec: &SpecFile,
+        code: &str,
+        entry: LockEntry,
+        behaviour: Option<String>,
+    ) -> Result<Accepted> {
         let name = spec.spec.name.clone();
+        let pinned = behaviour_path(&self.specs_dir, &name);
+        match &behaviour {
+            Some(text) => {
+                write_if_changed(&pinned, text)?;
+            }
+            // Code whose behaviour could not be judged pins none: an older
+            // file would describe other code.
+            None => match std::fs::remove_file(&pinned) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::io(&pinned, e))
+                }
+                _ => {}
+            },
+        }
         let snap_path = snapshot_path(&self.specs_dir, &name);
         let previous = Snapshot::read(&snap_path)?;
         let snapshot = self.snapshot(spec, code);
@@ -160,6 +195,7 @@ impl Store {
             entry: entry_for(spec, candidate),
             code: candidate.code.clone(),
             review,
+            behaviour: behaviour_text(candidate),
         };
         let path = self.pending_file(&spec.spec.name);
         let text = serde_json::to_string_pretty(&pending).map_err(|e| Error::Serialize {
@@ -221,7 +257,7 @@ impl Store {
             output_hash: output_hash(&pending.code),
             ..pending.entry.clone()
         };
-        self.record(spec, &pending.code, entry)
+        self.record(spec, &pending.code, entry, pending.behaviour.clone())
     }
 
     /// The pending record path for `name` (for messages).

@@ -19,9 +19,12 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use super::behaviour::{self, Behaviour, Violation, HARNESS_FILE, HARNESS_MODULE};
+use super::inputs::{self, Plan};
 use super::policy;
 use crate::sandbox::{self, Limits, Sandbox, SandboxMode};
-use crate::spec::{Expected, Spec};
+use crate::error::SpecError;
+use crate::spec::{Expected, Spec, SpecFile};
 
 /// Most bytes of output a test run may print before it is stopped.
 pub const OUTPUT_LIMIT: usize = 256 * 1024;
@@ -57,6 +60,8 @@ pub enum Gate {
     Examples,
     /// The spec's extra tests pass.
     Tests,
+    /// The spec's properties hold on every generated input.
+    Properties,
 }
 
 impl Gate {
@@ -68,6 +73,7 @@ impl Gate {
             Gate::Policy => "policy",
             Gate::Examples => "examples",
             Gate::Tests => "tests",
+            Gate::Properties => "properties",
         }
     }
 }
@@ -85,6 +91,9 @@ pub enum Verdict {
     Passed {
         /// `Debug` of each example's result (`panicked` for expected panics).
         results: Vec<String>,
+        /// What it did on the generated inputs; `None` when they could not
+        /// be generated for the signature.
+        behaviour: Option<Behaviour>,
     },
     /// A gate failed.
     Failed {
@@ -249,10 +258,23 @@ impl GateRunner {
         std::fs::create_dir_all(&dir)?;
         // Landlock rules name canonical folders; a symlinked scratch would not match.
         let dir = dir.canonicalize()?;
+        let mut plan = inputs::plan(spec).ok();
+        let write_tests = |plan: Option<&Plan>| -> std::io::Result<()> {
+            if let Some(plan) = plan {
+                std::fs::write(dir.join(HARNESS_FILE), behaviour::harness(spec, plan).0)?;
+            }
+            for i in 0..codes.len() {
+                std::fs::write(
+                    dir.join(format!("{}_tests.rs", module(i))),
+                    tests(spec, i, plan),
+                )?;
+            }
+            Ok(())
+        };
         for (i, code) in codes.iter().enumerate() {
             std::fs::write(dir.join(candidate_file(i)), candidate_text(code, i))?;
-            std::fs::write(dir.join(format!("{}_tests.rs", module(i))), tests(spec, i))?;
         }
+        write_tests(plan.as_ref())?;
         let binary = dir.join("candidate-tests");
         // Compile what is left until it compiles; each failed compile
         // settles at least one candidate or hands the rest to single runs.
@@ -263,10 +285,21 @@ impl GateRunner {
             if open.is_empty() {
                 break Vec::new();
             }
-            std::fs::write(dir.join("main.rs"), crate_root(spec, &open))?;
+            std::fs::write(
+                dir.join("main.rs"),
+                crate_root(spec, &open, plan.is_some()),
+            )?;
             let Some(diagnostics) = self.compile(&dir, &binary)? else {
                 break open;
             };
+            if plan.is_some() && owns_errors(&diagnostics, HARNESS_FILE) {
+                // The inputs do not fit the types (a generator's gap, or a
+                // prelude type it misread): judge without behaviour rather
+                // than refuse every candidate.
+                plan = None;
+                write_tests(None)?;
+                continue;
+            }
             let mut settled = false;
             for &i in &open {
                 if let Some(own) = diagnostics_of(&diagnostics, i) {
@@ -313,7 +346,20 @@ impl GateRunner {
                 .into_iter()
                 .filter(|&i| verdicts[i].is_none())
                 .collect();
-            for (i, verdict) in self.run_all(spec, &dir, &binary, &runnable)? {
+            for (i, mut verdict) in self.run_all(spec, &dir, &binary, &runnable)? {
+                if let (Some(plan), Verdict::Passed { behaviour, .. }) = (&plan, &mut verdict) {
+                    let (seen, violation) = self.behaviour(plan, &dir, &binary, i)?;
+                    match violation {
+                        Some(violation) => {
+                            verdict = Verdict::Failed {
+                                gate: Gate::Properties,
+                                evidence: violation.evidence(spec),
+                                diagnostics: None,
+                            }
+                        }
+                        None => *behaviour = Some(seen),
+                    }
+                }
                 verdicts[i] = Some(verdict);
             }
         }
@@ -443,6 +489,157 @@ impl GateRunner {
         run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
     }
 
+    /// Candidate `i` on every generated input, confined, in as many runs as
+    /// it takes: a run stopped by an input that hangs or crashes the process
+    /// is resumed after that input (at most [`behaviour::RESUMES`] times).
+    fn behaviour(
+        &self,
+        plan: &Plan,
+        dir: &Path,
+        binary: &Path,
+        i: usize,
+    ) -> std::io::Result<(Behaviour, Option<Violation>)> {
+        let n = plan.inputs.len();
+        let mut outcomes = vec![behaviour::Outcome::NotRun; n];
+        let mut violation = None;
+        let mut from = 0;
+        let test = format!("{}::__intent_tests::intent_behaviour", module(i));
+        for _ in 0..=behaviour::RESUMES {
+            let nonce = behaviour::nonce();
+            let output = self.run_harness(dir, binary, &test, &nonce, from)?;
+            let run = behaviour::read_run(&output.stdout, &nonce);
+            let stopped = run
+                .timed_out
+                .or_else(|| run.outcomes.keys().max().map(|k| k + 1))
+                .unwrap_or(from);
+            for (k, outcome) in run.outcomes {
+                if k < n {
+                    outcomes[k] = outcome;
+                }
+            }
+            if violation.is_none() {
+                violation = run.violation.map(|(k, property, result)| Violation {
+                    property,
+                    call: plan.inputs.get(k).map_or_else(String::new, |i| i.call.clone()),
+                    result,
+                });
+            }
+            if run.done || stopped >= n {
+                break;
+            }
+            if outcomes[stopped] == behaviour::Outcome::NotRun {
+                outcomes[stopped] = if output.timed_out {
+                    behaviour::Outcome::TimedOut
+                } else {
+                    behaviour::Outcome::Crashed
+                };
+            }
+            from = stopped + 1;
+        }
+        let calls = plan.inputs.iter().map(|i| i.call.clone()).collect();
+        Ok((Behaviour { calls, outcomes }, violation))
+    }
+
+    /// One ignored harness test, confined, its lines marked with `nonce`.
+    fn run_harness(
+        &self,
+        dir: &Path,
+        binary: &Path,
+        test: &str,
+        nonce: &str,
+        from: usize,
+    ) -> std::io::Result<Bounded> {
+        let mut cmd = Command::new(binary);
+        cmd.current_dir(dir)
+            .env_clear()
+            .env("HOME", dir)
+            .env("RUST_BACKTRACE", "0")
+            .env("INTENT_BEHAVIOUR_NONCE", nonce)
+            .env("INTENT_BEHAVIOUR_FROM", from.to_string())
+            .args(["--ignored", "--exact", test])
+            .args(["--test-threads=1", "--nocapture", "--quiet"]);
+        let limits = self.run_limits();
+        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
+        run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
+    }
+
+    /// Checks a spec's `assume` and `properties` before any model is asked:
+    /// they compile as boolean expressions over the parameters (and
+    /// `result`), and `assume` keeps at least one generated input. Errors
+    /// point at the spec key; an empty list means there is nothing to fix
+    /// (also when the spec has neither, or its inputs cannot be generated).
+    ///
+    /// # Errors
+    ///
+    /// As [`GateRunner::check`].
+    pub fn check_spec(&self, file: &SpecFile) -> std::io::Result<Vec<SpecError>> {
+        let spec = &file.spec;
+        if spec.assume.is_none() && spec.properties.is_empty() {
+            return Ok(Vec::new());
+        }
+        let Ok(plan) = inputs::plan(spec) else {
+            return Ok(Vec::new());
+        };
+        sandbox::ensure(self.sandbox).map_err(std::io::Error::other)?;
+        let dir = self.scratch.join(format!("{}-spec", spec.name));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir)?;
+        let dir = dir.canonicalize()?;
+        let (harness, spans) = behaviour::harness(spec, &plan);
+        std::fs::write(dir.join(HARNESS_FILE), harness)?;
+        std::fs::write(dir.join("main.rs"), crate_root(spec, &[], true))?;
+        let binary = dir.join("spec-tests");
+        if let Some(diagnostics) = self.compile(&dir, &binary)? {
+            let mut errors = Vec::new();
+            for (check, message) in check_errors(&diagnostics, &spans) {
+                let (at, what) = match check {
+                    behaviour::Check::Assume => (file.locations.assume, "`assume`".to_string()),
+                    behaviour::Check::Property(i) => {
+                        (file.locations.properties.get(i).copied(), format!("property {i}"))
+                    }
+                };
+                let error = file.error_at(
+                    at.unwrap_or_default(),
+                    format!("{what} does not compile: {message}"),
+                    match check {
+                        behaviour::Check::Assume => "a `bool` expression over the parameters, e.g. `n > 0`",
+                        behaviour::Check::Property(_) => "a `bool` expression over the parameters and `result`, e.g. `result.len() <= s.len()`",
+                    },
+                );
+                if !errors.contains(&error) {
+                    errors.push(error);
+                }
+            }
+            errors.sort_by_key(|e| (e.line, e.column));
+            return Ok(errors);
+        }
+        if spec.assume.is_some() {
+            let nonce = behaviour::nonce();
+            let test = format!("{HARNESS_MODULE}::intent_assumed");
+            let output = self.run_harness(&dir, &binary, &test, &nonce, 0)?;
+            let assumed = output.stdout.lines().find_map(|l| {
+                l.split(nonce.as_str())
+                    .nth(1)?
+                    .trim()
+                    .strip_prefix("assumed ")?
+                    .parse::<usize>()
+                    .ok()
+            });
+            if assumed == Some(0) {
+                return Ok(vec![file.error_at(
+                    file.locations.assume.unwrap_or_default(),
+                    format!(
+                        "`assume` rejects every one of the {} inputs generated for `{}`",
+                        plan.inputs.len(),
+                        spec.name
+                    ),
+                    "an assumption some ordinary inputs meet (the README lists the values generated per type)",
+                )]);
+            }
+        }
+        Ok(Vec::new())
+    }
+
     fn run_limits(&self) -> Limits {
         Limits {
             cpu_seconds: self.timeout.as_secs() + 1,
@@ -494,6 +691,7 @@ fn judge_run(view: &RunView, spec: &Spec, timeout: Duration, whole: &Bounded) ->
     if whole.success {
         return Verdict::Passed {
             results: results(&view.stdout, spec),
+            behaviour: None,
         };
     }
     let failing = failing_tests(&text);
@@ -537,11 +735,17 @@ fn candidate_text(code: &str, i: usize) -> String {
     )
 }
 
-/// `main.rs`: the spec's prelude and one module per candidate in `open`.
-fn crate_root(spec: &Spec, open: &[usize]) -> String {
+/// `main.rs`: the spec's prelude, the behaviour harness when there is one,
+/// and one module per candidate in `open`.
+fn crate_root(spec: &Spec, open: &[usize], harness: bool) -> String {
     let mut out = String::from("#![allow(unused, clippy::all)]\n");
     out.push_str(&spec.prelude);
     out.push('\n');
+    if harness {
+        out.push_str(&format!(
+            "#[path = \"{HARNESS_FILE}\"]\npub mod {HARNESS_MODULE};\n"
+        ));
+    }
     for &i in open {
         out.push_str(&format!(
             "#[path = \"{}\"]\nmod {};\n",
@@ -552,10 +756,11 @@ fn crate_root(spec: &Spec, open: &[usize]) -> String {
     out
 }
 
-/// Candidate `i`'s test module: one test per example, and the extra tests.
-/// Each example prints its result (for the lock's `functional-hash`) with
-/// the candidate's index, so one run serves every candidate.
-pub fn tests(spec: &Spec, candidate: usize) -> String {
+/// Candidate `i`'s test module: one test per example, the extra tests, and
+/// (ignored, run alone) the behaviour test when there is a `plan`. Each
+/// example prints its result with the candidate's index, so one run serves
+/// every candidate.
+pub fn tests(spec: &Spec, candidate: usize, plan: Option<&Plan>) -> String {
     let marker = format!("{RESULT_MARKER}:{candidate}");
     let mut out = String::from("mod __intent_tests {\n    use super::*;\n");
     out.push_str(APPROX);
@@ -584,7 +789,49 @@ pub fn tests(spec: &Spec, candidate: usize) -> String {
         }
         out.push_str("    }\n");
     }
+    if let Some(plan) = plan {
+        out.push_str(&behaviour::candidate_test(spec, plan, &spec.name));
+    }
     out.push_str("}\n");
+    out
+}
+
+/// Whether rustc's errors include one with a span in `file`.
+fn owns_errors(json: &str, file: &str) -> bool {
+    json.lines().any(|line| {
+        serde_json::from_str::<serde_json::Value>(line).is_ok_and(|value| {
+            value["level"] == "error"
+                && spans(&value).any(|s| s["file_name"].as_str() == Some(file))
+        })
+    })
+}
+
+/// Errors whose primary span lies in one of the harness's check lines:
+/// which check, and rustc's message with its label.
+fn check_errors(json: &str, spans_of: &[behaviour::CheckSpan]) -> Vec<(behaviour::Check, String)> {
+    let mut out = Vec::new();
+    for line in json.lines() {
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
+        if value["level"] != "error" {
+            continue;
+        }
+        let Some(span) = spans(&value).find(|s| {
+            s["file_name"].as_str() == Some(HARNESS_FILE) && s["is_primary"] == true
+        }) else {
+            continue;
+        };
+        let line_no = span["line_start"].as_u64().unwrap_or(0) as usize;
+        let Some(check) = spans_of.iter().find(|c| c.lines.contains(&line_no)) else {
+            continue;
+        };
+        let mut message = value["message"].as_str().unwrap_or_default().to_string();
+        if let Some(label) = span["label"].as_str().filter(|l| !l.is_empty()) {
+            message = format!("{message} ({label})");
+        }
+        out.push((check.check, message));
+    }
     out
 }
 

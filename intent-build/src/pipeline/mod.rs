@@ -9,10 +9,20 @@
 //! conversation repair, which shows the model its own answer, stays an
 //! option ([`Repair`]). Rounds are bounded, and every candidate of every
 //! round is recorded in the report.
+//!
+//! Passing the examples is not the end: every passing candidate runs on
+//! inputs generated from the signature ([`inputs`], [`behaviour`]), the
+//! spec's properties must hold on all of them, and the candidates are
+//! grouped by what they did. The largest group wins when it is a clear
+//! majority; otherwise the user is asked about the inputs that split them.
+//! When only the model changed, the behaviour pinned at the last acceptance
+//! must be kept.
 
 pub mod accept;
+pub mod behaviour;
 pub mod extract;
 pub mod gates;
+pub mod inputs;
 pub mod policy;
 pub mod prompt;
 pub mod round;
@@ -55,7 +65,19 @@ pub struct Options {
     pub grammar: bool,
     /// How a failed round informs the next.
     pub repair: Repair,
+    /// Share of the passing candidates whose behaviour must agree
+    /// ([`behaviour::settled`]).
+    pub agreement: f64,
+    /// Accept new behaviour when only the model changed.
+    pub allow_behaviour_change: bool,
+    /// The behaviour pinned at the last acceptance, for this intent, when
+    /// only the model changed since.
+    pub pinned: Option<behaviour::Behaviour>,
 }
+
+/// The default [`Options::agreement`]: the largest group must hold more than
+/// half of the passing candidates (and more than the next group).
+pub const DEFAULT_AGREEMENT: f64 = 0.5;
 
 impl Default for Options {
     fn default() -> Self {
@@ -63,6 +85,9 @@ impl Default for Options {
             repair_rounds: 1,
             grammar: true,
             repair: Repair::default(),
+            agreement: DEFAULT_AGREEMENT,
+            allow_behaviour_change: false,
+            pinned: None,
         }
     }
 }
@@ -149,6 +174,10 @@ pub struct RoundReport {
     pub lessons: Vec<String>,
     /// Every candidate, in index order.
     pub candidates: Vec<CandidateReport>,
+    /// The passing candidates grouped by behaviour, largest group first
+    /// (empty when fewer than one passed or behaviour is unknown).
+    #[serde(default)]
+    pub groups: Vec<behaviour::Group>,
 }
 
 impl RoundReport {
@@ -193,6 +222,10 @@ pub struct Candidate {
     pub functional_hash: String,
     /// Gates passed.
     pub gates: Vec<String>,
+    /// What it did on the generated inputs (`None`: no inputs for its types).
+    pub behaviour: Option<behaviour::Behaviour>,
+    /// Its group's size and the passing candidates compared.
+    pub agreement: Option<(usize, usize)>,
 }
 
 /// How an intent's generation ended, in the report.
@@ -209,6 +242,8 @@ pub enum Outcome {
     Pending,
     /// No candidate passed.
     Failed,
+    /// Candidates passed but disagree: the user is asked.
+    Question,
 }
 
 /// What happened to one intent.
@@ -226,6 +261,15 @@ pub struct IntentReport {
     pub last_gate: Option<String>,
     /// Why it failed.
     pub reason: Option<String>,
+    /// The question, when the passing candidates disagreed.
+    #[serde(default)]
+    pub question: Option<round::Question>,
+    /// The accepted candidate's agreement: its group, of the passing.
+    #[serde(default)]
+    pub agreement: Option<(usize, usize)>,
+    /// Why behaviour was not judged (no generator for a type).
+    #[serde(default)]
+    pub behaviour_unchecked: Option<String>,
 }
 
 /// Phases shown by progress displays.
@@ -260,6 +304,17 @@ pub fn generate(
         outcome: Outcome::Failed,
         last_gate: None,
         reason: None,
+        question: None,
+        agreement: None,
+        behaviour_unchecked: None,
+    };
+    let plan = inputs::plan(&spec.spec);
+    report.behaviour_unchecked = plan.as_ref().err().cloned();
+    let choice = round::Choice {
+        threshold: options.agreement,
+        floats: plan.as_ref().is_ok_and(|p| p.floats),
+        pinned: options.pinned.as_ref(),
+        allow_change: options.allow_behaviour_change,
     };
     let mut next = Next::first(&spec.spec);
     for round in 0..=options.repair_rounds {
@@ -296,11 +351,12 @@ pub fn generate(
         phase(Phase::Checking(round));
         let tag = format!("{}-r{round}", spec.spec.name);
         let judged = round::judge_all(runner, spec, router, round, answers, &tag);
-        let outcome = round::decide(&judged);
+        let outcome = round::decide(&judged, &choice);
         report.rounds.push(RoundReport {
             round,
             lessons: next.lessons.clone(),
             candidates: judged.iter().map(|j| j.report.clone()).collect(),
+            groups: round::groups(&judged, choice.floats),
         });
         match outcome {
             RoundOutcome::Accept(index) => {
@@ -308,11 +364,45 @@ pub fn generate(
                 report.outcome = Outcome::Generated;
                 report.last_gate = None;
                 report.reason = None;
+                report.agreement = round::agreement(&judged, index, choice.floats);
+                let agreement = report.agreement;
                 let candidate = judged
                     .into_iter()
                     .nth(index)
-                    .and_then(Judged::into_candidate);
+                    .and_then(Judged::into_candidate)
+                    .map(|c| Candidate { agreement, ..c });
                 return (report, candidate);
+            }
+            RoundOutcome::Ask(question) => {
+                report.outcome = Outcome::Question;
+                report.last_gate = Some("behaviour".into());
+                report.reason = Some(format!(
+                    "the {} passing candidates disagree on {}",
+                    question.passing,
+                    question
+                        .calls
+                        .iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                report.question = Some(question);
+                return (report, None);
+            }
+            RoundOutcome::Changed(changes) => {
+                report.last_gate = Some("behaviour".into());
+                let shown: Vec<String> = changes
+                    .iter()
+                    .take(3)
+                    .map(|(call, old, new)| format!("`{call}` was {old}, now {new}"))
+                    .collect();
+                report.reason = Some(format!(
+                    "the new model's code changes the pinned behaviour on {} input(s): {} \
+                     (`--allow-behaviour-change` accepts it)",
+                    changes.len(),
+                    shown.join("; ")
+                ));
+                return (report, None);
             }
             RoundOutcome::Retry { gate, reason } => {
                 report.last_gate = Some(gate);

@@ -134,7 +134,10 @@ pub fn refusal_in_mir(mir: &str, module: &str) -> Option<String> {
             // would clash), while a `main` it defines is judged like any
             // function. A body outside every candidate module (the
             // harness's `main`, the spec's prelude) is judged for each.
+            // The behaviour harness is a crate-root module (a candidate's
+            // own module of that name would start with `candidateN::`).
             judged = !header.contains("__intent_tests::")
+                && !header.starts_with(super::behaviour::HARNESS_PATH)
                 && owner(header).is_none_or(|owner| owner == module);
             continue;
         }

@@ -4,6 +4,7 @@
 //! The pure parts — [`decide`], [`Next::after`] and [`lessons`] — hold the
 //! policy of the loop in [`super::generate`] and are unit-tested here.
 
+use super::behaviour::{self, Behaviour, Group};
 use super::gates::{self, Gate, GateRunner, Verdict};
 use super::{extract, prompt, Candidate, CandidateReport, GateVerdict, Repair};
 use crate::provider::router::{Routed, Router, RouterError};
@@ -88,6 +89,7 @@ fn gate_rank(gate: Gate) -> usize {
         Gate::Policy,
         Gate::Examples,
         Gate::Tests,
+        Gate::Properties,
     ]
     .iter()
     .position(|g| *g == gate)
@@ -260,12 +262,20 @@ fn conclude(
     };
     report.code = Some(code.clone());
     let judgement = match verdict {
-        Verdict::Passed { results } => {
+        Verdict::Passed { results, behaviour } => {
             report.rustfix_saved |= report.rustfix_applied;
             let mut passed = vec![Gate::Compile, Gate::Policy, Gate::Examples];
             if !spec.spec.tests.is_empty() {
                 passed.push(Gate::Tests);
             }
+            if !spec.spec.properties.is_empty() && behaviour.is_some() {
+                passed.push(Gate::Properties);
+            }
+            // The behaviour on generated inputs says more than the
+            // examples' results, when there is one.
+            let functional_hash = behaviour
+                .as_ref()
+                .map_or_else(|| sha256_hex(results.join("\n").as_bytes()), Behaviour::hash);
             report
                 .gates
                 .extend(passed.iter().map(|g| GateVerdict::of(*g, true)));
@@ -274,11 +284,13 @@ fn conclude(
                     code,
                     identity: routed.identity,
                     params_hash: router.providers()[routed.provider].params().hash(),
-                    functional_hash: sha256_hex(results.join("\n").as_bytes()),
+                    functional_hash,
                     gates: std::iter::once(Gate::Parse)
                         .chain(passed)
                         .map(|g| g.name().to_string())
                         .collect(),
+                    behaviour,
+                    agreement: None,
                 },
             }
         }
@@ -292,7 +304,13 @@ fn conclude(
             let order: &[Gate] = if gate == Gate::Policy {
                 &[Gate::Policy]
             } else {
-                &[Gate::Compile, Gate::Policy, Gate::Examples, Gate::Tests]
+                &[
+                    Gate::Compile,
+                    Gate::Policy,
+                    Gate::Examples,
+                    Gate::Tests,
+                    Gate::Properties,
+                ]
             };
             for &g in order {
                 report.gates.push(GateVerdict::of(g, g != gate));
@@ -317,6 +335,11 @@ fn conclude(
 pub enum RoundOutcome {
     /// Accept the candidate at this index.
     Accept(usize),
+    /// The passing candidates disagree on generated inputs: ask the user.
+    Ask(Question),
+    /// Every passing candidate behaves differently from the pinned
+    /// behaviour: (call, pinned outcome, new outcome) where they differ.
+    Changed(Vec<(String, String, String)>),
     /// Ask again: the furthest gate reached, and why it failed.
     Retry {
         /// The gate (or `model`).
@@ -333,16 +356,115 @@ pub enum RoundOutcome {
     },
 }
 
-/// The first passing candidate by index wins, whatever order they finished
-/// in, so the same answers always give the same lock. Without one: stop
-/// when the gates cannot run or no provider answered at all (except for
-/// over-long answers, which a new round may shorten), else retry.
-pub fn decide(judged: &[Judged]) -> RoundOutcome {
-    if let Some(index) = judged
+/// How the passing candidates of a round are chosen between.
+#[derive(Debug, Clone, Default)]
+pub struct Choice<'a> {
+    /// Share of the passing candidates the largest behaviour group must
+    /// exceed ([`behaviour::settled`]).
+    pub threshold: f64,
+    /// Whether outcomes hold floats (compared rounded).
+    pub floats: bool,
+    /// The behaviour accepted before, when only the model changed.
+    pub pinned: Option<&'a Behaviour>,
+    /// Accept a candidate whose behaviour differs from `pinned`.
+    pub allow_change: bool,
+}
+
+/// A question for the user: inputs on which the passing candidates split.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Question {
+    /// The calls that split the groups, smallest first (at most three).
+    pub calls: Vec<String>,
+    /// Each group (largest first, at most three): its candidates and its
+    /// outcome for each call.
+    pub groups: Vec<(Group, Vec<String>)>,
+    /// How many candidates passed the examples.
+    pub passing: usize,
+}
+
+impl Question {
+    /// The lines to add to the spec's examples, one per call, in the spec's
+    /// own form, with `?` where the user's answer goes.
+    pub fn example_lines(&self, format: crate::spec::SpecFormat) -> Vec<String> {
+        self.calls
+            .iter()
+            .map(|call| match format {
+                crate::spec::SpecFormat::Toml => {
+                    format!("{{ call = {}, expect = \"?\" }},", toml_string(call))
+                }
+                crate::spec::SpecFormat::Markdown => format!("- {call} == ?"),
+            })
+            .collect()
+    }
+
+    /// The question as printed: each splitting call with every group's
+    /// answer, then the example lines to add.
+    pub fn render(&self, spec: &SpecFile) -> String {
+        let mut out = String::new();
+        for (k, call) in self.calls.iter().enumerate() {
+            out.push_str(&format!("  {call}\n"));
+            for (group, outcomes) in &self.groups {
+                let members: Vec<String> = group.members.iter().map(u32::to_string).collect();
+                out.push_str(&format!(
+                    "      {} of {} (candidate {}): {}\n",
+                    group.members.len(),
+                    self.passing,
+                    members.join(", "),
+                    outcomes[k]
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "help: add the right answer to the examples of {}, then run `cargo intent lock` again:\n",
+            spec.path.display()
+        ));
+        for line in self.example_lines(spec.format) {
+            out.push_str(&format!("    {line}\n"));
+        }
+        out
+    }
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    // JSON string escapes are valid TOML basic-string escapes.
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+/// Passing candidates by behaviour: the first passing one by index when
+/// behaviour is unknown; with a pinned behaviour (and no leave to change
+/// it), the first that keeps it; otherwise the lowest index of the largest
+/// group, when that group is a clear majority ([`behaviour::settled`]).
+/// The same answers always give the same lock, whatever order they
+/// finished in. Without a passing candidate: stop when the gates cannot run
+/// or no provider answered at all (except for over-long answers, which a
+/// new round may shorten), else retry.
+pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
+    if let Some(first) = judged
         .iter()
         .position(|j| matches!(j.judgement, Judgement::Passed { .. }))
     {
-        return RoundOutcome::Accept(index);
+        let Some(known) = known_behaviours(judged) else {
+            return RoundOutcome::Accept(first);
+        };
+        if let (Some(pinned), false) = (choice.pinned, choice.allow_change) {
+            let mut changes = Vec::new();
+            for (i, behaviour) in &known {
+                let differences = pinned.differences(behaviour, choice.floats);
+                if differences.is_empty() {
+                    return RoundOutcome::Accept(*i as usize);
+                }
+                if changes.is_empty() {
+                    changes = differences;
+                }
+            }
+            return RoundOutcome::Changed(changes);
+        }
+        let (groups, shared) = behaviour::group(&known, choice.floats);
+        if behaviour::settled(&groups, choice.threshold) {
+            return RoundOutcome::Accept(groups[0].members[0] as usize);
+        }
+        return RoundOutcome::Ask(question(&known, &groups, &shared, choice.floats));
     }
     if let Some(reason) = judged.iter().find_map(|j| match &j.judgement {
         Judgement::Broken(reason) => Some(reason.clone()),
@@ -381,6 +503,92 @@ pub fn decide(judged: &[Judged]) -> RoundOutcome {
                 }
             }
         }
+    }
+}
+
+/// The passing candidates of a round grouped by behaviour (empty when
+/// any passing candidate's behaviour is unknown).
+pub fn groups(judged: &[Judged], floats: bool) -> Vec<Group> {
+    known_behaviours(judged).map_or_else(Vec::new, |known| behaviour::group(&known, floats).0)
+}
+
+/// Every passing candidate's behaviour with its index; `None` when none
+/// passed or one passed whose behaviour is unknown.
+fn known_behaviours(judged: &[Judged]) -> Option<Vec<(u32, &Behaviour)>> {
+    let mut known = Vec::new();
+    for (i, j) in judged.iter().enumerate() {
+        if let Judgement::Passed { candidate } = &j.judgement {
+            known.push((i as u32, candidate.behaviour.as_ref()?));
+        }
+    }
+    (!known.is_empty()).then_some(known)
+}
+
+/// The agreement among a round's passing candidates with known behaviour:
+/// (size of the accepted candidate's group, candidates compared).
+pub fn agreement(judged: &[Judged], accepted: usize, floats: bool) -> Option<(usize, usize)> {
+    let known = known_behaviours(judged)?;
+    let (groups, _) = behaviour::group(&known, floats);
+    let group = groups
+        .iter()
+        .find(|g| g.members.contains(&(accepted as u32)))?;
+    Some((group.members.len(), known.len()))
+}
+
+/// The calls that split the two largest groups (or any two), smallest
+/// first, and each group's outcomes for them.
+fn question(
+    known: &[(u32, &Behaviour)],
+    groups: &[Group],
+    shared: &[usize],
+    floats: bool,
+) -> Question {
+    let behaviour_of = |g: &Group| {
+        known
+            .iter()
+            .find(|(i, _)| *i == g.members[0])
+            .map(|(_, b)| (*b, b.normalised(floats)))
+            .expect("every group member is known")
+    };
+    let shown: Vec<&Group> = groups.iter().take(3).collect();
+    let outcomes: Vec<(&Behaviour, Vec<behaviour::Outcome>)> =
+        shown.iter().map(|g| behaviour_of(g)).collect();
+    let splits = |a: usize, b: usize| -> Vec<usize> {
+        shared
+            .iter()
+            .copied()
+            .filter(|&k| outcomes[a].1[k] != outcomes[b].1[k])
+            .collect()
+    };
+    let mut inputs = splits(0, 1.min(outcomes.len() - 1));
+    if outcomes.len() > 2 {
+        for k in splits(0, 2).into_iter().chain(splits(1, 2)) {
+            if !inputs.contains(&k) {
+                inputs.push(k);
+            }
+        }
+    }
+    // The smallest splitting input of the two largest groups first, then
+    // the smallest that also tells the third group apart.
+    let mut calls: Vec<usize> = inputs.iter().copied().take(2).collect();
+    if let Some(k) = inputs.iter().skip(2).find(|&&k| !calls.contains(&k)) {
+        calls.push(*k);
+    }
+    calls.sort_unstable();
+    let call_text = |k: usize| outcomes[0].0.calls[k].clone();
+    Question {
+        calls: calls.iter().map(|&k| call_text(k)).collect(),
+        groups: shown
+            .iter()
+            .zip(&outcomes)
+            .map(|(g, (b, _))| {
+                (
+                    (*g).clone(),
+                    calls.iter().map(|&k| b.outcomes[k].text()).collect(),
+                )
+            })
+            .collect(),
+        passing: known.len(),
     }
 }
 
@@ -694,6 +902,8 @@ mod tests {
                     params_hash: String::new(),
                     functional_hash: String::new(),
                     gates: Vec::new(),
+                    behaviour: None,
+                    agreement: None,
                 },
             },
         }
@@ -711,7 +921,7 @@ mod tests {
     #[test]
     fn the_lowest_passing_index_is_accepted() {
         let round = [refused(0, Gate::Examples, "x"), passed(1), passed(2)];
-        assert_eq!(decide(&round), RoundOutcome::Accept(1));
+        assert_eq!(decide(&round, &Choice::default()), RoundOutcome::Accept(1));
     }
 
     #[test]
@@ -726,7 +936,7 @@ mod tests {
             refused(2, Gate::Examples, "example 0: later"),
         ];
         assert_eq!(
-            decide(&round),
+            decide(&round, &Choice::default()),
             RoundOutcome::Retry {
                 gate: "examples".into(),
                 reason: "example 0: `f(2)` returned 5, expected 4".into()
@@ -737,18 +947,18 @@ mod tests {
     #[test]
     fn no_answer_stops_unless_an_answer_was_only_too_long() {
         let down = [no_answer(0, ErrorKind::Unreachable)];
-        assert!(matches!(decide(&down), RoundOutcome::Stop { ref gate, .. } if gate == "model"));
+        assert!(matches!(decide(&down, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "model"));
         let long = [
             no_answer(0, ErrorKind::Unreachable),
             no_answer(1, ErrorKind::Truncated),
         ];
-        assert!(matches!(decide(&long), RoundOutcome::Retry { ref gate, .. } if gate == "model"));
+        assert!(matches!(decide(&long, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "model"));
         // One usable failure is enough to go on.
         let some = [
             no_answer(0, ErrorKind::Unreachable),
             refused(1, Gate::Parse, "no fn"),
         ];
-        assert!(matches!(decide(&some), RoundOutcome::Retry { ref gate, .. } if gate == "parse"));
+        assert!(matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "parse"));
         let broken = [
             refused(0, Gate::Examples, "x"),
             Judged {
@@ -756,7 +966,7 @@ mod tests {
                 judgement: Judgement::Broken("cannot run the gates: no rustc".into()),
             },
         ];
-        assert!(matches!(decide(&broken), RoundOutcome::Stop { ref gate, .. } if gate == "gates"));
+        assert!(matches!(decide(&broken, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "gates"));
     }
 
     #[test]
@@ -847,5 +1057,86 @@ mod tests {
         let cut = [no_answer(0, ErrorKind::Truncated)];
         let next = Next::first(&spec).after(&spec, &cut, Repair::Conversation);
         assert!(next.history.is_empty() && next.user.ends_with(prompt::SHORTER));
+    }
+
+    fn behaving(index: u32, outcomes: &[&str]) -> Judged {
+        let mut judged = passed(index);
+        if let Judgement::Passed { candidate } = &mut judged.judgement {
+            candidate.behaviour = Some(Behaviour {
+                calls: (0..outcomes.len()).map(|k| format!("f({k})")).collect(),
+                outcomes: outcomes
+                    .iter()
+                    .map(|o| behaviour::Outcome::Value((*o).into()))
+                    .collect(),
+            });
+        }
+        judged
+    }
+
+    #[test]
+    fn the_largest_agreeing_group_wins_by_its_lowest_index() {
+        let round = vec![
+            behaving(0, &["1", "2"]),
+            refused(1, Gate::Examples, "x"),
+            behaving(2, &["1", "3"]),
+            behaving(3, &["1", "3"]),
+        ];
+        let choice = Choice {
+            threshold: 0.5,
+            ..Choice::default()
+        };
+        assert_eq!(decide(&round, &choice), RoundOutcome::Accept(2));
+        assert_eq!(agreement(&round, 2, false), Some((2, 3)));
+    }
+
+    #[test]
+    fn a_split_asks_about_the_smallest_inputs_that_differ() {
+        let round = vec![
+            behaving(0, &["1", "2", "5"]),
+            behaving(1, &["1", "3", "6"]),
+        ];
+        let choice = Choice {
+            threshold: 0.5,
+            ..Choice::default()
+        };
+        let RoundOutcome::Ask(question) = decide(&round, &choice) else {
+            panic!("expected a question");
+        };
+        assert_eq!(question.calls, ["f(1)", "f(2)"]);
+        assert_eq!(question.groups[0].1, ["2", "5"]);
+        assert_eq!(question.groups[1].1, ["3", "6"]);
+        assert_eq!(
+            question.example_lines(crate::spec::SpecFormat::Toml)[0],
+            "{ call = \"f(1)\", expect = \"?\" },"
+        );
+    }
+
+    #[test]
+    fn a_pinned_behaviour_is_kept_unless_a_change_is_allowed() {
+        let pinned = Behaviour {
+            calls: vec!["f(0)".into(), "f(1)".into()],
+            outcomes: vec![
+                behaviour::Outcome::Value("1".into()),
+                behaviour::Outcome::Value("3".into()),
+            ],
+        };
+        let round = vec![
+            behaving(0, &["1", "2"]),
+            behaving(1, &["1", "2"]),
+            behaving(2, &["1", "3"]),
+        ];
+        let mut choice = Choice {
+            threshold: 0.5,
+            pinned: Some(&pinned),
+            ..Choice::default()
+        };
+        assert_eq!(decide(&round, &choice), RoundOutcome::Accept(2));
+        let changed = vec![behaving(0, &["1", "2"])];
+        assert_eq!(
+            decide(&changed, &choice),
+            RoundOutcome::Changed(vec![("f(1)".into(), "3".into(), "2".into())])
+        );
+        choice.allow_change = true;
+        assert_eq!(decide(&round, &choice), RoundOutcome::Accept(0));
     }
 }

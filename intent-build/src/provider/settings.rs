@@ -160,6 +160,10 @@ pub struct Settings {
     /// `conversation`.
     #[serde(default)]
     pub repair: crate::pipeline::Repair,
+    /// Share of the passing candidates whose behaviour on generated inputs
+    /// must agree before one is accepted (default 0.5: a majority); below
+    /// it the user is asked.
+    pub agreement: Option<f64>,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -198,6 +202,7 @@ impl Default for Settings {
             escalate_after: None,
             candidates: None,
             repair: crate::pipeline::Repair::default(),
+            agreement: None,
             review: false,
             update_lock: false,
             gate_timeout: None,
@@ -259,9 +264,18 @@ impl Settings {
         let Some(intent) = metadata.get("intent") else {
             return Ok(None);
         };
-        serde_path_to_error::deserialize(intent.clone())
-            .map(Some)
-            .map_err(|e| Error::setting(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))
+        let settings: Settings = serde_path_to_error::deserialize(intent.clone())
+            .map_err(|e| Error::setting(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))?;
+        if let Some(share) = settings.agreement.filter(|a| !(0.0..1.0).contains(a)) {
+            return Err(Error::Setting {
+                message: format!("`{prefix}.intent.agreement`: {share} is not a share below 1"),
+                help: Some(
+                    "a number from 0 up to (not including) 1; 0.5 means a majority of the passing candidates"
+                        .into(),
+                ),
+            });
+        }
+        Ok(Some(settings))
     }
 
     /// Reads settings for the crate whose manifest is `manifest`: its

@@ -15,7 +15,7 @@ use super::{parse_str, sha256_hex, SpecFile};
 use crate::error::{Error, Result};
 
 /// Changes whenever the parse of a spec could change.
-const CACHE_VERSION: &str = concat!("intent-build ", env!("CARGO_PKG_VERSION"), " spec-cache/1");
+const CACHE_VERSION: &str = concat!("intent-build ", env!("CARGO_PKG_VERSION"), " spec-cache/2");
 
 /// Parsed specs by file, with the hash of the bytes they were parsed from.
 #[derive(Debug, Default, Serialize, Deserialize)]

@@ -35,6 +35,8 @@ const SECTIONS: &[&str] = &[
     "constraints",
     "examples",
     "tests",
+    "assume",
+    "properties",
 ];
 
 /// One `# key:` section: the rest of the heading line and the lines below it.
@@ -68,7 +70,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
                     column: 1,
                 };
                 if !SECTIONS.contains(&key.as_str()) {
-                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`"));
+                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`"));
                 } else if sections.iter().any(|s| s.key == key) {
                     errors.push(err(
                         key_pos,
@@ -127,6 +129,10 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
     let prelude = find("prelude").map(code_or_joined);
     let tests = find("tests").map(code_or_joined);
     let constraints = find("constraints").map(list_items).unwrap_or_default();
+    let assume = find("assume").map(|s| unquoted(code_or_joined(s)));
+    let properties = find("properties")
+        .map(|s| list_items(s).into_iter().map(unquoted).collect())
+        .unwrap_or_default();
 
     // JSON examples need the parameter and return types; when the signature
     // or prelude is broken, validation reports that and examples are skipped.
@@ -183,7 +189,23 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         prelude,
         examples,
         tests,
+        assume,
+        properties,
     })
+}
+
+/// A Rust expression written as inline code (`` `n > 0` ``) without its backticks.
+fn unquoted(mut text: Text) -> Text {
+    let trimmed = text.value.trim();
+    if let Some(inner) = trimmed
+        .strip_prefix('`')
+        .and_then(|t| t.strip_suffix('`'))
+        .filter(|t| !t.contains('`'))
+    {
+        text.value = inner.to_string();
+        text.start.column += 1;
+    }
+    text
 }
 
 /// `# key: rest` → (key, 1-based column where `rest` starts, rest).

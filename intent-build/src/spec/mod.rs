@@ -18,6 +18,11 @@
 //! | `prelude` | the prelude's tokens |
 //! | `examples` | `[call tokens, "returns" \| "panics", expected tokens or null, tolerance or null]` each |
 //! | `tests` | the extra tests' tokens |
+//! | `assume` | the `assume` expression's tokens (only when the spec has one) |
+//! | `properties` | each property's tokens (only when the spec has any) |
+//!
+//! The last two keys are left out when empty, so specs written before they
+//! existed keep their hashes.
 //!
 //! Tokens ignore layout and ordinary comments, and TOML key order or quoting
 //! never reaches the JSON, so reformatting a spec keeps its hash; any change to
@@ -64,6 +69,14 @@ pub struct Spec {
     pub examples: Vec<Example>,
     /// Extra test statements; may be empty.
     pub tests: String,
+    /// A Rust boolean expression over the parameters that narrows the
+    /// generated inputs behaviour is judged on (`n > 0 && n <= 1000`).
+    #[serde(default)]
+    pub assume: Option<String>,
+    /// Rust boolean expressions over the parameters and `result` that must
+    /// hold on every generated input (`result.len() <= s.len()`).
+    #[serde(default)]
+    pub properties: Vec<String>,
 }
 
 /// One example: a call and what it must produce.
@@ -106,6 +119,46 @@ pub struct SpecFile {
     pub spec: Spec,
     /// `sha256:…` of the canonical form.
     pub hash: String,
+    /// Where `assume` and each property were written, for errors found
+    /// when they are compiled.
+    #[serde(default)]
+    pub locations: Locations,
+}
+
+/// A 1-based line and column in a spec file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub struct Location {
+    /// Line, from 1.
+    pub line: usize,
+    /// Column in characters, from 1.
+    pub column: usize,
+}
+
+/// Where the spec's Rust checks start in its file.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Locations {
+    /// The `assume` expression.
+    pub assume: Option<Location>,
+    /// Each property, in order.
+    pub properties: Vec<Location>,
+}
+
+impl SpecFile {
+    /// A spec error at `at` in this file.
+    pub fn error_at(
+        &self,
+        at: Location,
+        message: impl Into<String>,
+        expected: impl Into<String>,
+    ) -> SpecError {
+        SpecError {
+            path: self.path.clone(),
+            line: at.line,
+            column: at.column,
+            message: message.into(),
+            expected: expected.into(),
+        }
+    }
 }
 
 /// A spec as read from a file, before validation; each value knows its position.
@@ -121,6 +174,8 @@ pub(crate) struct RawSpec {
     pub prelude: Option<Text>,
     pub examples: Vec<RawExample>,
     pub tests: Option<Text>,
+    pub assume: Option<Text>,
+    pub properties: Vec<Text>,
 }
 
 pub(crate) struct RawExample {
@@ -192,11 +247,24 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
     };
     let spec = validate(&raw).map_err(Error::Spec)?;
     let hash = spec.hash();
+    let location = |text: &Text| Location {
+        line: text.start.line,
+        column: text.start.column,
+    };
     Ok(SpecFile {
         path: path.to_path_buf(),
         format,
         spec,
         hash,
+        locations: Locations {
+            assume: raw.assume.as_ref().map(location),
+            properties: raw
+                .properties
+                .iter()
+                .filter(|p| !p.value.trim().is_empty())
+                .map(location)
+                .collect(),
+        },
     })
 }
 
@@ -507,6 +575,32 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         }
     }
 
+    let mut check = |text: &Text, what: &str, example: &str| match rust::parse_expr(&text.value)
+    {
+        Ok(expr) => Some(rust::pretty_expr(&expr)),
+        Err(err) => {
+            errors.push(syn_error(
+                raw,
+                text,
+                &err,
+                &format!("{what} does not parse"),
+                &format!("a Rust boolean expression such as `{example}`"),
+            ));
+            None
+        }
+    };
+    let assume = raw
+        .assume
+        .as_ref()
+        .and_then(|text| check(text, "`assume`", "n > 0 && n <= 1000"));
+    let properties = raw
+        .properties
+        .iter()
+        .enumerate()
+        .filter(|(_, text)| !text.value.trim().is_empty())
+        .filter_map(|(i, text)| check(text, &format!("property {i}"), "result.len() <= s.len()"))
+        .collect();
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -520,6 +614,8 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             .unwrap_or_default(),
         examples,
         tests,
+        assume,
+        properties,
     })
 }
 
@@ -579,7 +675,7 @@ impl Spec {
             .collect();
         // serde_json's `json!` keeps insertion order only with `preserve_order`;
         // build the object text by hand so the key order is fixed by this code.
-        let fields: [(&str, serde_json::Value); 7] = [
+        let mut fields: Vec<(&str, serde_json::Value)> = vec![
             ("name", self.name.clone().into()),
             ("signature", tokens(&self.signature, sig).into()),
             ("description", self.description.clone().into()),
@@ -588,6 +684,16 @@ impl Spec {
             ("examples", examples.into()),
             ("tests", tokens(&self.tests, stmts).into()),
         ];
+        // Added after the first release: present only when used, so older
+        // specs keep their hashes.
+        if let Some(assume) = &self.assume {
+            fields.push(("assume", tokens(assume, expr).into()));
+        }
+        if !self.properties.is_empty() {
+            let properties: Vec<String> =
+                self.properties.iter().map(|p| tokens(p, expr)).collect();
+            fields.push(("properties", properties.into()));
+        }
         let body = fields
             .iter()
             .map(|(k, v)| format!("{}:{}", serde_json::Value::from(*k), v))

@@ -20,6 +20,9 @@ struct File {
     #[serde(default)]
     examples: Vec<Spanned<ExampleTable>>,
     tests: Option<Spanned<String>>,
+    assume: Option<Spanned<String>>,
+    #[serde(default)]
+    properties: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -32,8 +35,7 @@ struct ExampleTable {
     tolerance: Option<Spanned<f64>>,
 }
 
-const KEYS: &str =
-    "`name`, `signature`, `description`, `constraints`, `prelude`, `examples` or `tests`";
+const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume` or `properties`";
 
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
     let file: File = toml::from_str(source).map_err(|err| {
@@ -84,6 +86,8 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
             })
             .collect(),
         tests: file.tests.as_ref().map(text),
+        assume: file.assume.as_ref().map(text),
+        properties: file.properties.iter().map(text).collect(),
     })
 }
 

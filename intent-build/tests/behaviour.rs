@@ -1,0 +1,287 @@
+//! Behaviour beyond the examples, with real compiles and confined runs:
+//! generated inputs, properties, consensus, questions, and the behaviour
+//! pinned for model upgrades. Candidates come from the scripted provider.
+
+use std::path::Path;
+use std::time::Duration;
+
+use intent_build::pipeline::behaviour::{Behaviour, Outcome};
+use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
+use intent_build::pipeline::{generate, Options};
+use intent_build::provider::router::Router;
+use intent_build::spec::{parse_str, SpecFile};
+
+mod support;
+use support::Scripted;
+
+fn spec(text: &str) -> SpecFile {
+    parse_str(text, Path::new("intents/clamp.intent.toml")).unwrap()
+}
+
+const CLAMP: &str = r#"signature = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32"
+description = "n limited to the range lo..=hi."
+examples = [{ call = "clamp(5, 0, 3)", expect = "3" }]
+"#;
+
+fn fence(code: &str) -> String {
+    format!("```rust\n{code}\n```")
+}
+
+const RIGHT: &str = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n < lo { lo } else if n > hi { hi } else { n } }";
+const ALSO_RIGHT: &str = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n < lo { return lo; } if n > hi { return hi; } n }";
+/// Passes the example, wrong whenever n < lo.
+const WRONG: &str = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n > hi { hi } else { n } }";
+
+fn runner(dir: &Path) -> GateRunner {
+    GateRunner::new(dir, Duration::from_secs(10))
+}
+
+fn behaviour_of(verdict: &Verdict) -> &Behaviour {
+    match verdict {
+        Verdict::Passed {
+            behaviour: Some(b), ..
+        } => b,
+        other => panic!("expected a pass with behaviour: {other:?}"),
+    }
+}
+
+#[test]
+fn candidates_run_on_generated_inputs_and_differ_where_the_examples_did_not_look() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = spec(CLAMP);
+    let codes = vec![RIGHT.to_string(), WRONG.to_string(), ALSO_RIGHT.to_string()];
+    let verdicts = runner(scratch.path())
+        .check_all(&spec.spec, &codes, "r")
+        .unwrap();
+    let (right, wrong, also) = (
+        behaviour_of(&verdicts[0]),
+        behaviour_of(&verdicts[1]),
+        behaviour_of(&verdicts[2]),
+    );
+    assert!(right.calls.len() >= 100, "{}", right.calls.len());
+    assert!(right.outcomes.iter().all(|o| matches!(o, Outcome::Value(_))));
+    assert_eq!(right, also, "two right candidates behave the same");
+    let differences = right.differences(wrong, false);
+    assert!(!differences.is_empty());
+    // Every difference is an input with n < lo, where WRONG ignores lo.
+    for (call, _, got) in &differences {
+        let args: Vec<i64> = call
+            .trim_start_matches("clamp(")
+            .trim_end_matches(')')
+            .split(", ")
+            .map(|a| match a {
+                "i32::MIN" => i64::from(i32::MIN),
+                "i32::MAX" => i64::from(i32::MAX),
+                n => n.parse().unwrap(),
+            })
+            .collect();
+        assert!(args[0] < args[1], "{call}");
+        let wrong = if args[0] > args[2] { args[2] } else { args[0] };
+        assert_eq!(got, &wrong.to_string(), "{call}");
+    }
+}
+
+#[test]
+fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = spec(CLAMP);
+    // Hangs on n == 7 and panics on n == 9; right elsewhere.
+    let code = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n == 7 { loop {} } if n == 9 { panic!(\"nine\") } n.max(lo).min(hi) }";
+    let verdicts = runner(scratch.path())
+        .check_all(&spec.spec, &[code.to_string()], "hang")
+        .unwrap();
+    let b = behaviour_of(&verdicts[0]);
+    let outcome = |prefix: &str| -> Vec<&Outcome> {
+        b.calls
+            .iter()
+            .zip(&b.outcomes)
+            .filter(|(c, _)| c.starts_with(prefix))
+            .map(|(_, o)| o)
+            .collect()
+    };
+    assert_eq!(outcome("clamp(7,")[0], &Outcome::TimedOut);
+    assert!(outcome("clamp(9,").iter().all(|o| **o == Outcome::Panicked));
+    let after_hang = b.calls.iter().position(|c| c.starts_with("clamp(7,")).unwrap() + 1;
+    assert!(
+        matches!(b.outcomes[after_hang], Outcome::Value(_) | Outcome::Panicked | Outcome::TimedOut),
+        "the run resumed after the hang: {:?}",
+        b.outcomes[after_hang]
+    );
+    assert!(b.outcomes.iter().filter(|o| matches!(o, Outcome::Value(_))).count() > 50);
+}
+
+#[test]
+fn a_property_that_fails_refuses_the_candidate_with_the_smallest_counterexample() {
+    let scratch = tempfile::tempdir().unwrap();
+    let text = format!("{CLAMP}properties = [\"lo > hi || (result >= lo && result <= hi)\"]\n");
+    let spec = spec(&text);
+    let codes = vec![WRONG.to_string(), RIGHT.to_string()];
+    let verdicts = runner(scratch.path())
+        .check_all(&spec.spec, &codes, "p")
+        .unwrap();
+    match &verdicts[0] {
+        Verdict::Failed { gate, evidence, .. } => {
+            assert_eq!(*gate, Gate::Properties);
+            assert_eq!(
+                evidence,
+                "property `lo > hi || (result >= lo && result <= hi)` does not hold for `clamp(0, 1, 1)`, which returned 0"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    behaviour_of(&verdicts[1]);
+}
+
+#[test]
+fn assume_narrows_the_inputs() {
+    let scratch = tempfile::tempdir().unwrap();
+    let text = format!("{CLAMP}assume = \"lo <= hi && n >= 0\"\n");
+    let spec = spec(&text);
+    let verdicts = runner(scratch.path())
+        .check_all(&spec.spec, &[WRONG.to_string(), RIGHT.to_string()], "a")
+        .unwrap();
+    let (wrong, right) = (behaviour_of(&verdicts[0]), behaviour_of(&verdicts[1]));
+    assert!(right.outcomes.contains(&Outcome::Skipped));
+    for (call, outcome) in right.calls.iter().zip(&right.outcomes) {
+        if call.starts_with("clamp(-") {
+            assert_eq!(outcome, &Outcome::Skipped, "{call}");
+        }
+    }
+    // Still apart on some n >= 0 below lo.
+    assert!(!right.differences(wrong, false).is_empty());
+}
+
+fn generate_with(text: &str, replies: &[&str], options: Options) -> intent_build::pipeline::IntentReport {
+    let scratch = tempfile::tempdir().unwrap();
+    let replies: Vec<String> = replies.iter().map(|r| fence(r)).collect();
+    let grid: Vec<&str> = replies.iter().map(String::as_str).collect();
+    let (provider, _) = Scripted::grid(&[&grid], 1, Duration::ZERO);
+    let router =
+        Router::new(vec![Box::new(provider)], None).with_candidates(vec![grid.len() as u32]);
+    let (report, _) = generate(&spec(text), &router, &runner(scratch.path()), &options, &|_| {});
+    report
+}
+
+#[test]
+fn the_majority_is_accepted_and_its_agreement_reported() {
+    let report = generate_with(CLAMP, &[WRONG, RIGHT, ALSO_RIGHT], Options::with_rounds(0));
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
+    assert!(report.rounds[0].candidates[1].accepted, "{report:#?}");
+    assert_eq!(report.agreement, Some((2, 3)));
+    assert_eq!(report.rounds[0].groups.len(), 2);
+}
+
+#[test]
+fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
+    let report = generate_with(CLAMP, &[WRONG, RIGHT], Options::with_rounds(1));
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Question);
+    assert_eq!(report.rounds.len(), 1, "a question is not retried");
+    let question = report.question.expect("a question");
+    assert!(!question.calls.is_empty() && question.calls.len() <= 3);
+    for (k, call) in question.calls.iter().enumerate() {
+        // The two answers differ on every call asked about.
+        assert_ne!(question.groups[0].1[k], question.groups[1].1[k], "{call}");
+    }
+    let spec = spec(CLAMP);
+    let shown = question.render(&spec);
+    assert!(
+        shown.contains(&format!("{{ call = \"{}\", expect = \"?\" }},", question.calls[0])),
+        "{shown}"
+    );
+    // The answer, added as an example, settles it.
+    let args: Vec<i32> = question.calls[0]
+        .trim_start_matches("clamp(")
+        .trim_end_matches(')')
+        .split(", ")
+        .map(|a| match a {
+            "i32::MIN" => i32::MIN,
+            "i32::MAX" => i32::MAX,
+            n => n.parse().unwrap(),
+        })
+        .collect();
+    let answer = if args[0] < args[1] {
+        args[1]
+    } else if args[0] > args[2] {
+        args[2]
+    } else {
+        args[0]
+    };
+    let settled = CLAMP.replace(
+        "expect = \"3\" }]",
+        &format!(
+            "expect = \"3\" }}, {{ call = \"{}\", expect = \"{answer}\" }}]",
+            question.calls[0]
+        ),
+    );
+    let report = generate_with(&settled, &[WRONG, RIGHT], Options::with_rounds(0));
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated, "{report:#?}");
+    assert!(report.rounds[0].candidates[1].accepted);
+}
+
+#[test]
+fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
+    let scratch = tempfile::tempdir().unwrap();
+    let spec = spec(CLAMP);
+    let verdicts = runner(scratch.path())
+        .check_all(&spec.spec, &[RIGHT.to_string()], "pin")
+        .unwrap();
+    let pinned = behaviour_of(&verdicts[0]).clone();
+    let mut options = Options::with_rounds(0);
+    options.pinned = Some(pinned.clone());
+    let report = generate_with(CLAMP, &[WRONG], options.clone());
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Failed);
+    assert_eq!(report.last_gate.as_deref(), Some("behaviour"));
+    assert!(
+        report.reason.as_deref().unwrap().contains("--allow-behaviour-change"),
+        "{:?}",
+        report.reason
+    );
+    let kept = generate_with(CLAMP, &[WRONG, ALSO_RIGHT], options.clone());
+    assert!(kept.rounds[0].candidates[1].accepted, "{kept:#?}");
+    options.allow_behaviour_change = true;
+    let allowed = generate_with(CLAMP, &[WRONG], options);
+    assert_eq!(allowed.outcome, intent_build::pipeline::Outcome::Generated);
+}
+
+#[test]
+fn checks_that_do_not_compile_are_located_spec_errors() {
+    let scratch = tempfile::tempdir().unwrap();
+    let checks = |properties: &str| -> Vec<String> {
+        let text = format!("{CLAMP}assume = \"lo <= hi\"\nproperties = [\n  \"result >= lo\",\n{properties}]\n");
+        runner(scratch.path())
+            .check_spec(&spec(&text))
+            .unwrap()
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    };
+    let shown = checks("  \"result + 1\",\n  \"missing > 0\",\n");
+    assert_eq!(shown.len(), 2, "{shown:#?}");
+    assert!(
+        shown[0].starts_with("intents/clamp.intent.toml:7:4: property 1 does not compile: mismatched types (expected `bool`, found `i32`)"),
+        "{}",
+        shown[0]
+    );
+    assert!(
+        shown[1].starts_with("intents/clamp.intent.toml:8:4: property 2 does not compile: cannot find value `missing`"),
+        "{}",
+        shown[1]
+    );
+    assert!(checks("").is_empty());
+}
+
+#[test]
+fn an_assume_that_keeps_no_input_is_an_error_naming_the_intent() {
+    let scratch = tempfile::tempdir().unwrap();
+    let text = format!("{CLAMP}assume = \"n > 5 && n < 5\"\n");
+    let errors = runner(scratch.path()).check_spec(&spec(&text)).unwrap();
+    assert_eq!(errors.len(), 1);
+    let shown = errors[0].to_string();
+    assert!(
+        shown.starts_with("intents/clamp.intent.toml:4:11: `assume` rejects every one of the"),
+        "{shown}"
+    );
+    assert!(shown.contains("generated for `clamp`"), "{shown}");
+    let fine = format!("{CLAMP}assume = \"n > 5\"\n");
+    assert!(runner(scratch.path()).check_spec(&spec(&fine)).unwrap().is_empty());
+}
