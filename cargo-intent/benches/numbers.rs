@@ -475,90 +475,63 @@ fn bench_setting<T: std::str::FromStr>(name: &str, default: T) -> T {
         .unwrap_or(default)
 }
 
-/// One configuration of the pipeline in the mbpp section.
-struct Arm {
-    label: String,
-    router: intent_build::provider::router::Router,
-    options: Options,
-    walls: Vec<Duration>,
-    model_seconds: f64,
-    gate_seconds: f64,
-    calls: usize,
+/// What one way of choosing among a round's candidates did over the sample.
+#[derive(Default)]
+struct Tally {
     accepted: usize,
     correct: usize,
-    /// Accepted after the first round: what repair (lessons or conversation) saved.
-    repaired: usize,
-    /// Intents whose first round failed.
-    first_failed: usize,
+    questions: usize,
 }
 
-impl Arm {
-    fn new(label: &str, candidates: u32, repair: pipeline::Repair, rounds: u32) -> Arm {
-        let settings: Settings = serde_json::from_value(serde_json::json!({
-            "candidates": candidates,
-        }))
-        .unwrap();
-        let router = settings
-            .router(
-                &Env::default(),
-                &RouterOptions {
-                    home: intent_build::models::home(),
-                    // No response cache: every run asks the model.
-                    cache_dir: None,
-                    offline: true,
-                    verbose: false,
-                },
-            )
-            .unwrap();
-        Arm {
-            label: format!(
-                "{label} ({candidates} candidate(s) per round, {rounds} repair round(s))"
-            ),
-            router,
-            options: Options::with_rounds(rounds).with_repair(repair),
-            walls: Vec::new(),
-            model_seconds: 0.0,
-            gate_seconds: 0.0,
-            calls: 0,
-            accepted: 0,
-            correct: 0,
-            repaired: 0,
-            first_failed: 0,
+impl Tally {
+    fn add(&mut self, verdict: Choice) {
+        match verdict {
+            Choice::Accepted(correct) => {
+                self.accepted += 1;
+                self.correct += usize::from(correct);
+            }
+            Choice::Asked => self.questions += 1,
+            Choice::Refused => {}
         }
     }
 
-    fn print(&self, specs: usize) {
-        let mut walls = self.walls.clone();
-        walls.sort();
-        let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
+    fn print(&self, label: &str, specs: usize) {
         println!(
-            "mbpp: {}: pass@1 {}/{specs} = {:.1}%, false acceptance {}/{} = {:.1}%, refused {}; repair saved {} of {} first-round failures; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {} model calls",
-            self.label,
+            "mbpp: {label}: pass@1 {}/{specs} = {:.1}%, false acceptance {}/{} = {:.1}%, questions {} = {:.1}%, refused {}",
             self.correct,
             100.0 * self.correct as f64 / specs as f64,
             self.accepted - self.correct,
             self.accepted,
             100.0 * (self.accepted - self.correct) as f64 / self.accepted.max(1) as f64,
-            specs - self.accepted,
-            self.repaired,
-            self.first_failed,
-            at(0.5),
-            at(0.9),
-            self.model_seconds,
-            self.gate_seconds,
-            self.calls,
+            self.questions,
+            100.0 * self.questions as f64 / specs as f64,
+            specs - self.accepted - self.questions,
         );
     }
 }
 
-/// The pipeline over a fixed sample of `../shared/bench/mbpp-rs`, judged on
-/// its hidden tests, before (one greedy candidate, conversation repair) and
-/// after (several candidates, lessons), spec by spec in turn so both see
-/// the same machine. The hidden tests run confined, as the gates' extra
-/// tests of a copy of the spec. Settings: `INTENT_BENCH_MBPP_EVERY` (every
-/// n-th spec by name, default 3: 116 specs), `INTENT_BENCH_CANDIDATES` and
-/// `INTENT_BENCH_ROUNDS` (the "after" arm; default the crate defaults),
-/// `INTENT_BENCH_ROUNDS_BEFORE` (default 3, the default before candidates).
+/// How one intent ended under one way of choosing.
+#[derive(Clone, Copy)]
+enum Choice {
+    Accepted(bool),
+    Asked,
+    Refused,
+}
+
+/// The pipeline with the crate's defaults (several candidates, behaviour
+/// judged on generated inputs, consensus) over a fixed sample of
+/// `../shared/bench/mbpp-rs`, judged on its hidden tests, which run
+/// confined as the gates' extra tests of a copy of the spec. From the same
+/// rounds it also judges how the candidates would have been chosen before
+/// behaviour (the first passing candidate by index) and under other
+/// agreement thresholds, so every figure sees the same answers. Then, for
+/// up to ten intents that ended in a question, the right answer to the
+/// first call asked (the output of the group that passes the hidden tests)
+/// is added as an example and the intent generated again.
+///
+/// Settings: `INTENT_BENCH_MBPP_EVERY` (every n-th spec by name, default 3:
+/// 116 specs), `INTENT_BENCH_CANDIDATES`, `INTENT_BENCH_ROUNDS` (default the
+/// crate's defaults), `INTENT_BENCH_SETTLE` (questions to settle, default 10).
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
@@ -568,16 +541,37 @@ fn mbpp() {
         defaults.candidates_for(&ProviderSettings::of_kind(ProviderKind::Embedded)),
     );
     let rounds: u32 = bench_setting("INTENT_BENCH_ROUNDS", defaults.repair_rounds);
-    let rounds_before: u32 = bench_setting("INTENT_BENCH_ROUNDS_BEFORE", 3);
+    let settle: usize = bench_setting("INTENT_BENCH_SETTLE", 10);
     let mut specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
     specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
     let specs: Vec<_> = specs.into_iter().step_by(every.max(1)).collect();
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
-    let mut arms = [
-        Arm::new("before", 1, pipeline::Repair::Conversation, rounds_before),
-        Arm::new("after", candidates, pipeline::Repair::Lessons, rounds),
-    ];
+    let settings: Settings =
+        serde_json::from_value(serde_json::json!({ "candidates": candidates })).unwrap();
+    let router = settings
+        .router(
+            &Env::default(),
+            &RouterOptions {
+                home: intent_build::models::home(),
+                // No response cache: every run asks the model.
+                cache_dir: None,
+                offline: true,
+                verbose: false,
+            },
+        )
+        .unwrap();
+    let options = Options::with_rounds(rounds);
+    let thresholds = [0.0, 0.34, pipeline::DEFAULT_AGREEMENT, 0.66];
+    let mut by_index = Tally::default();
+    let mut by_threshold: Vec<Tally> = thresholds.iter().map(|_| Tally::default()).collect();
+    let mut walls = Vec::new();
+    let (mut model_seconds, mut gate_seconds, mut calls) = (0.0, 0.0, 0);
+    let mut agreements = Vec::new();
+    let mut unchecked = 0;
+    // (spec, the first call asked, the right answer) for questions with one.
+    let mut answerable = Vec::new();
+    let mut asked = 0;
     for (n, spec) in specs.iter().enumerate() {
         let hidden =
             std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
@@ -590,44 +584,174 @@ fn mbpp() {
             .unwrap();
         let mut judged = spec.spec.clone();
         judged.tests = body;
-        let mut line = Vec::new();
-        for arm in &mut arms {
-            let start = Instant::now();
-            let (report, candidate) =
-                pipeline::generate(spec, &arm.router, &runner, &arm.options, &|_| {});
-            arm.walls.push(start.elapsed());
-            arm.calls += report.model_calls();
-            let first_round_passed = report
-                .rounds
-                .first()
-                .is_some_and(|r| r.candidates.iter().any(|c| c.accepted));
-            arm.first_failed += usize::from(!first_round_passed);
-            arm.repaired += usize::from(!first_round_passed && candidate.is_some());
-            for round in &report.rounds {
-                arm.model_seconds += round.model_seconds();
-                arm.gate_seconds += round.gate_seconds();
-            }
-            let verdict = candidate.map(|c| runner.check(&judged, &c.code, "hidden").unwrap());
-            let correct = matches!(verdict, Some(Verdict::Passed { .. }));
-            arm.accepted += usize::from(verdict.is_some());
-            arm.correct += usize::from(correct);
-            line.push(match verdict {
-                None => "refused".to_string(),
-                Some(_) if correct => "correct".to_string(),
-                Some(_) => "WRONG".to_string(),
+        let correct = |code: &str| {
+            matches!(
+                runner.check(&judged, code, "hidden").unwrap(),
+                Verdict::Passed { .. }
+            )
+        };
+        let start = Instant::now();
+        let (report, _) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
+        walls.push(start.elapsed());
+        calls += report.model_calls();
+        for round in &report.rounds {
+            model_seconds += round.model_seconds();
+            gate_seconds += round.gate_seconds();
+        }
+        unchecked += usize::from(report.behaviour_unchecked.is_some());
+        let last = report.rounds.last().expect("one round at least");
+        let code_of = |index: u32| {
+            last.candidates[index as usize]
+                .code
+                .clone()
+                .unwrap_or_default()
+        };
+        let first_passing = last
+            .candidates
+            .iter()
+            .find(|c| c.failure.is_none() && c.gates.iter().all(|g| g.passed) && c.code.is_some())
+            .map(|c| c.index);
+        // Before behaviour: the first passing candidate by index.
+        let index_choice = match first_passing {
+            Some(i) => Choice::Accepted(correct(&code_of(i))),
+            None => Choice::Refused,
+        };
+        by_index.add(index_choice);
+        // Each group's first member judged once, for every threshold.
+        let group_correct: Vec<bool> = last
+            .groups
+            .iter()
+            .map(|g| correct(&code_of(g.members[0])))
+            .collect();
+        for (t, tally) in thresholds.iter().zip(&mut by_threshold) {
+            tally.add(if last.groups.is_empty() {
+                index_choice
+            } else if pipeline::behaviour::settled(&last.groups, *t) {
+                Choice::Accepted(group_correct[0])
+            } else {
+                Choice::Asked
             });
         }
+        if let Some(agreement) = report.agreement {
+            agreements.push(agreement);
+        }
+        if let Some(question) = &report.question {
+            asked += 1;
+            // The answer the right group gives to the first call asked.
+            if let Some(k) = group_correct.iter().position(|c| *c) {
+                let right = &last.groups[k];
+                if let Some((_, outcomes)) = question
+                    .groups
+                    .iter()
+                    .find(|(g, _)| g.members == right.members)
+                {
+                    answerable.push((spec.clone(), question.calls[0].clone(), outcomes[0].clone()));
+                }
+            }
+        }
+        let shown = |c: Choice| match c {
+            Choice::Accepted(true) => "correct",
+            Choice::Accepted(false) => "WRONG",
+            Choice::Asked => "question",
+            Choice::Refused => "refused",
+        };
+        let now = match (&report.question, report.outcome) {
+            (Some(_), _) => "question",
+            (None, pipeline::Outcome::Generated) => {
+                if group_correct
+                    .first()
+                    .copied()
+                    .unwrap_or(matches!(index_choice, Choice::Accepted(true)))
+                {
+                    "correct"
+                } else {
+                    "WRONG"
+                }
+            }
+            _ => "refused",
+        };
         eprintln!(
-            "mbpp: [{}/{}] {}: {}",
+            "mbpp: [{}/{}] {}: by index {} / by behaviour {} (groups {:?})",
             n + 1,
             specs.len(),
             spec.spec.name,
-            line.join(" / ")
+            shown(index_choice),
+            now,
+            last.groups
+                .iter()
+                .map(|g| g.members.len())
+                .collect::<Vec<_>>(),
         );
     }
-    for arm in &arms {
-        arm.print(specs.len());
+    walls.sort();
+    let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
+    let label = format!("{candidates} candidates, {rounds} repair round(s)");
+    by_index.print(
+        &format!("{label}, first passing by index (before behaviour)"),
+        specs.len(),
+    );
+    for (t, tally) in thresholds.iter().zip(&by_threshold) {
+        tally.print(&format!("{label}, behaviour, agreement > {t}"), specs.len());
     }
+    let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
+    println!(
+        "mbpp: agreement of accepted intents: {unanimous} of {} unanimous; behaviour not judged (types without a generator) for {unchecked}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {calls} model calls",
+        agreements.len(),
+        at(0.5),
+        at(0.9),
+        model_seconds,
+        gate_seconds,
+    );
+    // Settle questions with one added example.
+    let mut settled = 0;
+    let tried = answerable.len().min(settle);
+    for (spec, call, answer) in answerable.into_iter().take(settle) {
+        let mut edited = spec.clone();
+        edited.spec.examples.push(if answer == "panicked" {
+            intent_build::spec::Example {
+                call: call.clone(),
+                expected: intent_build::spec::Expected::Panics,
+                tolerance: None,
+            }
+        } else {
+            intent_build::spec::Example {
+                call: call.clone(),
+                expected: intent_build::spec::Expected::Returns(answer.clone()),
+                tolerance: None,
+            }
+        });
+        let hidden =
+            std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
+                .unwrap();
+        let body = hidden
+            .split_once("fn main() {")
+            .and_then(|(_, rest)| rest.rsplit_once('}'))
+            .map(|(body, _)| body.to_string())
+            .unwrap();
+        let mut judged = spec.spec.clone();
+        judged.tests = body;
+        let (report, candidate) = pipeline::generate(&edited, &router, &runner, &options, &|_| {});
+        let ok = candidate.is_some_and(|c| {
+            matches!(
+                runner.check(&judged, &c.code, "hidden").unwrap(),
+                Verdict::Passed { .. }
+            )
+        });
+        settled += usize::from(ok);
+        eprintln!(
+            "mbpp: settle {}: + {{ call = {call:?}, expect = {answer:?} }}: {}",
+            spec.spec.name,
+            if ok {
+                "accepted, correct"
+            } else {
+                report.reason.as_deref().unwrap_or("accepted, WRONG")
+            }
+        );
+    }
+    println!(
+        "mbpp: questions: {asked} of {} intents; {tried} had a group that passes the hidden tests and were tried with its answer as one more example: {settled} settled (accepted and correct)",
+        specs.len()
+    );
 }
 
 fn main() {

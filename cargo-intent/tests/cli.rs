@@ -311,6 +311,8 @@ fn accept_and_diff_work_on_pending_results() {
         params_hash: "sha256:p".into(),
         functional_hash: "sha256:f".into(),
         gates: vec!["parse".into(), "compile".into(), "examples".into()],
+        behaviour: None,
+        agreement: None,
     };
     store.save_pending(&spec, &candidate, false).unwrap();
 
@@ -694,4 +696,112 @@ fn lock_drops_entries_and_snapshots_of_deleted_specs() {
     );
     assert!(!f.root.join("intents/snapshots/neg.snap").exists());
     assert!(f.root.join("intents/snapshots/add.snap").exists());
+}
+
+// ---- behaviour: questions, pinned behaviour, model upgrades ----
+
+const CLAMP: &str = "signature = \"pub fn clamp(n: i32, lo: i32, hi: i32) -> i32\"\ndescription = \"n limited to lo..=hi.\"\nexamples = [{ call = \"clamp(5, 0, 3)\", expect = \"3\" }]\n";
+const CLAMP_RIGHT: &str =
+    "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n < lo { lo } else if n > hi { hi } else { n } }";
+const CLAMP_ALSO_RIGHT: &str =
+    "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n < lo { return lo; } if n > hi { return hi; } n }";
+/// Passes the example; wrong whenever n < lo.
+const CLAMP_WRONG: &str =
+    "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { if n > hi { hi } else { n } }";
+
+fn clamp_fixture(codes: &[&str]) -> (Fixture, ScriptedModel) {
+    let model = ScriptedModel::answering_in_turn(codes);
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 0\ncandidates = 2\n\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest("clamped", &meta, "[workspace]\n");
+    f.write("intents/clamp.intent.toml", CLAMP);
+    (f, model)
+}
+
+/// Swaps the crate's provider: a new model identity, the same spec.
+fn use_model(f: &Fixture, old: &ScriptedModel, new: &ScriptedModel) {
+    let manifest = f.read("Cargo.toml");
+    assert!(manifest.contains(&old.provider_table()));
+    f.write(
+        "Cargo.toml",
+        &manifest.replace(&old.provider_table(), &new.provider_table()),
+    );
+}
+
+#[test]
+fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
+    let (f, split) = clamp_fixture(&[CLAMP_WRONG, CLAMP_RIGHT]);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains(
+            "error: intent `clamp` in clamped: the 2 passing candidates disagree; which is right?"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("{ call = \"clamp("), "{err}");
+    assert!(err.contains("expect = \"?\" },"), "{err}");
+    assert!(!f.root.join("intents/snapshots/clamp.snap").exists());
+    assert!(!std::fs::read_to_string(f.root.join("Intent.lock"))
+        .unwrap_or_default()
+        .contains("clamp"));
+
+    // Two right answers agree: accepted, behaviour pinned, agreement shown.
+    let right = ScriptedModel::answering_in_turn(&[CLAMP_RIGHT, CLAMP_ALSO_RIGHT]);
+    use_model(&f, &split, &right);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    let pinned = f.read("intents/snapshots/clamp.behaviour");
+    assert!(
+        pinned.contains("# agreement: 2 of 2 passing candidates"),
+        "{pinned}"
+    );
+    assert!(pinned.contains("clamp(0, 1, 1) => 1\n"), "{pinned}");
+    let (_, out, _) = run_full(&mut intent(&f, &["status", "--message-format", "json"]));
+    let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(row["agreement"], serde_json::json!([2, 2]), "{row}");
+    let lock = f.read("Intent.lock");
+
+    // A new model whose code behaves differently is refused: same spec.
+    // (A command provider's identity is known only once it answers, so
+    // `--force` asks it.)
+    let upgrade = ScriptedModel::answering_in_turn(&[CLAMP_WRONG]);
+    use_model(&f, &right, &upgrade);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--force"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("changes the pinned behaviour"), "{err}");
+    assert!(err.contains("`clamp(0, 1, 1)` was 1, now 0"), "{err}");
+    assert!(err.contains("--allow-behaviour-change"), "{err}");
+    assert_eq!(f.read("Intent.lock"), lock, "nothing recorded");
+    assert_eq!(f.read("intents/snapshots/clamp.behaviour"), pinned);
+
+    // Allowed explicitly, it is recorded with its own behaviour.
+    let (code, _, err) = run_full(&mut intent(
+        &f,
+        &["lock", "--force", "--allow-behaviour-change"],
+    ));
+    assert_eq!(code, 0, "{err}");
+    assert!(f
+        .read("intents/snapshots/clamp.behaviour")
+        .contains("clamp(0, 1, 1) => 0\n"));
+}
+
+#[test]
+fn a_property_that_does_not_compile_is_a_located_error_before_any_model_call() {
+    let (f, model) = clamp_fixture(&[CLAMP_RIGHT]);
+    f.write(
+        "intents/clamp.intent.toml",
+        &format!("{CLAMP}properties = [\"result + 1\"]\n"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains(
+            "intents/clamp.intent.toml:4:16: property 0 does not compile: mismatched types"
+        ),
+        "{err}"
+    );
+    assert_eq!(model.calls(), 0, "no model was asked");
 }

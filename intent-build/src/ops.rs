@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::pipeline::behaviour::Behaviour;
 use crate::pipeline::{read_report, IntentReport};
 use crate::project::{staleness, Project};
 use crate::state::IntentStatus;
@@ -98,6 +99,9 @@ pub struct CodeDiff {
     pub label: String,
     /// The unified diff (empty when they are the same).
     pub diff: String,
+    /// Where the pending result's behaviour differs from the pinned
+    /// behaviour: (call, accepted outcome, pending outcome).
+    pub behaviour: Vec<(String, String, String)>,
 }
 
 /// `cargo intent diff NAME`: the pending result, else the newest candidate
@@ -111,8 +115,16 @@ pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<Co
         return Ok(Found::Missing);
     };
     let accepted = status.snapshot.map(|s| s.code).unwrap_or_default();
+    let mut behaviour = Vec::new();
     let (label, candidate) = match project.store(intent_dir).pending(&status.spec) {
-        Some(pending) => ("pending".to_string(), pending.code),
+        Some(pending) => {
+            let pinned = crate::project::pinned_behaviour(&project.specs_dir(), name);
+            let new = pending.behaviour.as_deref().and_then(Behaviour::parse);
+            if let (Some(old), Some(new)) = (pinned, new) {
+                behaviour = old.differences(&new, false);
+            }
+            ("pending".to_string(), pending.code)
+        }
         None => match newest_candidate(&intent_dir.join("report.json"), name) {
             Some(code) => ("candidate".to_string(), code),
             None => return Ok(Found::NoCode),
@@ -125,7 +137,11 @@ pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<Co
     .unified_diff()
     .header(&format!("accepted/{name}"), &label)
     .to_string();
-    Ok(Found::Intent(CodeDiff { label, diff }))
+    Ok(Found::Intent(CodeDiff {
+        label,
+        diff,
+        behaviour,
+    }))
 }
 
 /// The code of the last candidate the gates judged for `name`, from the
@@ -179,6 +195,9 @@ pub struct StatusRow {
     pub gates: Vec<String>,
     /// Seconds the last generation took, when the report has it.
     pub last_generation_seconds: Option<f64>,
+    /// How many passing candidates behaved as the accepted code, of how
+    /// many, when it was accepted (from its pinned behaviour file).
+    pub agreement: Option<(usize, usize)>,
 }
 
 impl StatusRow {
@@ -217,6 +236,12 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
                     .iter()
                     .find(|r| r.name == name)
                     .map(IntentReport::seconds),
+                agreement: std::fs::read_to_string(crate::snapshot::behaviour_path(
+                    &project.specs_dir(),
+                    &name,
+                ))
+                .ok()
+                .and_then(|text| Behaviour::agreement_in(&text)),
                 intent: name,
             }
         })

@@ -11,8 +11,8 @@ use crate::error::{Error, Result};
 use crate::lock::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
-use crate::pipeline::gates::GateRunner;
 use crate::pipeline::behaviour::Behaviour;
+use crate::pipeline::gates::GateRunner;
 use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
@@ -469,7 +469,11 @@ pub fn lock(
     // the spec, found before any model is asked.
     let mut spec_errors = Vec::new();
     for spec in &work {
-        spec_errors.extend(runner.check_spec(spec).map_err(|e| Error::io(&options.intent_dir, e))?);
+        spec_errors.extend(
+            runner
+                .check_spec(spec)
+                .map_err(|e| Error::io(&options.intent_dir, e))?,
+        );
     }
     if !spec_errors.is_empty() {
         return Err(Error::Spec(spec_errors));
@@ -521,7 +525,10 @@ pub fn lock(
                 };
                 let (report, candidate) =
                     pipeline::generate(&spec, &router, &runner, &intent_options, &phase);
-                let changes = match (&pinned, candidate.as_ref().and_then(|c| c.behaviour.as_ref())) {
+                let changes = match (
+                    &pinned,
+                    candidate.as_ref().and_then(|c| c.behaviour.as_ref()),
+                ) {
                     (Some(old), Some(new)) if !same_spec => old.differences(new, false),
                     _ => Vec::new(),
                 };

@@ -59,7 +59,10 @@ fn candidates_run_on_generated_inputs_and_differ_where_the_examples_did_not_look
         behaviour_of(&verdicts[2]),
     );
     assert!(right.calls.len() >= 100, "{}", right.calls.len());
-    assert!(right.outcomes.iter().all(|o| matches!(o, Outcome::Value(_))));
+    assert!(right
+        .outcomes
+        .iter()
+        .all(|o| matches!(o, Outcome::Value(_))));
     assert_eq!(right, also, "two right candidates behave the same");
     let differences = right.differences(wrong, false);
     assert!(!differences.is_empty());
@@ -101,13 +104,27 @@ fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
     };
     assert_eq!(outcome("clamp(7,")[0], &Outcome::TimedOut);
     assert!(outcome("clamp(9,").iter().all(|o| **o == Outcome::Panicked));
-    let after_hang = b.calls.iter().position(|c| c.starts_with("clamp(7,")).unwrap() + 1;
+    let after_hang = b
+        .calls
+        .iter()
+        .position(|c| c.starts_with("clamp(7,"))
+        .unwrap()
+        + 1;
     assert!(
-        matches!(b.outcomes[after_hang], Outcome::Value(_) | Outcome::Panicked | Outcome::TimedOut),
+        matches!(
+            b.outcomes[after_hang],
+            Outcome::Value(_) | Outcome::Panicked | Outcome::TimedOut
+        ),
         "the run resumed after the hang: {:?}",
         b.outcomes[after_hang]
     );
-    assert!(b.outcomes.iter().filter(|o| matches!(o, Outcome::Value(_))).count() > 50);
+    assert!(
+        b.outcomes
+            .iter()
+            .filter(|o| matches!(o, Outcome::Value(_)))
+            .count()
+            > 50
+    );
 }
 
 #[test]
@@ -151,14 +168,24 @@ fn assume_narrows_the_inputs() {
     assert!(!right.differences(wrong, false).is_empty());
 }
 
-fn generate_with(text: &str, replies: &[&str], options: Options) -> intent_build::pipeline::IntentReport {
+fn generate_with(
+    text: &str,
+    replies: &[&str],
+    options: Options,
+) -> intent_build::pipeline::IntentReport {
     let scratch = tempfile::tempdir().unwrap();
     let replies: Vec<String> = replies.iter().map(|r| fence(r)).collect();
     let grid: Vec<&str> = replies.iter().map(String::as_str).collect();
     let (provider, _) = Scripted::grid(&[&grid], 1, Duration::ZERO);
     let router =
         Router::new(vec![Box::new(provider)], None).with_candidates(vec![grid.len() as u32]);
-    let (report, _) = generate(&spec(text), &router, &runner(scratch.path()), &options, &|_| {});
+    let (report, _) = generate(
+        &spec(text),
+        &router,
+        &runner(scratch.path()),
+        &options,
+        &|_| {},
+    );
     report
 }
 
@@ -185,7 +212,10 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
     let spec = spec(CLAMP);
     let shown = question.render(&spec);
     assert!(
-        shown.contains(&format!("{{ call = \"{}\", expect = \"?\" }},", question.calls[0])),
+        shown.contains(&format!(
+            "{{ call = \"{}\", expect = \"?\" }},",
+            question.calls[0]
+        )),
         "{shown}"
     );
     // The answer, added as an example, settles it.
@@ -214,7 +244,11 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
         ),
     );
     let report = generate_with(&settled, &[WRONG, RIGHT], Options::with_rounds(0));
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated, "{report:#?}");
+    assert_eq!(
+        report.outcome,
+        intent_build::pipeline::Outcome::Generated,
+        "{report:#?}"
+    );
     assert!(report.rounds[0].candidates[1].accepted);
 }
 
@@ -232,7 +266,11 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Failed);
     assert_eq!(report.last_gate.as_deref(), Some("behaviour"));
     assert!(
-        report.reason.as_deref().unwrap().contains("--allow-behaviour-change"),
+        report
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("--allow-behaviour-change"),
         "{:?}",
         report.reason
     );
@@ -247,7 +285,9 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
 fn checks_that_do_not_compile_are_located_spec_errors() {
     let scratch = tempfile::tempdir().unwrap();
     let checks = |properties: &str| -> Vec<String> {
-        let text = format!("{CLAMP}assume = \"lo <= hi\"\nproperties = [\n  \"result >= lo\",\n{properties}]\n");
+        let text = format!(
+            "{CLAMP}assume = \"lo <= hi\"\nproperties = [\n  \"result >= lo\",\n{properties}]\n"
+        );
         runner(scratch.path())
             .check_spec(&spec(&text))
             .unwrap()
@@ -283,5 +323,8 @@ fn an_assume_that_keeps_no_input_is_an_error_naming_the_intent() {
     );
     assert!(shown.contains("generated for `clamp`"), "{shown}");
     let fine = format!("{CLAMP}assume = \"n > 5\"\n");
-    assert!(runner(scratch.path()).check_spec(&spec(&fine)).unwrap().is_empty());
+    assert!(runner(scratch.path())
+        .check_spec(&spec(&fine))
+        .unwrap()
+        .is_empty());
 }

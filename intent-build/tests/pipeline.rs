@@ -531,6 +531,8 @@ fn accept_forever_process() {
         params_hash: "sha256:00".into(),
         functional_hash: "sha256:01".into(),
         gates: vec!["parse".into()],
+        behaviour: None,
+        agreement: None,
     };
     for i in 0.. {
         candidate.code = format!("pub fn add(a: i32, b: i32) -> i32 {{\n    a + b + {i} - {i}\n}}");

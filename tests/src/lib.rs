@@ -272,9 +272,31 @@ impl ScriptedModel {
         ScriptedModel { _dir: dir, reply }
     }
 
+    /// A provider answering `codes` in turn: request k gets `codes[k % len]`
+    /// (a round's candidates are asked one after another).
+    pub fn answering_in_turn(codes: &[&str]) -> ScriptedModel {
+        let model = ScriptedModel::answering(codes[0]);
+        for (k, code) in codes.iter().enumerate() {
+            std::fs::write(
+                model._dir.path().join(format!("reply{k}.txt")),
+                format!("```rust\n{code}\n```\n"),
+            )
+            .unwrap();
+        }
+        std::fs::write(model._dir.path().join("count"), codes.len().to_string()).unwrap();
+        model
+    }
+
     /// Its `[[package.metadata.intent.providers]]` table. Each request
     /// appends a line to a log beside the answer, which [`Self::calls`] counts.
     pub fn provider_table(&self) -> String {
+        let dir = self._dir.path().display();
+        if self._dir.path().join("count").exists() {
+            return format!(
+                "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"n=$(cat {log} 2>/dev/null | wc -l); echo >> {log}; cat {dir}/reply$((n % $(cat {dir}/count))).txt\"]\n",
+                log = self.calls_log().display(),
+            );
+        }
         format!(
             "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"echo >> {}; cat {}\"]\n",
             self.calls_log().display(),

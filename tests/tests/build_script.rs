@@ -300,6 +300,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         gate_timeout: std::time::Duration::from_secs(10),
         cancel: None,
         pending_only: false,
+        allow_behaviour_change: false,
     };
     let env = intent_build::env::Env::default();
     let summary = intent_build::project::lock(

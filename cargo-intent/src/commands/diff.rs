@@ -24,7 +24,17 @@ pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
         match ops::diff(&project, &ws.intent_dir(), &args.name)? {
             Found::Intent(diff) => {
                 out!("{}", diff.diff)?;
-                return Ok(if diff.diff.is_empty() {
+                if !diff.behaviour.is_empty() {
+                    outln!(
+                        "behaviour changes on {} generated input(s) (accepted -> {}):",
+                        diff.behaviour.len(),
+                        diff.label
+                    )?;
+                    for (call, before, after) in &diff.behaviour {
+                        outln!("  {call}: {before} -> {after}")?;
+                    }
+                }
+                return Ok(if diff.diff.is_empty() && diff.behaviour.is_empty() {
                     Status::Ok
                 } else {
                     Status::Failed

@@ -32,12 +32,13 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
         outln!(
-            "{:<20} {:<24} {:<16} {:<20} {:<28} last generation",
+            "{:<20} {:<24} {:<16} {:<20} {:<28} {:<9} last generation",
             "package",
             "intent",
             "state",
             "model",
-            "gates"
+            "gates",
+            "agreement"
         )?;
     }
     for package in &ws.packages {
@@ -48,7 +49,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             fresh += usize::from(row.is_fresh());
             match args.message_format {
                 MessageFormat::Human => outln!(
-                    "{:<20} {:<24} {:<16} {:<20} {:<28} {}",
+                    "{:<20} {:<24} {:<16} {:<20} {:<28} {:<9} {}",
                     row.package,
                     row.intent,
                     row.state,
@@ -58,6 +59,8 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
                     } else {
                         row.gates.join(",")
                     },
+                    row.agreement
+                        .map_or("-".to_string(), |(agree, of)| format!("{agree}/{of}")),
                     row.last_generation_seconds
                         .map_or("-".to_string(), |s| format!("{s:.1} s"))
                 )?,

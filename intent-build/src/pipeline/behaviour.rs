@@ -60,7 +60,10 @@ impl Outcome {
     /// Whether the outcome says something about meaning: time limits and
     /// crashes depend on the machine, so they are never compared.
     pub fn comparable(&self) -> bool {
-        matches!(self, Outcome::Value(_) | Outcome::Panicked | Outcome::Skipped)
+        matches!(
+            self,
+            Outcome::Value(_) | Outcome::Panicked | Outcome::Skipped
+        )
     }
 
     /// As shown to people and written in the pinned file.
@@ -484,9 +487,7 @@ impl Behaviour {
 
     /// The agreement a pinned file records.
     pub fn agreement_in(text: &str) -> Option<(usize, usize)> {
-        let line = text
-            .lines()
-            .find_map(|l| l.strip_prefix("# agreement: "))?;
+        let line = text.lines().find_map(|l| l.strip_prefix("# agreement: "))?;
         let (agree, rest) = line.split_once(" of ")?;
         Some((agree.parse().ok()?, rest.split(' ').next()?.parse().ok()?))
     }

@@ -22,8 +22,8 @@ use std::time::{Duration, Instant};
 use super::behaviour::{self, Behaviour, Violation, HARNESS_FILE, HARNESS_MODULE};
 use super::inputs::{self, Plan};
 use super::policy;
-use crate::sandbox::{self, Limits, Sandbox, SandboxMode};
 use crate::error::SpecError;
+use crate::sandbox::{self, Limits, Sandbox, SandboxMode};
 use crate::spec::{Expected, Spec, SpecFile};
 
 /// Most bytes of output a test run may print before it is stopped.
@@ -285,10 +285,7 @@ impl GateRunner {
             if open.is_empty() {
                 break Vec::new();
             }
-            std::fs::write(
-                dir.join("main.rs"),
-                crate_root(spec, &open, plan.is_some()),
-            )?;
+            std::fs::write(dir.join("main.rs"), crate_root(spec, &open, plan.is_some()))?;
             let Some(diagnostics) = self.compile(&dir, &binary)? else {
                 break open;
             };
@@ -520,7 +517,10 @@ impl GateRunner {
             if violation.is_none() {
                 violation = run.violation.map(|(k, property, result)| Violation {
                     property,
-                    call: plan.inputs.get(k).map_or_else(String::new, |i| i.call.clone()),
+                    call: plan
+                        .inputs
+                        .get(k)
+                        .map_or_else(String::new, |i| i.call.clone()),
                     result,
                 });
             }
@@ -594,9 +594,10 @@ impl GateRunner {
             for (check, message) in check_errors(&diagnostics, &spans) {
                 let (at, what) = match check {
                     behaviour::Check::Assume => (file.locations.assume, "`assume`".to_string()),
-                    behaviour::Check::Property(i) => {
-                        (file.locations.properties.get(i).copied(), format!("property {i}"))
-                    }
+                    behaviour::Check::Property(i) => (
+                        file.locations.properties.get(i).copied(),
+                        format!("property {i}"),
+                    ),
                 };
                 let error = file.error_at(
                     at.unwrap_or_default(),
@@ -817,9 +818,9 @@ fn check_errors(json: &str, spans_of: &[behaviour::CheckSpan]) -> Vec<(behaviour
         if value["level"] != "error" {
             continue;
         }
-        let Some(span) = spans(&value).find(|s| {
-            s["file_name"].as_str() == Some(HARNESS_FILE) && s["is_primary"] == true
-        }) else {
+        let Some(span) = spans(&value)
+            .find(|s| s["file_name"].as_str() == Some(HARNESS_FILE) && s["is_primary"] == true)
+        else {
             continue;
         };
         let line_no = span["line_start"].as_u64().unwrap_or(0) as usize;

@@ -244,8 +244,20 @@ const INT_SPREAD: &[i128] = &[
     4096, 12345, -54321, 1_000_000,
 ];
 const FLOATS: &[&str] = &[
-    "0.0", "1.0", "-1.0", "0.5", "2.0", "-2.5", "3.0", "10.0", "0.1", "-0.75", "100.0", "1e-3",
-    "12345.678", "-1e6",
+    "0.0",
+    "1.0",
+    "-1.0",
+    "0.5",
+    "2.0",
+    "-2.5",
+    "3.0",
+    "10.0",
+    "0.1",
+    "-0.75",
+    "100.0",
+    "1e-3",
+    "12345.678",
+    "-1e6",
 ];
 const CHARS: &[char] = &['a', 'b', 'z', 'A', 'Z', '0', '9', ' ', '!', 'é', '\n'];
 const STRS: &[&str] = &[
@@ -380,7 +392,11 @@ impl Ty {
                 }
             }
             Ty::Struct(name, _) => name.clone(),
-            Ty::Ref(t, m) => format!("&'static {}{}", if *m { "mut " } else { "" }, t.nested_type()),
+            Ty::Ref(t, m) => format!(
+                "&'static {}{}",
+                if *m { "mut " } else { "" },
+                t.nested_type()
+            ),
         }
     }
 
@@ -485,7 +501,12 @@ impl Ty {
                 let mut v = vec![
                     V::Seq((0..*n).map(|i| items[i % items.len()].clone()).collect()),
                     V::Seq(vec![items[0].clone(); *n]),
-                    V::Seq((0..*n).rev().map(|i| items[i % items.len()].clone()).collect()),
+                    V::Seq(
+                        (0..*n)
+                            .rev()
+                            .map(|i| items[i % items.len()].clone())
+                            .collect(),
+                    ),
                 ];
                 for _ in 0..12 {
                     v.push(V::Seq((0..*n).map(|_| rng.pick(&items).clone()).collect()));
@@ -493,7 +514,12 @@ impl Ty {
                 v
             }
             Ty::Option(t) => std::iter::once(V::Opt(None))
-                .chain(t.values(rng).into_iter().take(12).map(|v| V::Opt(Some(Box::new(v)))))
+                .chain(
+                    t.values(rng)
+                        .into_iter()
+                        .take(12)
+                        .map(|v| V::Opt(Some(Box::new(v)))),
+                )
                 .collect(),
             Ty::Tuple(ts) => product(ts.iter().map(|t| t.values(rng)).collect(), rng),
             Ty::Struct(_, fields) => {
@@ -531,10 +557,19 @@ fn sequences(items: &[V], rng: &mut Rng) -> Vec<V> {
 /// Combinations of one value of each list: the first few of each, then random.
 fn product(lists: Vec<Vec<V>>, rng: &mut Rng) -> Vec<V> {
     let mut out: Vec<V> = (0..4)
-        .map(|k| V::Tuple(lists.iter().map(|l| l[k.min(l.len() - 1)].clone()).collect()))
+        .map(|k| {
+            V::Tuple(
+                lists
+                    .iter()
+                    .map(|l| l[k.min(l.len() - 1)].clone())
+                    .collect(),
+            )
+        })
         .collect();
     while out.len() < 20 {
-        out.push(V::Tuple(lists.iter().map(|l| rng.pick(l).clone()).collect()));
+        out.push(V::Tuple(
+            lists.iter().map(|l| rng.pick(l).clone()).collect(),
+        ));
     }
     out
 }
@@ -596,9 +631,9 @@ struct Rng(u64);
 
 impl Rng {
     fn new(seed: &str) -> Rng {
-        Rng(seed
-            .bytes()
-            .fold(0x9e37_79b9_7f4a_7c15, |h, b| (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)))
+        Rng(seed.bytes().fold(0x9e37_79b9_7f4a_7c15, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        }))
     }
 
     fn next(&mut self) -> u64 {
@@ -649,7 +684,11 @@ mod tests {
 
     #[test]
     fn references_are_owned_in_inputs_and_borrowed_in_calls() {
-        let plan = plan(&spec("pub fn f(s: &str, xs: &[i64], v: &mut Vec<char>) -> usize", "")).unwrap();
+        let plan = plan(&spec(
+            "pub fn f(s: &str, xs: &[i64], v: &mut Vec<char>) -> usize",
+            "",
+        ))
+        .unwrap();
         let owned: Vec<&str> = plan.params.iter().map(|p| p.owned.as_str()).collect();
         assert_eq!(owned, ["String", "Vec<i64>", "Vec<char>"]);
         let passes: Vec<Pass> = plan.params.iter().map(|p| p.pass).collect();
@@ -673,7 +712,10 @@ mod tests {
     fn prelude_structs_with_public_fields_are_built_field_by_field() {
         let prelude = "pub struct P { pub x: i32, pub name: String }";
         let plan = plan(&spec("pub fn f(p: P) -> i32", prelude)).unwrap();
-        assert_eq!(plan.inputs[0].call, "f(P { x: 0, name: String::from(\"\") })");
+        assert_eq!(
+            plan.inputs[0].call,
+            "f(P { x: 0, name: String::from(\"\") })"
+        );
         let private = "pub struct P { x: i32 }";
         let err = super::plan(&spec("pub fn f(p: P) -> i32", private)).unwrap_err();
         assert_eq!(err, "no generator for `P`");

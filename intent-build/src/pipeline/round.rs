@@ -273,9 +273,10 @@ fn conclude(
             }
             // The behaviour on generated inputs says more than the
             // examples' results, when there is one.
-            let functional_hash = behaviour
-                .as_ref()
-                .map_or_else(|| sha256_hex(results.join("\n").as_bytes()), Behaviour::hash);
+            let functional_hash = behaviour.as_ref().map_or_else(
+                || sha256_hex(results.join("\n").as_bytes()),
+                Behaviour::hash,
+            );
             report
                 .gates
                 .extend(passed.iter().map(|g| GateVerdict::of(*g, true)));
@@ -947,18 +948,24 @@ mod tests {
     #[test]
     fn no_answer_stops_unless_an_answer_was_only_too_long() {
         let down = [no_answer(0, ErrorKind::Unreachable)];
-        assert!(matches!(decide(&down, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "model"));
+        assert!(
+            matches!(decide(&down, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "model")
+        );
         let long = [
             no_answer(0, ErrorKind::Unreachable),
             no_answer(1, ErrorKind::Truncated),
         ];
-        assert!(matches!(decide(&long, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "model"));
+        assert!(
+            matches!(decide(&long, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "model")
+        );
         // One usable failure is enough to go on.
         let some = [
             no_answer(0, ErrorKind::Unreachable),
             refused(1, Gate::Parse, "no fn"),
         ];
-        assert!(matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "parse"));
+        assert!(
+            matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "parse")
+        );
         let broken = [
             refused(0, Gate::Examples, "x"),
             Judged {
@@ -966,7 +973,9 @@ mod tests {
                 judgement: Judgement::Broken("cannot run the gates: no rustc".into()),
             },
         ];
-        assert!(matches!(decide(&broken, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "gates"));
+        assert!(
+            matches!(decide(&broken, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "gates")
+        );
     }
 
     #[test]
@@ -1091,10 +1100,7 @@ mod tests {
 
     #[test]
     fn a_split_asks_about_the_smallest_inputs_that_differ() {
-        let round = vec![
-            behaving(0, &["1", "2", "5"]),
-            behaving(1, &["1", "3", "6"]),
-        ];
+        let round = vec![behaving(0, &["1", "2", "5"]), behaving(1, &["1", "3", "6"])];
         let choice = Choice {
             threshold: 0.5,
             ..Choice::default()

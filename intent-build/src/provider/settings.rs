@@ -264,8 +264,9 @@ impl Settings {
         let Some(intent) = metadata.get("intent") else {
             return Ok(None);
         };
-        let settings: Settings = serde_path_to_error::deserialize(intent.clone())
-            .map_err(|e| Error::setting(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner())))?;
+        let settings: Settings = serde_path_to_error::deserialize(intent.clone()).map_err(|e| {
+            Error::setting(format!("`{prefix}.intent.{}`: {}", e.path(), e.inner()))
+        })?;
         if let Some(share) = settings.agreement.filter(|a| !(0.0..1.0).contains(a)) {
             return Err(Error::Setting {
                 message: format!("`{prefix}.intent.agreement`: {share} is not a share below 1"),

@@ -575,8 +575,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         }
     }
 
-    let mut check = |text: &Text, what: &str, example: &str| match rust::parse_expr(&text.value)
-    {
+    let mut check = |text: &Text, what: &str, example: &str| match rust::parse_expr(&text.value) {
         Ok(expr) => Some(rust::pretty_expr(&expr)),
         Err(err) => {
             errors.push(syn_error(
@@ -690,8 +689,7 @@ impl Spec {
             fields.push(("assume", tokens(assume, expr).into()));
         }
         if !self.properties.is_empty() {
-            let properties: Vec<String> =
-                self.properties.iter().map(|p| tokens(p, expr)).collect();
+            let properties: Vec<String> = self.properties.iter().map(|p| tokens(p, expr)).collect();
             fields.push(("properties", properties.into()));
         }
         let body = fields
