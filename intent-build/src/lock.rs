@@ -58,7 +58,9 @@ pub struct LockEntry {
     pub params_hash: String,
     /// `sha256:…` of the accepted code as stored in the snapshot.
     pub output_hash: String,
-    /// `sha256:…` of the `Debug` output of the example results.
+    /// `sha256:…` of the accepted code's behaviour on generated inputs
+    /// (`snapshots/NAME.behaviour`'s outcome lines); for code whose inputs
+    /// cannot be generated, of the `Debug` output of the example results.
     pub functional_hash: String,
     /// The gates the accepted code passed, in order.
     pub gates: Vec<String>,

@@ -375,6 +375,9 @@ pub struct LockSummary {
     /// The verified code of every intent regenerated, adopted or kept
     /// pending by this run, by name.
     pub code: std::collections::BTreeMap<String, String>,
+    /// Intents judged on their examples alone: (name, why no inputs could
+    /// be generated).
+    pub unchecked: Vec<(String, String)>,
     /// Intents whose passing candidates disagreed: the question to answer.
     pub questions: Vec<(String, crate::pipeline::round::Question)>,
     /// Intents recorded with behaviour other than what was pinned before
@@ -566,6 +569,9 @@ pub fn lock(
     let mut reports = Vec::new();
     for (spec, mut report, accepted) in results {
         let name = spec.spec.name.clone();
+        if let Some(why) = &report.behaviour_unchecked {
+            summary.unchecked.push((name.clone(), why.clone()));
+        }
         if let Some(Ok((_, code))) = &accepted {
             summary.code.insert(name.clone(), code.clone());
         }

@@ -110,11 +110,13 @@ fn a_correct_candidate_passes_every_gate() {
         candidate.code,
         "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}"
     );
-    // sha256 of the examples' Debug output, "5\n0".
-    assert_eq!(
-        candidate.functional_hash,
-        intent_build::spec::sha256_hex(b"5\n0")
-    );
+    // The hash of its behaviour on the generated inputs, which include
+    // `add(0, 0) => 0` and `add(1, 2) => 3`.
+    let behaviour = candidate.behaviour.expect("i32 inputs are generated");
+    assert_eq!(candidate.functional_hash, behaviour.hash());
+    let text = behaviour.render(None);
+    assert!(text.contains("\nadd(0, 0) => 0\n"), "{text}");
+    assert!(text.contains("\nadd(1, 2) => 3\n"), "{text}");
 }
 
 #[test]

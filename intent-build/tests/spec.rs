@@ -388,3 +388,48 @@ fn all_errors_in_a_file_are_reported_together() {
     };
     assert!(errors.len() >= 4, "{errors:#?}");
 }
+
+#[test]
+fn assume_and_properties_in_both_forms_with_their_positions() {
+    let toml = format!(
+        "{TOML}assume = \"x.abs() < 1e6\"\nproperties = [\n  \"result.mag >= 0.0\",\n  \"result.nx.abs() <= 1.0\",\n]\n"
+    );
+    let md = format!(
+        "{MARKDOWN}# assume: `x.abs() < 1e6`\n# properties:\n- `result.mag >= 0.0`\n- result.nx.abs() <= 1.0\n"
+    );
+    let toml = parse_str(&toml, Path::new("intents/normalize2d.intent.toml")).unwrap();
+    let md = parse_str(&md, Path::new("intents/normalize2d.intent.md")).unwrap();
+    assert_eq!(toml.spec, md.spec);
+    assert_eq!(toml.hash, md.hash);
+    assert_eq!(toml.spec.assume.as_deref(), Some("x.abs() < 1e6"));
+    assert_eq!(toml.spec.properties.len(), 2);
+    // Where each starts, for errors found when they are compiled.
+    let at = |l: &intent_build::spec::Location| (l.line, l.column);
+    assert_eq!(toml.locations.assume.as_ref().map(at), Some((16, 11)));
+    assert_eq!(
+        toml.locations.properties.iter().map(at).collect::<Vec<_>>(),
+        [(18, 4), (19, 4)]
+    );
+    assert_eq!(md.locations.assume.as_ref().map(at), Some((23, 12)));
+    assert_eq!(
+        md.locations.properties.iter().map(at).collect::<Vec<_>>(),
+        [(25, 4), (26, 3)]
+    );
+    // Checks are part of the meaning; a spec without them keeps its hash.
+    let plain = parse_str(TOML, Path::new("intents/normalize2d.intent.toml")).unwrap();
+    assert_ne!(plain.hash, toml.hash);
+    assert!(!plain.spec.canonical().contains("assume"));
+    assert!(!plain.spec.canonical().contains("properties"));
+}
+
+#[test]
+fn a_property_that_does_not_parse_is_located() {
+    let text = "signature = \"pub fn add(a: i32) -> i32\"\ndescription = \"d\"\nexamples = [{ call = \"add(1)\", expect = \"1\" }]\nproperties = [\"result >\"]\n";
+    let e = error(T, text);
+    assert!(e.starts_with("intents/add.intent.toml:4:"), "{e}");
+    assert!(e.contains("property 0 does not parse"), "{e}");
+    assert!(e.contains("expected a Rust boolean expression"), "{e}");
+    let e = error(M, "# signature: pub fn add(a: i32) -> i32\n# description: d\n# examples:\n- add(1) == 1\n# assume: a >>> 0\n");
+    assert!(e.starts_with("intents/add.intent.md:5:"), "{e}");
+    assert!(e.contains("`assume` does not parse"), "{e}");
+}

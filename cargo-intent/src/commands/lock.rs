@@ -208,6 +208,11 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
                 package.name
             );
         }
+        for (name, why) in &summary.unchecked {
+            if !global.quiet {
+                eprintln!("note: intent `{name}` was judged on its examples alone: {why}");
+            }
+        }
         for (name, changes) in &summary.behaviour_changes {
             if !global.quiet {
                 eprintln!(

@@ -32,7 +32,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
         outln!(
-            "{:<20} {:<24} {:<16} {:<20} {:<28} {:<9} last generation",
+            "{:<20} {:<24} {:<16} {:<20} {:<36} {:<9} last generation",
             "package",
             "intent",
             "state",
@@ -49,7 +49,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             fresh += usize::from(row.is_fresh());
             match args.message_format {
                 MessageFormat::Human => outln!(
-                    "{:<20} {:<24} {:<16} {:<20} {:<28} {:<9} {}",
+                    "{:<20} {:<24} {:<16} {:<20} {:<36} {:<9} {}",
                     row.package,
                     row.intent,
                     row.state,
