@@ -170,3 +170,16 @@ fn anagrams_ignore_case_spaces_and_punctuation_but_count_letters() {
     assert!(is_anagram("!!", "?"));
     assert!(is_anagram("Ünïcödé", "édöcïnü"));
 }
+
+#[test]
+fn clamp_keeps_values_in_the_range_and_leaves_the_inside_alone() {
+    for (low, high) in [(0, 0), (-5, 5), (i64::MIN, 0), (0, i64::MAX), (10, 20)] {
+        for value in [i64::MIN, -6, -5, 0, 4, 5, 15, 21, i64::MAX] {
+            let result = clamp(value, low, high);
+            assert!(low <= result && result <= high, "clamp({value}, {low}, {high})");
+            if (low..=high).contains(&value) {
+                assert_eq!(result, value);
+            }
+        }
+    }
+}
