@@ -531,7 +531,8 @@ enum Choice {
 ///
 /// Settings: `INTENT_BENCH_MBPP_EVERY` (every n-th spec by name, default 3:
 /// 116 specs), `INTENT_BENCH_CANDIDATES`, `INTENT_BENCH_ROUNDS` (default the
-/// crate's defaults), `INTENT_BENCH_SETTLE` (questions to settle, default 10).
+/// crate's defaults), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
+/// `INTENT_BENCH_THREADS` (the embedded provider's threads).
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
@@ -542,13 +543,35 @@ fn mbpp() {
     );
     let rounds: u32 = bench_setting("INTENT_BENCH_ROUNDS", defaults.repair_rounds);
     let settle: usize = bench_setting("INTENT_BENCH_SETTLE", 10);
+    // The spec with the problem's hidden tests (`fn main() { … }`'s body)
+    // as its extra tests: what judges accepted code.
+    let hidden_tests = |spec: &intent_build::spec::SpecFile| {
+        let hidden =
+            std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
+                .unwrap();
+        let body = hidden
+            .split_once("fn main() {")
+            .and_then(|(_, rest)| rest.rsplit_once('}'))
+            .map(|(body, _)| body.to_string())
+            .unwrap();
+        let mut judged = spec.spec.clone();
+        judged.tests = body;
+        judged
+    };
     let mut specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
     specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
     let specs: Vec<_> = specs.into_iter().step_by(every.max(1)).collect();
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
-    let settings: Settings =
-        serde_json::from_value(serde_json::json!({ "candidates": candidates })).unwrap();
+    // Threads of the embedded provider (default: its own default, half the cores).
+    let threads: Option<i32> = std::env::var("INTENT_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok());
+    let settings: Settings = serde_json::from_value(serde_json::json!({
+        "candidates": candidates,
+        "providers": [{ "kind": "embedded", "threads": threads }],
+    }))
+    .unwrap();
     let router = settings
         .router(
             &Env::default(),
@@ -573,17 +596,7 @@ fn mbpp() {
     let mut answerable = Vec::new();
     let mut asked = 0;
     for (n, spec) in specs.iter().enumerate() {
-        let hidden =
-            std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
-                .unwrap();
-        // `fn main() { … }` → its body, as the spec's extra tests.
-        let body = hidden
-            .split_once("fn main() {")
-            .and_then(|(_, rest)| rest.rsplit_once('}'))
-            .map(|(body, _)| body.to_string())
-            .unwrap();
-        let mut judged = spec.spec.clone();
-        judged.tests = body;
+        let judged = hidden_tests(spec);
         let correct = |code: &str| {
             matches!(
                 runner.check(&judged, code, "hidden").unwrap(),
@@ -720,16 +733,7 @@ fn mbpp() {
                 tolerance: None,
             }
         });
-        let hidden =
-            std::fs::read_to_string(root.join("hidden").join(format!("{}.rs", spec.spec.name)))
-                .unwrap();
-        let body = hidden
-            .split_once("fn main() {")
-            .and_then(|(_, rest)| rest.rsplit_once('}'))
-            .map(|(body, _)| body.to_string())
-            .unwrap();
-        let mut judged = spec.spec.clone();
-        judged.tests = body;
+        let judged = hidden_tests(&spec);
         let (report, candidate) = pipeline::generate(&edited, &router, &runner, &options, &|_| {});
         let ok = candidate.is_some_and(|c| {
             matches!(

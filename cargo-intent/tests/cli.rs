@@ -777,6 +777,23 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
     assert_eq!(f.read("Intent.lock"), lock, "nothing recorded");
     assert_eq!(f.read("intents/snapshots/clamp.behaviour"), pinned);
 
+    // In review mode it waits for the reviewer, and `diff` shows the
+    // behaviour change beside the code change.
+    let manifest = f.read("Cargo.toml");
+    f.write(
+        "Cargo.toml",
+        &manifest.replace("candidates = 2\n", "candidates = 2\nreview = true\n"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--force"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Pending clamped::clamp"), "{err}");
+    let (code, out, _) = run_full(&mut intent(&f, &["diff", "clamp"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("behaviour changes on"), "{out}");
+    assert!(out.contains("  clamp(0, 1, 1): 1 -> 0\n"), "{out}");
+    assert_eq!(f.read("intents/snapshots/clamp.behaviour"), pinned);
+    f.write("Cargo.toml", &manifest);
+
     // Allowed explicitly, it is recorded with its own behaviour.
     let (code, _, err) = run_full(&mut intent(
         &f,

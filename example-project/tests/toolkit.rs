@@ -176,7 +176,10 @@ fn clamp_keeps_values_in_the_range_and_leaves_the_inside_alone() {
     for (low, high) in [(0, 0), (-5, 5), (i64::MIN, 0), (0, i64::MAX), (10, 20)] {
         for value in [i64::MIN, -6, -5, 0, 4, 5, 15, 21, i64::MAX] {
             let result = clamp(value, low, high);
-            assert!(low <= result && result <= high, "clamp({value}, {low}, {high})");
+            assert!(
+                low <= result && result <= high,
+                "clamp({value}, {low}, {high})"
+            );
             if (low..=high).contains(&value) {
                 assert_eq!(result, value);
             }

@@ -483,7 +483,9 @@ pub fn lock(
     }
     let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
     let mut gen_options = project.generation_options();
-    gen_options.allow_behaviour_change = options.allow_behaviour_change;
+    // In review mode a behaviour change waits for the reviewer, who sees
+    // it in `cargo intent diff`, instead of being refused.
+    gen_options.allow_behaviour_change = options.allow_behaviour_change || project.settings.review;
     let lock_entries = Lockfile::load(&project.lockfile())?.entries;
     let specs_dir = project.specs_dir();
     let workers = router
