@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::pipeline::behaviour::Behaviour;
+use crate::pipeline::behaviour::{Behaviour, Change};
 use crate::pipeline::{read_report, IntentReport};
 use crate::project::{staleness, Project};
 use crate::state::IntentStatus;
@@ -100,8 +100,8 @@ pub struct CodeDiff {
     /// The unified diff (empty when they are the same).
     pub diff: String,
     /// Where the pending result's behaviour differs from the pinned
-    /// behaviour: (call, accepted outcome, pending outcome).
-    pub behaviour: Vec<(String, String, String)>,
+    /// behaviour (before: accepted, after: pending).
+    pub behaviour: Vec<Change>,
 }
 
 /// `cargo intent diff NAME`: the pending result, else the newest candidate

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::lock::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
-use crate::pipeline::behaviour::Behaviour;
+use crate::pipeline::behaviour::{Behaviour, Change};
 use crate::pipeline::gates::GateRunner;
 use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
@@ -381,8 +381,8 @@ pub struct LockSummary {
     /// Intents whose passing candidates disagreed: the question to answer.
     pub questions: Vec<(String, crate::pipeline::round::Question)>,
     /// Intents recorded with behaviour other than what was pinned before
-    /// (their spec changed): (name, [(call, before, after)]).
-    pub behaviour_changes: Vec<(String, Vec<(String, String, String)>)>,
+    /// (their spec changed), with where.
+    pub behaviour_changes: Vec<(String, Vec<Change>)>,
 }
 
 impl LockSummary {

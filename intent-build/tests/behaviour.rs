@@ -36,6 +36,19 @@ fn runner(dir: &Path) -> GateRunner {
     GateRunner::new(dir, Duration::from_secs(10))
 }
 
+/// The arguments of a generated `clamp(…)` call.
+fn clamp_args(call: &str) -> Vec<i64> {
+    call.trim_start_matches("clamp(")
+        .trim_end_matches(')')
+        .split(", ")
+        .map(|a| match a {
+            "i32::MIN" => i64::from(i32::MIN),
+            "i32::MAX" => i64::from(i32::MAX),
+            n => n.parse().unwrap(),
+        })
+        .collect()
+}
+
 fn behaviour_of(verdict: &Verdict) -> &Behaviour {
     match verdict {
         Verdict::Passed {
@@ -67,17 +80,9 @@ fn candidates_run_on_generated_inputs_and_differ_where_the_examples_did_not_look
     let differences = right.differences(wrong, false);
     assert!(!differences.is_empty());
     // Every difference is an input with n < lo, where WRONG ignores lo.
-    for (call, _, got) in &differences {
-        let args: Vec<i64> = call
-            .trim_start_matches("clamp(")
-            .trim_end_matches(')')
-            .split(", ")
-            .map(|a| match a {
-                "i32::MIN" => i64::from(i32::MIN),
-                "i32::MAX" => i64::from(i32::MAX),
-                n => n.parse().unwrap(),
-            })
-            .collect();
+    for change in &differences {
+        let (call, got) = (&change.call, &change.after);
+        let args = clamp_args(call);
         assert!(args[0] < args[1], "{call}");
         let wrong = if args[0] > args[2] { args[2] } else { args[0] };
         assert_eq!(got, &wrong.to_string(), "{call}");
@@ -219,16 +224,7 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
         "{shown}"
     );
     // The answer, added as an example, settles it.
-    let args: Vec<i32> = question.calls[0]
-        .trim_start_matches("clamp(")
-        .trim_end_matches(')')
-        .split(", ")
-        .map(|a| match a {
-            "i32::MIN" => i32::MIN,
-            "i32::MAX" => i32::MAX,
-            n => n.parse().unwrap(),
-        })
-        .collect();
+    let args = clamp_args(&question.calls[0]);
     let answer = if args[0] < args[1] {
         args[1]
     } else if args[0] > args[2] {

@@ -30,8 +30,8 @@ pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
                         diff.behaviour.len(),
                         diff.label
                     )?;
-                    for (call, before, after) in &diff.behaviour {
-                        outln!("  {call}: {before} -> {after}")?;
+                    for change in &diff.behaviour {
+                        outln!("  {change}")?;
                     }
                 }
                 return Ok(if diff.diff.is_empty() && diff.behaviour.is_empty() {

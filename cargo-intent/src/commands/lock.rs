@@ -219,8 +219,8 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
                     "note: intent `{name}` behaves differently from before on {} generated input(s):",
                     changes.len()
                 );
-                for (call, before, after) in changes.iter().take(5) {
-                    eprintln!("      {call}: {before} -> {after}");
+                for change in changes.iter().take(5) {
+                    eprintln!("      {change}");
                 }
             }
         }

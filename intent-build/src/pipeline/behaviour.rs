@@ -99,6 +99,23 @@ pub struct Behaviour {
     pub outcomes: Vec<Outcome>,
 }
 
+/// One input where two behaviours differ.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Change {
+    /// The call.
+    pub call: String,
+    /// What it did before (the pinned behaviour).
+    pub before: String,
+    /// What it does now.
+    pub after: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} -> {}", self.call, self.before, self.after)
+    }
+}
+
 /// A property that failed: the first (smallest) input it failed on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
@@ -504,8 +521,8 @@ impl Behaviour {
     }
 
     /// Inputs both ran where the outcomes differ (compared as
-    /// [`Outcome::comparable`], floats rounded): (call, before, after).
-    pub fn differences(&self, after: &Behaviour, floats: bool) -> Vec<(String, String, String)> {
+    /// [`Outcome::comparable`], floats rounded).
+    pub fn differences(&self, after: &Behaviour, floats: bool) -> Vec<Change> {
         let before: BTreeMap<&str, Outcome> = self
             .calls
             .iter()
@@ -518,8 +535,11 @@ impl Behaviour {
             .zip(after.normalised(floats))
             .filter_map(|(call, new)| {
                 let old = before.get(call.as_str())?;
-                (old.comparable() && new.comparable() && *old != new)
-                    .then(|| (call.clone(), old.text(), new.text()))
+                (old.comparable() && new.comparable() && *old != new).then(|| Change {
+                    call: call.clone(),
+                    before: old.text(),
+                    after: new.text(),
+                })
             })
             .collect()
     }
@@ -654,7 +674,11 @@ mod tests {
         new.calls[3] = "g(3)".into();
         assert_eq!(
             old.differences(&new, false),
-            [("f(1)".to_string(), "2".to_string(), "3".to_string())]
+            [Change {
+                call: "f(1)".into(),
+                before: "2".into(),
+                after: "3".into()
+            }]
         );
     }
 

@@ -394,7 +394,7 @@ pub fn generate(
                 let shown: Vec<String> = changes
                     .iter()
                     .take(3)
-                    .map(|(call, old, new)| format!("`{call}` was {old}, now {new}"))
+                    .map(|c| format!("`{}` was {}, now {}", c.call, c.before, c.after))
                     .collect();
                 report.reason = Some(format!(
                     "the new model's code changes the pinned behaviour on {} input(s): {} \

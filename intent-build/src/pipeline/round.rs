@@ -339,8 +339,8 @@ pub enum RoundOutcome {
     /// The passing candidates disagree on generated inputs: ask the user.
     Ask(Question),
     /// Every passing candidate behaves differently from the pinned
-    /// behaviour: (call, pinned outcome, new outcome) where they differ.
-    Changed(Vec<(String, String, String)>),
+    /// behaviour: where the first of them differs.
+    Changed(Vec<behaviour::Change>),
     /// Ask again: the furthest gate reached, and why it failed.
     Retry {
         /// The gate (or `model`).
@@ -1140,7 +1140,11 @@ mod tests {
         let changed = vec![behaving(0, &["1", "2"])];
         assert_eq!(
             decide(&changed, &choice),
-            RoundOutcome::Changed(vec![("f(1)".into(), "3".into(), "2".into())])
+            RoundOutcome::Changed(vec![behaviour::Change {
+                call: "f(1)".into(),
+                before: "3".into(),
+                after: "2".into()
+            }])
         );
         choice.allow_change = true;
         assert_eq!(decide(&round, &choice), RoundOutcome::Accept(0));
