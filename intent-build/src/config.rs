@@ -260,6 +260,12 @@ impl Config {
 
         let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
         let intents_dir = out_dir.join(INTENTS_DIR);
+        // Doctests reach the functions through the crate's root, where the
+        // README says to include `intents.rs`.
+        let crate_name = std::env::var("CARGO_PKG_NAME")
+            .ok()
+            .filter(|_| paths.docs)
+            .map(|name| name.replace('-', "_"));
         for status in &statuses {
             let name = &status.spec.spec.name;
             let code = match regenerated.iter().find(|r| &r.name == name) {
@@ -270,8 +276,12 @@ impl Config {
                 },
             };
             let path = intents_dir.join(format!("{name}.rs"));
-            let source =
-                out::module_source(&status.spec, &code, &crate::snapshot::output_hash(&code));
+            let source = out::module_source(
+                &status.spec,
+                &code,
+                &crate::snapshot::output_hash(&code),
+                crate_name.as_deref(),
+            );
             if out::write_if_changed(&path, &source)? {
                 outcome.written.push(path);
             }

@@ -40,6 +40,7 @@
 #![warn(missing_docs)]
 
 mod config;
+mod docs;
 mod error;
 pub mod lock;
 pub mod manifest;

@@ -63,6 +63,9 @@ pub struct CratePaths {
     pub specs_dir: PathBuf,
     /// The lockfile (`Intent.lock`).
     pub lockfile: PathBuf,
+    /// Whether the code in `OUT_DIR` carries each spec as its function's
+    /// documentation, doctests included (`docs`, default `true`).
+    pub docs: bool,
 }
 
 impl CratePaths {
@@ -89,11 +92,23 @@ impl CratePaths {
         };
         let specs_dir = setting("specs-dir")?;
         let lockfile = setting("lockfile")?;
-        Ok(CratePaths::with(
-            root,
-            specs_dir.as_deref(),
-            lockfile.as_deref(),
-        ))
+        let docs = match meta
+            .as_ref()
+            .and_then(|(meta, prefix)| Some((meta.get("intent")?.get("docs")?, prefix)))
+        {
+            None => true,
+            Some((toml::Value::Boolean(docs), _)) => *docs,
+            Some((other, prefix)) => {
+                return Err(Error::setting(format!(
+                    "`{prefix}.intent.docs`: expected `true` or `false`, found {}",
+                    other.type_str()
+                )))
+            }
+        };
+        Ok(CratePaths {
+            docs,
+            ..CratePaths::with(root, specs_dir.as_deref(), lockfile.as_deref())
+        })
     }
 
     /// The paths of the crate at `root`, `specs_dir` and `lockfile` relative
@@ -103,6 +118,7 @@ impl CratePaths {
             root: root.to_path_buf(),
             specs_dir: root.join(specs_dir.unwrap_or(Path::new(DEFAULT_SPECS_DIR))),
             lockfile: root.join(lockfile.unwrap_or(Path::new(LOCKFILE_NAME))),
+            docs: true,
         }
     }
 

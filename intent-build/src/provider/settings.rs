@@ -180,6 +180,9 @@ pub struct Settings {
     pub specs_dir: Option<PathBuf>,
     /// The lockfile (see `specs_dir`).
     pub lockfile: Option<PathBuf>,
+    /// Whether `OUT_DIR` code carries the specs as documentation (read by
+    /// the build script through [`CratePaths`](crate::manifest::CratePaths)).
+    pub docs: Option<bool>,
 }
 
 /// Candidates per round of the embedded provider when nothing is
@@ -209,6 +212,7 @@ impl Default for Settings {
             sandbox: None,
             specs_dir: None,
             lockfile: None,
+            docs: None,
         }
     }
 }
