@@ -334,3 +334,43 @@ fn a_failing_regeneration_in_cargo_build_changes_nothing() {
     assert!(!f.root.join("Intent.lock").exists());
     assert!(!f.root.join("intents/snapshots").exists());
 }
+
+#[test]
+fn specs_document_their_functions_and_their_examples_run_as_doctests() {
+    let f = fresh_fixture("documented");
+    let (ok, out) = run(f.cargo("test").args(["--doc"]).env("CI", "true"));
+    assert!(ok, "{out}");
+    assert!(out.contains("test result: ok. 2 passed"), "{out}");
+    let source = std::fs::read_to_string(find_out_file(&f, "add.rs")).unwrap();
+    assert!(
+        source.contains("/// # Examples\n///\n/// ```\n/// use documented::*;\n"),
+        "{source}"
+    );
+    assert!(
+        source.contains("\n/// assert_eq!(add(2, 3), 5);\n"),
+        "{source}"
+    );
+    // `cargo doc` shows them at the crate root, without warnings.
+    let (ok, out) = run(f.cargo("doc").args(["--no-deps"]).env("CI", "true"));
+    assert!(ok, "{out}");
+    assert!(!out.contains("warning"), "{out}");
+    let page = std::fs::read_to_string(
+        intent_tests::workspace_root().join("target/fixtures/doc/documented/fn.add.html"),
+    )
+    .unwrap();
+    assert!(
+        page.contains("The sum of a and b"),
+        "the description is the doc"
+    );
+    // The snapshot keeps the bare code; `docs = false` leaves the docs out.
+    assert!(!f.read("intents/snapshots/add.snap").contains("///"));
+    let manifest = f.read("Cargo.toml");
+    f.write(
+        "Cargo.toml",
+        &manifest.replacen("\n\n", "\n\n[package.metadata.intent]\ndocs = false\n\n", 1),
+    );
+    let (ok, out) = run(f.cargo("build").env("CI", "true"));
+    assert!(ok, "{out}");
+    let source = std::fs::read_to_string(find_out_file(&f, "add.rs")).unwrap();
+    assert!(!source.contains("///"), "{source}");
+}
