@@ -89,6 +89,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 output_hash: snapshot.output_hash(),
                 functional_hash: "sha256:00".into(),
                 gates: vec!["parse".into()],
+                uses: Default::default(),
             },
         );
     }

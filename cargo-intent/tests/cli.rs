@@ -313,6 +313,7 @@ fn accept_and_diff_work_on_pending_results() {
         gates: vec!["parse".into(), "compile".into(), "examples".into()],
         behaviour: None,
         agreement: None,
+        uses: Default::default(),
     };
     store.save_pending(&spec, &candidate, false).unwrap();
 
@@ -821,4 +822,122 @@ fn a_property_that_does_not_compile_is_a_located_error_before_any_model_call() {
         "{err}"
     );
     assert_eq!(model.calls(), 0, "no model was asked");
+}
+
+// ---- intents that use intents ----
+
+const GCD: &str = "signature = \"pub fn gcd(a: u64, b: u64) -> u64\"\ndescription = \"The greatest common divisor of a and b.\"\nexamples = [{ call = \"gcd(12, 18)\", expect = \"6\" }]\n";
+const GCD_CODE: &str =
+    "pub fn gcd(a: u64, b: u64) -> u64 { if b == 0 { a } else { gcd(b, a % b) } }";
+const GCD_LOOP: &str =
+    "pub fn gcd(mut a: u64, mut b: u64) -> u64 { while b != 0 { let t = a % b; a = b; b = t; } a }";
+const LCM: &str = "signature = \"pub fn lcm(a: u64, b: u64) -> u64\"\ndescription = \"The least common multiple of a and b, 0 when either is 0.\"\nuses = [\"gcd\"]\nexamples = [{ call = \"lcm(4, 6)\", expect = \"12\" }]\n";
+/// Calls the used `gcd`: compiles only with it.
+const LCM_CODE: &str =
+    "pub fn lcm(a: u64, b: u64) -> u64 { if a == 0 || b == 0 { 0 } else { a / gcd(a, b) * b } }";
+
+fn uses_fixture(name: &str, model: &ScriptedModel) -> Fixture {
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 0\ncandidates = 1\n\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
+    f.write("intents/gcd.intent.toml", GCD);
+    f.write("intents/lcm.intent.toml", LCM);
+    f
+}
+
+#[test]
+fn an_intent_uses_another_and_is_checked_again_when_that_code_changes() {
+    let model = ScriptedModel::answering_by_name(&[("gcd", GCD_CODE), ("lcm", LCM_CODE)]);
+    let f = uses_fixture("composed", &model);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    // gcd first; lcm's prompt shows gcd's signature and description, not its code.
+    let prompts = model.prompts();
+    assert_eq!(prompts.len(), 2, "{prompts:#?}");
+    assert!(prompts[0].contains("complete function `gcd`"));
+    assert!(prompts[1].contains("/// The greatest common divisor of a and b.\npub fn gcd(a: u64, b: u64) -> u64 { /* already written */ }"), "{}", prompts[1]);
+    assert!(!prompts[1].contains("a % b"), "{}", prompts[1]);
+    let lock = f.read("Intent.lock");
+    assert!(lock.contains("uses = { gcd = \"sha256:"), "{lock}");
+    // The crate builds from the lock alone: lcm calls gcd.
+    f.write(
+        "tests/uses.rs",
+        "#[test]\nfn calls() {\n    assert_eq!(composed::lcm(21, 6), 42);\n}\n",
+    );
+    let (ok, out) = intent_tests::run(f.cargo("test").env("CI", "true"));
+    assert!(ok, "{out}");
+
+    // gcd's spec changes and its new code differs: lcm is checked again
+    // with it, without a model call, and keeps its code.
+    model.set_answer("gcd", GCD_LOOP);
+    f.write(
+        "intents/gcd.intent.toml",
+        &GCD.replace("divisor of a and b.", "divisor of a and b (Euclid)."),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Recorded composed::gcd"), "{err}");
+    assert!(err.contains("Reverified composed::lcm"), "{err}");
+    assert_eq!(model.calls(), 3, "only gcd asked the model");
+    let (code, _, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 0, "{err}");
+
+    // A lock whose recorded use no longer matches says which used intent changed.
+    let lock = f.read("Intent.lock");
+    let start = lock.find("uses = { gcd = \"").unwrap() + "uses = { gcd = \"".len();
+    let mut edited = lock.clone();
+    edited.replace_range(start..start + 10, "sha256:000");
+    f.write("Intent.lock", &edited);
+    let (code, out, _) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("intent `lcm` is stale: uses: it uses `gcd`, whose accepted code changed"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_user_of_a_refused_intent_is_blocked_and_bad_uses_are_located() {
+    let model = ScriptedModel::answering_by_name(&[
+        ("gcd", "pub fn gcd(a: u64, b: u64) -> u64 { a * b }"),
+        ("lcm", LCM_CODE),
+    ]);
+    // A crate of its own name: concurrent runs of one crate share its
+    // scratch folders under the target folder.
+    let f = uses_fixture("blocked", &model);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: intent `gcd` in blocked: no candidate passed"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error: intent `lcm` in blocked was not generated: blocked: it uses `gcd`, which has no accepted code"),
+        "{err}"
+    );
+    assert_eq!(model.calls(), 1, "lcm asked no model");
+
+    f.write(
+        "intents/lcm.intent.toml",
+        &LCM.replace("[\"gcd\"]", "[\"gdc\"]"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("intents/lcm.intent.toml:3:10: `uses` names `gdc`, which is not an intent of this crate (expected one of: gcd)"),
+        "{err}"
+    );
+    f.write(
+        "intents/gcd.intent.toml",
+        &format!("{GCD}uses = [\"lcm\"]\n"),
+    );
+    f.write("intents/lcm.intent.toml", LCM);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("intents use each other in a cycle: `gcd` → `lcm` → `gcd`"),
+        "{err}"
+    );
 }

@@ -64,6 +64,10 @@ pub struct LockEntry {
     pub functional_hash: String,
     /// The gates the accepted code passed, in order.
     pub gates: Vec<String>,
+    /// The `output-hash` of each intent it uses, as it was when this code
+    /// was last verified with them.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub uses: std::collections::BTreeMap<String, String>,
 }
 
 /// The parsed lockfile.
@@ -154,10 +158,20 @@ impl Lockfile {
                 .map(|g| q(g))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let uses = if entry.uses.is_empty() {
+                String::new()
+            } else {
+                let pairs: Vec<String> = entry
+                    .uses
+                    .iter()
+                    .map(|(name, hash)| format!("{name} = {}", q(hash)))
+                    .collect();
+                format!("uses = {{ {} }}\n", pairs.join(", "))
+            };
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
                  model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
-                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n",
+                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}",
                 q(&entry.name),
                 q(&entry.spec),
                 q(&entry.spec_hash),
@@ -296,6 +310,7 @@ mod tests {
             output_hash: "sha256:dd".into(),
             functional_hash: "sha256:ee".into(),
             gates: vec!["parse".into(), "compile".into()],
+            uses: Default::default(),
         }
     }
 

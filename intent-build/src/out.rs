@@ -44,6 +44,10 @@ pub fn module_source(
         spec.path.display().to_string().replace('\\', "/"),
         output_hash
     );
+    if !spec.spec.uses.is_empty() {
+        // The intents it uses are re-exported beside it (`index_source`).
+        out.push_str("#[allow(unused_imports)]\nuse super::*;\n\n");
+    }
     if !spec.spec.prelude.is_empty() {
         out.push_str(&spec.spec.prelude);
         out.push_str("\n\n");

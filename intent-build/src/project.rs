@@ -1,7 +1,7 @@
 //! Operations on one crate's intents, used by `cargo intent`: status, check,
 //! and regenerating what is stale. The CLI only parses arguments and prints.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -13,11 +13,13 @@ use crate::manifest::CratePaths;
 use crate::pipeline::accept::{self, Accepted, Store};
 use crate::pipeline::behaviour::{Behaviour, Change};
 use crate::pipeline::gates::GateRunner;
+use crate::pipeline::uses;
 use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
 use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
-use crate::spec::{self, SpecFile};
-use crate::state::{self, short, IntentStatus};
+use crate::snapshot::output_hash;
+use crate::spec::{self, Spec, SpecFile};
+use crate::state::{self, short, IntentStatus, State};
 
 /// A crate with intents.
 #[derive(Debug, Clone)]
@@ -375,6 +377,12 @@ pub struct LockSummary {
     /// The verified code of every intent regenerated, adopted or kept
     /// pending by this run, by name.
     pub code: std::collections::BTreeMap<String, String>,
+    /// Intents whose used intents' code changed, checked again with it and
+    /// still passing: their lock entries now record that code, no model asked.
+    pub reverified: Vec<String>,
+    /// Intents not generated because an intent they use has no accepted
+    /// code: (name, the used intent).
+    pub blocked: Vec<(String, String)>,
     /// Intents judged on their examples alone: (name, why no inputs could
     /// be generated).
     pub unchecked: Vec<(String, String)>,
@@ -388,7 +396,28 @@ pub struct LockSummary {
 impl LockSummary {
     /// Whether anything is left stale or failed.
     pub fn is_success(&self) -> bool {
-        self.failed.is_empty() && self.refused.is_empty() && self.questions.is_empty()
+        self.failed.is_empty()
+            && self.refused.is_empty()
+            && self.questions.is_empty()
+            && self.blocked.is_empty()
+    }
+
+    /// Adds what a follow-up run (the users of what this run recorded) did.
+    fn merge(&mut self, later: LockSummary) {
+        self.recorded.extend(later.recorded);
+        self.unchanged.extend(later.unchanged);
+        self.adopted.extend(later.adopted);
+        self.pending.extend(later.pending);
+        self.refused.extend(later.refused);
+        self.failed.extend(later.failed);
+        self.kept_pending.extend(later.kept_pending);
+        self.code.extend(later.code);
+        self.reverified.extend(later.reverified);
+        self.blocked.extend(later.blocked);
+        self.unchecked.extend(later.unchecked);
+        self.questions.extend(later.questions);
+        self.behaviour_changes.extend(later.behaviour_changes);
+        self.report = later.report.or(self.report.take());
     }
 }
 
@@ -404,6 +433,18 @@ pub fn lock(
     options: &LockOptions,
     env: &Env,
     progress: &Progress,
+) -> Result<LockSummary> {
+    lock_once(project, options, env, progress, &mut BTreeSet::new())
+}
+
+/// [`lock`], then again for the users of what it recorded; `seen` holds
+/// the intents earlier runs handled, which are not handled twice.
+fn lock_once(
+    project: &Project,
+    options: &LockOptions,
+    env: &Env,
+    progress: &Progress,
+    seen: &mut BTreeSet<String>,
 ) -> Result<LockSummary> {
     let mut summary = LockSummary::default();
     let statuses = project.statuses()?;
@@ -428,7 +469,25 @@ pub fn lock(
     if options.names.is_empty() && !options.locked && !options.pending_only {
         summary.removed = prune(project, &statuses)?;
     }
+    // What intents that use others are compiled with: every intent's spec,
+    // and the accepted code the lock vouches for.
+    let specs_by_name: BTreeMap<String, Spec> = statuses
+        .iter()
+        .map(|s| (s.spec.spec.name.clone(), s.spec.spec.clone()))
+        .collect();
+    let accepted: BTreeMap<String, uses::Code> = statuses
+        .iter()
+        .filter(|s| !matches!(s.state, State::Edited { .. } | State::Missing))
+        .filter_map(|s| {
+            let code = s.snapshot.as_ref()?.code.clone();
+            Some((
+                s.spec.spec.name.clone(),
+                (code, s.entry.as_ref()?.output_hash.clone()),
+            ))
+        })
+        .collect();
     let mut work: Vec<SpecFile> = Vec::new();
+    let mut to_reverify: Vec<IntentStatus> = Vec::new();
     for status in statuses {
         let name = status.spec.spec.name.clone();
         if !options.names.is_empty() && !options.names.contains(&name) {
@@ -437,6 +496,10 @@ pub fn lock(
         let why = staleness(&status, &expectation).map(|s| s.reason);
         if why.is_none() && !options.force {
             summary.fresh.push(name);
+            continue;
+        }
+        if matches!(status.state, State::UsesChanged { .. }) && !options.force {
+            to_reverify.push(status);
             continue;
         }
         if let Some(pending) = store.pending(&status.spec).filter(|_| !options.force) {
@@ -461,13 +524,62 @@ pub fn lock(
         }
         work.push(status.spec);
     }
-    if work.is_empty() {
+    if work.is_empty() && to_reverify.is_empty() {
         return Ok(summary);
     }
     // No model call for code that could not be judged anyway.
     crate::sandbox::ensure(project.settings.sandbox_mode(env))?;
 
     let runner = project.gate_runner(env, &options.intent_dir, Some(options.gate_timeout));
+    // A used intent's code changed: the user's accepted code, checked again
+    // with it, keeps its place unless it no longer passes.
+    for status in to_reverify {
+        let name = status.spec.spec.name.clone();
+        let still = match (
+            uses::resolve(&status.spec.spec, None, &specs_by_name, &accepted),
+            &status.snapshot,
+        ) {
+            (Ok(used), Some(snapshot)) => {
+                let pinned = pinned_behaviour(&project.specs_dir(), &name);
+                uses::reverify(
+                    &runner,
+                    &status.spec,
+                    &snapshot.code,
+                    &used,
+                    pinned.as_ref(),
+                )
+                .map_err(|e| Error::io(&options.intent_dir, e))?
+                .map(|()| used)
+            }
+            (Err(blocker), _) => Err(format!("`{blocker}` has no accepted code")),
+            (_, None) => Err("no accepted code".into()),
+        };
+        match still {
+            Ok(used) => {
+                Lockfile::update(&project.lockfile(), |lock| {
+                    if let Some(entry) = lock.entries.get_mut(&name) {
+                        entry.uses = used
+                            .iter()
+                            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
+                            .collect();
+                    }
+                    Ok(())
+                })?;
+                summary.reverified.push(name);
+            }
+            Err(why) if options.locked => summary.refused.push((
+                name,
+                format!(
+                    "{}; checked again, it fails ({why})",
+                    status.state.describe()
+                ),
+            )),
+            Err(_) => work.push(status.spec),
+        }
+    }
+    if work.is_empty() {
+        return Ok(summary);
+    }
     // A spec whose `assume` or properties do not compile is an error in
     // the spec, found before any model is asked.
     let mut spec_errors = Vec::new();
@@ -495,7 +607,7 @@ pub fn lock(
         .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
         .min(work.len())
         .max(1);
-    let queue = Mutex::new(work.into_iter().collect::<VecDeque<_>>());
+    let queue = uses::Queue::new(work);
     // Each verified result is accepted as soon as it exists (under the
     // crate's lock), so an interruption later loses no finished work.
     type Done = (SpecFile, IntentReport, Option<Result<(Accepted, String)>>);
@@ -513,8 +625,21 @@ pub fn lock(
                 if cancelled() {
                     break;
                 }
-                let Some(spec) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else {
+                let Some(spec) = queue.next() else {
                     break;
+                };
+                let used = match uses::resolve(&spec.spec, Some(&queue), &specs_by_name, &accepted)
+                {
+                    Ok(used) => used,
+                    Err(blocker) => {
+                        queue.finish(&spec.spec.name, None);
+                        let report = IntentReport::blocked(&spec.spec.name, &blocker);
+                        results
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push((spec, report, None));
+                        continue;
+                    }
                 };
                 let bar = progress.intent(&spec.spec.name);
                 let phase = |p: Phase| bar.phase(&p);
@@ -526,6 +651,7 @@ pub fn lock(
                     .is_some_and(|e| e.spec_hash == spec.hash);
                 let intent_options = Options {
                     pinned: pinned.clone().filter(|_| same_spec),
+                    used,
                     ..gen_options.clone()
                 };
                 let (report, candidate) =
@@ -545,6 +671,8 @@ pub fn lock(
                 }
                 bar.finish(candidate.is_some(), report.reason.as_deref());
                 if cancelled() {
+                    queue.finish(&spec.spec.name, None);
+                    queue.clear();
                     break;
                 }
                 let accepted = candidate.map(|c| {
@@ -555,6 +683,14 @@ pub fn lock(
                     };
                     outcome.map(|a| (a, c.code))
                 });
+                // Users of this intent are compiled with its new code.
+                queue.finish(
+                    &spec.spec.name,
+                    match &accepted {
+                        Some(Ok((_, code))) => Some((code.clone(), output_hash(code))),
+                        _ => None,
+                    },
+                );
                 results
                     .lock()
                     .unwrap_or_else(|e| e.into_inner())
@@ -598,6 +734,9 @@ pub fn lock(
             None if report.question.is_some() => summary
                 .questions
                 .push((name, report.question.clone().expect("checked"))),
+            None if report.last_gate.as_deref() == Some(pipeline::BLOCKED) => summary
+                .blocked
+                .push((name, report.reason.clone().unwrap_or_default())),
             None => summary.failed.push((
                 name,
                 report.last_gate.clone().unwrap_or_default(),
@@ -608,7 +747,41 @@ pub fn lock(
     }
     let report_path = options.intent_dir.join("report.json");
     pipeline::write_report(&report_path, &reports)?;
-    summary.report = Some(report_path);
+    summary.report = Some(report_path.clone());
+    seen.extend(reports.iter().map(|r| r.name.clone()));
+    // Intents that use what was just recorded, and were not part of this
+    // run, are checked again with the new code (and regenerated only if
+    // that fails): a run of their own.
+    let interrupted = options
+        .cancel
+        .as_ref()
+        .is_some_and(|c| c.load(std::sync::atomic::Ordering::SeqCst));
+    if !interrupted && !options.pending_only {
+        let touched: Vec<String> = project
+            .statuses()?
+            .into_iter()
+            .filter(|s| matches!(s.state, State::UsesChanged { .. }))
+            .map(|s| s.spec.spec.name)
+            .filter(|n| !seen.contains(n))
+            .collect();
+        if !touched.is_empty() {
+            let later = LockOptions {
+                names: touched,
+                force: false,
+                ..options.clone()
+            };
+            summary.merge(lock_once(project, &later, env, progress, seen)?);
+            // One report for the whole run.
+            let mut all = reports;
+            for report in pipeline::read_report(&report_path).unwrap_or_default() {
+                if !all.iter().any(|r| r.name == report.name) {
+                    all.push(report);
+                }
+            }
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            pipeline::write_report(&report_path, &all)?;
+        }
+    }
     Ok(summary)
 }
 

@@ -38,6 +38,13 @@ pub enum State {
         /// Where the snapshot should be.
         path: PathBuf,
     },
+    /// An intent it uses has other accepted code than the code it was
+    /// verified with: `cargo intent lock` checks it again (no model needed
+    /// unless that fails).
+    UsesChanged {
+        /// The used intent.
+        used: String,
+    },
 }
 
 impl State {
@@ -54,6 +61,7 @@ impl State {
             State::SpecChanged { .. } => "stale: spec",
             State::Edited { .. } => "edited",
             State::SnapshotMissing { .. } => "missing: snapshot",
+            State::UsesChanged { .. } => "stale: uses",
         }
     }
 
@@ -82,6 +90,9 @@ impl State {
             State::SnapshotMissing { path } => {
                 format!("accepted code {} is missing", path.display())
             }
+            State::UsesChanged { used } => format!(
+                "it uses `{used}`, whose accepted code changed since it was verified with it"
+            ),
         }
     }
 }
@@ -140,14 +151,19 @@ pub fn assess(
                 (Some(_), None) => State::SnapshotMissing { path: shown },
                 (Some(entry), Some(snap)) => {
                     let actual = snap.output_hash();
-                    if actual == entry.output_hash {
-                        State::Fresh
-                    } else {
+                    let changed_use = entry.uses.iter().find(|(used, hash)| {
+                        lock.entries.get(*used).map(|e| &e.output_hash) != Some(*hash)
+                    });
+                    if actual != entry.output_hash {
                         State::Edited {
                             path: shown,
                             locked: entry.output_hash.clone(),
                             actual,
                         }
+                    } else if let Some((used, _)) = changed_use {
+                        State::UsesChanged { used: used.clone() }
+                    } else {
+                        State::Fresh
                     }
                 }
             };
@@ -185,6 +201,7 @@ mod tests {
             output_hash: output_hash.into(),
             functional_hash: String::new(),
             gates: Vec::new(),
+            uses: Default::default(),
         }
     }
 

@@ -25,6 +25,7 @@ fn entry(name: &str) -> LockEntry {
         output_hash: "sha256:02".into(),
         functional_hash: "sha256:03".into(),
         gates: vec!["parse".into()],
+        uses: Default::default(),
     }
 }
 

@@ -535,6 +535,7 @@ fn accept_forever_process() {
         gates: vec!["parse".into()],
         behaviour: None,
         agreement: None,
+        uses: Default::default(),
     };
     for i in 0.. {
         candidate.code = format!("pub fn add(a: i32, b: i32) -> i32 {{\n    a + b + {i} - {i}\n}}");

@@ -165,6 +165,7 @@ impl Fixture {
                     output_hash: snapshot.output_hash(),
                     functional_hash: "sha256:00".into(),
                     gates: vec!["parse".into(), "compile".into(), "examples".into()],
+                    uses: Default::default(),
                 },
             );
             Ok(())
@@ -287,10 +288,59 @@ impl ScriptedModel {
         model
     }
 
+    /// A provider answering each intent with its own code: the reply for
+    /// the first `(name, code)` whose function the prompt asks for. Every
+    /// prompt is kept (`prompts`).
+    pub fn answering_by_name(codes: &[(&str, &str)]) -> ScriptedModel {
+        let model = ScriptedModel::answering(codes[0].1);
+        let dir = model._dir.path();
+        let mut script = String::from("n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\ncat > DIR/prompt-$n.txt\n");
+        for (name, code) in codes {
+            std::fs::write(
+                dir.join(format!("{name}.txt")),
+                format!("```rust\n{code}\n```\n"),
+            )
+            .unwrap();
+            script.push_str(&format!(
+                "if grep -q 'complete function `{name}`' DIR/prompt-$n.txt; then cat DIR/{name}.txt; exit 0; fi\n"
+            ));
+        }
+        script.push_str("exit 1\n");
+        std::fs::write(
+            dir.join("reply.sh"),
+            script.replace("DIR", &dir.display().to_string()),
+        )
+        .unwrap();
+        model
+    }
+
+    /// Every prompt [`ScriptedModel::answering_by_name`] was sent, in order.
+    pub fn prompts(&self) -> Vec<String> {
+        (0..self.calls())
+            .filter_map(|n| {
+                std::fs::read_to_string(self._dir.path().join(format!("prompt-{n}.txt"))).ok()
+            })
+            .collect()
+    }
+
+    /// Replaces the code it answers for `name`.
+    pub fn set_answer(&self, name: &str, code: &str) {
+        std::fs::write(
+            self._dir.path().join(format!("{name}.txt")),
+            format!("```rust\n{code}\n```\n"),
+        )
+        .unwrap();
+    }
+
     /// Its `[[package.metadata.intent.providers]]` table. Each request
     /// appends a line to a log beside the answer, which [`Self::calls`] counts.
     pub fn provider_table(&self) -> String {
         let dir = self._dir.path().display();
+        if self._dir.path().join("reply.sh").exists() {
+            return format!(
+                "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"{dir}/reply.sh\"]\n"
+            );
+        }
         if self._dir.path().join("count").exists() {
             return format!(
                 "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"n=$(cat {log} 2>/dev/null | wc -l); echo >> {log}; cat {dir}/reply$((n % $(cat {dir}/count))).txt\"]\n",

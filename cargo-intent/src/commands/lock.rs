@@ -139,6 +139,9 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     for (name, gate, reason) in &summary.failed {
         eprintln!("error: intent `{name}`: no candidate passed (last gate: {gate}): {reason}");
     }
+    for (name, reason) in &summary.blocked {
+        eprintln!("error: intent `{name}` was not generated: {reason}");
+    }
     for (name, _) in &summary.questions {
         eprintln!("error: intent `{name}`: the passing candidates disagree; `cargo intent lock {name}` asks which is right");
     }
@@ -194,6 +197,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         say("Recorded", &summary.recorded);
         say("Unchanged", &summary.unchanged);
         say("Adopted", &summary.adopted);
+        say("Reverified", &summary.reverified);
         say("Pending", &summary.pending);
         say("Removed", &summary.removed);
         if global.verbose > 0 {
@@ -205,6 +209,12 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         for (name, gate, reason) in &summary.failed {
             eprintln!(
                 "error: intent `{name}` in {}: no candidate passed (last gate: {gate}): {reason}",
+                package.name
+            );
+        }
+        for (name, reason) in &summary.blocked {
+            eprintln!(
+                "error: intent `{name}` in {} was not generated: {reason}",
                 package.name
             );
         }

@@ -85,6 +85,7 @@ fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
         output_hash: output_hash(&candidate.code),
         functional_hash: candidate.functional_hash.clone(),
         gates: candidate.gates.clone(),
+        uses: candidate.uses.clone(),
     }
 }
 

@@ -668,6 +668,7 @@ mod tests {
             tests: String::new(),
             assume: None,
             properties: Vec::new(),
+            uses: Vec::new(),
         }
     }
 

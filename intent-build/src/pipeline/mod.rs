@@ -26,6 +26,7 @@ pub mod inputs;
 pub mod policy;
 pub mod prompt;
 pub mod round;
+pub mod uses;
 
 use std::time::Duration;
 
@@ -73,6 +74,60 @@ pub struct Options {
     /// The behaviour pinned at the last acceptance, for this intent, when
     /// only the model changed since.
     pub pinned: Option<behaviour::Behaviour>,
+    /// The intents this one uses (`uses`), with their accepted code.
+    pub used: Vec<Used>,
+}
+
+/// An intent another uses: its spec (signature and description go into the
+/// prompt) and its accepted code (compiled with every candidate).
+#[derive(Debug, Clone)]
+pub struct Used {
+    /// Its spec.
+    pub spec: crate::spec::Spec,
+    /// Its accepted code.
+    pub code: String,
+    /// That code's `output-hash`, recorded in the user's lock entry.
+    pub output_hash: String,
+}
+
+impl Used {
+    /// The module that brings the used intent into a candidate's crate, as
+    /// `OUT_DIR` does: its prelude and code in a module of their own, its
+    /// items re-exported.
+    fn module(&self) -> String {
+        let name = &self.spec.name;
+        format!(
+            "#[allow(unused_imports)]\npub use __uses_{name}::*;\nmod __uses_{name} {{\n#![allow(unused)]\nuse super::*;\n{}\n{}\n}}\n",
+            self.spec.prelude, self.code
+        )
+    }
+}
+
+/// The spec as the gates judge it: the used intents' code in its prelude.
+fn gated(spec: &SpecFile, used: &[Used]) -> SpecFile {
+    let mut gated = spec.clone();
+    for u in used {
+        gated.spec.prelude.push('\n');
+        gated.spec.prelude.push_str(&u.module());
+    }
+    gated
+}
+
+/// The spec as the prompt shows it: each used function's signature and
+/// description among the items that already exist, never its code.
+fn prompted(spec: &crate::spec::Spec, used: &[Used]) -> crate::spec::Spec {
+    let mut prompted = spec.clone();
+    for u in used {
+        let description = u.spec.description.split("\n\n").next().unwrap_or_default();
+        if !prompted.prelude.is_empty() {
+            prompted.prelude.push('\n');
+        }
+        prompted.prelude.push_str(&format!(
+            "/// {description}\n{} {{ /* already written */ }}",
+            u.spec.signature
+        ));
+    }
+    prompted
 }
 
 /// The default [`Options::agreement`]: the largest group must hold more than
@@ -88,6 +143,7 @@ impl Default for Options {
             agreement: DEFAULT_AGREEMENT,
             allow_behaviour_change: false,
             pinned: None,
+            used: Vec::new(),
         }
     }
 }
@@ -226,6 +282,8 @@ pub struct Candidate {
     pub behaviour: Option<behaviour::Behaviour>,
     /// Its group's size and the passing candidates compared.
     pub agreement: Option<(usize, usize)>,
+    /// The `output-hash` of each used intent it was verified with.
+    pub uses: std::collections::BTreeMap<String, String>,
 }
 
 /// How an intent's generation ended, in the report.
@@ -308,6 +366,10 @@ pub fn generate(
         agreement: None,
         behaviour_unchecked: None,
     };
+    // Prompts show the used intents' signatures; the gates compile their code.
+    let prompt_spec = prompted(&spec.spec, &options.used);
+    let gated = gated(spec, &options.used);
+    let spec = &gated;
     let plan = inputs::plan(&spec.spec);
     report.behaviour_unchecked = plan.as_ref().err().cloned();
     let choice = round::Choice {
@@ -316,7 +378,7 @@ pub fn generate(
         pinned: options.pinned.as_ref(),
         allow_change: options.allow_behaviour_change,
     };
-    let mut next = Next::first(&spec.spec);
+    let mut next = Next::first(&prompt_spec);
     for round in 0..=options.repair_rounds {
         phase(Phase::Generating(round));
         let request = Request {
@@ -370,7 +432,15 @@ pub fn generate(
                     .into_iter()
                     .nth(index)
                     .and_then(Judged::into_candidate)
-                    .map(|c| Candidate { agreement, ..c });
+                    .map(|c| Candidate {
+                        agreement,
+                        uses: options
+                            .used
+                            .iter()
+                            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
+                            .collect(),
+                        ..c
+                    });
                 return (report, candidate);
             }
             RoundOutcome::Ask(question) => {
@@ -407,7 +477,7 @@ pub fn generate(
             RoundOutcome::Retry { gate, reason } => {
                 report.last_gate = Some(gate);
                 report.reason = Some(reason);
-                next = next.after(&spec.spec, &judged, options.repair);
+                next = next.after(&prompt_spec, &judged, options.repair);
             }
             RoundOutcome::Stop { gate, reason } => {
                 report.last_gate = Some(gate);
@@ -419,7 +489,27 @@ pub fn generate(
     (report, None)
 }
 
+/// The `last_gate` of an intent blocked by a used intent without code.
+pub const BLOCKED: &str = "uses";
+
 impl IntentReport {
+    /// The report of an intent not generated because `by`, which it uses,
+    /// has no accepted code.
+    pub fn blocked(name: &str, by: &str) -> IntentReport {
+        IntentReport {
+            name: name.to_string(),
+            rounds: Vec::new(),
+            outcome: Outcome::Failed,
+            last_gate: Some(BLOCKED.into()),
+            reason: Some(format!(
+                "blocked: it uses `{by}`, which has no accepted code"
+            )),
+            question: None,
+            agreement: None,
+            behaviour_unchecked: None,
+        }
+    }
+
     /// Model and gate seconds over every round: the last generation's cost.
     pub fn seconds(&self) -> f64 {
         self.rounds.iter().map(RoundReport::seconds).sum()

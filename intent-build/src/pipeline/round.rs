@@ -292,6 +292,7 @@ fn conclude(
                         .collect(),
                     behaviour,
                     agreement: None,
+                    uses: Default::default(),
                 },
             }
         }
@@ -905,6 +906,7 @@ mod tests {
                     gates: Vec::new(),
                     behaviour: None,
                     agreement: None,
+                    uses: Default::default(),
                 },
             },
         }

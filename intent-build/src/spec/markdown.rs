@@ -37,6 +37,7 @@ const SECTIONS: &[&str] = &[
     "tests",
     "assume",
     "properties",
+    "uses",
 ];
 
 /// One `# key:` section: the rest of the heading line and the lines below it.
@@ -70,7 +71,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
                     column: 1,
                 };
                 if !SECTIONS.contains(&key.as_str()) {
-                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`"));
+                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`, `# uses:`"));
                 } else if sections.iter().any(|s| s.key == key) {
                     errors.push(err(
                         key_pos,
@@ -133,6 +134,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
     let properties = find("properties")
         .map(|s| list_items(s).into_iter().map(unquoted).collect())
         .unwrap_or_default();
+    let uses = find("uses").map(names).unwrap_or_default();
 
     // JSON examples need the parameter and return types; when the signature
     // or prelude is broken, validation reports that and examples are skipped.
@@ -191,7 +193,45 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         tests,
         assume,
         properties,
+        uses,
     })
+}
+
+/// `# uses: gcd, lcm` or a list of names, each with its position.
+fn names(section: &Section) -> Vec<Text> {
+    let listed = section.lines.iter().any(|(_, l)| {
+        let t = l.trim_start();
+        t.starts_with("- ") || t.starts_with("* ")
+    });
+    let lines: Vec<Text> = if listed {
+        list_items(section)
+    } else {
+        section
+            .lines
+            .iter()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(pos, l)| Text::new(l.clone(), *pos))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for line in lines {
+        let mut offset = 0;
+        for part in line.value.split(',') {
+            let lead = part.len() - part.trim_start().len();
+            if !part.trim().is_empty() {
+                let column = line.start.column + line.value[..offset + lead].chars().count();
+                out.push(unquoted(Text::new(
+                    part.trim().to_string(),
+                    Pos {
+                        line: line.start.line,
+                        column,
+                    },
+                )));
+            }
+            offset += part.len() + 1;
+        }
+    }
+    out
 }
 
 /// A Rust expression written as inline code (`` `n > 0` ``) without its backticks.

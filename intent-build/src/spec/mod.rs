@@ -20,8 +20,9 @@
 //! | `tests` | the extra tests' tokens |
 //! | `assume` | the `assume` expression's tokens (only when the spec has one) |
 //! | `properties` | each property's tokens (only when the spec has any) |
+//! | `uses` | the names of the intents it uses (only when it uses any) |
 //!
-//! The last two keys are left out when empty, so specs written before they
+//! The last three keys are left out when empty, so specs written before they
 //! existed keep their hashes.
 //!
 //! Tokens ignore layout and ordinary comments, and TOML key order or quoting
@@ -77,6 +78,10 @@ pub struct Spec {
     /// hold on every generated input (`result.len() <= s.len()`).
     #[serde(default)]
     pub properties: Vec<String>,
+    /// Intents of the same crate this one may call: their accepted code is
+    /// compiled with it and their signatures are in its prompt.
+    #[serde(default)]
+    pub uses: Vec<String>,
 }
 
 /// One example: a call and what it must produce.
@@ -141,6 +146,9 @@ pub struct Locations {
     pub assume: Option<Location>,
     /// Each property, in order.
     pub properties: Vec<Location>,
+    /// Each name in `uses`, in order.
+    #[serde(default)]
+    pub uses: Vec<Location>,
 }
 
 impl SpecFile {
@@ -176,6 +184,7 @@ pub(crate) struct RawSpec {
     pub tests: Option<Text>,
     pub assume: Option<Text>,
     pub properties: Vec<Text>,
+    pub uses: Vec<Text>,
 }
 
 pub(crate) struct RawExample {
@@ -264,6 +273,7 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
                 .filter(|p| !p.value.trim().is_empty())
                 .map(location)
                 .collect(),
+            uses: raw.uses.iter().map(location).collect(),
         },
     })
 }
@@ -348,11 +358,77 @@ pub fn discover_with(
             });
         }
     }
+    errors.extend(check_uses(&specs));
     if !errors.is_empty() {
         return Err(Error::Spec(errors));
     }
     specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
     Ok(specs)
+}
+
+/// Every `uses` names an intent of the crate, and no intent uses itself
+/// through others (each cycle is reported once, at the name that closes it).
+fn check_uses(specs: &[SpecFile]) -> Vec<SpecError> {
+    let by_name: BTreeMap<&str, &SpecFile> =
+        specs.iter().map(|s| (s.spec.name.as_str(), s)).collect();
+    let at = |spec: &SpecFile, i: usize| spec.locations.uses.get(i).copied().unwrap_or_default();
+    let mut errors = Vec::new();
+    for spec in specs {
+        for (i, used) in spec.spec.uses.iter().enumerate() {
+            if !by_name.contains_key(used.as_str()) {
+                let known: Vec<&str> = by_name
+                    .keys()
+                    .copied()
+                    .filter(|n| *n != spec.spec.name)
+                    .collect();
+                errors.push(spec.error_at(
+                    at(spec, i),
+                    format!("`uses` names `{used}`, which is not an intent of this crate"),
+                    if known.is_empty() {
+                        "an intent of this crate (it has no other)".to_string()
+                    } else {
+                        format!("one of: {}", known.join(", "))
+                    },
+                ));
+            }
+        }
+    }
+    // Depth-first search from each intent, in name order: a path that comes
+    // back to its start is a cycle, reported once (from its smallest name).
+    let mut reported: Vec<Vec<String>> = Vec::new();
+    for start in by_name.values() {
+        let mut stack: Vec<(String, Vec<String>)> =
+            vec![(start.spec.name.clone(), vec![start.spec.name.clone()])];
+        while let Some((current, path)) = stack.pop() {
+            let Some(spec) = by_name.get(current.as_str()) else {
+                continue;
+            };
+            for (i, used) in spec.spec.uses.iter().enumerate() {
+                if *used == start.spec.name {
+                    let mut cycle = path.clone();
+                    cycle.sort();
+                    if !reported.contains(&cycle) && path.iter().min() == Some(&start.spec.name) {
+                        reported.push(cycle);
+                        let shown: Vec<String> = path
+                            .iter()
+                            .chain(std::iter::once(used))
+                            .map(|n| format!("`{n}`"))
+                            .collect();
+                        errors.push(spec.error_at(
+                            at(spec, i),
+                            format!("intents use each other in a cycle: {}", shown.join(" → ")),
+                            "uses that end at intents which use nothing in turn",
+                        ));
+                    }
+                } else if !path.contains(used) {
+                    let mut next = path.clone();
+                    next.push(used.clone());
+                    stack.push((used.clone(), next));
+                }
+            }
+        }
+    }
+    errors
 }
 
 fn syn_error(
@@ -600,6 +676,32 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         .filter_map(|(i, text)| check(text, &format!("property {i}"), "result.len() <= s.len()"))
         .collect();
 
+    let mut uses: Vec<String> = Vec::new();
+    for text in &raw.uses {
+        let used = text.value.trim().to_string();
+        if !rust::is_identifier(&used) {
+            errors.push(raw.error(
+                text.pos(),
+                format!("`uses`: `{used}` is not an intent name"),
+                "names of intents in this crate, e.g. `uses = [\"gcd\"]`",
+            ));
+        } else if used == name {
+            errors.push(raw.error(
+                text.pos(),
+                format!("`uses` names `{used}` itself"),
+                "names of other intents in this crate",
+            ));
+        } else if uses.contains(&used) {
+            errors.push(raw.error(
+                text.pos(),
+                format!("`uses` names `{used}` twice"),
+                "each used intent once",
+            ));
+        } else {
+            uses.push(used);
+        }
+    }
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -615,6 +717,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         tests,
         assume,
         properties,
+        uses,
     })
 }
 
@@ -691,6 +794,9 @@ impl Spec {
         if !self.properties.is_empty() {
             let properties: Vec<String> = self.properties.iter().map(|p| tokens(p, expr)).collect();
             fields.push(("properties", properties.into()));
+        }
+        if !self.uses.is_empty() {
+            fields.push(("uses", self.uses.clone().into()));
         }
         let body = fields
             .iter()

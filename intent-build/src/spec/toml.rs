@@ -23,6 +23,8 @@ struct File {
     assume: Option<Spanned<String>>,
     #[serde(default)]
     properties: Vec<Spanned<String>>,
+    #[serde(default)]
+    uses: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -35,7 +37,7 @@ struct ExampleTable {
     tolerance: Option<Spanned<f64>>,
 }
 
-const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume` or `properties`";
+const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties` or `uses`";
 
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
     let file: File = toml::from_str(source).map_err(|err| {
@@ -88,6 +90,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         tests: file.tests.as_ref().map(text),
         assume: file.assume.as_ref().map(text),
         properties: file.properties.iter().map(text).collect(),
+        uses: file.uses.iter().map(text).collect(),
     })
 }
 
