@@ -186,3 +186,15 @@ fn clamp_keeps_values_in_the_range_and_leaves_the_inside_alone() {
         }
     }
 }
+
+#[test]
+fn lcm_is_a_multiple_of_both_and_built_on_gcd() {
+    for a in 1..40u64 {
+        for b in 1..40u64 {
+            let m = lcm(a, b);
+            assert!(m % a == 0 && m % b == 0, "lcm({a}, {b}) = {m}");
+            assert_eq!(m * gcd(a, b), a * b, "lcm({a}, {b})");
+        }
+    }
+    assert_eq!(lcm(0, 9), 0);
+}

@@ -433,3 +433,27 @@ fn a_property_that_does_not_parse_is_located() {
     assert!(e.starts_with("intents/add.intent.md:5:"), "{e}");
     assert!(e.contains("`assume` does not parse"), "{e}");
 }
+
+#[test]
+fn uses_in_both_forms_and_naming_itself() {
+    let toml = "signature = \"pub fn lcm(a: u64, b: u64) -> u64\"\ndescription = \"d\"\nuses = [\"gcd\", \"abs_diff\"]\nexamples = [{ call = \"lcm(4, 6)\", expect = \"12\" }]\n";
+    let md = "# signature: pub fn lcm(a: u64, b: u64) -> u64\n# description: d\n# uses: gcd, `abs_diff`\n# examples:\n- lcm(4, 6) == 12\n";
+    let toml = parse_str(toml, Path::new("intents/lcm.intent.toml")).unwrap();
+    let md = parse_str(md, Path::new("intents/lcm.intent.md")).unwrap();
+    assert_eq!(toml.spec.uses, ["gcd", "abs_diff"]);
+    assert_eq!(toml.spec, md.spec);
+    assert_eq!(toml.hash, md.hash);
+    let at = |l: &intent_build::spec::Location| (l.line, l.column);
+    assert_eq!(
+        md.locations.uses.iter().map(at).collect::<Vec<_>>(),
+        [(3, 9), (3, 15)]
+    );
+    let e = error(
+        T,
+        "signature = \"pub fn add(a: i32) -> i32\"\ndescription = \"d\"\nuses = [\"add\"]\nexamples = [{ call = \"add(1)\", expect = \"1\" }]\n",
+    );
+    assert_eq!(
+        e,
+        "intents/add.intent.toml:3:10: `uses` names `add` itself (expected names of other intents in this crate)"
+    );
+}
