@@ -192,7 +192,10 @@ fn lcm_is_a_multiple_of_both_and_built_on_gcd() {
     for a in 1..40u64 {
         for b in 1..40u64 {
             let m = lcm(a, b);
-            assert!(m % a == 0 && m % b == 0, "lcm({a}, {b}) = {m}");
+            assert!(
+                m.is_multiple_of(a) && m.is_multiple_of(b),
+                "lcm({a}, {b}) = {m}"
+            );
             assert_eq!(m * gcd(a, b), a * b, "lcm({a}, {b})");
         }
     }

@@ -555,6 +555,18 @@ fn lock_once(
             (_, None) => Err("no accepted code".into()),
         };
         match still {
+            // The build script's run and CI write no lock: the code is
+            // verified for this build, and recorded by the next `lock`.
+            Ok(_) if options.pending_only || env.ci => {
+                if let Some(snapshot) = &status.snapshot {
+                    summary.code.insert(name.clone(), snapshot.code.clone());
+                }
+                if options.pending_only {
+                    summary.kept_pending.push(name);
+                } else {
+                    summary.pending.push(name);
+                }
+            }
             Ok(used) => {
                 Lockfile::update(&project.lockfile(), |lock| {
                     if let Some(entry) = lock.entries.get_mut(&name) {

@@ -39,14 +39,14 @@ enum Judgement {
     /// The gates themselves could not run (no rustc, unwritable scratch).
     Broken(String),
     /// Every gate passed.
-    Passed { candidate: Candidate },
+    Passed { candidate: Box<Candidate> },
 }
 
 impl Judged {
     /// The accepted candidate, when this one passed.
     pub fn into_candidate(self) -> Option<Candidate> {
         match self.judgement {
-            Judgement::Passed { candidate } => Some(candidate),
+            Judgement::Passed { candidate } => Some(*candidate),
             _ => None,
         }
     }
@@ -281,7 +281,7 @@ fn conclude(
                 .gates
                 .extend(passed.iter().map(|g| GateVerdict::of(*g, true)));
             Judgement::Passed {
-                candidate: Candidate {
+                candidate: Box::new(Candidate {
                     code,
                     identity: routed.identity,
                     params_hash: router.providers()[routed.provider].params().hash(),
@@ -293,7 +293,7 @@ fn conclude(
                     behaviour,
                     agreement: None,
                     uses: Default::default(),
-                },
+                }),
             }
         }
         Verdict::Failed {
@@ -893,7 +893,7 @@ mod tests {
                 ..CandidateReport::default()
             },
             judgement: Judgement::Passed {
-                candidate: Candidate {
+                candidate: Box::new(Candidate {
                     code: format!("fn f() {{ /* {index} */ }}"),
                     identity: crate::lock::ModelIdentity {
                         provider: "p".into(),
@@ -907,7 +907,7 @@ mod tests {
                     behaviour: None,
                     agreement: None,
                     uses: Default::default(),
-                },
+                }),
             },
         }
     }
