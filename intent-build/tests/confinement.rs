@@ -378,14 +378,34 @@ fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
     assert_eq!(specs.len(), lock.entries.len());
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(20));
-    for spec in specs {
-        let name = &spec.spec.name;
-        let snapshot = intent_build::snapshot::Snapshot::read(
-            &intent_build::snapshot::snapshot_path(&root.join("intents"), name),
-        )
+    let code_of = |name: &str| {
+        intent_build::snapshot::Snapshot::read(&intent_build::snapshot::snapshot_path(
+            &root.join("intents"),
+            name,
+        ))
         .unwrap()
-        .unwrap();
-        let verdict = runner.check(&spec.spec, &snapshot.code, name).unwrap();
+        .unwrap()
+        .code
+    };
+    // Intents that use others are compiled with their accepted code.
+    let by_name = specs
+        .iter()
+        .map(|s| (s.spec.name.clone(), s.spec.clone()))
+        .collect();
+    let accepted = specs
+        .iter()
+        .map(|s| {
+            let code = code_of(&s.spec.name);
+            let hash = intent_build::snapshot::output_hash(&code);
+            (s.spec.name.clone(), (code, hash))
+        })
+        .collect();
+    for spec in &specs {
+        let name = &spec.spec.name;
+        let used =
+            intent_build::pipeline::uses::resolve(&spec.spec, None, &by_name, &accepted).unwrap();
+        let gated = intent_build::pipeline::gated(spec, &used);
+        let verdict = runner.check(&gated.spec, &code_of(name), name).unwrap();
         assert!(
             matches!(verdict, Verdict::Passed { .. }),
             "{name}: {verdict:?}"

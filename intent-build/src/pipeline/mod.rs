@@ -104,7 +104,7 @@ impl Used {
 }
 
 /// The spec as the gates judge it: the used intents' code in its prelude.
-fn gated(spec: &SpecFile, used: &[Used]) -> SpecFile {
+pub fn gated(spec: &SpecFile, used: &[Used]) -> SpecFile {
     let mut gated = spec.clone();
     for u in used {
         gated.spec.prelude.push('\n');
