@@ -161,7 +161,8 @@ pub struct Settings {
     #[serde(default)]
     pub repair: crate::pipeline::Repair,
     /// Share of the passing candidates whose behaviour on generated inputs
-    /// must agree before one is accepted (default 0.5: a majority); below
+    /// must agree before one is accepted (default 0.34, and more than any
+    /// other group); below
     /// it the user is asked.
     pub agreement: Option<f64>,
     /// New or changed code waits as `NAME.snap.new` for review.
@@ -275,7 +276,7 @@ impl Settings {
             return Err(Error::Setting {
                 message: format!("`{prefix}.intent.agreement`: {share} is not a share below 1"),
                 help: Some(
-                    "a number from 0 up to (not including) 1; 0.5 means a majority of the passing candidates"
+                    "a number from 0 up to (not including) 1; 0.5 means a majority of the passing candidates, 0 the largest group"
                         .into(),
                 ),
             });
