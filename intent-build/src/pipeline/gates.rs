@@ -289,7 +289,7 @@ impl GateRunner {
             let Some(diagnostics) = self.compile(&dir, &binary)? else {
                 break open;
             };
-            if plan.is_some() && owns_errors(&diagnostics, HARNESS_FILE) {
+            if plan.is_some() && !errors_in(&diagnostics, |f| f == HARNESS_FILE).is_empty() {
                 // The inputs do not fit the types (a generator's gap, or a
                 // prelude type it misread): judge without behaviour rather
                 // than refuse every candidate.
@@ -797,27 +797,28 @@ pub fn tests(spec: &Spec, candidate: usize, plan: Option<&Plan>) -> String {
     out
 }
 
-/// Whether rustc's errors include one with a span in `file`.
-fn owns_errors(json: &str, file: &str) -> bool {
-    json.lines().any(|line| {
-        serde_json::from_str::<serde_json::Value>(line).is_ok_and(|value| {
-            value["level"] == "error"
-                && spans(&value).any(|s| s["file_name"].as_str() == Some(file))
-        })
+/// rustc's error diagnostics (`--error-format=json`, one per line): each
+/// line with its parsed value; warnings, notes and unparsable lines skipped.
+fn error_diagnostics(json: &str) -> impl Iterator<Item = (&str, serde_json::Value)> {
+    json.lines().filter_map(|line| {
+        let value = serde_json::from_str::<serde_json::Value>(line).ok()?;
+        (value["level"] == "error").then_some((line, value))
     })
+}
+
+/// The lines of rustc's errors with a span in a file `wanted` accepts.
+fn errors_in<'a>(json: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<&'a str> {
+    error_diagnostics(json)
+        .filter(|(_, value)| spans(value).any(|s| s["file_name"].as_str().is_some_and(&wanted)))
+        .map(|(line, _)| line)
+        .collect()
 }
 
 /// Errors whose primary span lies in one of the harness's check lines:
 /// which check, and rustc's message with its label.
 fn check_errors(json: &str, spans_of: &[behaviour::CheckSpan]) -> Vec<(behaviour::Check, String)> {
     let mut out = Vec::new();
-    for line in json.lines() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if value["level"] != "error" {
-            continue;
-        }
+    for (_, value) in error_diagnostics(json) {
         let Some(span) = spans(&value)
             .find(|s| s["file_name"].as_str() == Some(HARNESS_FILE) && s["is_primary"] == true)
         else {
@@ -841,20 +842,7 @@ fn check_errors(json: &str, spans_of: &[behaviour::CheckSpan]) -> Vec<(behaviour
 fn diagnostics_of(json: &str, i: usize) -> Option<String> {
     let file = candidate_file(i);
     let tests = format!("{}_tests.rs", module(i));
-    let own: Vec<&str> = json
-        .lines()
-        .filter(|line| {
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
-                return false;
-            };
-            value["level"] == "error"
-                && spans(&value).any(|s| {
-                    s["file_name"]
-                        .as_str()
-                        .is_some_and(|f| f == file || f == tests)
-                })
-        })
-        .collect();
+    let own = errors_in(json, |f| f == file || f == tests);
     (!own.is_empty()).then(|| own.join("\n"))
 }
 
@@ -1005,13 +993,7 @@ fn assert_eq_sides(message: &[String]) -> Option<(String, String)> {
 /// name files the model never saw.
 pub fn rendered_errors(json: &str) -> String {
     let mut out = Vec::new();
-    for line in json.lines() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
-        if value["level"] != "error" {
-            continue;
-        }
+    for (_, value) in error_diagnostics(json) {
         let message = value["message"].as_str().unwrap_or_default();
         if message.starts_with("aborting due to") {
             continue;
@@ -1077,12 +1059,9 @@ pub fn error_count(json: &str) -> usize {
 /// is not there, that only the standard library is (at most three).
 pub fn error_lessons(json: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for line in json.lines() {
-        let Ok(value) = serde_json::from_str::<serde_json::Value>(line) else {
-            continue;
-        };
+    for (_, value) in error_diagnostics(json) {
         let message = value["message"].as_str().unwrap_or_default();
-        if value["level"] != "error" || message.starts_with("aborting due to") {
+        if message.starts_with("aborting due to") {
             continue;
         }
         let mut said = vec![message.to_string()];
