@@ -416,13 +416,27 @@ const DOUBLE_CODE: &str = "pub fn double(x: i32) -> i32 {\n    x * 2\n}";
 /// A crate whose only provider is the scripted model answering `code`.
 fn scripted_fixture(name: &str, code: &str) -> (Fixture, ScriptedModel) {
     let model = ScriptedModel::answering(code);
+    let f = model_crate(name, "repair-rounds = 1\n", &model, &[("double", DOUBLE)]);
+    (f, model)
+}
+
+/// A crate named `name` whose only provider is `model`, with `settings`
+/// in its `[package.metadata.intent]` and the `(name, text)` specs.
+fn model_crate(
+    name: &str,
+    settings: &str,
+    model: &ScriptedModel,
+    specs: &[(&str, &str)],
+) -> Fixture {
     let meta = format!(
-        "\n[package.metadata.intent]\nrepair-rounds = 1\n\n{}",
+        "\n[package.metadata.intent]\n{settings}\n{}",
         model.provider_table()
     );
     let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
-    f.write("intents/double.intent.toml", DOUBLE);
-    (f, model)
+    for (intent, text) in specs {
+        f.write(&format!("intents/{intent}.intent.toml"), text);
+    }
+    f
 }
 
 /// After a successful `lock`: the entry, the snapshot, no model needed for
@@ -712,12 +726,8 @@ const CLAMP_WRONG: &str =
 
 fn clamp_fixture(codes: &[&str]) -> (Fixture, ScriptedModel) {
     let model = ScriptedModel::answering_in_turn(codes);
-    let meta = format!(
-        "\n[package.metadata.intent]\nrepair-rounds = 0\ncandidates = 2\n\n{}",
-        model.provider_table()
-    );
-    let f = Fixture::with_manifest("clamped", &meta, "[workspace]\n");
-    f.write("intents/clamp.intent.toml", CLAMP);
+    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    let f = model_crate("clamped", settings, &model, &[("clamp", CLAMP)]);
     (f, model)
 }
 
@@ -837,14 +847,8 @@ const LCM_CODE: &str =
     "pub fn lcm(a: u64, b: u64) -> u64 { if a == 0 || b == 0 { 0 } else { a / gcd(a, b) * b } }";
 
 fn uses_fixture(name: &str, model: &ScriptedModel) -> Fixture {
-    let meta = format!(
-        "\n[package.metadata.intent]\nrepair-rounds = 0\ncandidates = 1\n\n{}",
-        model.provider_table()
-    );
-    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
-    f.write("intents/gcd.intent.toml", GCD);
-    f.write("intents/lcm.intent.toml", LCM);
-    f
+    let settings = "repair-rounds = 0\ncandidates = 1\n";
+    model_crate(name, settings, model, &[("gcd", GCD), ("lcm", LCM)])
 }
 
 #[test]

@@ -75,15 +75,19 @@ fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
         .iter()
         .filter(|e| e.expected != Expected::Panics)
         .collect();
-    doc.push(String::new());
-    doc.push("# Examples".into());
-    if !returning.is_empty() {
+    // A blank line, the fence, and (when the doctest runs) the `use` line.
+    let open = |doc: &mut Vec<String>, fence: &str| {
         doc.push(String::new());
         doc.push(fence.to_string());
         if public {
             doc.push(header.clone());
             doc.push(String::new());
         }
+    };
+    doc.push(String::new());
+    doc.push("# Examples".into());
+    if !returning.is_empty() {
+        open(&mut doc, fence);
         let float = returns_float(spec);
         for example in returning {
             doc.extend(assertion(example, float).lines().map(str::to_string));
@@ -95,16 +99,7 @@ fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
         .iter()
         .filter(|e| e.expected == Expected::Panics)
     {
-        doc.push(String::new());
-        doc.push(if public {
-            "```should_panic".into()
-        } else {
-            fence.to_string()
-        });
-        if public {
-            doc.push(header.clone());
-            doc.push(String::new());
-        }
+        open(&mut doc, if public { "```should_panic" } else { fence });
         doc.push(format!("let _ = {};", example.call));
         doc.push("```".into());
     }

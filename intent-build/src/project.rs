@@ -486,6 +486,17 @@ fn lock_once(
             ))
         })
         .collect();
+    // Which spec each lock entry was accepted for: the same spec means only
+    // the model changed, and the pinned behaviour must be kept.
+    let locked_spec_hashes: BTreeMap<String, String> = statuses
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.spec.spec.name.clone(),
+                s.entry.as_ref()?.spec_hash.clone(),
+            ))
+        })
+        .collect();
     let mut work: Vec<SpecFile> = Vec::new();
     let mut to_reverify: Vec<IntentStatus> = Vec::new();
     for status in statuses {
@@ -570,10 +581,7 @@ fn lock_once(
             Ok(used) => {
                 Lockfile::update(&project.lockfile(), |lock| {
                     if let Some(entry) = lock.entries.get_mut(&name) {
-                        entry.uses = used
-                            .iter()
-                            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
-                            .collect();
+                        entry.uses = pipeline::Used::hashes(&used);
                     }
                     Ok(())
                 })?;
@@ -610,7 +618,6 @@ fn lock_once(
     // In review mode a behaviour change waits for the reviewer, who sees
     // it in `cargo intent diff`, instead of being refused.
     gen_options.allow_behaviour_change = options.allow_behaviour_change || project.settings.review;
-    let lock_entries = Lockfile::load(&project.lockfile())?.entries;
     let specs_dir = project.specs_dir();
     let workers = router
         .providers()
@@ -658,9 +665,7 @@ fn lock_once(
                 // When only the model changed, the behaviour pinned at the
                 // last acceptance must be kept.
                 let pinned = pinned_behaviour(&specs_dir, &spec.spec.name);
-                let same_spec = lock_entries
-                    .get(&spec.spec.name)
-                    .is_some_and(|e| e.spec_hash == spec.hash);
+                let same_spec = locked_spec_hashes.get(&spec.spec.name) == Some(&spec.hash);
                 let intent_options = Options {
                     pinned: pinned.clone().filter(|_| same_spec),
                     used,

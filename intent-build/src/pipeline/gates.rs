@@ -807,7 +807,7 @@ fn error_diagnostics(json: &str) -> impl Iterator<Item = (&str, serde_json::Valu
 }
 
 /// The lines of rustc's errors with a span in a file `wanted` accepts.
-fn errors_in<'a>(json: &'a str, wanted: impl Fn(&str) -> bool) -> Vec<&'a str> {
+fn errors_in(json: &str, wanted: impl Fn(&str) -> bool) -> Vec<&str> {
     error_diagnostics(json)
         .filter(|(_, value)| spans(value).any(|s| s["file_name"].as_str().is_some_and(&wanted)))
         .map(|(line, _)| line)

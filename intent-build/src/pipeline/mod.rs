@@ -91,6 +91,13 @@ pub struct Used {
 }
 
 impl Used {
+    /// What a lock entry records of `used`: each name with its `output-hash`.
+    pub fn hashes(used: &[Used]) -> std::collections::BTreeMap<String, String> {
+        used.iter()
+            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
+            .collect()
+    }
+
     /// The module that brings the used intent into a candidate's crate, as
     /// `OUT_DIR` does: its prelude and code in a module of their own, its
     /// items re-exported.
@@ -439,11 +446,7 @@ pub fn generate(
                     .and_then(Judged::into_candidate)
                     .map(|c| Candidate {
                         agreement,
-                        uses: options
-                            .used
-                            .iter()
-                            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
-                            .collect(),
+                        uses: Used::hashes(&options.used),
                         ..c
                     });
                 return (report, candidate);

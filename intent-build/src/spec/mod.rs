@@ -159,13 +159,24 @@ impl SpecFile {
         message: impl Into<String>,
         expected: impl Into<String>,
     ) -> SpecError {
-        SpecError {
-            path: self.path.clone(),
-            line: at.line,
-            column: at.column,
-            message: message.into(),
-            expected: expected.into(),
-        }
+        located(&self.path, at.line, at.column, message, expected)
+    }
+}
+
+/// A spec error at `line:column` of `path`.
+fn located(
+    path: &Path,
+    line: usize,
+    column: usize,
+    message: impl Into<String>,
+    expected: impl Into<String>,
+) -> SpecError {
+    SpecError {
+        path: path.to_path_buf(),
+        line,
+        column,
+        message: message.into(),
+        expected: expected.into(),
     }
 }
 
@@ -202,13 +213,7 @@ impl RawSpec {
         message: impl Into<String>,
         expected: impl Into<String>,
     ) -> SpecError {
-        SpecError {
-            path: self.path.clone(),
-            line: pos.line,
-            column: pos.column,
-            message: message.into(),
-            expected: expected.into(),
-        }
+        located(&self.path, pos.line, pos.column, message, expected)
     }
 }
 
