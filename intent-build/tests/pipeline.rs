@@ -710,3 +710,43 @@ fn a_candidate_that_kills_the_shared_run_is_judged_alone() {
         verdicts[3]
     );
 }
+
+#[test]
+fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    // Wrong, with `assert_eq!` and `println!` redefined to do nothing: the
+    // examples would pass if the tests used the macros in scope.
+    let code = "macro_rules! assert_eq { ($($t:tt)*) => {}; }\nmacro_rules! assert { ($($t:tt)*) => {}; }\nmacro_rules! format { ($($t:tt)*) => { String::from(\"same\") }; }\npub fn add(a: i32, b: i32) -> i32 { a * b }";
+    let verdict = runner.check(&spec().spec, code, "macros").unwrap();
+    assert!(
+        matches!(
+            verdict,
+            intent_build::pipeline::gates::Verdict::Failed {
+                gate: intent_build::pipeline::gates::Gate::Examples,
+                ..
+            }
+        ),
+        "{verdict:?}"
+    );
+    // Right on the examples, with `format!` redefined: its behaviour is
+    // still what it returns.
+    let code = "macro_rules! format { ($($t:tt)*) => { String::from(\"same\") }; }\npub fn add(a: i32, b: i32) -> i32 { a.wrapping_add(b) }";
+    match runner.check(&spec().spec, code, "format").unwrap() {
+        intent_build::pipeline::gates::Verdict::Passed {
+            behaviour: Some(behaviour),
+            ..
+        } => {
+            let first = behaviour
+                .calls
+                .iter()
+                .position(|c| c == "add(1, 2)")
+                .unwrap();
+            assert_eq!(
+                behaviour.outcomes[first],
+                intent_build::pipeline::behaviour::Outcome::Value("3".into())
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+}

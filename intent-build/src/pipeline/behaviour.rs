@@ -313,7 +313,7 @@ pub(crate) fn candidate_test(spec: &Spec, plan: &Plan, function: &str) -> String
     format!(
         "    #[test]\n    #[ignore]\n    fn intent_behaviour() {{\n        {h}::run(|k| {{\n            \
          let {} = {h}::input(k);\n            let result = {function}({});\n            \
-         let shown = {h}::show(format!(\"{{:?}}\", {shown}));\n            \
+         let shown = {h}::show(::std::format!(\"{{:?}}\", {shown}));\n            \
          let violated = {properties};\n            (shown, violated)\n        }});\n    }}\n",
         bindings(plan, "a"),
         arguments(plan, "a"),

@@ -761,6 +761,11 @@ fn crate_root(spec: &Spec, open: &[usize], harness: bool) -> String {
 /// (ignored, run alone) the behaviour test when there is a `plan`. Each
 /// example prints its result with the candidate's index, so one run serves
 /// every candidate.
+///
+/// The module sits in the candidate's file, where a `macro_rules!` of the
+/// candidate's is in scope: the macros the harness itself calls are named
+/// by their full paths (`::core::assert_eq!`), so a candidate cannot make
+/// an example pass by redefining `assert_eq!` to do nothing.
 pub fn tests(spec: &Spec, candidate: usize, plan: Option<&Plan>) -> String {
     let marker = format!("{RESULT_MARKER}:{candidate}");
     let mut out = String::from("mod __intent_tests {\n    use super::*;\n");
@@ -772,13 +777,13 @@ pub fn tests(spec: &Spec, candidate: usize, plan: Option<&Plan>) -> String {
                 "    #[test]\n    #[should_panic]\n    fn example_{i}() {{\n        let _ = {call};\n    }}\n"
             )),
             (Expected::Returns(expected), None) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{marker} {i} {{:?}}\", actual);\n        \
-                 assert_eq!(actual, {expected}, \"example {i}: `{}`\");\n    }}\n",
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        ::std::println!(\"{marker} {i} {{:?}}\", actual);\n        \
+                 ::core::assert_eq!(actual, {expected}, \"example {i}: `{}`\");\n    }}\n",
                 call.escape_default()
             )),
             (Expected::Returns(expected), Some(tolerance)) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        println!(\"{marker} {i} {{:?}}\", actual);\n        \
-                 let expected = {expected};\n        assert!(Approx::approx(&actual, &expected, {tolerance:e}), \"example {i}: `{}`: expected {{:?}} (± {tolerance:e}), got {{:?}}\", expected, actual);\n    }}\n",
+                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        ::std::println!(\"{marker} {i} {{:?}}\", actual);\n        \
+                 let expected = {expected};\n        ::core::assert!(Approx::approx(&actual, &expected, {tolerance:e}), \"example {i}: `{}`: expected {{:?}} (± {tolerance:e}), got {{:?}}\", expected, actual);\n    }}\n",
                 call.escape_default()
             )),
         }
