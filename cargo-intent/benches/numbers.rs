@@ -90,6 +90,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 functional_hash: "sha256:00".into(),
                 gates: vec!["parse".into()],
                 uses: Default::default(),
+                capabilities: Vec::new(),
             },
         );
     }

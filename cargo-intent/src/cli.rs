@@ -91,6 +91,8 @@ pub enum Command {
     Diff(crate::commands::diff::DiffArgs),
     /// Accept pending results (from review mode or `cargo build`)
     Accept(crate::commands::accept::AcceptArgs),
+    /// Judge every accepted intent again with today's gates, without a model
+    Verify(crate::commands::verify::VerifyArgs),
     /// Scaffold a new intent spec
     New(crate::commands::new::NewArgs),
     /// Regenerate intents whenever their specs change

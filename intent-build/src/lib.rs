@@ -39,6 +39,7 @@
 
 #![warn(missing_docs)]
 
+pub mod capability;
 mod config;
 mod docs;
 mod error;
@@ -75,6 +76,7 @@ pub mod project;
 #[cfg(feature = "engine")]
 pub mod provider;
 
+pub use capability::Capability;
 pub use config::{Config, Outcome};
 pub use error::{Error, Result, SpecError};
 pub use manifest::{CratePaths, DEFAULT_SPECS_DIR};

@@ -68,6 +68,10 @@ pub struct LockEntry {
     /// was last verified with them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub uses: std::collections::BTreeMap<String, String>,
+    /// What the spec allowed the code beyond computing (its `capabilities`),
+    /// so that a reviewer of the lock sees it; absent when nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<String>,
 }
 
 /// The parsed lockfile.
@@ -168,10 +172,16 @@ impl Lockfile {
                     .collect();
                 format!("uses = {{ {} }}\n", pairs.join(", "))
             };
+            let capabilities = if entry.capabilities.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = entry.capabilities.iter().map(|c| q(c)).collect();
+                format!("capabilities = [{}]\n", names.join(", "))
+            };
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
                  model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
-                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}",
+                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{capabilities}",
                 q(&entry.name),
                 q(&entry.spec),
                 q(&entry.spec_hash),
@@ -311,6 +321,7 @@ mod tests {
             functional_hash: "sha256:ee".into(),
             gates: vec!["parse".into(), "compile".into()],
             uses: Default::default(),
+            capabilities: Vec::new(),
         }
     }
 

@@ -202,6 +202,7 @@ mod tests {
             functional_hash: String::new(),
             gates: Vec::new(),
             uses: Default::default(),
+            capabilities: Vec::new(),
         }
     }
 

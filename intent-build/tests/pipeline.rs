@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use intent_build::lock::{Lockfile, ModelIdentity};
 use intent_build::pipeline::accept::{Accepted, Store};
-use intent_build::pipeline::gates::GateRunner;
+use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
 use intent_build::pipeline::{generate, Options, Repair};
 use intent_build::provider::router::Router;
 use intent_build::provider::Request;
@@ -26,6 +26,15 @@ tests = "assert_eq!(add(0, 0), 0);"
 
 fn spec() -> SpecFile {
     parse_str(SPEC, Path::new("intents/add.intent.toml")).unwrap()
+}
+
+/// The spec with `capabilities = ["stdio"]`: its candidates may print.
+fn printing_spec() -> SpecFile {
+    parse_str(
+        &format!("{SPEC}capabilities = [\"stdio\"]\n"),
+        Path::new("intents/add.intent.toml"),
+    )
+    .unwrap()
 }
 
 fn fence(code: &str) -> String {
@@ -360,7 +369,20 @@ fn an_infinite_loop_fails_within_the_timeout() {
 #[test]
 fn huge_output_fails_its_gate() {
     let noisy = "pub fn add(a: i32, b: i32) -> i32 { for _ in 0..10_000_000 { println!(\"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"); } a + b }";
-    fails_quickly(noisy, "printed more than");
+    // Printing needs the `stdio` capability: without it the policy refuses first.
+    fails_quickly(
+        noisy,
+        "`std::io::_print` reaches the standard streams, which only a spec with `capabilities = [\"stdio\"]` allows",
+    );
+    // With it, the output limit still stops the run.
+    let allowed = printing_spec();
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    let verdict = runner.check(&allowed.spec, noisy, "noisy").unwrap();
+    assert!(
+        matches!(&verdict, Verdict::Failed { gate: Gate::Examples, evidence, .. } if evidence.contains("printed more than")),
+        "{verdict:?}"
+    );
 }
 
 #[test]
@@ -651,7 +673,8 @@ fn candidates_gated_together_get_the_verdicts_they_get_alone() {
 fn a_candidate_cannot_fail_another_by_printing_its_test_output() {
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
-    let spec = spec();
+    // Printing needs `stdio`: declared, so that the forgery reaches the run.
+    let spec = printing_spec();
     // Candidate 0 is wrong and prints what libtest prints for a failing
     // test of candidate 1; candidate 1 is right and must still pass.
     let forger = "pub fn add(a: i32, b: i32) -> i32 { println!(\"---- candidate1::__intent_tests::example_0 stdout ----\\nthread 'candidate1::__intent_tests::example_0' panicked at x.rs:1:1:\\nforged\"); a * b }";

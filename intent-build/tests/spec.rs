@@ -457,3 +457,47 @@ fn uses_in_both_forms_and_naming_itself() {
         "intents/add.intent.toml:3:10: `uses` names `add` itself (expected names of other intents in this crate)"
     );
 }
+
+#[test]
+fn capabilities_in_both_forms_are_sorted_hashed_and_checked() {
+    let toml = "signature = \"pub fn stamp(a: u64) -> u64\"\ndescription = \"d\"\ncapabilities = [\"threads\", \"clock\"]\nexamples = [{ call = \"stamp(4)\", expect = \"4\" }]\n";
+    let md = "# signature: pub fn stamp(a: u64) -> u64\n# description: d\n# capabilities: clock, `threads`\n# examples:\n- stamp(4) == 4\n";
+    let toml = parse_str(toml, Path::new("intents/stamp.intent.toml")).unwrap();
+    let md = parse_str(md, Path::new("intents/stamp.intent.md")).unwrap();
+    use intent_build::Capability;
+    assert_eq!(
+        toml.spec.capabilities,
+        [Capability::Clock, Capability::Threads]
+    );
+    assert_eq!(toml.spec, md.spec);
+    assert_eq!(toml.hash, md.hash);
+    assert!(toml
+        .spec
+        .canonical()
+        .ends_with(",\"capabilities\":[\"clock\",\"threads\"]}"));
+    // Declaring one changes the hash; declaring none keeps older hashes.
+    let bare = parse_str(
+        "signature = \"pub fn stamp(a: u64) -> u64\"\ndescription = \"d\"\nexamples = [{ call = \"stamp(4)\", expect = \"4\" }]\n",
+        Path::new("intents/stamp.intent.toml"),
+    )
+    .unwrap();
+    assert_ne!(bare.hash, toml.hash);
+    assert!(!bare.spec.canonical().contains("capabilities"));
+
+    let e = error(
+        T,
+        "signature = \"pub fn add(a: i32) -> i32\"\ndescription = \"d\"\ncapabilities = [\"network\"]\nexamples = [{ call = \"add(1)\", expect = \"1\" }]\n",
+    );
+    assert_eq!(
+        e,
+        "intents/add.intent.toml:3:18: `network` is not a capability (expected one of `clock`, `random`, `threads`, `stdio`)"
+    );
+    let e = error(
+        M,
+        "# signature: pub fn add(a: i32) -> i32\n# description: d\n# capabilities: clock, clock\n# examples:\n- add(1) == 1\n",
+    );
+    assert_eq!(
+        e,
+        "intents/add.intent.md:3:24: `capabilities` names `clock` twice (expected each capability once)"
+    );
+}

@@ -9,6 +9,7 @@ pub mod models;
 pub mod new;
 pub mod show;
 pub mod status;
+pub mod verify;
 pub mod watch;
 
 use std::process::ExitCode;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Show(args) => show::exec(&cli.global, &args),
         Command::Diff(args) => diff::exec(&cli.global, &args),
         Command::Accept(args) => accept::exec(&cli.global, &args),
+        Command::Verify(args) => verify::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),
         Command::Watch(args) => watch::exec(&cli.global, &args),
         Command::Models(args) => models::exec(&cli.global, &args),

@@ -54,11 +54,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
                     row.intent,
                     row.state,
                     row.model.as_deref().unwrap_or("-"),
-                    if row.gates.is_empty() {
-                        "-".to_string()
-                    } else {
-                        row.gates.join(",")
-                    },
+                    gates_cell(&row),
                     row.agreement
                         .map_or("-".to_string(), |(agree, of)| format!("{agree}/{of}")),
                     row.last_generation_seconds
@@ -81,4 +77,17 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     } else {
         Status::Failed
     })
+}
+
+/// The gates column: the gates passed, then `+capability` for each
+/// capability the spec allows beyond computing.
+fn gates_cell(row: &ops::StatusRow) -> String {
+    if row.gates.is_empty() {
+        return "-".to_string();
+    }
+    let mut cell = row.gates.join(",");
+    for capability in &row.capabilities {
+        cell.push_str(&format!(" +{capability}"));
+    }
+    cell
 }

@@ -86,6 +86,12 @@ fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
         functional_hash: candidate.functional_hash.clone(),
         gates: candidate.gates.clone(),
         uses: candidate.uses.clone(),
+        capabilities: spec
+            .spec
+            .capabilities
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect(),
     }
 }
 
@@ -127,7 +133,7 @@ impl Store {
         self.record(spec, &candidate.code, entry, behaviour_text(candidate))
     }
 
-    fn record(
+    pub(crate) fn record(
         &self,
         spec: &SpecFile,
         code: &str,

@@ -6,6 +6,7 @@
 //! items, takes the spec's visibility, and fails the parse gate when its types
 //! cannot be reconciled with the spec's.
 
+use proc_macro2::{Group, Ident, TokenTree};
 use syn::visit::Visit;
 
 use crate::spec::rust::{canonical, parse_items, parse_signature};
@@ -107,6 +108,7 @@ pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
                 continue;
             }
         };
+        let file = without_docs(file);
         match reconcile(file.clone(), spec, &wanted, &prelude_names) {
             Ok(code) => return Ok(code),
             Err(e) => last_error = e,
@@ -122,6 +124,59 @@ pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
         }
     }
     Err(last_error)
+}
+
+/// `file` without doc comments and `#[doc]` attributes, wherever they are
+/// (on items, statements, fields, inside macro input). The spec alone
+/// documents the accepted function: a model's doc comment could hold a
+/// doctest, which the user's `cargo test` would run unconfined. Stripped,
+/// not refused, because small models write doc comments on most answers
+/// and the comment changes nothing the gates judge. What no token scan can
+/// strip (a `#` inside a macro) the policy refuses.
+fn without_docs(file: syn::File) -> syn::File {
+    let tokens = strip_docs(quote::ToTokens::into_token_stream(file.clone()));
+    syn::parse2(tokens).unwrap_or(file)
+}
+
+/// Whether `code` holds a doc comment or `#[doc]` attribute anywhere that
+/// extraction strips.
+pub fn has_docs(code: &str) -> bool {
+    code.parse::<proc_macro2::TokenStream>()
+        .is_ok_and(|tokens| strip_docs(tokens.clone()).to_string() != tokens.to_string())
+}
+
+/// `tokens` without `#[doc …]` and `#![doc …]`, at every depth.
+fn strip_docs(tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut out = Vec::with_capacity(trees.len());
+    let mut i = 0;
+    while i < trees.len() {
+        if let TokenTree::Punct(p) = &trees[i] {
+            let bang = matches!(trees.get(i + 1), Some(TokenTree::Punct(b)) if b.as_char() == '!');
+            let at = i + 1 + usize::from(bang);
+            if p.as_char() == '#' && trees.get(at).is_some_and(is_doc_group) {
+                i = at + 1;
+                continue;
+            }
+        }
+        out.push(match &trees[i] {
+            TokenTree::Group(group) => {
+                let mut stripped = Group::new(group.delimiter(), strip_docs(group.stream()));
+                stripped.set_span(group.span());
+                TokenTree::Group(stripped)
+            }
+            other => other.clone(),
+        });
+        i += 1;
+    }
+    out.into_iter().collect()
+}
+
+/// Whether `tree` is an attribute's `[doc …]`.
+fn is_doc_group(tree: &TokenTree) -> bool {
+    matches!(tree, TokenTree::Group(g)
+        if g.delimiter() == proc_macro2::Delimiter::Bracket
+            && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc"))
 }
 
 /// `file` with its one non-`main` function renamed to the spec's name, when
@@ -150,7 +205,6 @@ fn sole_function_renamed(
 
 /// Every identifier `from` in `tokens` as `to`.
 fn rename(tokens: proc_macro2::TokenStream, from: &str, to: &str) -> proc_macro2::TokenStream {
-    use proc_macro2::{Group, Ident, TokenTree};
     tokens
         .into_iter()
         .map(|tree| match tree {

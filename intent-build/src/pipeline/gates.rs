@@ -78,6 +78,19 @@ impl Gate {
     }
 }
 
+/// The gates a candidate of `spec` that passed them all went through, in
+/// order (`properties` only when its behaviour was judged).
+pub fn passed(spec: &Spec, behaviour_judged: bool) -> Vec<Gate> {
+    let mut passed = vec![Gate::Parse, Gate::Compile, Gate::Policy, Gate::Examples];
+    if !spec.tests.is_empty() {
+        passed.push(Gate::Tests);
+    }
+    if !spec.properties.is_empty() && behaviour_judged {
+        passed.push(Gate::Properties);
+    }
+    passed
+}
+
 impl std::fmt::Display for Gate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
@@ -334,7 +347,9 @@ impl GateRunner {
             if self.policy {
                 let mir = std::fs::read_to_string(dir.join(MIR_FILE))?;
                 for &i in &compiled {
-                    if let Some(refusal) = policy::refusal_in_mir(&mir, &module(i)) {
+                    if let Some(refusal) =
+                        policy::refusal_in_mir(&mir, &module(i), &spec.capabilities)
+                    {
                         verdicts[i] = Some(Verdict::policy(refusal));
                     }
                 }

@@ -669,6 +669,7 @@ mod tests {
             assume: None,
             properties: Vec::new(),
             uses: Vec::new(),
+            capabilities: Vec::new(),
         }
     }
 

@@ -1,5 +1,8 @@
 //! What accepted code may not reach: the file system, the network,
-//! processes, the environment, OS handles, FFI, inline assembly and `unsafe`.
+//! processes, the environment, OS handles, FFI, inline assembly and `unsafe`;
+//! nor, unless its spec declares the [`Capability`], the clock, the OS's
+//! randomness, threads and shared state, or the standard streams. And what
+//! it may not depend on: the build's configuration.
 //!
 //! Judged after macro expansion and name resolution, so no spelling gets
 //! past it — not an alias (`use std::fs as f`), a glob import, an `extern
@@ -22,8 +25,37 @@
 //!   without its name appearing as an identifier, so this is not a spelling
 //!   list that aliases get around.
 //!
+//! # The build the gates judge is the build the user gets
+//!
+//! The gates compile the candidate once, inside a `rustc --test` harness with
+//! debug assertions on; the user's crate compiles the same text without
+//! `cfg(test)` (for its binaries and integration tests), in release for
+//! `--release`, and `cargo test` runs doc comments as doctests. So that no
+//! part of the candidate exists only in a build nobody judged,
+//! [`refusal_in_tokens`] refuses:
+//!
+//! - configuration predicates: `#[cfg]`, `#[cfg_attr]`, `cfg!`,
+//!   `cfg_select!`, and `debug_assert!` and its kin (which expand to
+//!   `cfg!(debug_assertions)` inside std). Without them the candidate's code is
+//!   the same in every configuration: what the gates ran is what ships;
+//! - every attribute outside a short list that changes nothing at run time
+//!   ([`ALLOWED_ATTRIBUTES`]): `#[test]` would run in the user's `cargo test`,
+//!   `#[macro_export]` would reach the user's crate root;
+//! - documentation: doc comments are stripped when a candidate is extracted
+//!   (the spec alone documents the function, see `docs.rs`), so one that
+//!   remains was put where extraction cannot strip it;
+//! - any `#` inside a macro's input or a `macro_rules!` body: a macro could
+//!   otherwise assemble an attribute (`#[$a]`) that no scan sees written.
+//!   So every attribute of the expanded code is written out in the source.
+//!
+//! Catching a panic (`catch_unwind`) is refused in MIR: arithmetic overflow
+//! panics in debug and wraps in release, so a caught panic would tell the
+//! code which build it is in.
+//!
 //! Each refusal names the item and the candidate's line: it is the repair
 //! evidence the next round sees.
+
+use crate::capability::Capability;
 
 /// Flags the compile gate adds to `rustc`: forbid `unsafe` code (checked on
 /// expanded code, so no macro hides it), and write MIR with full paths and
@@ -39,13 +71,113 @@ pub const RUSTC_FLAGS: &[&str] = &[
     "mir-include-spans=on",
 ];
 
-/// Paths (by definition) that reach outside the process, and what they reach.
-const DENIED: &[(&str, &str)] = &[
-    ("std::fs::", "the file system"),
-    ("std::net::", "the network"),
-    ("std::process::", "processes"),
-    ("std::env::", "the environment"),
-    ("std::os::", "operating-system handles"),
+/// Paths (by definition) that generated code may not name, what each
+/// reaches, and the capability that allows it (none: never allowed). The
+/// first prefix that matches decides, so the narrow ones come first.
+const DENIED: &[(&str, &str, Option<Capability>)] = &[
+    ("std::fs::", "the file system", None),
+    ("std::net::", "the network", None),
+    ("std::process::", "processes", None),
+    ("std::env::", "the environment", None),
+    ("std::os::", "operating-system handles", None),
+    (
+        "std::panic::catch_unwind",
+        "a caught panic (which differs between debug and release builds)",
+        None,
+    ),
+    ("std::panic::resume_unwind", "the panic machinery", None),
+    ("std::panic::set_hook", "the panic machinery", None),
+    ("std::panic::take_hook", "the panic machinery", None),
+    ("std::panic::update_hook", "the panic machinery", None),
+    (
+        "std::time::SystemTime::now",
+        "the clock",
+        Some(Capability::Clock),
+    ),
+    (
+        "std::time::SystemTime::elapsed",
+        "the clock",
+        Some(Capability::Clock),
+    ),
+    (
+        "std::time::Instant::now",
+        "the clock",
+        Some(Capability::Clock),
+    ),
+    (
+        "std::time::Instant::elapsed",
+        "the clock",
+        Some(Capability::Clock),
+    ),
+    ("std::thread::sleep", "the clock", Some(Capability::Clock)),
+    (
+        "std::hash::RandomState::new",
+        "the OS's randomness",
+        Some(Capability::Random),
+    ),
+    (
+        "std::collections::hash_map::RandomState::new",
+        "the OS's randomness",
+        Some(Capability::Random),
+    ),
+    (
+        "std::random::",
+        "the OS's randomness",
+        Some(Capability::Random),
+    ),
+    ("std::thread::", "threads", Some(Capability::Threads)),
+    ("std::sync::Arc", "", None),
+    ("std::sync::Weak", "", None),
+    (
+        "std::sync::",
+        "state shared between calls or threads",
+        Some(Capability::Threads),
+    ),
+    (
+        "core::sync::atomic::",
+        "state shared between calls or threads",
+        Some(Capability::Threads),
+    ),
+    (
+        "std::io::_print",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::_eprint",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::stdin",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::stdout",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::stderr",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::Stdin",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::Stdout",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
+    (
+        "std::io::Stderr",
+        "the standard streams",
+        Some(Capability::Stdio),
+    ),
 ];
 
 /// `std::path::Path` methods that touch the disk (a `PathBuf` derefs to them).
@@ -72,12 +204,128 @@ const COMPILE_TIME_MACROS: &[(&str, &str)] = &[
     ("asm", "is inline assembly"),
     ("global_asm", "is inline assembly"),
     ("naked_asm", "is inline assembly"),
+    // Configuration predicates: code under them exists in some builds only.
+    ("cfg", CONFIGURATION),
+    ("cfg_attr", CONFIGURATION),
+    ("cfg_select", CONFIGURATION),
+    ("cfg_match", CONFIGURATION),
+    ("debug_assert", CONFIGURATION),
+    ("debug_assert_eq", CONFIGURATION),
+    ("debug_assert_ne", CONFIGURATION),
 ];
 
-/// The first compile-time macro named anywhere in `code`, as a refusal.
+const CONFIGURATION: &str = "is a configuration predicate: code under it differs between the build \
+     the gates judge and the user's (test or not, debug or release), so generated code may not use it";
+
+/// Attributes generated code may carry: none of them runs anything, names a
+/// configuration or reaches outside the item. Every other one is refused.
+pub const ALLOWED_ATTRIBUTES: &[&str] = &[
+    "allow",
+    "cold",
+    "default",
+    "derive",
+    "inline",
+    "must_use",
+    "repr",
+    "track_caller",
+];
+
+/// The first compile-time macro, configuration predicate or attribute
+/// generated code may not carry, named anywhere in `code`, as a refusal.
 pub fn refusal_in_tokens(code: &str) -> Option<String> {
     let tokens: proc_macro2::TokenStream = code.parse().ok()?;
-    first_denied_ident(tokens)
+    first_denied_attribute(tokens.clone(), false).or_else(|| first_denied_ident(tokens))
+}
+
+/// The first attribute that is not written out in the open or not on the
+/// allowed list; `in_macro` when `tokens` are a macro's input or body.
+fn first_denied_attribute(tokens: proc_macro2::TokenStream, in_macro: bool) -> Option<String> {
+    use proc_macro2::{Delimiter, TokenTree};
+    let trees: Vec<TokenTree> = tokens.into_iter().collect();
+    let mut macro_group = false;
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            TokenTree::Punct(p) if p.as_char() == '#' => {
+                let line = p.span().start().line;
+                if in_macro {
+                    return Some(format!(
+                        "line {line}: a `#` inside a macro: an attribute a macro puts together is \
+                         seen by no check, so generated code writes its attributes out"
+                    ));
+                }
+                let group = match (trees.get(i + 1), trees.get(i + 2)) {
+                    (Some(TokenTree::Group(g)), _) => Some(g),
+                    (Some(TokenTree::Punct(bang)), Some(TokenTree::Group(g)))
+                        if bang.as_char() == '!' =>
+                    {
+                        Some(g)
+                    }
+                    _ => None,
+                };
+                match group.filter(|g| g.delimiter() == Delimiter::Bracket) {
+                    Some(group) => {
+                        if let Some(refusal) = attribute_refusal(group, line) {
+                            return Some(refusal);
+                        }
+                    }
+                    None => return Some(format!("line {line}: a `#` that starts no attribute")),
+                }
+            }
+            TokenTree::Punct(p) if p.as_char() == '!' => {
+                // `name!(…)` and `macro_rules! name {…}`, not `!=` or `if !(…)`.
+                let after_name = i > 0
+                    && matches!(&trees[i - 1], TokenTree::Ident(id) if !KEYWORDS.contains(&id.to_string().as_str()));
+                let not_equal =
+                    matches!(trees.get(i + 1), Some(TokenTree::Punct(q)) if q.as_char() == '=');
+                macro_group = after_name && !not_equal;
+            }
+            TokenTree::Group(group) => {
+                let inside = in_macro || macro_group;
+                macro_group = false;
+                if let Some(found) = first_denied_attribute(group.stream(), inside) {
+                    return Some(found);
+                }
+            }
+            // `macro_rules! name {…}`: the name sits between `!` and the body.
+            TokenTree::Ident(_) if macro_group => {}
+            _ => macro_group = false,
+        }
+    }
+    None
+}
+
+/// Keywords that may precede a `!` that is a negation, not a macro call.
+const KEYWORDS: &[&str] = &[
+    "if", "while", "match", "return", "in", "break", "else", "let", "move", "mut",
+];
+
+/// Why the attribute in `group` (`[doc = "…"]`, `[test]`) is refused, if it is.
+fn attribute_refusal(group: &proc_macro2::Group, line: usize) -> Option<String> {
+    let name = match group.stream().into_iter().next() {
+        Some(proc_macro2::TokenTree::Ident(ident)) => ident.to_string(),
+        _ => String::new(),
+    };
+    if name == "doc" {
+        return Some(format!(
+            "line {line}: a doc comment or `#[doc]` attribute: model-written documentation \
+             could run as a doctest in the user's crate; the spec documents the function"
+        ));
+    }
+    if ALLOWED_ATTRIBUTES.contains(&name.as_str()) {
+        return None;
+    }
+    if let Some((_, what)) = COMPILE_TIME_MACROS.iter().find(|(m, _)| *m == name) {
+        return Some(format!("line {line}: `#[{name}]` {what}"));
+    }
+    Some(format!(
+        "line {line}: `#[{name}]` is an attribute that tooling acts on; generated code may \
+         carry only {}",
+        ALLOWED_ATTRIBUTES
+            .iter()
+            .map(|a| format!("`#[{a}]`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// A macro's name anywhere but as a path's leading segments (`std::env::var`
@@ -101,8 +349,13 @@ fn first_denied_ident(tokens: proc_macro2::TokenStream) -> Option<String> {
                     continue;
                 }
                 if let Some((_, what)) = COMPILE_TIME_MACROS.iter().find(|(m, _)| *m == name) {
+                    let what = if *what == CONFIGURATION {
+                        CONFIGURATION.to_string()
+                    } else {
+                        format!("{what}, which generated code may not do")
+                    };
                     return Some(format!(
-                        "line {}: `{name}!` {what}, which generated code may not do",
+                        "line {}: `{name}!` {what}",
                         ident.span().start().line
                     ));
                 }
@@ -120,13 +373,13 @@ fn first_denied_ident(tokens: proc_macro2::TokenStream) -> Option<String> {
 
 /// What candidate module `module`'s own code reaches, from rustc's MIR of
 /// the gate's crate (every candidate of a round and the harness); `None`
-/// when it reaches nothing denied. The harness's test bodies
-/// (`…__intent_tests::…`) and other candidates' bodies are not judged; the
-/// candidate's source file is `{module}.rs`.
-pub fn refusal_in_mir(mir: &str, module: &str) -> Option<String> {
+/// when it reaches nothing denied to a spec that declares `capabilities`.
+/// The harness's test bodies (`…__intent_tests::…`) and other candidates'
+/// bodies are not judged; the candidate's source file is `{module}.rs`.
+pub fn refusal_in_mir(mir: &str, module: &str, capabilities: &[Capability]) -> Option<String> {
     let candidate_file = format!("{module}.rs");
     // Each denied path once, with the first candidate line that names it.
-    let mut found: Vec<(String, &str, Option<usize>)> = Vec::new();
+    let mut found: Vec<(String, Denial, Option<usize>)> = Vec::new();
     let mut judged = false;
     for line in mir.lines() {
         if let Some(header) = body_header(line) {
@@ -144,29 +397,45 @@ pub fn refusal_in_mir(mir: &str, module: &str) -> Option<String> {
         if !judged {
             continue;
         }
-        for (path, what) in denied_paths(line) {
+        for (path, denial) in denied_paths(line) {
+            if denial.allowed_by.is_some_and(|c| capabilities.contains(&c)) {
+                continue;
+            }
             let at = span_line(line, &candidate_file);
             match found.iter_mut().find(|(p, _, _)| *p == path) {
                 Some(seen) => seen.2 = seen.2.or(at),
-                None => found.push((path, what, at)),
+                None => found.push((path, denial, at)),
             }
         }
     }
     if found.is_empty() {
         return None;
     }
+    // What no capability allows first: it is what the next round must drop.
+    found.sort_by_key(|(_, denial, _)| denial.allowed_by.is_some());
     let items: Vec<String> = found
         .iter()
         .take(3)
-        .map(|(path, what, at)| match at {
-            Some(line) => format!("`{path}` reaches {what} (line {line})"),
-            None => format!("`{path}` reaches {what}"),
+        .map(|(path, denial, at)| {
+            let at = at.map(|line| format!(" (line {line})")).unwrap_or_default();
+            let help = denial
+                .allowed_by
+                .map(|c| format!(", which only a spec with `capabilities = [\"{c}\"]` allows"))
+                .unwrap_or_default();
+            format!("`{path}` reaches {}{at}{help}", denial.what)
         })
         .collect();
     Some(format!(
-        "the code {}; generated code may use only computation (no file system, network, processes or environment)",
+        "the code {}; generated code may only compute, beyond what its spec's `capabilities` declare",
         items.join("; ")
     ))
+}
+
+/// Why a path is denied: what it reaches and the capability that allows it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Denial {
+    what: &'static str,
+    allowed_by: Option<Capability>,
 }
 
 /// The candidate module a MIR body belongs to: `candidate3::f`, or an impl
@@ -195,11 +464,16 @@ fn body_header(line: &str) -> Option<&str> {
 }
 
 /// Every denied definition path on one MIR line, without generic arguments.
-fn denied_paths(line: &str) -> Vec<(String, &'static str)> {
+fn denied_paths(line: &str) -> Vec<(String, Denial)> {
     let mut out = Vec::new();
     let mut rest = line;
-    while let Some(at) = rest.find("std::") {
-        // `alloc::`/`core::` never reach outside; only a path that starts here.
+    while let Some(at) = ["std::", "core::sync::"]
+        .iter()
+        .filter_map(|root| rest.find(root))
+        .min()
+    {
+        // `alloc::`/`core::` never reach outside (but core's atomics hold
+        // state); only a path that starts here.
         let preceded = rest[..at]
             .chars()
             .next_back()
@@ -213,14 +487,24 @@ fn denied_paths(line: &str) -> Vec<(String, &'static str)> {
         if preceded {
             continue;
         }
-        if let Some((_, what)) = DENIED.iter().find(|(p, _)| path.starts_with(p)) {
-            out.push((path.to_string(), *what));
+        if let Some((_, what, allowed_by)) = DENIED.iter().find(|(p, _, _)| path.starts_with(p)) {
+            if !what.is_empty() {
+                let denial = Denial {
+                    what,
+                    allowed_by: *allowed_by,
+                };
+                out.push((path.to_string(), denial));
+            }
         } else if let Some(method) = path
             .strip_prefix("std::path::Path::")
             .or_else(|| path.strip_prefix("std::path::PathBuf::"))
         {
             if PATH_DISK_METHODS.contains(&method) {
-                out.push((path.to_string(), "the file system"));
+                let denial = Denial {
+                    what: "the file system",
+                    allowed_by: None,
+                };
+                out.push((path.to_string(), denial));
             }
         }
     }
@@ -265,22 +549,22 @@ fn main() -> () {
 
     #[test]
     fn mir_names_each_denied_item_with_its_line_and_skips_the_harness() {
-        let refusal = refusal_in_mir(MIR, "candidate").unwrap();
+        let refusal = refusal_in_mir(MIR, "candidate", &[]).unwrap();
         // A `main` is judged like any other body.
         let main = "fn main() -> () {\n        _1 = std::env::args() -> bb1;\n}\n";
-        assert!(refusal_in_mir(main, "candidate")
+        assert!(refusal_in_mir(main, "candidate", &[])
             .unwrap()
             .starts_with("the code `std::env::args` reaches the environment;"));
         assert_eq!(
             refusal,
-            "the code `std::fs::write` reaches the file system (line 6); `std::path::Path::read_dir` reaches the file system (line 3); `std::env::temp_dir` reaches the environment (line 11); generated code may use only computation (no file system, network, processes or environment)"
+            "the code `std::fs::write` reaches the file system (line 6); `std::path::Path::read_dir` reaches the file system (line 3); `std::env::temp_dir` reaches the environment (line 11); generated code may only compute, beyond what its spec's `capabilities` declare"
         );
     }
 
     #[test]
     fn pure_code_and_lookalike_paths_pass() {
         let mir = "fn f(_1: &str) -> usize {\n        _2 = std::path::Path::new::<str>(copy _1) -> bb1; // scope 0 at candidate.rs:1:1: 1:2\n        _3 = my_std::fs::write(copy _1) -> bb2;\n        _4 = core::net::Ipv4Addr::new(const 1_u8) -> bb3;\n}\n";
-        assert_eq!(refusal_in_mir(mir, "candidate"), None);
+        assert_eq!(refusal_in_mir(mir, "candidate", &[]), None);
     }
 
     #[test]
@@ -309,5 +593,86 @@ fn main() -> () {
         ] {
             assert!(refusal_in_tokens(code).is_some(), "{code}");
         }
+    }
+
+    #[test]
+    fn configuration_predicates_are_refused_wherever_they_are_named() {
+        for (code, what) in [
+            (
+                "pub fn f() -> i32 {\n    #[cfg(not(test))]\n    { }\n    1\n}",
+                "`#[cfg]`",
+            ),
+            (
+                "#[cfg_attr(test, inline)]\npub fn f() -> i32 { 1 }",
+                "`#[cfg_attr]`",
+            ),
+            (
+                "pub fn f() -> i32 { if cfg!(test) { 1 } else { 2 } }",
+                "`cfg!`",
+            ),
+            (
+                "pub fn f() -> i32 { debug_assert!(true); 1 }",
+                "`debug_assert!`",
+            ),
+            (
+                "use core::cfg as c;\npub fn f() -> bool { c!(test) }",
+                "`cfg!`",
+            ),
+        ] {
+            let refusal = refusal_in_tokens(code).unwrap_or_else(|| panic!("{code}"));
+            assert!(refusal.contains(what), "{code}: {refusal}");
+            assert!(refusal.contains("configuration predicate"), "{refusal}");
+        }
+    }
+
+    #[test]
+    fn attributes_outside_the_list_and_attributes_built_by_macros_are_refused() {
+        let refusal = refusal_in_tokens("#[test]\nfn t() {}\npub fn f() {}").unwrap();
+        assert!(
+            refusal.starts_with("line 1: `#[test]` is an attribute that tooling acts on"),
+            "{refusal}"
+        );
+        assert!(refusal_in_tokens("#[macro_export]\nmacro_rules! m { () => {} }").is_some());
+        assert!(refusal_in_tokens("/// Doc.\npub fn f() {}")
+            .unwrap()
+            .contains("a doc comment or `#[doc]` attribute"));
+        for code in [
+            "macro_rules! m { ($a:meta) => { #[$a] pub fn g() {} } }\nm!(test);",
+            "macro_rules! m { ($($t:tt)*) => { $($t)* } }\nm! { #[test] fn g() {} }",
+        ] {
+            let refusal = refusal_in_tokens(code).unwrap_or_else(|| panic!("{code}"));
+            assert!(refusal.contains("a `#` inside a macro"), "{refusal}");
+        }
+        // Ordinary code: derives, inline, negations and `!=` are no macros.
+        let fine = "#[derive(Debug, Clone, PartialEq)]\npub struct P { x: i32 }\n#[inline]\n#[allow(dead_code)]\npub fn f(a: i32, b: Vec<i32>) -> bool {\n    if !(a > 0) && a != 2 { return !b.is_empty(); }\n    let v = vec![#[allow(unused)] 1];\n    !matches!(a, 1 | 2) || format!(\"{:#?}\", v).len() > 0\n}";
+        // `vec![#[allow] …]` puts an attribute inside a macro: refused too.
+        assert!(refusal_in_tokens(fine).unwrap().contains("inside a macro"));
+        let fine = fine.replace("#[allow(unused)] ", "");
+        assert_eq!(refusal_in_tokens(&fine), None);
+    }
+
+    #[test]
+    fn capabilities_allow_exactly_what_they_name() {
+        let mir = "fn f() -> u64 {\n        _1 = std::time::SystemTime::now() -> bb1; // scope 0 at candidate.rs:2:1: 2:9\n        _2 = std::thread::spawn::<{closure}, ()>(move _3) -> bb2; // scope 0 at candidate.rs:3:1: 3:9\n        _3 = core::sync::atomic::AtomicUsize::fetch_add(copy _4) -> bb3;\n        _4 = std::sync::Arc::<i32>::new(const 1_i32) -> bb4;\n}\n";
+        let refusal = refusal_in_mir(mir, "candidate", &[]).unwrap();
+        assert!(refusal.contains("`std::time::SystemTime::now` reaches the clock (line 2), which only a spec with `capabilities = [\"clock\"]` allows"), "{refusal}");
+        assert!(
+            refusal.contains("`std::thread::spawn` reaches threads (line 3)"),
+            "{refusal}"
+        );
+        assert!(
+            refusal.contains("`core::sync::atomic::AtomicUsize::fetch_add` reaches state shared"),
+            "{refusal}"
+        );
+        assert!(!refusal.contains("Arc"), "{refusal}");
+        let refusal = refusal_in_mir(mir, "candidate", &[Capability::Clock]).unwrap();
+        assert!(!refusal.contains("clock"), "{refusal}");
+        assert_eq!(
+            refusal_in_mir(mir, "candidate", &[Capability::Clock, Capability::Threads]),
+            None
+        );
+        let caught = "fn f() -> bool {\n        _1 = std::panic::catch_unwind::<{closure}, u8>(move _2) -> bb1;\n}\n";
+        let refusal = refusal_in_mir(caught, "candidate", &Capability::ALL).unwrap();
+        assert!(refusal.contains("a caught panic"), "{refusal}");
     }
 }

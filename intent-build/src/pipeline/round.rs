@@ -264,13 +264,7 @@ fn conclude(
     let judgement = match verdict {
         Verdict::Passed { results, behaviour } => {
             report.rustfix_saved |= report.rustfix_applied;
-            let mut passed = vec![Gate::Compile, Gate::Policy, Gate::Examples];
-            if !spec.spec.tests.is_empty() {
-                passed.push(Gate::Tests);
-            }
-            if !spec.spec.properties.is_empty() && behaviour.is_some() {
-                passed.push(Gate::Properties);
-            }
+            let passed = gates::passed(&spec.spec, behaviour.is_some());
             // The behaviour on generated inputs says more than the
             // examples' results, when there is one.
             let functional_hash = behaviour.as_ref().map_or_else(
@@ -279,17 +273,14 @@ fn conclude(
             );
             report
                 .gates
-                .extend(passed.iter().map(|g| GateVerdict::of(*g, true)));
+                .extend(passed[1..].iter().map(|g| GateVerdict::of(*g, true)));
             Judgement::Passed {
                 candidate: Box::new(Candidate {
                     code,
                     identity: routed.identity,
                     params_hash: router.providers()[routed.provider].params().hash(),
                     functional_hash,
-                    gates: std::iter::once(Gate::Parse)
-                        .chain(passed)
-                        .map(|g| g.name().to_string())
-                        .collect(),
+                    gates: passed.iter().map(|g| g.name().to_string()).collect(),
                     behaviour,
                     agreement: None,
                     uses: Default::default(),

@@ -38,6 +38,7 @@ const SECTIONS: &[&str] = &[
     "assume",
     "properties",
     "uses",
+    "capabilities",
 ];
 
 /// One `# key:` section: the rest of the heading line and the lines below it.
@@ -71,7 +72,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
                     column: 1,
                 };
                 if !SECTIONS.contains(&key.as_str()) {
-                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`, `# uses:`"));
+                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`, `# uses:`, `# capabilities:`"));
                 } else if sections.iter().any(|s| s.key == key) {
                     errors.push(err(
                         key_pos,
@@ -135,6 +136,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         .map(|s| list_items(s).into_iter().map(unquoted).collect())
         .unwrap_or_default();
     let uses = find("uses").map(names).unwrap_or_default();
+    let capabilities = find("capabilities").map(names).unwrap_or_default();
 
     // JSON examples need the parameter and return types; when the signature
     // or prelude is broken, validation reports that and examples are skipped.
@@ -194,10 +196,11 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         assume,
         properties,
         uses,
+        capabilities,
     })
 }
 
-/// `# uses: gcd, lcm` or a list of names, each with its position.
+/// `# uses: gcd, lcm` (or `# capabilities: clock`) or a list of names, each with its position.
 fn names(section: &Section) -> Vec<Text> {
     let listed = section.lines.iter().any(|(_, l)| {
         let t = l.trim_start();

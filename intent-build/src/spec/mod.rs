@@ -21,8 +21,9 @@
 //! | `assume` | the `assume` expression's tokens (only when the spec has one) |
 //! | `properties` | each property's tokens (only when the spec has any) |
 //! | `uses` | the names of the intents it uses (only when it uses any) |
+//! | `capabilities` | the declared capabilities' names, sorted (only when it declares any) |
 //!
-//! The last three keys are left out when empty, so specs written before they
+//! The last four keys are left out when empty, so specs written before they
 //! existed keep their hashes.
 //!
 //! Tokens ignore layout and ordinary comments, and TOML key order or quoting
@@ -41,6 +42,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+use crate::capability::Capability;
 use crate::error::{Error, Result, SpecError};
 pub use cache::SpecCache;
 pub(crate) use text::{Pos, Text};
@@ -82,6 +84,10 @@ pub struct Spec {
     /// compiled with it and their signatures are in its prompt.
     #[serde(default)]
     pub uses: Vec<String>,
+    /// What the generated code may do beyond computing (sorted, each once);
+    /// empty means computation only.
+    #[serde(default)]
+    pub capabilities: Vec<Capability>,
 }
 
 /// One example: a call and what it must produce.
@@ -196,6 +202,7 @@ pub(crate) struct RawSpec {
     pub assume: Option<Text>,
     pub properties: Vec<Text>,
     pub uses: Vec<Text>,
+    pub capabilities: Vec<Text>,
 }
 
 pub(crate) struct RawExample {
@@ -707,6 +714,8 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         }
     }
 
+    let capabilities = capabilities(raw, &mut errors);
+
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -723,7 +732,32 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         assume,
         properties,
         uses,
+        capabilities,
     })
+}
+
+/// The declared capabilities, sorted and each once; an unknown name is an
+/// error at its position.
+fn capabilities(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<Capability> {
+    let mut out = Vec::new();
+    for text in &raw.capabilities {
+        let name = text.value.trim();
+        match Capability::from_name(name) {
+            Some(capability) if !out.contains(&capability) => out.push(capability),
+            Some(_) => errors.push(raw.error(
+                text.pos(),
+                format!("`capabilities` names `{name}` twice"),
+                "each capability once",
+            )),
+            None => errors.push(raw.error(
+                text.pos(),
+                format!("`{name}` is not a capability"),
+                format!("one of {}", Capability::names()),
+            )),
+        }
+    }
+    out.sort();
+    out
 }
 
 /// Folds every run of white space into one space.
@@ -802,6 +836,10 @@ impl Spec {
         }
         if !self.uses.is_empty() {
             fields.push(("uses", self.uses.clone().into()));
+        }
+        if !self.capabilities.is_empty() {
+            let names: Vec<&str> = self.capabilities.iter().map(|c| c.name()).collect();
+            fields.push(("capabilities", names.into()));
         }
         let body = fields
             .iter()

@@ -25,6 +25,8 @@ struct File {
     properties: Vec<Spanned<String>>,
     #[serde(default)]
     uses: Vec<Spanned<String>>,
+    #[serde(default)]
+    capabilities: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -37,7 +39,7 @@ struct ExampleTable {
     tolerance: Option<Spanned<f64>>,
 }
 
-const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties` or `uses`";
+const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties`, `uses` or `capabilities`";
 
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
     let file: File = toml::from_str(source).map_err(|err| {
@@ -91,6 +93,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         assume: file.assume.as_ref().map(text),
         properties: file.properties.iter().map(text).collect(),
         uses: file.uses.iter().map(text).collect(),
+        capabilities: file.capabilities.iter().map(text).collect(),
     })
 }
 

@@ -3,6 +3,10 @@
 //! arguments, calls one of these and prints what it returns (`lock` and
 //! `lock --check` are [`crate::project::lock`] and [`Project::check`]).
 
+mod verify;
+
+pub use verify::{verify, Pin, Verified, VerifyOutcome};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -198,6 +202,8 @@ pub struct StatusRow {
     /// How many passing candidates behaved as the accepted code, of how
     /// many, when it was accepted (from its pinned behaviour file).
     pub agreement: Option<(usize, usize)>,
+    /// What the spec allows the code beyond computing (`capabilities`).
+    pub capabilities: Vec<String>,
 }
 
 impl StatusRow {
@@ -242,6 +248,13 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
                 ))
                 .ok()
                 .and_then(|text| Behaviour::agreement_in(&text)),
+                capabilities: status
+                    .spec
+                    .spec
+                    .capabilities
+                    .iter()
+                    .map(|c| c.name().to_string())
+                    .collect(),
                 intent: name,
             }
         })
