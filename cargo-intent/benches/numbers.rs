@@ -91,6 +91,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 gates: vec!["parse".into()],
                 uses: Default::default(),
                 capabilities: Vec::new(),
+                confidence: None,
             },
         );
     }
@@ -595,6 +596,11 @@ fn mbpp() {
     let (mut model_seconds, mut gate_seconds, mut calls) = (0.0, 0.0, 0);
     let mut agreements = Vec::new();
     let mut unchecked = 0;
+    let mut by_quorum = Tally::default();
+    let mut today_walls: Vec<f64> = Vec::new();
+    // (support of the accepted candidate, correct) under each rule.
+    let mut today_by_support: Vec<(usize, bool)> = Vec::new();
+    let mut now_by_support: Vec<(usize, bool)> = Vec::new();
     // (spec, the first call asked, the right answer) for questions with one.
     let mut answerable = Vec::new();
     let mut asked = 0;
@@ -615,18 +621,29 @@ fn mbpp() {
             gate_seconds += round.gate_seconds();
         }
         unchecked += usize::from(report.behaviour_unchecked.is_some());
-        let last = report.rounds.last().expect("one round at least");
-        let code_of = |index: u32| {
-            last.candidates[index as usize]
+        // Today's rule (before quorums) decided at the first round where a
+        // candidate passed, from that round's candidates alone; its time is
+        // the rounds up to that one.
+        let first_pass = report
+            .rounds
+            .iter()
+            .position(|r| r.candidates.iter().any(|c| c.passed()));
+        let decided = first_pass.unwrap_or(report.rounds.len() - 1);
+        let last = &report.rounds[decided];
+        today_walls.push(
+            report.rounds[..=decided]
+                .iter()
+                .map(|r| r.seconds())
+                .sum::<f64>(),
+        );
+        let code_in = |round: &pipeline::RoundReport, index: u32| {
+            round.candidates[index as usize]
                 .code
                 .clone()
                 .unwrap_or_default()
         };
-        let first_passing = last
-            .candidates
-            .iter()
-            .find(|c| c.failure.is_none() && c.gates.iter().all(|g| g.passed) && c.code.is_some())
-            .map(|c| c.index);
+        let code_of = |index: u32| code_in(last, index);
+        let first_passing = last.candidates.iter().find(|c| c.passed()).map(|c| c.index);
         // Before behaviour: the first passing candidate by index.
         let index_choice = match first_passing {
             Some(i) => Choice::Accepted(correct(&code_of(i))),
@@ -647,6 +664,31 @@ fn mbpp() {
             } else {
                 Choice::Asked
             });
+        }
+        // Today's default, false acceptance by the support it had.
+        if pipeline::behaviour::settled(&last.groups, pipeline::DEFAULT_AGREEMENT) {
+            let support = last.groups[0].members.len();
+            today_by_support.push((support, group_correct[0]));
+        } else if last.groups.is_empty() {
+            if let Choice::Accepted(ok) = index_choice {
+                today_by_support.push((0, ok));
+            }
+        }
+        // The new rule: what the pipeline did, over every round.
+        let accepted_code = report
+            .rounds
+            .iter()
+            .flat_map(|r| r.candidates.iter().map(move |c| (r, c)))
+            .find(|(_, c)| c.accepted)
+            .map(|(r, c)| code_in(r, c.index));
+        let now_choice = match (&report.question, &accepted_code) {
+            (Some(_), _) => Choice::Asked,
+            (None, Some(code)) => Choice::Accepted(correct(code)),
+            (None, None) => Choice::Refused,
+        };
+        by_quorum.add(now_choice);
+        if let (Choice::Accepted(ok), Some(confidence)) = (now_choice, report.confidence) {
+            now_by_support.push((confidence.agreed, ok));
         }
         if let Some(agreement) = report.agreement {
             agreements.push(agreement);
@@ -671,32 +713,28 @@ fn mbpp() {
             Choice::Asked => "question",
             Choice::Refused => "refused",
         };
-        let now = match (&report.question, report.outcome) {
-            (Some(_), _) => "question",
-            (None, pipeline::Outcome::Generated) => {
-                if group_correct
-                    .first()
-                    .copied()
-                    .unwrap_or(matches!(index_choice, Choice::Accepted(true)))
-                {
-                    "correct"
-                } else {
-                    "WRONG"
-                }
-            }
-            _ => "refused",
-        };
         eprintln!(
-            "mbpp: [{}/{}] {}: by index {} / by behaviour {} (groups {:?})",
+            "mbpp: [{}/{}] {}: by index {} / today's rule {} / quorum {} ({}; groups {:?}, {} round(s))",
             n + 1,
             specs.len(),
             spec.spec.name,
             shown(index_choice),
-            now,
+            shown(if last.groups.is_empty() {
+                index_choice
+            } else if pipeline::behaviour::settled(&last.groups, pipeline::DEFAULT_AGREEMENT) {
+                Choice::Accepted(group_correct[0])
+            } else {
+                Choice::Asked
+            }),
+            shown(now_choice),
+            report
+                .confidence
+                .map_or_else(|| "-".to_string(), |c| c.summary()),
             last.groups
                 .iter()
                 .map(|g| g.members.len())
                 .collect::<Vec<_>>(),
+            report.rounds.len(),
         );
     }
     walls.sort();
@@ -708,6 +746,42 @@ fn mbpp() {
     );
     for (t, tally) in thresholds.iter().zip(&by_threshold) {
         tally.print(&format!("{label}, behaviour, agreement > {t}"), specs.len());
+    }
+    by_quorum.print(
+        &format!(
+            "{label}, quorum {} (max {} candidates): the new rule",
+            options.quorum, options.max_candidates
+        ),
+        specs.len(),
+    );
+    today_walls.sort_by(f64::total_cmp);
+    let today_at = |q: f64| today_walls[((today_walls.len() - 1) as f64 * q).round() as usize];
+    println!(
+        "mbpp: today's rule would have taken median {:.1} s, p90 {:.1} s per intent (model and gate seconds of its rounds)",
+        today_at(0.5),
+        today_at(0.9)
+    );
+    for (rule, accepted) in [
+        ("today's rule", &today_by_support),
+        ("the new rule", &now_by_support),
+    ] {
+        let bucket = |lo: usize, hi: usize| {
+            let inside: Vec<bool> = accepted
+                .iter()
+                .filter(|(s, _)| (lo..=hi).contains(s))
+                .map(|(_, ok)| *ok)
+                .collect();
+            let wrong = inside.iter().filter(|ok| !**ok).count();
+            format!("{wrong}/{} wrong", inside.len())
+        };
+        println!(
+            "mbpp: {rule}, false acceptance by agreeing candidates: unknown behaviour {}; 1: {}; 2: {}; 3-4: {}; 5+: {}",
+            bucket(0, 0),
+            bucket(1, 1),
+            bucket(2, 2),
+            bucket(3, 4),
+            bucket(5, usize::MAX)
+        );
     }
     let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
     println!(

@@ -313,6 +313,7 @@ fn accept_and_diff_work_on_pending_results() {
         gates: vec!["parse".into(), "compile".into(), "examples".into()],
         behaviour: None,
         agreement: None,
+        confidence: None,
         uses: Default::default(),
     };
     store.save_pending(&spec, &candidate, false).unwrap();

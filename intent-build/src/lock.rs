@@ -72,6 +72,49 @@ pub struct LockEntry {
     /// so that a reviewer of the lock sees it; absent when nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub capabilities: Vec<String>,
+    /// What vouched for the accepted code when it was accepted; absent for
+    /// code accepted before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<Confidence>,
+}
+
+/// What vouched for an accepted candidate: recorded in the report, the lock
+/// and shown by `cargo intent status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Confidence {
+    /// Candidates that behaved as the accepted one (all passing candidates
+    /// when behaviour could not be compared).
+    pub agreed: usize,
+    /// Candidates that passed every gate.
+    pub passed: usize,
+    /// Candidates decoded, every round together.
+    pub decoded: usize,
+    /// The spec's examples it passed.
+    pub examples: usize,
+    /// The spec's properties that held on every generated input.
+    pub properties: usize,
+    /// Generated inputs its behaviour was compared on (0: not compared).
+    pub inputs: usize,
+    /// Rounds it took.
+    pub rounds: usize,
+}
+
+impl Confidence {
+    /// The compact form `status` shows: `6/8 agree · 4 ex · 2 props`.
+    pub fn summary(&self) -> String {
+        let mut out = format!(
+            "{}/{} agree · {} ex",
+            self.agreed, self.decoded, self.examples
+        );
+        if self.properties > 0 {
+            out.push_str(&format!(" · {} props", self.properties));
+        }
+        if self.inputs == 0 {
+            out.push_str(" · no inputs");
+        }
+        out
+    }
 }
 
 /// The parsed lockfile.
@@ -172,6 +215,12 @@ impl Lockfile {
                     .collect();
                 format!("uses = {{ {} }}\n", pairs.join(", "))
             };
+            let confidence = entry.confidence.map_or_else(String::new, |c| {
+                format!(
+                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {} }}\n",
+                    c.agreed, c.passed, c.decoded, c.examples, c.properties, c.inputs, c.rounds
+                )
+            });
             let capabilities = if entry.capabilities.is_empty() {
                 String::new()
             } else {
@@ -181,7 +230,7 @@ impl Lockfile {
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
                  model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
-                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{capabilities}",
+                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{capabilities}{confidence}",
                 q(&entry.name),
                 q(&entry.spec),
                 q(&entry.spec_hash),
@@ -322,6 +371,7 @@ mod tests {
             gates: vec!["parse".into(), "compile".into()],
             uses: Default::default(),
             capabilities: Vec::new(),
+            confidence: None,
         }
     }
 

@@ -164,6 +164,12 @@ impl Project {
         if let Some(agreement) = self.settings.agreement {
             options.agreement = agreement;
         }
+        if let Some(quorum) = self.settings.quorum {
+            options.quorum = quorum;
+        }
+        if let Some(max) = self.settings.max_candidates {
+            options.max_candidates = max;
+        }
         options
     }
 

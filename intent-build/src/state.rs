@@ -203,6 +203,7 @@ mod tests {
             gates: Vec::new(),
             uses: Default::default(),
             capabilities: Vec::new(),
+            confidence: None,
         }
     }
 

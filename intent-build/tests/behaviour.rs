@@ -178,12 +178,28 @@ fn generate_with(
     replies: &[&str],
     options: Options,
 ) -> intent_build::pipeline::IntentReport {
+    generate_rounds(text, &[replies], options)
+}
+
+/// Like [`generate_with`], with each round's replies of its own.
+fn generate_rounds(
+    text: &str,
+    rounds: &[&[&str]],
+    options: Options,
+) -> intent_build::pipeline::IntentReport {
     let scratch = tempfile::tempdir().unwrap();
-    let replies: Vec<String> = replies.iter().map(|r| fence(r)).collect();
-    let grid: Vec<&str> = replies.iter().map(String::as_str).collect();
-    let (provider, _) = Scripted::grid(&[&grid], 1, Duration::ZERO);
+    let replies: Vec<Vec<String>> = rounds
+        .iter()
+        .map(|round| round.iter().map(|r| fence(r)).collect())
+        .collect();
+    let grid: Vec<Vec<&str>> = replies
+        .iter()
+        .map(|round| round.iter().map(String::as_str).collect())
+        .collect();
+    let grid: Vec<&[&str]> = grid.iter().map(Vec::as_slice).collect();
+    let (provider, _) = Scripted::grid(&grid, 1, Duration::ZERO);
     let router =
-        Router::new(vec![Box::new(provider)], None).with_candidates(vec![grid.len() as u32]);
+        Router::new(vec![Box::new(provider)], None).with_candidates(vec![grid[0].len() as u32]);
     let (report, _) = generate(
         &spec(text),
         &router,
@@ -192,6 +208,65 @@ fn generate_with(
         &|_| {},
     );
     report
+}
+
+/// Fails the example.
+const BROKEN: &str = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { lo }";
+
+#[test]
+fn a_lone_passing_candidate_waits_for_another_that_agrees() {
+    let report = generate_rounds(
+        CLAMP,
+        &[&[BROKEN, RIGHT], &[BROKEN, ALSO_RIGHT]],
+        Options::with_rounds(0),
+    );
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
+    assert_eq!(report.rounds.len(), 2, "{report:#?}");
+    // The first of the group across rounds is accepted.
+    assert!(report.rounds[0].candidates[1].accepted, "{report:#?}");
+    let confidence = report.confidence.expect("recorded");
+    assert_eq!(
+        (
+            confidence.agreed,
+            confidence.passed,
+            confidence.decoded,
+            confidence.rounds
+        ),
+        (2, 2, 4, 2)
+    );
+    assert_eq!(confidence.examples, 1);
+    assert!(confidence.inputs > 0);
+    assert_eq!(confidence.summary(), "2/4 agree · 1 ex");
+    // Quorum 1 is the rule before quorums: the lone candidate, at once.
+    let today = generate_rounds(
+        CLAMP,
+        &[&[BROKEN, RIGHT], &[BROKEN, ALSO_RIGHT]],
+        Options::with_rounds(0).with_quorum(1),
+    );
+    assert_eq!(today.rounds.len(), 1);
+    assert_eq!(today.confidence.unwrap().agreed, 1);
+}
+
+#[test]
+fn a_lone_behaviour_when_the_budget_is_spent_is_a_question() {
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 4;
+    let report = generate_rounds(
+        CLAMP,
+        &[&[BROKEN, WRONG], &[BROKEN, BROKEN], &[RIGHT, RIGHT]],
+        options,
+    );
+    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Question);
+    assert_eq!(report.rounds.len(), 2, "the budget of 4 ends it");
+    let reason = report.reason.unwrap();
+    assert_eq!(
+        reason,
+        "only 1 of 4 candidates decoded behave as the one that would be accepted (1 passed every gate; the quorum is 2)"
+    );
+    let question = report.question.unwrap();
+    assert_eq!(question.groups.len(), 1);
+    assert_eq!(question.calls.len(), 3);
+    assert!(report.confidence.is_none());
 }
 
 #[test]
@@ -205,7 +280,12 @@ fn the_majority_is_accepted_and_its_agreement_reported() {
 
 #[test]
 fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
-    let report = generate_with(CLAMP, &[WRONG, RIGHT], Options::with_rounds(1));
+    // Quorum 1: a split of one against one is asked about at once.
+    let report = generate_with(
+        CLAMP,
+        &[WRONG, RIGHT],
+        Options::with_rounds(1).with_quorum(1),
+    );
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Question);
     assert_eq!(report.rounds.len(), 1, "a question is not retried");
     let question = report.question.expect("a question");
@@ -239,7 +319,11 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
             question.calls[0]
         ),
     );
-    let report = generate_with(&settled, &[WRONG, RIGHT], Options::with_rounds(0));
+    let report = generate_with(
+        &settled,
+        &[WRONG, RIGHT],
+        Options::with_rounds(0).with_quorum(1),
+    );
     assert_eq!(
         report.outcome,
         intent_build::pipeline::Outcome::Generated,
@@ -323,4 +407,43 @@ fn an_assume_that_keeps_no_input_is_an_error_naming_the_intent() {
         .check_spec(&spec(&fine))
         .unwrap()
         .is_empty());
+}
+
+const DISTANCE_TOML: &str = r#"signature = "pub fn distance(a: i32, b: i32) -> i32"
+description = "How far apart a and b are."
+examples = [{ call = "distance(1, 4)", expect = "3" }]
+assume = "a.abs() < 1_000_000 && b.abs() < 1_000_000"
+properties = ["result == distance(b, a)", "distance(a, a) == 0"]
+"#;
+
+const DISTANCE_MD: &str = "# signature: pub fn distance(a: i32, b: i32) -> i32\n# description: How far apart a and b are.\n# examples:\n- distance(1, 4) == 3\n# assume: `a.abs() < 1_000_000 && b.abs() < 1_000_000`\n# properties:\n- `result == distance(b, a)`\n- `distance(a, a) == 0`\n";
+
+#[test]
+fn properties_may_call_the_function_itself_in_both_forms() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = runner(scratch.path());
+    let toml = parse_str(DISTANCE_TOML, Path::new("intents/distance.intent.toml")).unwrap();
+    let md = parse_str(DISTANCE_MD, Path::new("intents/distance.intent.md")).unwrap();
+    assert_eq!(toml.spec, md.spec);
+    for file in [&toml, &md] {
+        // The spec check compiles them with no candidate at all.
+        assert_eq!(runner.check_spec(file).unwrap(), Vec::new());
+    }
+    // Right on the example, wrong whenever a > b: only the symmetry says so.
+    let one_sided = "pub fn distance(a: i32, b: i32) -> i32 { if a < b { b - a } else { 0 } }";
+    match runner.check(&toml.spec, one_sided, "one-sided").unwrap() {
+        Verdict::Failed { gate, evidence, .. } => {
+            assert_eq!(gate, Gate::Properties);
+            assert!(evidence.contains("result == distance(b, a)"), "{evidence}");
+        }
+        passed => panic!("a one-sided distance passed: {passed:?}"),
+    }
+    let right = "pub fn distance(a: i32, b: i32) -> i32 { (a - b).abs() }";
+    assert!(matches!(
+        runner.check(&md.spec, right, "right").unwrap(),
+        Verdict::Passed {
+            behaviour: Some(_),
+            ..
+        }
+    ));
 }

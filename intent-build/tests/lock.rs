@@ -27,6 +27,7 @@ fn entry(name: &str) -> LockEntry {
         gates: vec!["parse".into()],
         uses: Default::default(),
         capabilities: Vec::new(),
+        confidence: None,
     }
 }
 

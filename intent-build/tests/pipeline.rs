@@ -300,7 +300,13 @@ fn every_candidate_of_a_failed_round_is_in_the_report_and_teaches_the_next() {
         ],
     ];
     let (provider, requests) = Scripted::grid(grid, 1, Duration::ZERO);
-    let run = run_with(provider, requests, 2, Options::with_rounds(1));
+    // Quorum 1: this test is about lessons, not agreement.
+    let run = run_with(
+        provider,
+        requests,
+        2,
+        Options::with_rounds(1).with_quorum(1),
+    );
     assert!(run.outcome.is_some(), "{:#?}", run.report);
     let first = &run.report.rounds[0];
     assert_eq!(first.candidates.len(), 2);
@@ -557,6 +563,7 @@ fn accept_forever_process() {
         gates: vec!["parse".into()],
         behaviour: None,
         agreement: None,
+        confidence: None,
         uses: Default::default(),
     };
     for i in 0.. {

@@ -167,6 +167,7 @@ impl Fixture {
                     gates: vec!["parse".into(), "compile".into(), "examples".into()],
                     uses: Default::default(),
                     capabilities: Vec::new(),
+                    confidence: None,
                 },
             );
             Ok(())

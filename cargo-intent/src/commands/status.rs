@@ -32,13 +32,13 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let (mut total, mut fresh) = (0usize, 0usize);
     if args.message_format == MessageFormat::Human {
         outln!(
-            "{:<20} {:<24} {:<16} {:<20} {:<36} {:<9} last generation",
+            "{:<20} {:<24} {:<16} {:<20} {:<36} {:<26} last generation",
             "package",
             "intent",
             "state",
             "model",
             "gates",
-            "agreement"
+            "confidence"
         )?;
     }
     for package in &ws.packages {
@@ -49,14 +49,13 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             fresh += usize::from(row.is_fresh());
             match args.message_format {
                 MessageFormat::Human => outln!(
-                    "{:<20} {:<24} {:<16} {:<20} {:<36} {:<9} {}",
+                    "{:<20} {:<24} {:<16} {:<20} {:<36} {:<26} {}",
                     row.package,
                     row.intent,
                     row.state,
                     row.model.as_deref().unwrap_or("-"),
                     gates_cell(&row),
-                    row.agreement
-                        .map_or("-".to_string(), |(agree, of)| format!("{agree}/{of}")),
+                    confidence_cell(&row),
                     row.last_generation_seconds
                         .map_or("-".to_string(), |s| format!("{s:.1} s"))
                 )?,
@@ -90,4 +89,15 @@ fn gates_cell(row: &ops::StatusRow) -> String {
         cell.push_str(&format!(" +{capability}"));
     }
     cell
+}
+
+/// The confidence column: what vouched for the accepted code (`6/8 agree ·
+/// 4 ex · 2 props`), or, for code accepted before that was recorded, the
+/// agreement its pinned behaviour file holds.
+fn confidence_cell(row: &ops::StatusRow) -> String {
+    match (row.confidence, row.agreement) {
+        (Some(confidence), _) => confidence.summary(),
+        (None, Some((agree, of))) => format!("{agree}/{of} agree"),
+        (None, None) => "-".to_string(),
+    }
 }

@@ -204,6 +204,8 @@ pub struct StatusRow {
     pub agreement: Option<(usize, usize)>,
     /// What the spec allows the code beyond computing (`capabilities`).
     pub capabilities: Vec<String>,
+    /// What vouched for the accepted code, from its lock entry.
+    pub confidence: Option<crate::lock::Confidence>,
 }
 
 impl StatusRow {
@@ -248,6 +250,7 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
                 ))
                 .ok()
                 .and_then(|text| Behaviour::agreement_in(&text)),
+                confidence: status.entry.as_ref().and_then(|e| e.confidence),
                 capabilities: status
                     .spec
                     .spec

@@ -92,6 +92,7 @@ fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
             .iter()
             .map(|c| c.name().to_string())
             .collect(),
+        confidence: candidate.confidence,
     }
 }
 

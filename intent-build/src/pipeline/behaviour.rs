@@ -185,12 +185,22 @@ pub(crate) fn harness(spec: &Spec, plan: &Plan) -> (String, Vec<CheckSpan>) {
         bindings(plan, "a"),
         arguments(plan, "a")
     );
-    let mut with_result = params.clone();
+    // The function under test comes in as a value bound to its own name,
+    // so a property may call it (`result == distance(b, a)`) and this
+    // module compiles without any candidate (the spec check).
+    let types: Vec<&str> = plan.params.iter().map(|p| p.ty.as_str()).collect();
+    let mut with_result = vec![format!(
+        "{FUNCTION_PARAM}: fn({}) -> {}",
+        types.join(", "),
+        plan.returns
+    )];
+    with_result.extend(params.iter().cloned());
     with_result.push(format!("result: {}", plan.returns));
     let _ = writeln!(
         out,
-        "pub fn properties({}) -> Option<usize> {{",
-        with_result.join(", ")
+        "pub fn properties({}) -> Option<usize> {{\nlet {} = {FUNCTION_PARAM};",
+        with_result.join(", "),
+        spec.name
     );
     for (i, property) in spec.properties.iter().enumerate() {
         // A typed binding, so a non-`bool` property is reported at its own
@@ -212,6 +222,10 @@ pub(crate) fn harness(spec: &Spec, plan: &Plan) -> (String, Vec<CheckSpan>) {
     );
     (out, spans)
 }
+
+/// The parameter of the harness's `properties` that holds the function
+/// under test.
+const FUNCTION_PARAM: &str = "__intent_function";
 
 /// The loop and helpers of the harness; `LIMIT_MS` and `MAX_SHOWN` are replaced.
 const HARNESS_LOOP: &str = r#"
@@ -304,10 +318,15 @@ pub(crate) fn candidate_test(spec: &Spec, plan: &Plan, function: &str) -> String
     let properties = if spec.properties.is_empty() {
         "None".to_string()
     } else {
+        let arguments = arguments(plan, "b");
+        let arguments: Vec<&str> = [function, arguments.as_str(), "result"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
         format!(
-            "{{ let {} = {h}::input(k); {h}::properties({}, result) }}",
+            "{{ let {} = {h}::input(k); {h}::properties({}) }}",
             bindings(plan, "b"),
-            arguments(plan, "b")
+            arguments.join(", ")
         )
     };
     format!(

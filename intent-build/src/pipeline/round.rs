@@ -63,6 +63,11 @@ impl Judged {
     fn truncated(&self) -> bool {
         matches!(&self.judgement, Judgement::NoAnswer(e) if is_truncated(e))
     }
+
+    /// Whether it passed every gate.
+    pub fn passed(&self) -> bool {
+        matches!(self.judgement, Judgement::Passed { .. })
+    }
 }
 
 /// The refused candidate that got furthest through the gates (the lowest
@@ -283,6 +288,7 @@ fn conclude(
                     gates: passed.iter().map(|g| g.name().to_string()).collect(),
                     behaviour,
                     agreement: None,
+                    confidence: None,
                     uses: Default::default(),
                 }),
             }
@@ -526,6 +532,32 @@ pub fn agreement(judged: &[Judged], accepted: usize, floats: bool) -> Option<(us
         .iter()
         .find(|g| g.members.contains(&(accepted as u32)))?;
     Some((group.members.len(), known.len()))
+}
+
+/// The question when the candidate at `index` of `judged` is supported by
+/// too few others: its group alone, on the first three inputs where it has
+/// a comparable outcome (what the user confirms or corrects). `None` when
+/// its behaviour is unknown.
+pub fn lone_question(judged: &[Judged], index: usize, floats: bool) -> Option<Question> {
+    let known = known_behaviours(judged)?;
+    let (groups, _) = behaviour::group(&known, floats);
+    let group = groups
+        .iter()
+        .find(|g| g.members.contains(&(index as u32)))?;
+    let (_, behaviour) = known.iter().find(|(i, _)| *i as usize == index)?;
+    let outcomes = behaviour.normalised(floats);
+    let shown: Vec<usize> = (0..outcomes.len())
+        .filter(|&k| outcomes[k].comparable())
+        .take(3)
+        .collect();
+    Some(Question {
+        calls: shown.iter().map(|&k| behaviour.calls[k].clone()).collect(),
+        groups: vec![(
+            group.clone(),
+            shown.iter().map(|&k| outcomes[k].text()).collect(),
+        )],
+        passing: known.len(),
+    })
 }
 
 /// The calls that split the two largest groups (or any two), smallest
@@ -897,6 +929,7 @@ mod tests {
                     gates: Vec::new(),
                     behaviour: None,
                     agreement: None,
+                    confidence: None,
                     uses: Default::default(),
                 }),
             },

@@ -165,6 +165,13 @@ pub struct Settings {
     /// other group); below
     /// it the user is asked.
     pub agreement: Option<f64>,
+    /// Independent candidates that must behave as the accepted one,
+    /// counted over every round (default 2; 1 accepts a lone passing
+    /// candidate, the rule before quorums).
+    pub quorum: Option<usize>,
+    /// The most candidates decoded for one intent, rounds together
+    /// (default 16): more are sampled up to this while too few agree.
+    pub max_candidates: Option<u32>,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -207,6 +214,8 @@ impl Default for Settings {
             candidates: None,
             repair: crate::pipeline::Repair::default(),
             agreement: None,
+            quorum: None,
+            max_candidates: None,
             review: false,
             update_lock: false,
             gate_timeout: None,
@@ -280,6 +289,18 @@ impl Settings {
                         .into(),
                 ),
             });
+        }
+        if settings.quorum == Some(0) {
+            return Err(Error::setting_help(
+                format!("`{prefix}.intent.quorum`: 0 is not a number of candidates"),
+                "a whole number from 1; 1 accepts a lone passing candidate, 2 (the default) needs two that agree",
+            ));
+        }
+        if settings.max_candidates == Some(0) {
+            return Err(Error::setting_help(
+                format!("`{prefix}.intent.max-candidates`: 0 leaves nothing to decode"),
+                "a whole number from 1 (the default is 16)",
+            ));
         }
         Ok(Some(settings))
     }
