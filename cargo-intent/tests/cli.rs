@@ -2,24 +2,13 @@
 //! of every command, and end-to-end generation with a real model.
 
 use std::net::TcpListener;
-use std::path::Path;
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+mod common;
+use common::{bin, intent};
 use intent_tests::{run_full, Fixture, ScriptedModel};
-
-fn bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_cargo-intent"))
-}
-
-/// `cargo-intent intent ARGS` as Cargo runs it.
-fn intent(f: &Fixture, args: &[&str]) -> Command {
-    let mut cmd = f.command(bin());
-    cmd.arg("intent").args(args);
-    cmd
-}
 
 const ADD: &str = "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"The sum of a and b.\"\nexamples = [{ call = \"add(2, 3)\", expect = \"5\" }]\n";
 const ADD_CODE: &str = "pub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}";
@@ -747,12 +736,15 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
     let (f, split) = clamp_fixture(&[CLAMP_WRONG, CLAMP_RIGHT]);
     let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
     assert_eq!(code, 1, "{err}");
+    // One against one is below the quorum of 2: a second round samples
+    // more (the same two answers again), and two against two is asked.
     assert!(
         err.contains(
-            "error: intent `clamp` in clamped: the 2 passing candidates disagree; which is right?"
+            "error: intent `clamp` in clamped: the 4 passing candidates disagree; which is right?"
         ),
         "{err}"
     );
+    assert!(err.contains("2 of 4 (candidate 0, 2)"), "{err}");
     assert!(err.contains("{ call = \"clamp("), "{err}");
     assert!(err.contains("expect = \"?\" },"), "{err}");
     assert!(!f.root.join("intents/snapshots/clamp.snap").exists());
@@ -774,7 +766,15 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
     let (_, out, _) = run_full(&mut intent(&f, &["status", "--message-format", "json"]));
     let row: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
     assert_eq!(row["agreement"], serde_json::json!([2, 2]), "{row}");
+    assert_eq!(row["confidence"]["agreed"], 2, "{row}");
+    assert_eq!(row["confidence"]["decoded"], 2, "{row}");
+    let (_, table, _) = run_full(&mut intent(&f, &["status"]));
+    assert!(table.contains("2/2 agree · 1 ex"), "{table}");
     let lock = f.read("Intent.lock");
+    assert!(
+        lock.contains("confidence = { agreed = 2, passed = 2, decoded = 2, examples = 1, properties = 0, inputs = "),
+        "{lock}"
+    );
 
     // A new model whose code behaves differently is refused: same spec.
     // (A command provider's identity is known only once it answers, so

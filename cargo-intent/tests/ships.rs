@@ -6,20 +6,11 @@
 //! And `cargo intent verify` refuses the same code when it is planted in the
 //! lock as if an older `cargo-intent` had accepted it.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 
+mod common;
+use common::intent;
 use intent_tests::{run_full, tree, Fixture, ScriptedModel};
-
-fn bin() -> &'static Path {
-    Path::new(env!("CARGO_BIN_EXE_cargo-intent"))
-}
-
-fn intent(f: &Fixture, args: &[&str]) -> Command {
-    let mut cmd = f.command(bin());
-    cmd.arg("intent").args(args);
-    cmd
-}
 
 /// A spec for `NAME(a: i32, b: i32) -> i32`, the sum, with `extra` lines.
 fn spec(name: &str, extra: &str) -> String {

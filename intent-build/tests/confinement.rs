@@ -11,6 +11,12 @@
 //!
 //! Running the second half with `SandboxMode::Off` makes these tests fail:
 //! the traps are real.
+//!
+//! Candidates that are harmless at the gates and harmful only in the build
+//! the user gets (`#[cfg(not(test))]`, `cfg!(debug_assertions)`, a doctest
+//! in a doc comment, a caught overflow, a clock) are in
+//! `cargo-intent/tests/ships.rs`, which checks them in the user's own
+//! `cargo test` and `cargo test --release`.
 
 mod support;
 

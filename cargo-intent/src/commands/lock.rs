@@ -143,7 +143,7 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         eprintln!("error: intent `{name}` was not generated: {reason}");
     }
     for (name, _) in &summary.questions {
-        eprintln!("error: intent `{name}`: the passing candidates disagree; `cargo intent lock {name}` asks which is right");
+        eprintln!("error: intent `{name}`: the passing candidates disagree or too few agree; `cargo intent lock {name}` asks which answers are right");
     }
     Ok(if summary.is_success() {
         Status::Ok
@@ -238,8 +238,9 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             let specs = project.specs()?;
             for (name, question) in &summary.questions {
                 eprintln!(
-                    "error: intent `{name}` in {}: the {} passing candidates disagree; which is right?",
-                    package.name, question.passing
+                    "error: intent `{name}` in {}: {}",
+                    package.name,
+                    question.headline()
                 );
                 if let Some(spec) = specs.iter().find(|s| &s.spec.name == name) {
                     eprint!("{}", question.render(spec));

@@ -396,6 +396,22 @@ impl Question {
             .collect()
     }
 
+    /// What is asked, in one line: which group is right, or, for a lone
+    /// behaviour below the quorum, whether its answers are.
+    pub fn headline(&self) -> String {
+        match self.groups.as_slice() {
+            [(group, _)] => format!(
+                "only {} of the {} passing candidates gave these answers, fewer than the quorum; are they right?",
+                group.members.len(),
+                self.passing
+            ),
+            _ => format!(
+                "the {} passing candidates disagree; which is right?",
+                self.passing
+            ),
+        }
+    }
+
     /// The question as printed: each splitting call with every group's
     /// answer, then the example lines to add.
     pub fn render(&self, spec: &SpecFile) -> String {
