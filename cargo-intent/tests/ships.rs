@@ -70,6 +70,11 @@ const HOSTILE: &[(&str, &str, &str)] = &[
         "a `#` inside a macro",
     ),
     (
+        "address_bomb",
+        "pub fn address_bomb(a: i32, b: i32) -> i32 {\n    let page = (&a as *const i32 as usize) >> 12;\n    if page & 0xff == 0x42 { a - b } else { a + b }\n}",
+        "a pointer cast to an integer reaches a memory address",
+    ),
+    (
         "prints",
         "pub fn prints(a: i32, b: i32) -> i32 {\n    println!(\"adding\");\n    a + b\n}",
         "`std::io::_print` reaches the standard streams",

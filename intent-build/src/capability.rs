@@ -20,7 +20,7 @@ pub enum Capability {
     /// (`SystemTime::now`, `Instant::now`, `elapsed`, `thread::sleep`).
     Clock,
     /// Draw randomness from the operating system (`RandomState::new`,
-    /// `std::random`).
+    /// `std::random`, memory addresses turned into values).
     Random,
     /// Start threads and share state between calls or threads (`std::thread`,
     /// `std::sync` beyond `Arc`, atomics, `thread_local!`).

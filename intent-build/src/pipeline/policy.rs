@@ -397,7 +397,7 @@ pub fn refusal_in_mir(mir: &str, module: &str, capabilities: &[Capability]) -> O
         if !judged {
             continue;
         }
-        for (path, denial) in denied_paths(line) {
+        for (path, denial) in denied_paths(line).into_iter().chain(address_leak(line)) {
             if denial.allowed_by.is_some_and(|c| capabilities.contains(&c)) {
                 continue;
             }
@@ -422,7 +422,12 @@ pub fn refusal_in_mir(mir: &str, module: &str, capabilities: &[Capability]) -> O
                 .allowed_by
                 .map(|c| format!(", which only a spec with `capabilities = [\"{c}\"]` allows"))
                 .unwrap_or_default();
-            format!("`{path}` reaches {}{at}{help}", denial.what)
+            let item = if path.contains("::") {
+                format!("`{path}`")
+            } else {
+                path.clone()
+            };
+            format!("{item} reaches {}{at}{help}", denial.what)
         })
         .collect();
     Some(format!(
@@ -461,6 +466,37 @@ fn body_header(line: &str) -> Option<&str> {
     // impl names (`<impl at candidate0.rs:2:1: 4:2>::f`) whole.
     let end = rest.find(['(', '{']).unwrap_or(rest.len());
     Some(rest[..end].trim_end())
+}
+
+/// A memory address turned into a value on one MIR line: a pointer cast to
+/// an integer, `addr()`, `{:p}`, or a raw pointer formatted or hashed. The
+/// OS places memory at random (ASLR), so such a value is randomness the
+/// spec did not declare, and differs from the gates' run to the user's.
+fn address_leak(line: &str) -> Option<(String, Denial)> {
+    let raw_pointer =
+        line.contains("<*const ") || line.contains("<*mut ") || line.contains("<&*const ");
+    let what = if line.contains("(PointerExposeProvenance)") {
+        "a pointer cast to an integer"
+    } else if line.contains("::new_pointer::<") {
+        "an address formatted with `{:p}`"
+    } else if (line.contains("ptr::const_ptr::<impl") || line.contains("ptr::mut_ptr::<impl"))
+        && (line.contains(">::addr") || line.contains(">::expose_provenance"))
+    {
+        "a pointer's address"
+    } else if raw_pointer
+        && (line.contains("::new_debug::<")
+            || line.contains("Debug>::fmt")
+            || line.contains("Hash>::hash"))
+    {
+        "a raw pointer formatted or hashed"
+    } else {
+        return None;
+    };
+    let denial = Denial {
+        what: "a memory address (which the OS randomises from run to run)",
+        allowed_by: Some(Capability::Random),
+    };
+    Some((what.to_string(), denial))
 }
 
 /// Every denied definition path on one MIR line, without generic arguments.
@@ -674,5 +710,21 @@ fn main() -> () {
         let caught = "fn f() -> bool {\n        _1 = std::panic::catch_unwind::<{closure}, u8>(move _2) -> bb1;\n}\n";
         let refusal = refusal_in_mir(caught, "candidate", &Capability::ALL).unwrap();
         assert!(refusal.contains("a caught panic"), "{refusal}");
+    }
+
+    #[test]
+    fn memory_addresses_are_randomness() {
+        let mir = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures/addresses.mir"
+        ))
+        .unwrap();
+        let refusal = refusal_in_mir(&mir, "candidate", &[]).unwrap();
+        assert!(refusal.starts_with("the code a pointer cast to an integer reaches a memory address (which the OS randomises from run to run) (line 2), which only a spec with `capabilities = [\"random\"]` allows; an address formatted with `{:p}` reaches"), "{refusal}");
+        assert!(refusal.contains("a pointer's address"), "{refusal}");
+        assert_eq!(
+            refusal_in_mir(&mir, "candidate", &[Capability::Random]),
+            None
+        );
     }
 }
