@@ -714,10 +714,12 @@ fn mbpp() {
             Choice::Refused => "refused",
         };
         eprintln!(
-            "mbpp: [{}/{}] {}: by index {} / today's rule {} / quorum {} ({}; groups {:?}, {} round(s))",
+            "mbpp: [{}/{}] {}: {:.1} s (today's rule {:.1} s): by index {} / today's rule {} / quorum {} ({}; groups {:?}, {} round(s))",
             n + 1,
             specs.len(),
             spec.spec.name,
+            walls.last().map_or(0.0, Duration::as_secs_f64),
+            today_walls.last().copied().unwrap_or_default(),
             shown(index_choice),
             shown(if last.groups.is_empty() {
                 index_choice
