@@ -158,8 +158,12 @@ pub const DEFAULT_AGREEMENT: f64 = 0.34;
 /// The default [`Options::quorum`]. On held-out problems every false
 /// acceptance rested on one or two passing candidates of eight (issue 21);
 /// two independent candidates that agree on every generated input are the
-/// least evidence that is more than one decode's word, and the `mbpp`
-/// bench section measures what it costs.
+/// least evidence that is more than one decode's word. Measured on 58 MBPP
+/// specs (the `mbpp` bench section, both rules from one run): false
+/// acceptance 11.1% → 6.5%, pass@1 55.2% → 50.0%, questions 8.6% → 17.2%;
+/// of the accepted-but-wrong under the earlier rule, 3 of 4 had one or two
+/// agreeing candidates, and none of the 22 accepted with three or more was
+/// wrong.
 pub const DEFAULT_QUORUM: usize = 2;
 
 /// The default [`Options::max_candidates`]: two rounds of the embedded
