@@ -534,7 +534,8 @@ enum Choice {
 ///
 /// Settings: `INTENT_BENCH_MBPP_EVERY` (every n-th spec by name, default 3:
 /// 116 specs), `INTENT_BENCH_CANDIDATES`, `INTENT_BENCH_ROUNDS` (default the
-/// crate's defaults), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
+/// crate's defaults), `INTENT_BENCH_QUORUM`, `INTENT_BENCH_MAX_CANDIDATES` (default
+/// the crate's), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
 /// `INTENT_BENCH_THREADS` (the embedded provider's threads).
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
@@ -587,7 +588,9 @@ fn mbpp() {
             },
         )
         .unwrap();
-    let options = Options::with_rounds(rounds);
+    let mut options = Options::with_rounds(rounds);
+    options.quorum = bench_setting("INTENT_BENCH_QUORUM", options.quorum);
+    options.max_candidates = bench_setting("INTENT_BENCH_MAX_CANDIDATES", options.max_candidates);
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();
