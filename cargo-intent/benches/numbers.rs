@@ -24,7 +24,9 @@ use intent_build::env::Env;
 use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
 use intent_build::pipeline::gates::{GateRunner, Verdict};
 use intent_build::pipeline::{self, Options};
-use intent_build::provider::settings::{ProviderKind, ProviderSettings, RouterOptions, Settings};
+use intent_build::provider::settings::{
+    Cores, ProviderKind, ProviderSettings, RouterOptions, Settings,
+};
 use intent_build::provider::{Provider, Request};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 use intent_build::Config;
@@ -327,6 +329,8 @@ fn pass_rate() {
                 cache_dir: Some(intent_dir.clone()),
                 offline: true,
                 verbose: false,
+                // As `cargo intent lock` decodes: every core.
+                cores: Cores::All,
             },
         )
         .unwrap();
@@ -374,7 +378,7 @@ fn example_spec(name: &str) -> intent_build::spec::SpecFile {
 fn candidates() {
     let home = intent_build::models::home();
     let model = intent_build::models::resolve(intent_build::models::DEFAULT_MODEL, &home);
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get()) as i32;
+    let cores = intent_build::provider::embedded::threads(Cores::All);
     let spec = example_spec("rgb_to_hex");
     let max_tokens = 160;
     let embedded = intent_build::provider::embedded::Embedded::new(
@@ -388,24 +392,25 @@ fn candidates() {
         false,
         None,
     );
-    let request = |candidate: u32| Request {
+    let policy = pipeline::grammar::for_spec(&spec.spec);
+    let request = |candidate: u32, grammar: &str| Request {
         system: pipeline::prompt::SYSTEM.into(),
         history: Vec::new(),
         user: pipeline::prompt::first(&spec.spec, &[]),
         stop: Vec::new(),
         max_tokens,
-        grammar: Some(pipeline::RUST_BLOCK_GRAMMAR.into()),
+        grammar: Some(grammar.into()),
         round: 0,
         candidate,
     };
     // Load the model, then time each batch size the same way.
     let _ = embedded.complete(&Request {
         max_tokens: 4,
-        ..request(0)
+        ..request(0, &policy)
     });
     let mut tokens = Vec::new();
-    let mut time = |n: u32| {
-        let requests: Vec<Request> = (0..n).map(request).collect();
+    let mut time = |n: u32, grammar: &str| {
+        let requests: Vec<Request> = (0..n).map(|c| request(c, grammar)).collect();
         let start = Instant::now();
         let answers = embedded.complete_batch(&requests);
         let elapsed = start.elapsed();
@@ -419,8 +424,10 @@ fn candidates() {
         tokens.push(generated);
         (elapsed, answers)
     };
-    let (one, _) = time(1);
-    let (eight, answers) = time(8);
+    let (one, _) = time(1, &policy);
+    let (eight, answers) = time(8, &policy);
+    // The same batch under the grammar that only confines the fence.
+    let (plain, _) = time(8, pipeline::RUST_BLOCK_GRAMMAR);
     let distinct: std::collections::HashSet<String> = answers
         .iter()
         .map(|a| match a {
@@ -437,6 +444,13 @@ fn candidates() {
         tokens[1],
         distinct.len(),
         eight.as_secs_f64() / one.as_secs_f64()
+    );
+    let per_second = |t: u32, d: Duration| f64::from(t) / d.as_secs_f64();
+    println!(
+        "candidates: 8 in one batch: {:.1} tokens/s with the policy grammar, {:.1} without (fence only) = {:.2}x (target >= 0.9x)",
+        per_second(tokens[1], eight),
+        per_second(tokens[2], plain),
+        per_second(tokens[1], eight) / per_second(tokens[2], plain)
     );
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
@@ -468,6 +482,98 @@ fn candidates() {
         ms(gate_eight),
         gate_eight.as_secs_f64() / gate_one.as_secs_f64()
     );
+}
+
+/// Where the decoded candidates of a run went (issue 24's numbers).
+#[derive(Default)]
+struct Deaths {
+    decoded: usize,
+    passed: usize,
+    /// Passed only as a repaired variant.
+    repaired: usize,
+    intents_with_a_pass: usize,
+    /// Candidates whose failing gate is each name.
+    by_gate: std::collections::BTreeMap<String, usize>,
+    /// Compile failures by rustc's first error, its `…` parts elided.
+    by_error: std::collections::BTreeMap<String, usize>,
+    /// Compile failures on a crate outside std.
+    foreign_crates: usize,
+}
+
+impl Deaths {
+    fn add(&mut self, report: &pipeline::IntentReport) {
+        let candidates: Vec<_> = report.rounds.iter().flat_map(|r| &r.candidates).collect();
+        self.decoded += candidates.len();
+        self.intents_with_a_pass += usize::from(candidates.iter().any(|c| c.passed()));
+        for c in candidates {
+            if c.passed() {
+                self.passed += 1;
+                self.repaired += usize::from(!c.fixes.is_empty());
+                continue;
+            }
+            let gate = c
+                .gates
+                .iter()
+                .find(|g| !g.passed)
+                .map_or("answer", |g| g.gate.as_str());
+            *self.by_gate.entry(gate.to_string()).or_default() += 1;
+            if gate != "compile" {
+                continue;
+            }
+            let failure = c.failure.as_deref().unwrap_or_default();
+            if [
+                "unresolved import",
+                "undeclared crate",
+                "can't find crate",
+                "extern crate",
+            ]
+            .iter()
+            .any(|m| failure.contains(m))
+                && !failure.contains("`std")
+            {
+                self.foreign_crates += 1;
+            }
+            let first = failure
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("error: "))
+                .unwrap_or("?");
+            let first = first.split(" (").next().unwrap_or(first);
+            let elided: String = first
+                .split('`')
+                .enumerate()
+                .map(|(i, part)| if i % 2 == 1 { "…" } else { part })
+                .collect::<Vec<_>>()
+                .join("`");
+            *self.by_error.entry(elided).or_default() += 1;
+        }
+    }
+
+    fn print(&self) {
+        let share = |n: usize| 100.0 * n as f64 / self.decoded.max(1) as f64;
+        println!(
+            "mbpp: candidates: {} decoded, {} passed ({:.1}%; {} of them as repaired variants), intents with a passing candidate {}; {} failed on a crate outside std",
+            self.decoded,
+            self.passed,
+            share(self.passed),
+            self.repaired,
+            self.intents_with_a_pass,
+            self.foreign_crates,
+        );
+        let gates: Vec<String> = self
+            .by_gate
+            .iter()
+            .map(|(g, n)| format!("{g} {n} ({:.0}%)", share(*n)))
+            .collect();
+        println!("mbpp: candidates died at: {}", gates.join(", "));
+        let mut errors: Vec<_> = self.by_error.iter().collect();
+        errors.sort_by(|a, b| b.1.cmp(a.1));
+        let top: Vec<String> = errors
+            .iter()
+            .take(10)
+            .map(|(e, n)| format!("{e} {n}"))
+            .collect();
+        println!("mbpp: compile deaths by first error: {}", top.join("; "));
+    }
 }
 
 /// An environment setting of the mbpp section, or its default.
@@ -585,6 +691,8 @@ fn mbpp() {
                 cache_dir: None,
                 offline: true,
                 verbose: false,
+                // As `cargo intent lock` decodes: every core.
+                cores: Cores::All,
             },
         )
         .unwrap();
@@ -607,6 +715,7 @@ fn mbpp() {
     // (spec, the first call asked, the right answer) for questions with one.
     let mut answerable = Vec::new();
     let mut asked = 0;
+    let mut deaths = Deaths::default();
     for (n, spec) in specs.iter().enumerate() {
         let judged = hidden_tests(spec);
         let correct = |code: &str| {
@@ -618,6 +727,7 @@ fn mbpp() {
         let start = Instant::now();
         let (report, _) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
         walls.push(start.elapsed());
+        deaths.add(&report);
         calls += report.model_calls();
         for round in &report.rounds {
             model_seconds += round.model_seconds();
@@ -788,6 +898,7 @@ fn mbpp() {
             bucket(5, usize::MAX)
         );
     }
+    deaths.print();
     let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
     println!(
         "mbpp: agreement of accepted intents: {unanimous} of {} unanimous; behaviour not judged (types without a generator) for {unchecked}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {calls} model calls",

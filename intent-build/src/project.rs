@@ -16,7 +16,7 @@ use crate::pipeline::gates::GateRunner;
 use crate::pipeline::uses;
 use crate::pipeline::{self, prompt, IntentReport, Options, Outcome, Phase};
 use crate::progress::Progress;
-use crate::provider::settings::{ProviderKind, RouterOptions, Settings};
+use crate::provider::settings::{Cores, ProviderKind, RouterOptions, Settings};
 use crate::snapshot::output_hash;
 use crate::spec::{self, Spec, SpecFile};
 use crate::state::{self, short, IntentStatus, State};
@@ -130,6 +130,7 @@ impl Project {
         intent_dir: &Path,
         offline: bool,
         verbose: bool,
+        cores: Cores,
     ) -> Result<crate::provider::router::Router> {
         self.settings.router(
             env,
@@ -138,6 +139,7 @@ impl Project {
                 cache_dir: Some(intent_dir.to_path_buf()),
                 offline,
                 verbose,
+                cores,
             },
         )
     }
@@ -353,6 +355,9 @@ pub struct LockOptions {
     /// Accept code whose behaviour differs from the pinned behaviour when
     /// only the model changed.
     pub allow_behaviour_change: bool,
+    /// The cores an embedded model decodes with: all of them for
+    /// `cargo intent lock`, half for a build script's handoff.
+    pub cores: Cores,
 }
 
 /// What `lock` did.
@@ -619,7 +624,13 @@ fn lock_once(
     if !spec_errors.is_empty() {
         return Err(Error::Spec(spec_errors));
     }
-    let router = project.router(env, &options.intent_dir, options.offline, options.verbose)?;
+    let router = project.router(
+        env,
+        &options.intent_dir,
+        options.offline,
+        options.verbose,
+        options.cores,
+    )?;
     let mut gen_options = project.generation_options();
     // In review mode a behaviour change waits for the reviewer, who sees
     // it in `cargo intent diff`, instead of being refused.

@@ -616,6 +616,66 @@ fn a_missing_std_import_is_added_to_the_candidates_own_text() {
 }
 
 #[test]
+fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
+    // rustc offers no suggestion for an `i32` used as an index.
+    let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";
+    let run = run(&[&fence(indexed)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate
+            .code
+            .contains("v[i as usize] + v[(i + 1) as usize]"),
+        "{}",
+        candidate.code
+    );
+    let report = &run.report.rounds[0].candidates[0];
+    assert_eq!(
+        report.fixes,
+        [intent_build::pipeline::variants::Fix::IndexCast]
+    );
+    assert!(report.rustfix_saved);
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
+fn a_sum_into_another_type_is_summed_as_its_items_then_cast() {
+    let summed =
+        "pub fn add(a: i32, b: i32) -> i32 {\n    [i64::from(a), i64::from(b)].iter().sum()\n}";
+    let run = run(&[&fence(summed)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("sum::<i64>() as i32"),
+        "{}",
+        candidate.code
+    );
+    assert_eq!(
+        run.report.rounds[0].candidates[0].fixes,
+        [intent_build::pipeline::variants::Fix::SumCast]
+    );
+}
+
+#[test]
+fn a_repaired_candidate_is_one_vote_however_many_variants_pass() {
+    // Two decodes: one garbage, one that compiles only once repaired (its
+    // variants — rustc's suggestion, the cast — may each pass). A quorum of
+    // two needs two decoded candidates: one is not enough.
+    let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    let mut s = 0;\n    s = v[i] + v[i + 1];\n    s\n}";
+    let (provider, requests) = Scripted::new(&[&fence(indexed), "no code here"]);
+    let mut options = Options::with_rounds(0).with_quorum(2);
+    options.max_candidates = 2;
+    let run = run_with(provider, requests, 2, options);
+    assert!(run.outcome.is_none(), "{:#?}", run.report);
+    let round = &run.report.rounds[0];
+    assert_eq!(round.candidates.len(), 2);
+    assert_eq!(round.candidates.iter().filter(|c| c.passed()).count(), 1);
+    assert!(
+        !round.candidates[0].fixes.is_empty(),
+        "{:#?}",
+        round.candidates[0]
+    );
+}
+
+#[test]
 fn candidates_gated_together_get_the_verdicts_they_get_alone() {
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));

@@ -130,7 +130,7 @@ mod embedded {
         let provider = smol(params());
         let requests: Vec<Request> = (0..4)
             .map(|candidate| Request {
-                grammar: Some(RUST_BLOCK_GRAMMAR.into()),
+                grammar: Some(intent_build::pipeline::grammar::for_prelude("")),
                 max_tokens: 64,
                 candidate,
                 ..request("Write a Rust function that adds two numbers.")
@@ -150,6 +150,44 @@ mod embedded {
         }
         // One prompt for all of them.
         assert!(prompt_tokens.len() <= 1, "{prompt_tokens:?}");
+    }
+
+    #[test]
+    fn real_model_policy_grammar_keeps_imports_inside_the_crate() {
+        let provider = smol(params());
+        let grammar =
+            intent_build::pipeline::grammar::for_prelude("pub enum Shape { Square(f64) }");
+        let accepts = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
+        // What the gates accept is never refused.
+        for allowed in [
+            "```rust\nuse std::collections::HashMap;\npub fn area(s: &Shape) -> f64 {\n    0.0\n}\n```",
+            "```rust\n    use core::cmp::Ordering;\npub(crate) use Shape::*;\nuser_input();\npublic();\n```",
+            "```rust\n// use regex::Regex;\nfn f() -> &'static str { \"use regex\" }\n```",
+        ] {
+            assert_eq!(accepts(allowed), None, "{allowed}");
+        }
+        // A crate the candidate's crate does not have, or what the policy
+        // refuses, is cut where it starts.
+        for (refused, at) in [
+            ("```rust\nuse regex::Regex;\n```", "regex"),
+            (
+                "```rust\nfn f() {\n    use itertools::Itertools;\n}\n```",
+                "itertools",
+            ),
+            ("```rust\npub use rand::random;\n```", "rand"),
+            ("```rust\nextern crate regex;\n```", "extern"),
+            ("```rust\nunsafe fn f() {}\n```", "unsafe"),
+        ] {
+            let (allowed, token) =
+                accepts(refused).unwrap_or_else(|| panic!("{refused} was accepted"));
+            // Everything before the word was allowed, and the token refused
+            // is in it or right after it (where an excluded word must end).
+            let word = refused.find(at).unwrap();
+            assert!(
+                word < allowed.len() + token.len() && allowed.len() <= word + at.len(),
+                "{refused}: allowed {allowed:?}, refused {token:?}, not at `{at}`"
+            );
+        }
     }
 
     #[test]
@@ -473,6 +511,13 @@ fn real_model_openai_provider_against_a_llama_cpp_python_server() {
     // prompt, and a prefix decoded in another batch shape may change the
     // greedy answer. Both outcomes must still be well-formed.
     any_answer(&provider.complete(&request("Name three colours.")), 48);
+    // The policy grammar the pipeline sends is one the server parses and
+    // applies: the answer starts with the fence, whatever it says after.
+    let mut confined = request("Write a Rust function using the regex crate.");
+    confined.grammar = Some(intent_build::pipeline::grammar::for_prelude(""));
+    let text = any_answer(&provider.complete(&confined), 48);
+    assert!(text.starts_with("```rust\n"), "{text:?}");
+    assert!(!text.contains("use regex"), "{text:?}");
     let missing = OpenAi::new(
         vec![server.url.clone()],
         "no-such-model",
@@ -691,6 +736,7 @@ fn max_tokens_from_the_settings_reaches_the_providers_requests() {
                 cache_dir: None,
                 offline: false,
                 verbose: false,
+                cores: Default::default(),
             },
         )
         .unwrap();

@@ -8,6 +8,7 @@ use intent_build::handoff::HandoffLine;
 use intent_build::manifest::CratePaths;
 use intent_build::progress::Progress;
 use intent_build::project::{self, LockOptions, Project};
+use intent_build::provider::settings::Cores;
 
 use super::Status;
 use crate::cli::Global;
@@ -126,6 +127,8 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     let mut options = lock_options(global, &ws, &project, args);
     options.intent_dir = intent_dir;
     options.pending_only = !project.settings.update_lock;
+    // cargo compiles other crates beside a build script.
+    options.cores = Cores::Half;
     let env = Env::from_process()?;
     let summary = project::lock(&project, &options, &env, &Progress::new(global.quiet))?;
     for (name, code) in &summary.code {
@@ -170,6 +173,7 @@ pub fn lock_options(
         cancel: Some(crate::interrupt::flag()),
         pending_only: false,
         allow_behaviour_change: args.allow_behaviour_change,
+        cores: Cores::All,
     }
 }
 

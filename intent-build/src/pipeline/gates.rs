@@ -1159,28 +1159,8 @@ pub enum Suggestions {
 /// import taken out again. A suggestion outside the code (in the tests the
 /// file includes) is not the candidate's to take.
 pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> Option<String> {
-    let filter = match which {
-        Suggestions::MachineApplicable => rustfix::Filter::MachineApplicableOnly,
-        Suggestions::Any => rustfix::Filter::Everything,
-    };
-    let suggestions =
-        rustfix::get_suggestions_from_json(diagnostics, &HashSet::new(), filter).ok()?;
     let text = format!("{FILE_PREFIX}{code}");
-    let in_code = |r: &rustfix::Replacement| {
-        let file = &r.snippet.file_name;
-        file.starts_with(CANDIDATE_MODULE)
-            && file.ends_with(".rs")
-            && !file.ends_with("_tests.rs")
-            && r.snippet.range.end <= text.len()
-    };
-    let ours: Vec<rustfix::Suggestion> = suggestions
-        .into_iter()
-        .filter(|s| {
-            s.solutions
-                .iter()
-                .all(|sol| sol.replacements.iter().all(in_code))
-        })
-        .collect();
+    let ours = own_suggestions(&text, diagnostics, which);
     if ours.is_empty() {
         return None;
     }
@@ -1188,6 +1168,74 @@ pub fn apply_suggestions(code: &str, diagnostics: &str, which: Suggestions) -> O
     // An inserted `use` may come before the prelude import.
     let fixed = fixed.replacen(FILE_PREFIX, "", 1);
     (fixed != code).then_some(fixed)
+}
+
+/// rustc's suggestions whose every replacement lies in the candidate's
+/// own `text` (its file: prelude import and code).
+fn own_suggestions(text: &str, diagnostics: &str, which: Suggestions) -> Vec<rustfix::Suggestion> {
+    let filter = match which {
+        Suggestions::MachineApplicable => rustfix::Filter::MachineApplicableOnly,
+        Suggestions::Any => rustfix::Filter::Everything,
+    };
+    let Ok(suggestions) = rustfix::get_suggestions_from_json(diagnostics, &HashSet::new(), filter)
+    else {
+        return Vec::new();
+    };
+    let in_code = |r: &rustfix::Replacement| {
+        in_candidate_file(&r.snippet.file_name) && r.snippet.range.end <= text.len()
+    };
+    suggestions
+        .into_iter()
+        .filter(|s| {
+            s.solutions
+                .iter()
+                .all(|sol| sol.replacements.iter().all(in_code))
+        })
+        .collect()
+}
+
+/// Whether rustc's `file` is a candidate's code (not the tests it includes).
+fn in_candidate_file(file: &str) -> bool {
+    file.starts_with(CANDIDATE_MODULE) && file.ends_with(".rs") && !file.ends_with("_tests.rs")
+}
+
+/// Every rustc suggestion for the candidate as edits of `code` (offsets in
+/// `code`; an insertion before the prelude import goes to its start).
+pub(crate) fn suggested_edits(code: &str, diagnostics: &str) -> Vec<super::variants::Edit> {
+    let text = format!("{FILE_PREFIX}{code}");
+    let offset = |at: usize| at.saturating_sub(FILE_PREFIX.len());
+    own_suggestions(&text, diagnostics, Suggestions::Any)
+        .iter()
+        .flat_map(|s| s.solutions.first())
+        .flat_map(|sol| &sol.replacements)
+        .filter(|r| r.snippet.range.start >= FILE_PREFIX.len() || r.snippet.range.is_empty())
+        .map(|r| super::variants::Edit {
+            start: offset(r.snippet.range.start),
+            end: offset(r.snippet.range.end),
+            text: r.replacement.clone(),
+            fix: None,
+        })
+        .collect()
+}
+
+/// Each error's message and primary span in the candidate's `code` (byte
+/// offsets in `code`), for the errors whose span is in it.
+pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<(String, usize, usize)> {
+    error_diagnostics(diagnostics)
+        .filter_map(|(_, value)| {
+            let message = value["message"].as_str()?.to_string();
+            let span = spans(&value).find(|span| span["is_primary"] == true)?;
+            if !in_candidate_file(span["file_name"].as_str()?) {
+                return None;
+            }
+            let in_code = |key: &str| {
+                let at = span[key].as_u64()? as usize;
+                at.checked_sub(FILE_PREFIX.len())
+                    .filter(|at| *at <= code.len())
+            };
+            Some((message, in_code("byte_start")?, in_code("byte_end")?))
+        })
+        .collect()
 }
 
 struct Bounded {

@@ -22,11 +22,13 @@ pub mod accept;
 pub mod behaviour;
 pub mod extract;
 pub mod gates;
+pub mod grammar;
 pub mod inputs;
 pub mod policy;
 pub mod prompt;
 pub mod round;
 pub mod uses;
+pub mod variants;
 
 use std::time::Duration;
 
@@ -63,7 +65,9 @@ pub enum Repair {
 pub struct Options {
     /// Rounds after the first.
     pub repair_rounds: u32,
-    /// Constrain output with [`RUST_BLOCK_GRAMMAR`] where the provider supports it.
+    /// Constrain output with the policy grammar ([`grammar::for_spec`]:
+    /// one fenced Rust block, imports only from what the crate has) where
+    /// the provider supports it.
     pub grammar: bool,
     /// How a failed round informs the next.
     pub repair: Repair,
@@ -255,6 +259,10 @@ pub struct CandidateReport {
     pub rustfix_applied: bool,
     /// Whether the suggestions alone made the candidate pass.
     pub rustfix_saved: bool,
+    /// The mechanical repairs that made the judged code from the decoded
+    /// one ([`variants`]); empty when it was judged as decoded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<variants::Fix>,
     /// Why it failed.
     pub failure: Option<String>,
     /// The code the gates judged (after rustc's fixes), or the raw answer
@@ -584,7 +592,7 @@ fn ask_round(
         stop: Vec::new(),
         // Each provider's own `max-tokens`; the router sets it.
         max_tokens: 0,
-        grammar: options.grammar.then(|| RUST_BLOCK_GRAMMAR.to_string()),
+        grammar: options.grammar.then(|| grammar::for_spec(&spec.spec)),
         round,
         candidate: 0,
     };

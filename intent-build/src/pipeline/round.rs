@@ -6,6 +6,7 @@
 
 use super::behaviour::{self, Behaviour, Group};
 use super::gates::{self, Gate, GateRunner, Verdict};
+use super::variants::{self, Judging};
 use super::{extract, prompt, Candidate, CandidateReport, GateVerdict, Repair};
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::ErrorKind;
@@ -139,43 +140,62 @@ pub fn judge_all(
             Stage::Done(_) => None,
         })
         .collect();
-    // Extraction is timed per candidate; this is the shared compile and run.
+    // Extraction is timed per candidate; this is the shared compile and
+    // run, and the shared compiles of the variants of those that failed.
     let started = std::time::Instant::now();
-    let shared = if codes.is_empty() {
-        Ok(Vec::new())
-    } else {
-        runner.check_all(&spec.spec, &codes, tag)
-    };
-    // The shared run's time, split evenly: what each candidate cost.
-    let share = started.elapsed().as_secs_f64() / codes.len().max(1) as f64;
-    let mut verdicts = match shared {
-        Ok(verdicts) => verdicts.into_iter().map(Ok).collect::<Vec<_>>(),
-        Err(e) => codes.iter().map(|_| Err(e.to_string())).collect(),
-    }
-    .into_iter();
+    let checked = check_and_repair(runner, &spec.spec, codes, tag);
+    // The shared runs' time, split evenly: what each candidate cost.
+    let share = started.elapsed().as_secs_f64() / checked.len().max(1) as f64;
+    let mut checked = checked.into_iter();
     stages
         .into_iter()
         .map(|stage| match stage {
             Stage::Done(judged) => judged,
             Stage::Extracted {
-                mut report,
-                code,
-                routed,
+                mut report, routed, ..
             } => {
-                let verdict = verdicts
-                    .next()
-                    .expect("one verdict per extracted candidate");
-                let fixing = std::time::Instant::now();
-                let tag = format!("{tag}-c{}", report.index);
-                let checked = verdict.and_then(|verdict| {
-                    with_fixes(runner, spec, code, verdict, &tag, &mut report)
-                        .map_err(|e| e.to_string())
+                let checked = checked.next().expect("one verdict per extracted candidate");
+                report.gate_seconds += share;
+                let checked = checked.map(|judging| {
+                    report.rustfix_applied |= !judging.fixes.is_empty();
+                    report.fixes = judging.fixes;
+                    (judging.code, judging.verdict)
                 });
-                report.gate_seconds += share + fixing.elapsed().as_secs_f64();
                 conclude(spec, router, report, routed, checked)
             }
         })
         .collect()
+}
+
+/// The gates for every extracted candidate in one shared compile and run,
+/// then the batched repairs of those that did not compile
+/// ([`variants::repair_all`]).
+fn check_and_repair(
+    runner: &GateRunner,
+    spec: &Spec,
+    codes: Vec<String>,
+    tag: &str,
+) -> Vec<Result<Judging, String>> {
+    if codes.is_empty() {
+        return Vec::new();
+    }
+    let judged = runner.check_all(spec, &codes, tag).and_then(|verdicts| {
+        let mut judged: Vec<Judging> = codes
+            .iter()
+            .zip(verdicts)
+            .map(|(code, verdict)| Judging {
+                code: code.clone(),
+                verdict,
+                fixes: Vec::new(),
+            })
+            .collect();
+        variants::repair_all(runner, spec, &mut judged, tag)?;
+        Ok(judged)
+    });
+    match judged {
+        Ok(judged) => judged.into_iter().map(Ok).collect(),
+        Err(e) => codes.iter().map(|_| Err(e.to_string())).collect(),
+    }
 }
 
 /// The report line and parse gate of one answer.
@@ -806,80 +826,6 @@ fn rescue_unparsable(
         "{reason}\n{}",
         gates::rendered_errors(&diagnostics)
     ))
-}
-
-/// On a compile failure applies rustc's suggestions and re-checks, keeping
-/// the fix only if it got further.
-fn with_fixes(
-    runner: &GateRunner,
-    spec: &SpecFile,
-    code: String,
-    verdict: Verdict,
-    tag: &str,
-    report: &mut CandidateReport,
-) -> std::io::Result<(String, Verdict)> {
-    let Verdict::Failed {
-        gate: Gate::Compile,
-        diagnostics: Some(diagnostics),
-        ..
-    } = &verdict
-    else {
-        return Ok((code, verdict));
-    };
-    let mut best = (
-        gates::error_count(diagnostics),
-        code.clone(),
-        verdict.clone(),
-    );
-    let mut current = code.clone();
-    let mut current_diagnostics = diagnostics.clone();
-    // Like cargo fix: a few rounds, each re-verified, stopping when nothing
-    // applies. Machine-applicable suggestions first, as `cargo fix`; then
-    // any suggestion, since the gates check the result either way.
-    for attempt in 0..4 {
-        let fixed = gates::apply_suggestions(
-            &current,
-            &current_diagnostics,
-            gates::Suggestions::MachineApplicable,
-        )
-        .or_else(|| {
-            gates::apply_suggestions(&current, &current_diagnostics, gates::Suggestions::Any)
-        });
-        let Some(fixed) = fixed else {
-            break;
-        };
-        report.rustfix_applied = true;
-        let fixed_verdict = runner.check(&spec.spec, &fixed, &format!("{tag}-fix{attempt}"))?;
-        match fixed_verdict {
-            Verdict::Failed {
-                gate: Gate::Compile,
-                diagnostics: Some(d),
-                ..
-            } => {
-                let count = gates::error_count(&d);
-                if count < best.0 {
-                    best = (
-                        count,
-                        fixed.clone(),
-                        Verdict::Failed {
-                            gate: Gate::Compile,
-                            evidence: gates::rendered_errors(&d),
-                            diagnostics: Some(d.clone()),
-                        },
-                    );
-                }
-                current = fixed;
-                current_diagnostics = d;
-            }
-            other => {
-                report.rustfix_saved = matches!(other, Verdict::Passed { .. });
-                return Ok((fixed, other));
-            }
-        }
-    }
-    // Still not compiling: keep whichever version has the fewest errors (the
-    // original unless a fix helped), so the model repairs the better one.
-    Ok((best.1, best.2))
 }
 
 /// The first non-empty line, trimmed, at most 200 characters.

@@ -43,14 +43,16 @@ fn backend(verbose: bool) -> Result<&'static LlamaBackend, ProviderError> {
         .map_err(|e| ProviderError::new(ErrorKind::Config, format!("cannot start llama.cpp: {e}")))
 }
 
-/// The thread count used when none is configured: half the cores, at least one.
-///
-/// On a busy 2-core machine llama.cpp's own default (every core) measured
-/// about 6 s per token against 7 ms with one thread, because its threads
-/// spin against the rest of the build; half leaves room for rustc and cargo.
-pub fn default_threads() -> i32 {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    (cores / 2).max(1) as i32
+/// The thread count for `cores`: physical cores (llama.cpp's threads gain
+/// nothing from a core's second hardware thread), within what this process
+/// may use.
+pub fn threads(cores: super::settings::Cores) -> i32 {
+    let usable = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let physical = num_cpus::get_physical().clamp(1, usable);
+    match cores {
+        super::settings::Cores::Half => (physical / 2).max(1) as i32,
+        super::settings::Cores::All => physical as i32,
+    }
 }
 
 /// Picks each token of one sequence, within its grammar.
@@ -136,7 +138,9 @@ impl Embedded {
         Embedded {
             path,
             name: name.to_string(),
-            threads: threads.filter(|t| *t > 0).unwrap_or_else(default_threads),
+            threads: threads
+                .filter(|t| *t > 0)
+                .unwrap_or_else(|| self::threads(super::settings::Cores::Half)),
             params,
             verbose,
             digest_cache,
@@ -159,6 +163,40 @@ impl Embedded {
     /// Whether the model has been loaded (it is not until the first generation).
     pub fn is_loaded(&self) -> bool {
         self.model.get().is_some()
+    }
+
+    /// Whether `grammar` lets this model write `text`, token by token as
+    /// the model would pick it: `Ok(None)` when it does, else the text it
+    /// allowed and the first token it refused. What a grammar keeps out
+    /// is checked this way, with the real vocabulary.
+    ///
+    /// # Errors
+    ///
+    /// The model cannot be loaded, or the grammar does not parse.
+    pub fn grammar_refuses(
+        &self,
+        grammar: &str,
+        text: &str,
+    ) -> Result<Option<(String, String)>, ProviderError> {
+        let model = self.model()?;
+        let mut sampler = LlamaSampler::grammar(model, grammar, "root").map_err(|e| {
+            ProviderError::new(ErrorKind::Config, format!("invalid GBNF grammar: {e}"))
+        })?;
+        let mut written = Vec::new();
+        let vocab = model.vocab();
+        for token in vocab.tokenize(text.as_bytes(), false, false) {
+            let piece = vocab.token_to_piece(token, false, None);
+            let mut one =
+                LlamaTokenDataArray::new(vec![LlamaTokenData::new(token, 1.0, 0.0)], false);
+            one.apply_sampler(&mut sampler);
+            if !one.data[0].logit().is_finite() {
+                let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+                return Ok(Some((text(&written), text(&piece))));
+            }
+            sampler.accept(token);
+            written.extend(piece);
+        }
+        Ok(None)
     }
 
     fn missing(&self) -> ProviderError {

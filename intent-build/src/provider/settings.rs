@@ -238,6 +238,23 @@ pub struct RouterOptions {
     pub offline: bool,
     /// Show llama.cpp's logs.
     pub verbose: bool,
+    /// The cores an embedded model decodes with when its `threads` is not set.
+    pub cores: Cores,
+}
+
+/// The share of the machine an embedded model's decoding takes when its
+/// `threads` setting is not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cores {
+    /// Half the physical cores, at least one: decoding for a build script,
+    /// beside which cargo compiles other crates. On a busy 2-core machine
+    /// every core measured about 6 s per token against 7 ms with one
+    /// thread, because llama.cpp's threads spin against the build.
+    #[default]
+    Half,
+    /// Every physical core: `cargo intent lock`, where nothing else runs —
+    /// the gates run between decodes, never beside them.
+    All,
 }
 
 impl Settings {
@@ -478,7 +495,9 @@ fn embedded(p: &ProviderSettings, options: &RouterOptions) -> Result<Box<dyn Pro
     Ok(Box::new(super::embedded::Embedded::new(
         path,
         &name,
-        p.threads,
+        p.threads
+            .filter(|t| *t > 0)
+            .or(Some(super::embedded::threads(options.cores))),
         p.params(),
         options.verbose,
         options.cache_dir.clone(),

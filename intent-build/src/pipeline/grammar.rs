@@ -1,0 +1,152 @@
+//! The GBNF grammar a candidate is decoded in: one fenced Rust block whose
+//! imports stay inside what the gates accept.
+//!
+//! Small models reach for crates they know (`regex`, `itertools`) even when
+//! a lesson says they are not available; every such candidate dies at the
+//! compile gate having cost its whole decode. The grammar lets a line start
+//! with `use` only when the path's first segment is one the candidate's
+//! crate has: `std`, `core`, `alloc`, `self`, `super`, `crate`, or an item
+//! the spec's prelude (and so every intent it uses) declares. Lines may not
+//! start with `extern` (`extern crate`, FFI blocks) or `unsafe`, both of
+//! which the policy refuses anyway.
+//!
+//! The grammar works on lines, not on Rust's tokens, so that every byte is
+//! checked by a few small character classes: a whole-token grammar made
+//! decoding several times slower. What it does not see — an import written
+//! after other code on the same line, a crate path used without `use`
+//! (`regex::Regex::new`) — the compile and policy gates still refuse.
+
+use std::collections::BTreeSet;
+
+use crate::spec::Spec;
+
+/// The path roots every candidate may import from.
+const STD_ROOTS: &[&str] = &["std", "core", "alloc", "self", "super", "crate"];
+
+/// Words a line may not start with: `use` (allowed only through the rule
+/// that checks its root), `pub` (allowed before an item, checked again
+/// after it), and what the policy refuses outright.
+const GUARDED_WORDS: &[&str] = &["use", "pub", "extern", "unsafe"];
+
+/// Keywords after which the prelude names an item a candidate may import.
+const ITEM_KEYWORDS: &[&str] = &[
+    "fn", "struct", "enum", "trait", "type", "mod", "const", "static", "union",
+];
+
+/// The grammar for `spec`'s candidates (its prelude as the gates compile
+/// it, used intents included).
+pub fn for_spec(spec: &Spec) -> String {
+    for_prelude(&spec.prelude)
+}
+
+/// The grammar for candidates compiled after `prelude`.
+pub fn for_prelude(prelude: &str) -> String {
+    let mut roots: BTreeSet<String> = STD_ROOTS.iter().map(|r| r.to_string()).collect();
+    roots.extend(declared_items(prelude));
+    grammar(&roots)
+}
+
+/// The names `prelude` declares as items (`enum Shape` → `Shape`).
+fn declared_items(prelude: &str) -> Vec<String> {
+    let words: Vec<&str> = prelude
+        .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    words
+        .windows(2)
+        .filter(|pair| ITEM_KEYWORDS.contains(&pair[0]))
+        .map(|pair| pair[1].to_string())
+        .filter(|name| !name.starts_with(|c: char| c.is_ascii_digit()))
+        .collect()
+}
+
+/// The grammar with `roots` as the allowed first segments of an import.
+fn grammar(roots: &BTreeSet<String>) -> String {
+    let alternatives: Vec<String> = roots.iter().map(|r| format!("\"{r}\"")).collect();
+    let mut rules = vec![
+        "root ::= \"```rust\\n\" line* \"```\"".to_string(),
+        "line ::= [ \\t]* start? \"\\n\"".to_string(),
+        // A line starts with a word, or with anything else but a blank.
+        "start ::= [^a-zA-Z_ \\t\\n`] rest | word tail | \"pub\" vis | \"use\" [ \\t]+ import"
+            .to_string(),
+        "vis ::= (\"(\" [^)\\n`]* \")\")? [ \\t]+ start".to_string(),
+        format!(
+            "import ::= \"::\"? ({}) [^a-zA-Z0-9_\\n`] rest",
+            alternatives.join(" | ")
+        ),
+        // After a word: nothing, or a character no identifier has, then
+        // anything — so `word` is always the whole first word.
+        "tail ::= ([^a-zA-Z0-9_\\n`] rest)?".to_string(),
+        "rest ::= [^\\n`]*".to_string(),
+        "ident ::= [a-zA-Z0-9_]*".to_string(),
+    ];
+    rules.extend(words_except(GUARDED_WORDS));
+    rules.join("\n") + "\n"
+}
+
+/// Rules for `word`: any identifier but the `excluded` ones, spelled out
+/// as a trie over their letters (GBNF has no negation).
+fn words_except(excluded: &[&str]) -> Vec<String> {
+    let mut rules = Vec::new();
+    node(excluded, "", "word", &mut rules);
+    rules
+}
+
+/// The rule `name` for the rest of a word that begins with `prefix`.
+fn node(excluded: &[&str], prefix: &str, name: &str, rules: &mut Vec<String>) {
+    let children: BTreeSet<char> = excluded
+        .iter()
+        .filter_map(|w| w.strip_prefix(prefix)?.chars().next())
+        .collect();
+    let first = prefix.is_empty();
+    let others: String = ('a'..='z')
+        .chain('A'..='Z')
+        .chain('0'..='9')
+        .chain(std::iter::once('_'))
+        .filter(|c| !(children.contains(c) || first && c.is_ascii_digit()))
+        .collect();
+    let mut alternatives = vec![format!("[{others}] ident")];
+    for c in &children {
+        let child = format!("{name}-{c}");
+        alternatives.push(format!("\"{c}\" {child}"));
+        node(excluded, &format!("{prefix}{c}"), &child, rules);
+    }
+    let body = alternatives.join(" | ");
+    // A prefix that is itself a word, and not an excluded one, may end here.
+    let may_end = !first && !excluded.contains(&prefix);
+    rules.push(if may_end {
+        format!("{name} ::= ({body})?")
+    } else {
+        format!("{name} ::= {body}")
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prelude_items_are_importable_roots() {
+        let items = declared_items("pub enum Shape { A }\nstruct Point(i32);\nfn helper() {}");
+        assert_eq!(items, ["Shape", "Point", "helper"]);
+    }
+
+    #[test]
+    fn excluded_words_are_spelled_out_as_a_trie() {
+        let rules = words_except(&["pub", "use"]);
+        let text = rules.join("\n");
+        // The first letter of an excluded word leads to its own rule…
+        assert!(
+            text.contains("word ::= [abcdefghijklmnoqrstvwxyzA"),
+            "{text}"
+        );
+        assert!(text.contains("\"p\" word-p"), "{text}");
+        // …`pu` may end as a word, `pub` must go on.
+        assert!(text.contains("word-p-u ::= ("), "{text}");
+        assert!(!text.contains("word-p-u-b ::= ("), "{text}");
+        assert!(
+            text.contains("word-p-u-b ::= [abcdefghijklmnopqrstuvwxyzA"),
+            "{text}"
+        );
+    }
+}

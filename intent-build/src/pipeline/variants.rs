@@ -1,0 +1,376 @@
+//! Candidates that do not compile, repaired without the model.
+//!
+//! A candidate that fails only on a type rustc explains precisely is one
+//! mechanical edit from compiling; decoding a new one costs seconds of the
+//! model. Each failing candidate gets a few *variants* — rustc's own
+//! suggestions (machine-applicable ones, then every one), and rewrites for
+//! the errors rustc offers nothing for (an integer that is not `usize` used
+//! as an index; a `sum()` or `collect()` over references or into a wider
+//! type) — and every variant of the round is compiled in one batched
+//! `rustc` ([`GateRunner::check_all`]), like the round's candidates were.
+//!
+//! A variant stands in for its parent: a parent yields at most one judged
+//! candidate, whichever of its variants got furthest, so one decode is
+//! still one vote for the quorum. The variant records what made it
+//! ([`Fix`]); the gates judge it like any candidate.
+
+use serde::{Deserialize, Serialize};
+
+use super::gates::{self, Gate, GateRunner, Suggestions, Verdict};
+use crate::spec::Spec;
+
+/// How often the variants of a still-failing variant are tried, as
+/// `cargo fix` re-runs rustc until nothing applies.
+const PASSES: usize = 3;
+
+/// One mechanical edit that made a variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    /// rustc's machine-applicable suggestions, as `cargo fix` applies them.
+    MachineApplicable,
+    /// Every rustc suggestion, "maybe incorrect" ones included (a borrow,
+    /// a deref, a similar name): the gates judge the result.
+    Suggested,
+    /// An integer that is not `usize` used as an index: `v[i]` → `v[i as usize]`.
+    IndexCast,
+    /// A `sum()`/`product()` into a type its items do not add up to:
+    /// summed as the items' own type, then cast (`sum::<i32>() as i64`).
+    SumCast,
+    /// A `collect()` of references into a collection of values:
+    /// `cloned().collect()`.
+    CollectCloned,
+}
+
+/// A candidate's code on its way through the repairs.
+#[derive(Debug, Clone)]
+pub struct Judging {
+    /// The code judged.
+    pub code: String,
+    /// Its verdict.
+    pub verdict: Verdict,
+    /// The edits that made it from the decoded candidate, in order.
+    pub fixes: Vec<Fix>,
+}
+
+impl Judging {
+    /// rustc's diagnostics when it failed to compile.
+    fn compile_errors(&self) -> Option<&str> {
+        match &self.verdict {
+            Verdict::Failed {
+                gate: Gate::Compile,
+                diagnostics: Some(diagnostics),
+                ..
+            } => Some(diagnostics),
+            _ => None,
+        }
+    }
+
+    /// How far it got: a pass beats any failure, a later gate an earlier
+    /// one, and among compile failures fewer errors.
+    fn progress(&self) -> (usize, std::cmp::Reverse<usize>) {
+        match &self.verdict {
+            Verdict::Passed { .. } => (usize::MAX, std::cmp::Reverse(0)),
+            Verdict::Failed {
+                gate, diagnostics, ..
+            } => (
+                *gate as usize,
+                std::cmp::Reverse(diagnostics.as_deref().map_or(0, gates::error_count)),
+            ),
+        }
+    }
+}
+
+/// Repairs every candidate in `judged` that failed to compile: each pass
+/// compiles all their variants together, and a variant that got further
+/// than its parent takes its place.
+///
+/// # Errors
+///
+/// The gates could not run.
+pub fn repair_all(
+    runner: &GateRunner,
+    spec: &Spec,
+    judged: &mut [Judging],
+    tag: &str,
+) -> std::io::Result<()> {
+    let mut tried = std::collections::HashSet::new();
+    for pass in 0..PASSES {
+        let mut tries: Vec<(usize, Judging)> = Vec::new();
+        for (parent, candidate) in judged.iter().enumerate() {
+            let Some(diagnostics) = candidate.compile_errors() else {
+                continue;
+            };
+            for (code, fixes) in variants(&candidate.code, diagnostics) {
+                if tried.insert(code.clone()) {
+                    let fixes = candidate.fixes.iter().copied().chain(fixes).collect();
+                    tries.push((
+                        parent,
+                        Judging {
+                            code,
+                            verdict: candidate.verdict.clone(),
+                            fixes,
+                        },
+                    ));
+                }
+            }
+        }
+        if tries.is_empty() {
+            break;
+        }
+        let codes: Vec<String> = tries.iter().map(|(_, t)| t.code.clone()).collect();
+        let verdicts = runner.check_all(spec, &codes, &format!("{tag}-fix{pass}"))?;
+        for ((parent, mut variant), verdict) in tries.into_iter().zip(verdicts) {
+            variant.verdict = verdict;
+            if variant.progress() > judged[parent].progress() {
+                judged[parent] = variant;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The variants of `code` that `diagnostics` (its failed compile) point
+/// to, each with the edits that made it; none equal to `code`.
+pub fn variants(code: &str, diagnostics: &str) -> Vec<(String, Vec<Fix>)> {
+    let mut variants: Vec<(String, Vec<Fix>)> = Vec::new();
+    let mut add = |text: Option<String>, fixes: Vec<Fix>| {
+        if let Some(text) = text {
+            if text != code && variants.iter().all(|(v, _)| *v != text) {
+                variants.push((text, fixes));
+            }
+        }
+    };
+    let machine = gates::apply_suggestions(code, diagnostics, Suggestions::MachineApplicable);
+    let suggested = gates::apply_suggestions(code, diagnostics, Suggestions::Any);
+    let (rewritten, rewrites) = rewrite(code, diagnostics);
+    add(machine, vec![Fix::MachineApplicable]);
+    add(suggested.clone(), vec![Fix::Suggested]);
+    if !rewrites.is_empty() {
+        add(Some(rewritten.clone()), rewrites.clone());
+        // rustc's suggestions and the rewrites mend different errors: a
+        // candidate with both kinds needs both.
+        if suggested.is_some() {
+            let mut fixes = vec![Fix::Suggested];
+            fixes.extend(rewrites);
+            add(apply_both(code, diagnostics), fixes);
+        }
+    }
+    variants
+}
+
+/// rustc's suggestions and the rewrites applied together: the rewrites'
+/// edits and the suggestions' replacements sorted by offset, so that
+/// neither moves the other's spans.
+fn apply_both(code: &str, diagnostics: &str) -> Option<String> {
+    let mut edits = rewrites(code, diagnostics);
+    edits.extend(gates::suggested_edits(code, diagnostics));
+    apply(code, edits)
+}
+
+/// One replacement of `code[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Edit {
+    /// Byte offset in the candidate's code.
+    pub start: usize,
+    /// Byte offset in the candidate's code.
+    pub end: usize,
+    /// What replaces it.
+    pub text: String,
+    /// The rewrite it comes from (`None`: a rustc suggestion).
+    pub fix: Option<Fix>,
+}
+
+/// `code` with every rewrite the diagnostics call for, and which ones.
+fn rewrite(code: &str, diagnostics: &str) -> (String, Vec<Fix>) {
+    let edits = rewrites(code, diagnostics);
+    let mut fixes: Vec<Fix> = edits.iter().filter_map(|e| e.fix).collect();
+    fixes.dedup();
+    match apply(code, edits) {
+        Some(text) => (text, fixes),
+        None => (code.to_string(), Vec::new()),
+    }
+}
+
+/// Applies non-overlapping `edits` (overlapping ones: the first by offset
+/// wins). `None` when there is nothing to apply.
+fn apply(code: &str, mut edits: Vec<Edit>) -> Option<String> {
+    edits.sort_by_key(|e| (e.start, e.end));
+    let mut text = String::with_capacity(code.len() + 32);
+    let mut at = 0;
+    let mut applied = 0;
+    for edit in edits {
+        if edit.start < at || edit.end > code.len() {
+            continue;
+        }
+        text.push_str(code.get(at..edit.start)?);
+        text.push_str(&edit.text);
+        at = edit.end;
+        applied += 1;
+    }
+    text.push_str(code.get(at..)?);
+    (applied > 0).then_some(text)
+}
+
+/// The rewrites for errors rustc offers no suggestion for.
+fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
+    gates::candidate_errors(diagnostics, code)
+        .into_iter()
+        .filter_map(|(message, start, end)| rewrite_one(code, &message, start, end))
+        .collect()
+}
+
+/// The integer types an index may wrongly have.
+const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
+];
+
+/// The rewrite for one error: its message and its primary span in `code`.
+fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+    let span = code.get(start..end)?;
+    let edit = |start, end, text: String, fix| {
+        Some(Edit {
+            start,
+            end,
+            text,
+            fix: Some(fix),
+        })
+    };
+    if let Some(index) = between(message, "cannot be indexed by `", "`") {
+        // Ranges of another integer type need each end cast; not done.
+        if INTEGERS.contains(&index) && !span.contains("..") {
+            return edit(
+                start,
+                end,
+                format!("{} as usize", operand(span)),
+                Fix::IndexCast,
+            );
+        }
+        return None;
+    }
+    let target = between(message, "a value of type `", "`")?;
+    let item = between(message, "elements of type `", "`")?;
+    let owned = item.trim_start_matches('&');
+    if message.contains("cannot be made by summing") || message.contains("by multiplying") {
+        // `sum()` as written, without a turbofish.
+        let call_end = end + 2;
+        if code.get(end..call_end)? != "()" {
+            return None;
+        }
+        let after = code.get(call_end..)?.trim_start();
+        let numeric = |t: &str| INTEGERS.contains(&t) || t == "f32" || t == "f64";
+        // `… as T` would bind to a method called after it.
+        let sums = span == "sum" || span == "product";
+        if sums && numeric(target) && numeric(owned) && !after.starts_with(['.', '?']) {
+            return edit(
+                start,
+                call_end,
+                format!("{span}::<{owned}>() as {target}"),
+                Fix::SumCast,
+            );
+        }
+        return None;
+    }
+    if message.contains("cannot be built from an iterator") && span == "collect" && item != owned {
+        return edit(
+            start,
+            end,
+            "cloned().collect".to_string(),
+            Fix::CollectCloned,
+        );
+    }
+    None
+}
+
+/// The text between the first `open` and the next `close` in `text`.
+fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let (_, rest) = text.split_once(open)?;
+    Some(rest.split_once(close)?.0)
+}
+
+/// `expr` as the operand of `as`: bare when it is one name or literal.
+fn operand(expr: &str) -> String {
+    let simple = expr
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if simple {
+        expr.to_string()
+    } else {
+        format!("({expr})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(code: &str, needle: &str, message: &str) -> Option<String> {
+        let start = code.find(needle).unwrap();
+        let edit = rewrite_one(code, message, start, start + needle.len())?;
+        apply(code, vec![edit])
+    }
+
+    #[test]
+    fn an_integer_index_is_cast_to_usize() {
+        let code = "pub fn f(v: &[i32], i: i32) -> i32 { v[i - 1] + v[i] }";
+        let message = "the type `[i32]` cannot be indexed by `i32`";
+        assert_eq!(
+            one(code, "i - 1", message).unwrap(),
+            "pub fn f(v: &[i32], i: i32) -> i32 { v[(i - 1) as usize] + v[i] }"
+        );
+        let code = "pub fn f(v: &[i32], i: i32) -> i32 { v[i] }";
+        let start = code.find("i]").unwrap();
+        let edit = rewrite_one(code, message, start, start + 1).unwrap();
+        assert_eq!(
+            apply(code, vec![edit]).unwrap(),
+            "pub fn f(v: &[i32], i: i32) -> i32 { v[i as usize] }"
+        );
+        let ranged = "the type `[i32]` cannot be indexed by `std::ops::Range<i32>`";
+        assert!(one("fn f() { v[a..b] }", "a..b", ranged).is_none());
+    }
+
+    #[test]
+    fn a_sum_into_a_wider_type_sums_the_items_then_casts() {
+        let code = "pub fn g(v: &[i32]) -> i64 { v.iter().sum() }";
+        let message = "a value of type `i64` cannot be made by summing an iterator over elements of type `&i32`";
+        assert_eq!(
+            one(code, "sum", message).unwrap(),
+            "pub fn g(v: &[i32]) -> i64 { v.iter().sum::<i32>() as i64 }"
+        );
+        // A method called on the sum would bind to the cast: left alone.
+        let chained = "pub fn g(v: &[i32]) -> i64 { v.iter().sum().abs() }";
+        assert!(one(chained, "sum", message).is_none());
+    }
+
+    #[test]
+    fn a_collect_of_references_clones_them() {
+        let code = "pub fn h(v: &[i32]) -> Vec<i32> { v.iter().filter(|x| **x > 0).collect() }";
+        let message = "a value of type `Vec<i32>` cannot be built from an iterator over elements of type `&i32`";
+        assert_eq!(
+            one(code, "collect", message).unwrap(),
+            "pub fn h(v: &[i32]) -> Vec<i32> { v.iter().filter(|x| **x > 0).cloned().collect() }"
+        );
+        let owned = "a value of type `Vec<u8>` cannot be built from an iterator over elements of type `char`";
+        assert!(one(code, "collect", owned).is_none());
+    }
+
+    #[test]
+    fn edits_apply_in_offset_order_and_overlaps_are_skipped() {
+        let edit = |start, end, text: &str| Edit {
+            start,
+            end,
+            text: text.into(),
+            fix: None,
+        };
+        let code = "abcdef";
+        assert_eq!(
+            apply(
+                code,
+                vec![edit(4, 5, "E"), edit(0, 1, "A"), edit(0, 2, "X")]
+            )
+            .unwrap(),
+            "AbcdEf"
+        );
+        assert_eq!(apply(code, Vec::new()), None);
+    }
+}
