@@ -43,6 +43,8 @@ pub mod capability;
 mod config;
 mod docs;
 mod error;
+#[doc(hidden)]
+pub mod files;
 pub mod lock;
 pub mod manifest;
 pub mod snapshot;

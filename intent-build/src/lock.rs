@@ -8,12 +8,12 @@
 
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use crate::error::{Error, Result};
+use crate::files::write_atomic;
 
 /// The file name of the lockfile, next to the crate's `Cargo.toml`.
 pub const LOCKFILE_NAME: &str = "Intent.lock";
@@ -267,46 +267,6 @@ impl Lockfile {
         }
         Ok(result)
     }
-}
-
-/// Writes `bytes` to a temporary file beside `path`, syncs it, and renames it
-/// over `path`, so readers see the old content or the new, never a mixture.
-///
-/// # Errors
-///
-/// [`Error::Io`] when any step fails; `path` is then unchanged.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    // Unique among this process's writers by the counter, among processes by
-    // the pid; `create_new` never reuses a file left by a killed writer.
-    static NEXT: AtomicU64 = AtomicU64::new(0);
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let (tmp, mut file) = loop {
-        let n = NEXT.fetch_add(1, Ordering::Relaxed);
-        let tmp = dir.join(format!(".intent-tmp-{}-{n}", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => break (tmp, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(Error::io(&tmp, e)),
-        }
-    };
-    let written = file
-        .write_all(bytes)
-        .and_then(|()| file.sync_all())
-        .and_then(|()| std::fs::rename(&tmp, path));
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
 }
 
 /// An exclusive advisory lock held for its lifetime.

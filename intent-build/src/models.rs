@@ -295,6 +295,6 @@ pub fn register(name: &str, path: &Path, home: &Path) -> Result<PathBuf> {
         )));
     }
     let registry = models_dir(home).join(format!("{name}.path"));
-    crate::lock::write_atomic(&registry, absolute.display().to_string().as_bytes())?;
+    crate::files::write_atomic(&registry, absolute.display().to_string().as_bytes())?;
     Ok(absolute)
 }

@@ -26,7 +26,7 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     }
-    crate::lock::write_atomic(path, content.as_bytes())?;
+    crate::files::write_atomic(path, content.as_bytes())?;
     Ok(true)
 }
 

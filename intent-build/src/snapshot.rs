@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::spec::sha256_hex;
+use crate::files::sha256_hex;
 
 /// Folder of snapshots, relative to the spec folder.
 pub const SNAPSHOT_DIR: &str = "snapshots";

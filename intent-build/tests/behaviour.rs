@@ -344,7 +344,7 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
     options.pinned = Some(pinned.clone());
     let report = generate_with(CLAMP, &[WRONG], options.clone());
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Failed);
-    assert_eq!(report.last_gate.as_deref(), Some("behaviour"));
+    assert_eq!(report.last_gate.map(|g| g.name()), Some("behaviour"));
     assert!(
         report
             .reason

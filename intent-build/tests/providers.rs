@@ -258,7 +258,7 @@ mod embedded {
                 .digest
         };
         let before = digest(&copy);
-        assert_eq!(before, intent_build::spec::sha256_hex(b"GGUF one"));
+        assert_eq!(before, intent_build::files::sha256_hex(b"GGUF one"));
         std::fs::write(&copy, b"GGUF two!").unwrap();
         assert_ne!(digest(&copy), before);
     }

@@ -290,7 +290,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
     std::fs::remove_file(&model.reply).unwrap();
     let project =
         intent_build::project::Project::open("implicit", &f.root.join("Cargo.toml")).unwrap();
-    let options = intent_build::project::LockOptions {
+    let options = intent_build::ops::lock::LockOptions {
         names: Vec::new(),
         force: false,
         locked: false,
@@ -304,7 +304,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         cores: Default::default(),
     };
     let env = intent_build::env::Env::default();
-    let summary = intent_build::project::lock(
+    let summary = intent_build::ops::lock::lock(
         &project,
         &options,
         &env,

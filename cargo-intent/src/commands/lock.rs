@@ -6,8 +6,10 @@ use clap::Args;
 use intent_build::env::Env;
 use intent_build::handoff::HandoffLine;
 use intent_build::manifest::CratePaths;
+use intent_build::ops;
+use intent_build::ops::lock::LockOptions;
 use intent_build::progress::Progress;
-use intent_build::project::{self, LockOptions, Project};
+use intent_build::project::Project;
 use intent_build::provider::settings::Cores;
 
 use super::Status;
@@ -130,7 +132,7 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     // cargo compiles other crates beside a build script.
     options.cores = Cores::Half;
     let env = Env::from_process()?;
-    let summary = project::lock(&project, &options, &env, &Progress::new(global.quiet))?;
+    let summary = ops::lock::lock(&project, &options, &env, &Progress::new(global.quiet))?;
     for (name, code) in &summary.code {
         let line = HandoffLine {
             name: name.clone(),
@@ -139,8 +141,11 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         };
         outln!("{}", serde_json::to_string(&line)?)?;
     }
-    for (name, gate, reason) in &summary.failed {
-        eprintln!("error: intent `{name}`: no candidate passed (last gate: {gate}): {reason}");
+    for failure in &summary.failed {
+        eprintln!(
+            "error: intent `{}`: no candidate passed (last gate: {}): {}",
+            failure.name, failure.at, failure.reason
+        );
     }
     for (name, reason) in &summary.blocked {
         eprintln!("error: intent `{name}` was not generated: {reason}");
@@ -186,7 +191,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let options = lock_options(global, ws, &project, args);
-        let summary = project::lock(&project, &options, &env, &progress)?;
+        let summary = ops::lock::lock(&project, &options, &env, &progress)?;
         if crate::interrupt::requested() {
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
             return Ok(Status::Failed);
@@ -210,10 +215,10 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         for (name, reason) in &summary.refused {
             eprintln!("error: intent `{name}` in {} is stale ({reason}) and --locked forbids regenerating it; run `cargo intent lock` without --locked", package.name);
         }
-        for (name, gate, reason) in &summary.failed {
+        for failure in &summary.failed {
             eprintln!(
-                "error: intent `{name}` in {}: no candidate passed (last gate: {gate}): {reason}",
-                package.name
+                "error: intent `{}` in {}: no candidate passed (last gate: {}): {}",
+                failure.name, package.name, failure.at, failure.reason
             );
         }
         for (name, reason) in &summary.blocked {

@@ -8,8 +8,9 @@ use std::time::Duration;
 use anyhow::Result;
 use clap::Args;
 use intent_build::env::Env;
+use intent_build::ops;
 use intent_build::progress::Progress;
-use intent_build::project::{self, Project};
+use intent_build::project::Project;
 
 use super::lock::LockArgs;
 
@@ -58,7 +59,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             seen.insert(package.name.clone(), now);
             changed = true;
             let options = super::lock::lock_options(global, &ws, &project, &LockArgs::default());
-            match project::lock(&project, &options, &env, &Progress::hidden()) {
+            match ops::lock::lock(&project, &options, &env, &Progress::hidden()) {
                 Ok(summary) => {
                     for name in summary
                         .recorded
@@ -71,8 +72,14 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                     for name in &summary.pending {
                         outln!("{}::{name}: pending review", package.name)?;
                     }
-                    for (name, gate, reason) in &summary.failed {
-                        outln!("{}::{name}: failed at {gate}: {reason}", package.name)?;
+                    for failure in &summary.failed {
+                        outln!(
+                            "{}::{}: failed at {}: {}",
+                            package.name,
+                            failure.name,
+                            failure.at,
+                            failure.reason
+                        )?;
                     }
                     for (name, reason) in &summary.refused {
                         outln!(

@@ -1,8 +1,9 @@
 //! The operations behind `cargo intent new`, `show`, `diff`, `accept`,
-//! `status` and `watch`, with typed results: each command parses its
-//! arguments, calls one of these and prints what it returns (`lock` and
-//! `lock --check` are [`crate::project::lock`] and [`Project::check`]).
+//! `status`, `lock`, `verify` and `watch`, with typed results: each command
+//! parses its arguments, calls one of these and prints what it returns
+//! (`lock --check` is [`Project::check`]).
 
+pub mod lock;
 mod verify;
 
 pub use verify::{verify, Pin, Verified, VerifyOutcome};
@@ -57,7 +58,7 @@ pub fn new_spec(project: &Project, name: &str, signature: &str) -> Result<PathBu
     }
     let dir = project.specs_dir();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-    crate::lock::write_atomic(&path, text.as_bytes())?;
+    crate::files::write_atomic(&path, text.as_bytes())?;
     Ok(path)
 }
 
@@ -193,6 +194,9 @@ pub struct StatusRow {
     pub intent: String,
     /// `fresh`, `stale: spec`, `stale: model`, `missing`, `edited`, …
     pub state: String,
+    /// Whether the accepted code can be used as it is (`state` is `fresh`).
+    #[serde(skip)]
+    pub fresh: bool,
     /// The model of the accepted code, if any.
     pub model: Option<String>,
     /// The gates it passed.
@@ -211,7 +215,7 @@ pub struct StatusRow {
 impl StatusRow {
     /// Whether the accepted code can be used as it is.
     pub fn is_fresh(&self) -> bool {
-        self.state == "fresh"
+        self.fresh
     }
 }
 
@@ -230,10 +234,11 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
         .into_iter()
         .map(|status| {
             let name = status.spec.spec.name.clone();
+            let stale = staleness(&status, &expectation);
             StatusRow {
                 package: project.name.clone(),
-                state: staleness(&status, &expectation)
-                    .map_or_else(|| "fresh".to_string(), |s| s.label),
+                fresh: stale.is_none(),
+                state: stale.map_or_else(|| "fresh".to_string(), |s| s.label),
                 model: status.entry.as_ref().map(|e| e.model.name.clone()),
                 gates: status
                     .entry

@@ -210,7 +210,7 @@ impl Store {
             what: "a pending record",
             message: e.to_string(),
         })?;
-        crate::lock::write_atomic(&path, text.as_bytes())?;
+        crate::files::write_atomic(&path, text.as_bytes())?;
         Ok(path)
     }
 

@@ -20,7 +20,8 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use super::inputs::{Pass, Plan};
-use crate::spec::{sha256_hex, Spec};
+use crate::files::sha256_hex;
+use crate::spec::Spec;
 
 /// Wall-clock limit for one input.
 pub const INPUT_LIMIT: Duration = Duration::from_secs(1);

@@ -376,9 +376,9 @@ pub struct IntentReport {
     pub rounds: Vec<RoundReport>,
     /// How it ended.
     pub outcome: Outcome,
-    /// The furthest gate a candidate of the last round reached and failed
-    /// (`model` when no answer came).
-    pub last_gate: Option<String>,
+    /// Where generation stopped: the furthest gate a candidate of the last
+    /// round reached and failed, or another reason.
+    pub last_gate: Option<StoppedAt>,
     /// Why it failed.
     pub reason: Option<String>,
     /// The question, when the passing candidates disagreed.
@@ -524,7 +524,7 @@ enum Step {
 impl Step {
     /// Writes the outcome into `report`.
     fn conclude(self, report: &mut IntentReport, pool: &Pool, quorum: usize, floats: bool) {
-        report.last_gate = Some("behaviour".into());
+        report.last_gate = Some(StoppedAt::Behaviour);
         match self {
             Step::Thin(index, support) => {
                 let (passed, decoded) = (pool.passed(), pool.decoded);
@@ -537,7 +537,7 @@ impl Step {
                         report.outcome = Outcome::Question;
                         report.question = Some(question);
                     }
-                    None => report.last_gate = Some("quorum".into()),
+                    None => report.last_gate = Some(StoppedAt::Quorum),
                 }
             }
             Step::Ask(question) => {
@@ -695,8 +695,74 @@ impl Pool {
     }
 }
 
-/// The `last_gate` of an intent blocked by a used intent without code.
-pub const BLOCKED: &str = "uses";
+/// Where an intent's generation stopped without an accepted candidate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StoppedAt {
+    /// A gate the furthest candidate failed.
+    Parse,
+    /// See [`Gate::Compile`].
+    Compile,
+    /// See [`Gate::Policy`].
+    Policy,
+    /// See [`Gate::Examples`].
+    Examples,
+    /// See [`Gate::Tests`].
+    Tests,
+    /// See [`Gate::Properties`].
+    Properties,
+    /// No answer came from any provider.
+    Model,
+    /// The gates could not run.
+    Gates,
+    /// Passing candidates split, or behave other than the pinned behaviour.
+    Behaviour,
+    /// Too few candidates agreed, and no question could be asked.
+    Quorum,
+    /// A used intent has no accepted code.
+    Uses,
+    /// The verified result could not be recorded.
+    Accept,
+}
+
+impl StoppedAt {
+    /// Its name in reports and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoppedAt::Parse => "parse",
+            StoppedAt::Compile => "compile",
+            StoppedAt::Policy => "policy",
+            StoppedAt::Examples => "examples",
+            StoppedAt::Tests => "tests",
+            StoppedAt::Properties => "properties",
+            StoppedAt::Model => "model",
+            StoppedAt::Gates => "gates",
+            StoppedAt::Behaviour => "behaviour",
+            StoppedAt::Quorum => "quorum",
+            StoppedAt::Uses => "uses",
+            StoppedAt::Accept => "accept",
+        }
+    }
+}
+
+impl From<Gate> for StoppedAt {
+    fn from(gate: Gate) -> StoppedAt {
+        match gate {
+            Gate::Parse => StoppedAt::Parse,
+            Gate::Compile => StoppedAt::Compile,
+            Gate::Policy => StoppedAt::Policy,
+            Gate::Examples => StoppedAt::Examples,
+            Gate::Tests => StoppedAt::Tests,
+            Gate::Properties => StoppedAt::Properties,
+        }
+    }
+}
+
+impl std::fmt::Display for StoppedAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
 
 impl IntentReport {
     /// The report of an intent before its first round: failed, for now.
@@ -718,7 +784,7 @@ impl IntentReport {
     /// has no accepted code.
     pub fn blocked(name: &str, by: &str) -> IntentReport {
         IntentReport {
-            last_gate: Some(BLOCKED.into()),
+            last_gate: Some(StoppedAt::Uses),
             reason: Some(format!(
                 "blocked: it uses `{by}`, which has no accepted code"
             )),
@@ -749,7 +815,7 @@ pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::
         what: "the report",
         message: e.to_string(),
     })?;
-    crate::lock::write_atomic(path, text.as_bytes())
+    crate::files::write_atomic(path, text.as_bytes())
 }
 
 /// Default wall-clock limit per gate step.

@@ -7,10 +7,11 @@
 use super::behaviour::{self, Behaviour, Group};
 use super::gates::{self, Gate, GateRunner, Verdict};
 use super::variants::{self, Judging};
-use super::{extract, prompt, Candidate, CandidateReport, GateVerdict, Repair};
+use super::{extract, prompt, Candidate, CandidateReport, GateVerdict, Repair, StoppedAt};
+use crate::files::sha256_hex;
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::ErrorKind;
-use crate::spec::{sha256_hex, Spec, SpecFile};
+use crate::spec::{Spec, SpecFile};
 
 /// Most lessons a prompt carries: a small model loses the thread in long
 /// prompts, and the newest lessons matter most.
@@ -361,15 +362,15 @@ pub enum RoundOutcome {
     Changed(Vec<behaviour::Change>),
     /// Ask again: the furthest gate reached, and why it failed.
     Retry {
-        /// The gate (or `model`).
-        gate: String,
+        /// The gate (or the model).
+        gate: StoppedAt,
         /// The failure, one line.
         reason: String,
     },
     /// Give up: asking again cannot help.
     Stop {
-        /// The gate (or `model`, `gates`).
-        gate: String,
+        /// The gate (or the model, or the gates that could not run).
+        gate: StoppedAt,
         /// Why.
         reason: String,
     },
@@ -506,7 +507,7 @@ pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
         _ => None,
     }) {
         return RoundOutcome::Stop {
-            gate: "gates".into(),
+            gate: StoppedAt::Gates,
             reason,
         };
     }
@@ -515,7 +516,7 @@ pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
             judgement: Judgement::Refused { gate, evidence, .. },
             ..
         }) => RoundOutcome::Retry {
-            gate: gate.name().into(),
+            gate: (*gate).into(),
             reason: first_line(evidence),
         },
         _ => {
@@ -528,12 +529,12 @@ pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
                 .unwrap_or_else(|| "no candidate was asked for".into());
             if judged.iter().any(Judged::truncated) {
                 RoundOutcome::Retry {
-                    gate: "model".into(),
+                    gate: StoppedAt::Model,
                     reason: error,
                 }
             } else {
                 RoundOutcome::Stop {
-                    gate: "model".into(),
+                    gate: StoppedAt::Model,
                     reason: error,
                 }
             }
@@ -927,7 +928,7 @@ mod tests {
         assert_eq!(
             decide(&round, &Choice::default()),
             RoundOutcome::Retry {
-                gate: "examples".into(),
+                gate: StoppedAt::Examples,
                 reason: "example 0: `f(2)` returned 5, expected 4".into()
             }
         );
@@ -937,14 +938,14 @@ mod tests {
     fn no_answer_stops_unless_an_answer_was_only_too_long() {
         let down = [no_answer(0, ErrorKind::Unreachable)];
         assert!(
-            matches!(decide(&down, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "model")
+            matches!(decide(&down, &Choice::default()), RoundOutcome::Stop { gate, .. } if gate == StoppedAt::Model)
         );
         let long = [
             no_answer(0, ErrorKind::Unreachable),
             no_answer(1, ErrorKind::Truncated),
         ];
         assert!(
-            matches!(decide(&long, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "model")
+            matches!(decide(&long, &Choice::default()), RoundOutcome::Retry { gate, .. } if gate == StoppedAt::Model)
         );
         // One usable failure is enough to go on.
         let some = [
@@ -952,7 +953,7 @@ mod tests {
             refused(1, Gate::Parse, "no fn"),
         ];
         assert!(
-            matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { ref gate, .. } if gate == "parse")
+            matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { gate, .. } if gate == StoppedAt::Parse)
         );
         let broken = [
             refused(0, Gate::Examples, "x"),
@@ -962,7 +963,7 @@ mod tests {
             },
         ];
         assert!(
-            matches!(decide(&broken, &Choice::default()), RoundOutcome::Stop { ref gate, .. } if gate == "gates")
+            matches!(decide(&broken, &Choice::default()), RoundOutcome::Stop { gate, .. } if gate == StoppedAt::Gates)
         );
     }
 

@@ -32,7 +32,7 @@ impl ResponseCache {
             "params": params,
             "request": request,
         });
-        crate::spec::sha256_hex(material.to_string().as_bytes())
+        crate::files::sha256_hex(material.to_string().as_bytes())
             .trim_start_matches("sha256:")
             .to_string()
     }
@@ -50,7 +50,7 @@ impl ResponseCache {
     /// Stores a completion; failures only cost a future miss, so they are ignored.
     pub fn put(&self, key: &str, completion: &Completion) {
         if let Ok(text) = serde_json::to_string(completion) {
-            let _ = crate::lock::write_atomic(&self.path(key), text.as_bytes());
+            let _ = crate::files::write_atomic(&self.path(key), text.as_bytes());
         }
     }
 }

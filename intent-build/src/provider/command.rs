@@ -76,7 +76,7 @@ impl Provider for Command {
             None => Ok(ModelIdentity {
                 provider: "command".into(),
                 name: self.argv.first().cloned().unwrap_or_default(),
-                digest: crate::spec::sha256_hex(self.argv.join("\0").as_bytes()),
+                digest: crate::files::sha256_hex(self.argv.join("\0").as_bytes()),
                 note: Some("no model file configured: hash of the command line".into()),
             }),
         }

@@ -41,7 +41,7 @@ pub fn file_digest(path: &Path, cache_dir: Option<&Path>) -> crate::Result<Strin
         cache.insert(key, digest.clone());
         if let Ok(text) = serde_json::to_string_pretty(&cache) {
             // A failed write only costs a re-hash next time.
-            let _ = crate::lock::write_atomic(&cache_path, text.as_bytes());
+            let _ = crate::files::write_atomic(&cache_path, text.as_bytes());
         }
     }
     Ok(digest)

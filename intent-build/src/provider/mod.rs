@@ -195,7 +195,7 @@ impl GenerationParams {
 
     /// `sha256:…` of the parameters' canonical JSON, as the lock's `params-hash`.
     pub fn hash(&self) -> String {
-        crate::spec::sha256_hex(serde_json::to_string(self).unwrap_or_default().as_bytes())
+        crate::files::sha256_hex(serde_json::to_string(self).unwrap_or_default().as_bytes())
     }
 }
 

@@ -206,7 +206,7 @@ impl Provider for OpenAi {
             return Ok(ModelIdentity {
                 provider: "openai".into(),
                 name: self.model.clone(),
-                digest: crate::spec::sha256_hex(entry.to_string().as_bytes()),
+                digest: crate::files::sha256_hex(entry.to_string().as_bytes()),
                 note: Some("server exposes no weights digest: hash of its /v1/models entry".into()),
             });
         }

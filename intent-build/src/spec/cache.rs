@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_str, sha256_hex, SpecFile};
+use super::{parse_str, SpecFile};
 use crate::error::{Error, Result};
+use crate::files::sha256_hex;
 
 /// Changes whenever the parse of a spec could change.
 const CACHE_VERSION: &str = concat!("intent-build ", env!("CARGO_PKG_VERSION"), " spec-cache/2");

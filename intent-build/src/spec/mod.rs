@@ -40,10 +40,9 @@ mod toml;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use sha2::{Digest, Sha256};
-
 use crate::capability::Capability;
 use crate::error::{Error, Result, SpecError};
+use crate::files::sha256_hex;
 pub use cache::SpecCache;
 pub(crate) use text::{Pos, Text};
 
@@ -873,15 +872,4 @@ pub(crate) fn parameters_of(signature: &str) -> Vec<(String, syn::Type)> {
             syn::FnArg::Receiver(_) => None,
         })
         .collect()
-}
-
-/// `sha256:` + hex digest of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(7 + 64);
-    out.push_str("sha256:");
-    for byte in digest {
-        out.push_str(&format!("{byte:02x}"));
-    }
-    out
 }
