@@ -24,10 +24,9 @@ use intent_build::env::Env;
 use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
 use intent_build::pipeline::gates::{GateRunner, Verdict};
 use intent_build::pipeline::{self, Options};
-use intent_build::provider::settings::{
-    Cores, ProviderKind, ProviderSettings, RouterOptions, Settings,
-};
+use intent_build::provider::settings::{Cores, RouterOptions};
 use intent_build::provider::{Provider, Request};
+use intent_build::settings::{ProviderKind, ProviderSettings, Settings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 use intent_build::Config;
 

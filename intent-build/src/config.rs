@@ -66,9 +66,15 @@ impl Config {
 
     /// The spec folder, relative to the crate root; defaults to `intents`.
     ///
-    /// ```no_run
-    /// intent_build::Config::new().specs_dir("specs").compile().unwrap();
-    /// ```
+    /// Deprecated: `cargo intent` reads the manifest and never sees
+    /// `build.rs`, so a folder set only here is one every command misses
+    /// (`lock --check` would call the crate fresh while its build fails).
+    /// Set `specs-dir` under `[package.metadata.intent]` instead, which the
+    /// build script reads too.
+    #[deprecated(
+        since = "0.1.0",
+        note = "set `specs-dir` under [package.metadata.intent] in Cargo.toml: `cargo intent` reads the manifest and never sees build.rs"
+    )]
     pub fn specs_dir(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.specs_dir = Some(path.into());
         self
@@ -76,9 +82,12 @@ impl Config {
 
     /// The lockfile, relative to the crate root; defaults to `Intent.lock`.
     ///
-    /// ```no_run
-    /// intent_build::Config::new().lockfile("Intent.lock").compile().unwrap();
-    /// ```
+    /// Deprecated for the reason [`Config::specs_dir`] is: set `lockfile`
+    /// under `[package.metadata.intent]` instead.
+    #[deprecated(
+        since = "0.1.0",
+        note = "set `lockfile` under [package.metadata.intent] in Cargo.toml: `cargo intent` reads the manifest and never sees build.rs"
+    )]
     pub fn lockfile(&mut self, path: impl Into<PathBuf>) -> &mut Self {
         self.lockfile = Some(path.into());
         self
@@ -182,6 +191,7 @@ impl Config {
 
     /// Does the work of [`Config::compile`] without printing, in the
     /// environment `env`; returns the directives it would print.
+    #[doc(hidden)]
     pub fn run(&self, env: &Env) -> (Outcome, Result<()>) {
         let mut outcome = Outcome::watching_env();
         let result = self.run_inner(env, &mut outcome);

@@ -38,51 +38,71 @@
 //! names the intent, what changed, and the command that fixes it.
 
 #![warn(missing_docs)]
+// Without `engine`, the support modules serve the build script alone and
+// some of what they hold is for `cargo intent` only.
+#![cfg_attr(not(feature = "engine"), allow(dead_code))]
 
-pub mod capability;
 mod config;
 mod docs;
 mod error;
-#[doc(hidden)]
-pub mod files;
-pub mod lock;
-pub mod manifest;
-pub mod snapshot;
-pub mod spec;
 
-// Support for `cargo intent`, public for it alone (as insta's
-// `_cargo_insta_support`): not part of the API build scripts rely on.
-#[doc(hidden)]
-pub mod env;
-#[doc(hidden)]
-pub mod handoff;
-#[doc(hidden)]
-pub mod out;
-#[doc(hidden)]
-pub mod sandbox;
-#[doc(hidden)]
-pub mod state;
+/// Declares support modules: public (but hidden from the docs) for
+/// `cargo intent` when the `engine` feature is on, private otherwise — a
+/// build script sees only the page below. As insta keeps its CLI support
+/// out of its documented API.
+macro_rules! support {
+    ($($(#[$doc:meta])* $name:ident;)*) => {$(
+        $(#[$doc])*
+        #[cfg(feature = "engine")]
+        #[doc(hidden)]
+        pub mod $name;
+        #[cfg(not(feature = "engine"))]
+        mod $name;
+    )*};
+}
+
+support! {
+    capability;
+    env;
+    files;
+    handoff;
+    lock;
+    manifest;
+    out;
+    sandbox;
+    snapshot;
+    spec;
+    state;
+}
 
 // What only `cargo intent` needs: model providers, the generation pipeline,
 // confinement, model fetching, progress. A build script never compiles it.
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod models;
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod ops;
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod pipeline;
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod progress;
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod project;
 #[cfg(feature = "engine")]
+#[doc(hidden)]
 pub mod provider;
+#[cfg(feature = "engine")]
+#[doc(hidden)]
+pub mod settings;
 
-pub use capability::Capability;
-pub use config::{Config, Outcome};
+pub use config::Config;
+#[doc(hidden)]
+pub use config::Outcome;
 pub use error::{Error, Result, SpecError};
-pub use manifest::{CratePaths, DEFAULT_SPECS_DIR};
-pub use spec::{Example, Expected, Spec, SpecFile};
 
 /// Compiles the crate's intents with the default [`Config`].
 ///

@@ -13,7 +13,8 @@ use crate::pipeline::accept::{self, Store};
 use crate::pipeline::behaviour::Behaviour;
 use crate::pipeline::gates::GateRunner;
 use crate::pipeline::{prompt, Options};
-use crate::provider::settings::{Cores, ProviderKind, RouterOptions, Settings};
+use crate::provider::settings::{Cores, RouterOptions};
+use crate::settings::{ProviderKind, Settings};
 use crate::spec::{self, SpecFile};
 use crate::state::{self, short, IntentStatus};
 

@@ -725,7 +725,7 @@ fn max_tokens_from_the_settings_reaches_the_providers_requests() {
     let metadata = json!({"intent": {
         "providers": [{"kind": "ollama", "model": "qwen2.5-coder:0.5b", "url": server.url, "max-tokens": 123}],
     }});
-    let settings = intent_build::provider::settings::Settings::from_metadata(&metadata, "package")
+    let settings = intent_build::settings::Settings::from_metadata(&metadata, "package")
         .unwrap()
         .unwrap();
     let router = settings

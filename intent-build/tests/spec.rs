@@ -3,7 +3,8 @@
 use std::path::Path;
 
 use intent_build::spec::parse_str;
-use intent_build::{Error, Expected};
+use intent_build::spec::Expected;
+use intent_build::Error;
 
 const TOML: &str = r#"
 name = "normalize2d"
@@ -464,7 +465,7 @@ fn capabilities_in_both_forms_are_sorted_hashed_and_checked() {
     let md = "# signature: pub fn stamp(a: u64) -> u64\n# description: d\n# capabilities: clock, `threads`\n# examples:\n- stamp(4) == 4\n";
     let toml = parse_str(toml, Path::new("intents/stamp.intent.toml")).unwrap();
     let md = parse_str(md, Path::new("intents/stamp.intent.md")).unwrap();
-    use intent_build::Capability;
+    use intent_build::capability::Capability;
     assert_eq!(
         toml.spec.capabilities,
         [Capability::Clock, Capability::Threads]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
-use intent_build::provider::settings::{ProviderKind, ProviderSettings};
+use intent_build::settings::{ProviderKind, ProviderSettings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 
 /// The workspace root.

@@ -30,14 +30,13 @@ pub mod round;
 pub mod uses;
 pub mod variants;
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 pub use crate::lock::Confidence;
 use crate::lock::ModelIdentity;
 use crate::provider::router::Router;
 use crate::provider::Request;
+pub use crate::settings::{Repair, DEFAULT_GATE_TIMEOUT};
 use crate::spec::SpecFile;
 use gates::{Gate, GateRunner};
 use round::{Judged, Next, RoundOutcome};
@@ -45,19 +44,6 @@ use round::{Judged, Next, RoundOutcome};
 /// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
 /// appear inside the block, which Rust code rarely needs.
 pub const RUST_BLOCK_GRAMMAR: &str = "root ::= \"```rust\\n\" [^`]* \"```\"\n";
-
-/// How a round after a failed one asks again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Repair {
-    /// The first prompt again, with what the failures taught as short
-    /// lessons, and fresh independent candidates.
-    #[default]
-    Lessons,
-    /// The conversation so far: the first prompt, the furthest-got failed
-    /// answer, then its evidence.
-    Conversation,
-}
 
 /// How generation runs.
 #[derive(Debug, Clone)]
@@ -817,6 +803,3 @@ pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::
     })?;
     crate::files::write_atomic(path, text.as_bytes())
 }
-
-/// Default wall-clock limit per gate step.
-pub const DEFAULT_GATE_TIMEOUT: Duration = Duration::from_secs(10);

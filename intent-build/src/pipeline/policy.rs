@@ -378,6 +378,8 @@ fn first_denied_ident(tokens: proc_macro2::TokenStream) -> Option<String> {
 /// bodies are not judged; the candidate's source file is `{module}.rs`.
 pub fn refusal_in_mir(mir: &str, module: &str, capabilities: &[Capability]) -> Option<String> {
     let candidate_file = format!("{module}.rs");
+    // Every candidate module is this prefix and a number (`candidate3`).
+    let prefix = module.trim_end_matches(|c: char| c.is_ascii_digit());
     // Each denied path once, with the first candidate line that names it.
     let mut found: Vec<(String, Denial, Option<usize>)> = Vec::new();
     let mut judged = false;
@@ -391,7 +393,7 @@ pub fn refusal_in_mir(mir: &str, module: &str, capabilities: &[Capability]) -> O
             // own module of that name would start with `candidateN::`).
             judged = !header.contains("__intent_tests::")
                 && !header.starts_with(super::behaviour::HARNESS_PATH)
-                && owner(header).is_none_or(|owner| owner == module);
+                && owner(header, prefix).is_none_or(|owner| owner == module);
             continue;
         }
         if !judged {
@@ -443,15 +445,16 @@ struct Denial {
     allowed_by: Option<Capability>,
 }
 
-/// The candidate module a MIR body belongs to: `candidate3::f`, or an impl
-/// block's body named by its file (`<impl at candidate3.rs:2:1: 4:2>::f`).
-fn owner(header: &str) -> Option<&str> {
-    let at = header.find(super::gates::CANDIDATE_MODULE)?;
+/// The candidate module (`prefix` and a number) a MIR body belongs to:
+/// `candidate3::f`, or an impl block's body named by its file
+/// (`<impl at candidate3.rs:2:1: 4:2>::f`).
+fn owner<'h>(header: &'h str, prefix: &str) -> Option<&'h str> {
+    let at = header.find(prefix)?;
     let rest = &header[at..];
-    let digits = rest[super::gates::CANDIDATE_MODULE.len()..]
+    let digits = rest[prefix.len()..]
         .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(rest.len() - super::gates::CANDIDATE_MODULE.len());
-    let module = &rest[..super::gates::CANDIDATE_MODULE.len() + digits];
+        .unwrap_or(rest.len() - prefix.len());
+    let module = &rest[..prefix.len() + digits];
     let after = &rest[module.len()..];
     (digits > 0 && (after.starts_with("::") || after.starts_with(".rs"))).then_some(module)
 }
