@@ -454,10 +454,45 @@ fn syn_error(
     raw.error(pos, format!("{what}: {err}"), expected)
 }
 
-/// Validates a raw spec into a [`Spec`], collecting every error.
+/// Validates a raw spec into a [`Spec`], collecting every error: each
+/// key by its own check, in the order the spec states them.
 fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
     let mut errors = Vec::new();
+    let signature = signature(raw, &mut errors);
+    let name = name(raw, signature.as_ref(), &mut errors);
+    let description = description(raw, &mut errors);
+    let constraints = raw
+        .constraints
+        .iter()
+        .map(|c| fold_whitespace(&c.value))
+        .filter(|c| !c.is_empty())
+        .collect();
+    let prelude = prelude(raw, &mut errors);
+    let examples = examples(raw, &mut errors);
+    let tests = tests(raw, &mut errors);
+    let (assume, properties) = assume_and_properties(raw, &mut errors);
+    let uses = uses(raw, &name, &mut errors);
+    let capabilities = capabilities(raw, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Spec {
+        name,
+        signature: signature.map(|s| s.pretty()).unwrap_or_default(),
+        description,
+        constraints,
+        prelude,
+        examples,
+        tests,
+        assume,
+        properties,
+        uses,
+        capabilities,
+    })
+}
 
+/// `signature`: a function signature the crate can call.
+fn signature(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Option<rust::FnSignature> {
     let signature = match &raw.signature {
         None => {
             errors.push(raw.error(
@@ -492,7 +527,11 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             }
         },
     };
+    signature
+}
 
+/// `name`, or the file's name: an identifier, the signature's function.
+fn name(raw: &RawSpec, signature: Option<&rust::FnSignature>, errors: &mut Vec<SpecError>) -> String {
     let name = match &raw.name {
         Some(text) => {
             let name = text.value.trim().to_string();
@@ -502,7 +541,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
                     format!("`{name}` is not a Rust identifier"),
                     "a name such as `parse_duration`",
                 ));
-            } else if let Some(sig) = &signature {
+            } else if let Some(sig) = signature {
                 if sig.sig.ident != name {
                     errors.push(raw.error(
                         text.pos(),
@@ -520,7 +559,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             let name = raw.default_name.clone();
             if !rust::is_identifier(&name) {
                 errors.push(raw.error(raw.file_pos, format!("the file name gives the intent name `{name}`, which is not a Rust identifier"), "a file named like `parse_duration.intent.toml`, or a `name` key"));
-            } else if let (Some(sig), Some(text)) = (&signature, &raw.signature) {
+            } else if let (Some(sig), Some(text)) = (signature, &raw.signature) {
                 if sig.sig.ident != name {
                     errors.push(raw.error(
                         text.pos(),
@@ -532,7 +571,11 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             name
         }
     };
+    name
+}
 
+/// `description`: present and not empty.
+fn description(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
     let description = match &raw.description {
         Some(text) if !text.value.trim().is_empty() => normalize_prose(&text.value),
         Some(text) => {
@@ -552,14 +595,11 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             String::new()
         }
     };
+    description
+}
 
-    let constraints = raw
-        .constraints
-        .iter()
-        .map(|c| fold_whitespace(&c.value))
-        .filter(|c| !c.is_empty())
-        .collect();
-
+/// `prelude`: Rust items, normalised.
+fn prelude(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
     let mut prelude_file = None;
     if let Some(text) = &raw.prelude {
         match rust::parse_items(&text.value) {
@@ -573,7 +613,13 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             )),
         }
     }
+    prelude_file
+        .map(|f| rust::pretty_items(&f))
+        .unwrap_or_default()
+}
 
+/// `examples`: at least one, each a call and one expected outcome.
+fn examples(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<Example> {
     let mut examples = Vec::new();
     if raw.examples.is_empty() {
         errors.push(raw.error(
@@ -647,7 +693,11 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             });
         }
     }
+    examples
+}
 
+/// `tests`: Rust statements, normalised.
+fn tests(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
     let mut tests = String::new();
     if let Some(text) = &raw.tests {
         match rust::parse_stmts(&text.value) {
@@ -661,7 +711,14 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             )),
         }
     }
+    tests
+}
 
+/// `assume` and `properties`: Rust boolean expressions, normalised.
+fn assume_and_properties(
+    raw: &RawSpec,
+    errors: &mut Vec<SpecError>,
+) -> (Option<String>, Vec<String>) {
     let mut check = |text: &Text, what: &str, example: &str| match rust::parse_expr(&text.value) {
         Ok(expr) => Some(rust::pretty_expr(&expr)),
         Err(err) => {
@@ -686,7 +743,11 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         .filter(|(_, text)| !text.value.trim().is_empty())
         .filter_map(|(i, text)| check(text, &format!("property {i}"), "result.len() <= s.len()"))
         .collect();
+    (assume, properties)
+}
 
+/// `uses`: other intents of the crate, each once.
+fn uses(raw: &RawSpec, name: &str, errors: &mut Vec<SpecError>) -> Vec<String> {
     let mut uses: Vec<String> = Vec::new();
     for text in &raw.uses {
         let used = text.value.trim().to_string();
@@ -712,27 +773,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
             uses.push(used);
         }
     }
-
-    let capabilities = capabilities(raw, &mut errors);
-
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Spec {
-        name,
-        signature: signature.map(|s| s.pretty()).unwrap_or_default(),
-        description,
-        constraints,
-        prelude: prelude_file
-            .map(|f| rust::pretty_items(&f))
-            .unwrap_or_default(),
-        examples,
-        tests,
-        assume,
-        properties,
-        uses,
-        capabilities,
-    })
+    uses
 }
 
 /// The declared capabilities, sorted and each once; an unknown name is an
