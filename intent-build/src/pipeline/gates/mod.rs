@@ -277,71 +277,58 @@ impl GateRunner {
                     .flatten()
             })
             .collect();
-        let dir = self.scratch.join(tag);
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir)?;
-        // Landlock rules name canonical folders; a symlinked scratch would not match.
-        let dir = dir.canonicalize()?;
-        let mut plan = inputs::plan(spec).ok();
-        let write_tests = |plan: Option<&Plan>| -> std::io::Result<()> {
-            if let Some(plan) = plan {
-                std::fs::write(dir.join(HARNESS_FILE), behaviour::harness(spec, plan).0)?;
-            }
-            for i in 0..codes.len() {
-                std::fs::write(
-                    dir.join(format!("{}_tests.rs", module(i))),
-                    tests(spec, i, plan),
-                )?;
-            }
-            Ok(())
-        };
-        for (i, code) in codes.iter().enumerate() {
-            std::fs::write(dir.join(candidate_file(i)), candidate_text(code, i))?;
-        }
-        write_tests(plan.as_ref())?;
-        let binary = dir.join("candidate-tests");
-        // Compile what is left until it compiles; each failed compile
-        // settles at least one candidate or hands the rest to single runs.
-        let compiled = loop {
+        let mut scratch = Scratch::write(&self.scratch.join(tag), spec, codes)?;
+        let compiled = self.compile_open(spec, codes, tag, &mut scratch, &mut verdicts)?;
+        self.judge_compiled(spec, &scratch, &compiled, &mut verdicts)?;
+        Ok(verdicts
+            .into_iter()
+            .map(|v| v.expect("every candidate judged"))
+            .collect())
+    }
+
+    /// Compiles the candidates without a verdict until what is left
+    /// compiles; each failed compile settles at least one candidate (by its
+    /// own diagnostics) or hands the rest to single runs. Returns the
+    /// candidates in the compiled binary.
+    fn compile_open(
+        &self,
+        spec: &Spec,
+        codes: &[String],
+        tag: &str,
+        scratch: &mut Scratch,
+        verdicts: &mut [Option<Verdict>],
+    ) -> std::io::Result<Vec<usize>> {
+        loop {
             let open: Vec<usize> = (0..codes.len())
                 .filter(|&i| verdicts[i].is_none())
                 .collect();
             if open.is_empty() {
-                break Vec::new();
+                return Ok(Vec::new());
             }
-            std::fs::write(dir.join("main.rs"), crate_root(spec, &open, plan.is_some()))?;
-            let Some(diagnostics) = self.compile(&dir, &binary)? else {
-                break open;
+            scratch.write_root(spec, &open)?;
+            let Some(diagnostics) = self.compile(&scratch.dir, &scratch.binary())? else {
+                return Ok(open);
             };
-            if plan.is_some() && !errors_in(&diagnostics, |f| f == HARNESS_FILE).is_empty() {
+            if scratch.plan.is_some() && !errors_in(&diagnostics, |f| f == HARNESS_FILE).is_empty()
+            {
                 // The inputs do not fit the types (a generator's gap, or a
                 // prelude type it misread): judge without behaviour rather
                 // than refuse every candidate.
-                plan = None;
-                write_tests(None)?;
+                scratch.drop_plan(spec)?;
                 continue;
             }
             let mut settled = false;
             for &i in &open {
                 if let Some(own) = diagnostics_of(&diagnostics, i) {
-                    let gate = if self.policy && own.contains("\"code\":\"unsafe_code\"") {
-                        Gate::Policy
-                    } else {
-                        Gate::Compile
-                    };
-                    verdicts[i] = Some(Verdict::Failed {
-                        gate,
-                        evidence: rendered_errors(&own),
-                        diagnostics: Some(own),
-                    });
+                    verdicts[i] = Some(self.compile_failure(own));
                     settled = true;
                 }
             }
             if !settled {
                 // Errors no candidate owns (a timeout, a linker failure):
                 // alone, each candidate gets its own answer.
-                if open.len() == 1 {
-                    verdicts[open[0]] = Some(Verdict::Failed {
+                if let [only] = open[..] {
+                    verdicts[only] = Some(Verdict::Failed {
                         gate: Gate::Compile,
                         evidence: rendered_errors(&diagnostics),
                         diagnostics: Some(diagnostics),
@@ -351,45 +338,70 @@ impl GateRunner {
                         verdicts[i] = Some(self.check(spec, &codes[i], &format!("{tag}-{i}"))?);
                     }
                 }
-                break Vec::new();
-            }
-        };
-        if !compiled.is_empty() {
-            if self.policy {
-                let mir = std::fs::read_to_string(dir.join(MIR_FILE))?;
-                for &i in &compiled {
-                    if let Some(refusal) =
-                        policy::refusal_in_mir(&mir, &module(i), &spec.capabilities)
-                    {
-                        verdicts[i] = Some(Verdict::policy(refusal));
-                    }
-                }
-            }
-            let runnable: Vec<usize> = compiled
-                .into_iter()
-                .filter(|&i| verdicts[i].is_none())
-                .collect();
-            for (i, mut verdict) in self.run_all(spec, &dir, &binary, &runnable)? {
-                if let (Some(plan), Verdict::Passed { behaviour, .. }) = (&plan, &mut verdict) {
-                    let (seen, violation) = self.behaviour(plan, &dir, &binary, i)?;
-                    match violation {
-                        Some(violation) => {
-                            verdict = Verdict::Failed {
-                                gate: Gate::Properties,
-                                evidence: violation.evidence(spec),
-                                diagnostics: None,
-                            }
-                        }
-                        None => *behaviour = Some(seen),
-                    }
-                }
-                verdicts[i] = Some(verdict);
+                return Ok(Vec::new());
             }
         }
-        Ok(verdicts
-            .into_iter()
-            .map(|v| v.expect("every candidate judged"))
-            .collect())
+    }
+
+    /// A candidate's own compile errors: the policy's when `unsafe` was
+    /// what failed, the compile gate's otherwise.
+    fn compile_failure(&self, own: String) -> Verdict {
+        let gate = if self.policy && own.contains("\"code\":\"unsafe_code\"") {
+            Gate::Policy
+        } else {
+            Gate::Compile
+        };
+        Verdict::Failed {
+            gate,
+            evidence: rendered_errors(&own),
+            diagnostics: Some(own),
+        }
+    }
+
+    /// The gates after the compile, for the `compiled` candidates: the MIR
+    /// policy, then the examples and tests, then behaviour and properties.
+    fn judge_compiled(
+        &self,
+        spec: &Spec,
+        scratch: &Scratch,
+        compiled: &[usize],
+        verdicts: &mut [Option<Verdict>],
+    ) -> std::io::Result<()> {
+        if compiled.is_empty() {
+            return Ok(());
+        }
+        if self.policy {
+            let mir = std::fs::read_to_string(scratch.dir.join(MIR_FILE))?;
+            for &i in compiled {
+                if let Some(refusal) = policy::refusal_in_mir(&mir, &module(i), &spec.capabilities)
+                {
+                    verdicts[i] = Some(Verdict::policy(refusal));
+                }
+            }
+        }
+        let runnable: Vec<usize> = compiled
+            .iter()
+            .copied()
+            .filter(|&i| verdicts[i].is_none())
+            .collect();
+        let binary = scratch.binary();
+        for (i, mut verdict) in self.run_all(spec, &scratch.dir, &binary, &runnable)? {
+            if let (Some(plan), Verdict::Passed { behaviour, .. }) = (&scratch.plan, &mut verdict) {
+                let (seen, violation) = self.behaviour(plan, &scratch.dir, &binary, i)?;
+                match violation {
+                    Some(violation) => {
+                        verdict = Verdict::Failed {
+                            gate: Gate::Properties,
+                            evidence: violation.evidence(spec),
+                            diagnostics: None,
+                        }
+                    }
+                    None => *behaviour = Some(seen),
+                }
+            }
+            verdicts[i] = Some(verdict);
+        }
+        Ok(())
     }
 
     /// Checks a spec's `assume` and `properties` before any model is asked:

@@ -4,6 +4,70 @@
 
 use super::*;
 
+/// One check's scratch crate: its folder (canonical, as Landlock rules
+/// name folders), the candidates' files and tests, and the plan of
+/// generated inputs while the harness still compiles.
+pub(super) struct Scratch {
+    pub(super) dir: PathBuf,
+    pub(super) plan: Option<Plan>,
+    count: usize,
+}
+
+impl Scratch {
+    /// Writes a fresh folder at `dir` with every candidate's file and tests.
+    pub(super) fn write(dir: &Path, spec: &Spec, codes: &[String]) -> std::io::Result<Scratch> {
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir)?;
+        let dir = dir.canonicalize()?;
+        for (i, code) in codes.iter().enumerate() {
+            std::fs::write(dir.join(candidate_file(i)), candidate_text(code, i))?;
+        }
+        let scratch = Scratch {
+            dir,
+            plan: inputs::plan(spec).ok(),
+            count: codes.len(),
+        };
+        scratch.write_tests(spec)?;
+        Ok(scratch)
+    }
+
+    /// The behaviour harness (when there is a plan) and each candidate's tests.
+    fn write_tests(&self, spec: &Spec) -> std::io::Result<()> {
+        if let Some(plan) = &self.plan {
+            std::fs::write(
+                self.dir.join(HARNESS_FILE),
+                behaviour::harness(spec, plan).0,
+            )?;
+        }
+        for i in 0..self.count {
+            std::fs::write(
+                self.dir.join(format!("{}_tests.rs", module(i))),
+                tests(spec, i, self.plan.as_ref()),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Judges without behaviour from now on: the harness does not compile.
+    pub(super) fn drop_plan(&mut self, spec: &Spec) -> std::io::Result<()> {
+        self.plan = None;
+        self.write_tests(spec)
+    }
+
+    /// The crate root compiling the `open` candidates.
+    pub(super) fn write_root(&self, spec: &Spec, open: &[usize]) -> std::io::Result<()> {
+        std::fs::write(
+            self.dir.join("main.rs"),
+            crate_root(spec, open, self.plan.is_some()),
+        )
+    }
+
+    /// The test binary.
+    pub(super) fn binary(&self) -> PathBuf {
+        self.dir.join("candidate-tests")
+    }
+}
+
 /// Candidate `i`'s module name.
 pub(super) fn module(i: usize) -> String {
     format!("{CANDIDATE_MODULE}{i}")
