@@ -412,88 +412,148 @@ pub fn generate(
     options: &Options,
     phase: &dyn Fn(Phase),
 ) -> (IntentReport, Option<Candidate>) {
-    let mut report = IntentReport::new(&spec.spec.name);
-    // Prompts show the used intents' signatures; the gates compile their code.
-    let prompt_spec = prompted(&spec.spec, &options.used);
-    let gated = gated(spec, &options.used);
-    let spec = &gated;
-    let plan = inputs::plan(&spec.spec);
-    report.behaviour_unchecked = plan.as_ref().err().cloned();
-    let choice = round::Choice {
-        threshold: options.agreement,
-        floats: plan.as_ref().is_ok_and(|p| p.floats),
-        pinned: options.pinned.as_ref(),
-        allow_change: options.allow_behaviour_change,
-    };
-    // One candidate a round is a greedy, repeatable setting: its later
-    // rounds would only echo the first, so the quorum is one there.
-    let quorum = if router.candidates(0) > 1 {
-        options.quorum.max(1)
-    } else {
-        1
-    };
-    let mut pool = Pool::default();
-    let mut next = Next::first(&prompt_spec);
-    let mut failed_rounds = 0;
+    let mut g = Generation::new(spec, router, options);
     for round in 0.. {
-        let budget = options.max_candidates.saturating_sub(pool.decoded).max(1);
+        let budget = options.max_candidates.saturating_sub(g.pool.decoded).max(1);
         let want = router.candidates(round).min(budget);
-        let judged = ask_round(spec, router, runner, options, &next, round, want, phase);
-        pool.decoded += want;
-        report.rounds.push(RoundReport {
+        let judged = ask_round(
+            &g.gated, router, runner, options, &g.next, round, want, phase,
+        );
+        let latest = g.record(round, want, judged);
+        match g.after(latest, options) {
+            Flow::Again => continue,
+            Flow::Accept(index) => {
+                let floats = g.choice.floats;
+                return g.pool.accept(g.report, index, &g.gated, options, floats);
+            }
+            Flow::End(step) => {
+                if let Some(step) = step {
+                    step.conclude(&mut g.report, &g.pool, g.quorum, g.choice.floats);
+                }
+                return (g.report, None);
+            }
+        }
+    }
+    unreachable!("the rounds end by returning")
+}
+
+/// One intent's generation: what every round reads and what they gathered.
+struct Generation<'a> {
+    report: IntentReport,
+    /// The spec as prompts show it (used intents by signature).
+    prompt_spec: crate::spec::Spec,
+    /// The spec as the gates judge it (used intents' code in the prelude).
+    gated: SpecFile,
+    choice: round::Choice<'a>,
+    /// Candidates that must agree; one when a round asks for one (a
+    /// greedy, repeatable setting whose later rounds would only echo it).
+    quorum: usize,
+    pool: Pool,
+    /// What the next round asks.
+    next: Next,
+    failed_rounds: u32,
+}
+
+/// What the loop does after a round.
+enum Flow {
+    /// Ask another round.
+    Again,
+    /// Accept the candidate at this pool index.
+    Accept(usize),
+    /// Stop without accepting, and how (`None`: the report says it).
+    End(Option<Step>),
+}
+
+impl<'a> Generation<'a> {
+    fn new(spec: &SpecFile, router: &Router, options: &'a Options) -> Generation<'a> {
+        let mut report = IntentReport::new(&spec.spec.name);
+        let gated = gated(spec, &options.used);
+        let plan = inputs::plan(&gated.spec);
+        report.behaviour_unchecked = plan.as_ref().err().cloned();
+        let prompt_spec = prompted(&spec.spec, &options.used);
+        Generation {
+            report,
+            next: Next::first(&prompt_spec),
+            prompt_spec,
+            gated,
+            choice: round::Choice {
+                threshold: options.agreement,
+                floats: plan.as_ref().is_ok_and(|p| p.floats),
+                pinned: options.pinned.as_ref(),
+                allow_change: options.allow_behaviour_change,
+            },
+            quorum: if router.candidates(0) > 1 {
+                options.quorum.max(1)
+            } else {
+                1
+            },
+            pool: Pool::default(),
+            failed_rounds: 0,
+        }
+    }
+
+    /// Adds a round's `want` judged candidates to the report and the pool;
+    /// their indices in the pool.
+    fn record(&mut self, round: u32, want: u32, judged: Vec<Judged>) -> std::ops::Range<usize> {
+        self.pool.decoded += want;
+        self.report.rounds.push(RoundReport {
             round,
-            lessons: next.lessons.clone(),
+            lessons: self.next.lessons.clone(),
             candidates: judged.iter().map(|j| j.report.clone()).collect(),
-            groups: round::groups(&judged, choice.floats),
+            groups: round::groups(&judged, self.choice.floats),
         });
-        let latest = pool.add(round, judged);
-        let outcome = if pool.any_passed() {
-            round::decide(&pool.all, &choice)
+        self.pool.add(round, judged)
+    }
+
+    /// Decides over the pool (or the latest round, while nothing passed)
+    /// what comes after the round at `latest`.
+    fn after(&mut self, latest: std::ops::Range<usize>, options: &Options) -> Flow {
+        let outcome = if self.pool.any_passed() {
+            round::decide(&self.pool.all, &self.choice)
         } else {
-            round::decide(&pool.all[latest.clone()], &choice)
+            round::decide(&self.pool.all[latest.clone()], &self.choice)
         };
-        let more = pool.decoded < options.max_candidates;
-        let step = match outcome {
+        let more = self.pool.decoded < options.max_candidates;
+        match outcome {
             RoundOutcome::Accept(index) => {
-                let support = pool.support(index, choice.floats);
+                let support = self.pool.support(index, self.choice.floats);
                 // Keeping the pinned behaviour is evidence of its own.
-                let kept_pin = choice.pinned.is_some() && !choice.allow_change;
-                if support >= quorum || kept_pin {
-                    return pool.accept(report, index, spec, options, choice.floats);
+                let kept_pin = self.choice.pinned.is_some() && !self.choice.allow_change;
+                if support >= self.quorum || kept_pin {
+                    Flow::Accept(index)
+                } else if more {
+                    Flow::Again
+                } else {
+                    Flow::End(Some(Step::Thin(index, support)))
                 }
-                if more {
-                    continue;
-                }
-                Step::Thin(index, support)
             }
             RoundOutcome::Ask(question) => {
                 let largest = question.groups.first().map_or(0, |(g, _)| g.members.len());
-                if largest < quorum && more {
-                    continue;
+                if largest < self.quorum && more {
+                    Flow::Again
+                } else {
+                    Flow::End(Some(Step::Ask(question)))
                 }
-                Step::Ask(question)
             }
             RoundOutcome::Retry { gate, reason } => {
-                failed_rounds += 1;
-                report.last_gate = Some(gate);
-                report.reason = Some(reason);
-                if failed_rounds > options.repair_rounds || !more {
-                    return (report, None);
+                self.failed_rounds += 1;
+                self.report.last_gate = Some(gate);
+                self.report.reason = Some(reason);
+                if self.failed_rounds > options.repair_rounds || !more {
+                    return Flow::End(None);
                 }
-                next = next.after(&prompt_spec, &pool.all[latest], options.repair);
-                continue;
+                let failed = &self.pool.all[latest];
+                self.next = self.next.after(&self.prompt_spec, failed, options.repair);
+                Flow::Again
             }
-            RoundOutcome::Changed(changes) => Step::Changed(changes),
+            RoundOutcome::Changed(changes) => Flow::End(Some(Step::Changed(changes))),
             RoundOutcome::Stop { gate, reason } => {
-                report.last_gate = Some(gate);
-                report.reason = Some(reason);
-                return (report, None);
+                self.report.last_gate = Some(gate);
+                self.report.reason = Some(reason);
+                Flow::End(None)
             }
-        };
-        step.conclude(&mut report, &pool, quorum, choice.floats);
-        return (report, None);
+        }
     }
-    unreachable!("the rounds end by returning")
 }
 
 /// How a generation that accepted nothing ends.
