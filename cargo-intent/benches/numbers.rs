@@ -514,7 +514,7 @@ impl Deaths {
                 .gates
                 .iter()
                 .find(|g| !g.passed)
-                .map_or("answer", |g| g.gate.as_str());
+                .map_or("answer", |g| g.gate.name());
             *self.by_gate.entry(gate.to_string()).or_default() += 1;
             if gate != "compile" {
                 continue;

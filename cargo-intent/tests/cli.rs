@@ -299,7 +299,10 @@ fn accept_and_diff_work_on_pending_results() {
         },
         params_hash: "sha256:p".into(),
         functional_hash: "sha256:f".into(),
-        gates: vec!["parse".into(), "compile".into(), "examples".into()],
+        gates: {
+            use intent_build::pipeline::gates::Gate;
+            vec![Gate::Parse, Gate::Compile, Gate::Examples]
+        },
         behaviour: None,
         agreement: None,
         confidence: None,

@@ -111,9 +111,16 @@ fn store_in(dir: &Path) -> Store {
 fn a_correct_candidate_passes_every_gate() {
     let run = run(&[&fence(GOOD)], 0);
     let candidate = run.outcome.expect("accepted");
+    use intent_build::pipeline::gates::Gate;
     assert_eq!(
         candidate.gates,
-        ["parse", "compile", "policy", "examples", "tests"]
+        [
+            Gate::Parse,
+            Gate::Compile,
+            Gate::Policy,
+            Gate::Examples,
+            Gate::Tests
+        ]
     );
     assert_eq!(
         candidate.code,
@@ -155,7 +162,7 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
             .last()
             .unwrap()
             .gate,
-        "compile"
+        intent_build::pipeline::gates::Gate::Compile
     );
 }
 
@@ -560,7 +567,7 @@ fn accept_forever_process() {
         },
         params_hash: "sha256:00".into(),
         functional_hash: "sha256:01".into(),
-        gates: vec!["parse".into()],
+        gates: vec![intent_build::pipeline::gates::Gate::Parse],
         behaviour: None,
         agreement: None,
         confidence: None,

@@ -84,7 +84,11 @@ fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
         params_hash: candidate.params_hash.clone(),
         output_hash: output_hash(&candidate.code),
         functional_hash: candidate.functional_hash.clone(),
-        gates: candidate.gates.clone(),
+        gates: candidate
+            .gates
+            .iter()
+            .map(|g| g.name().to_string())
+            .collect(),
         uses: candidate.uses.clone(),
         capabilities: spec
             .spec

@@ -202,18 +202,15 @@ impl Options {
 /// One gate's verdict for a candidate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct GateVerdict {
-    /// The gate's name ([`Gate::name`]).
-    pub gate: String,
+    /// The gate (its [`Gate::name`] in `report.json`).
+    pub gate: Gate,
     /// Whether it passed.
     pub passed: bool,
 }
 
 impl GateVerdict {
     fn of(gate: Gate, passed: bool) -> GateVerdict {
-        GateVerdict {
-            gate: gate.name().into(),
-            passed,
-        }
+        GateVerdict { gate, passed }
     }
 }
 
@@ -322,8 +319,8 @@ pub struct Candidate {
     pub params_hash: String,
     /// `sha256:` of the examples' results' `Debug` output.
     pub functional_hash: String,
-    /// Gates passed.
-    pub gates: Vec<String>,
+    /// Gates passed, in order.
+    pub gates: Vec<Gate>,
     /// What it did on the generated inputs (`None`: no inputs for its types).
     pub behaviour: Option<behaviour::Behaviour>,
     /// Its group's size and the passing candidates compared.

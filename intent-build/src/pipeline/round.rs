@@ -291,12 +291,6 @@ fn conclude(
         Verdict::Passed { results, behaviour } => {
             report.rustfix_saved |= report.rustfix_applied;
             let passed = gates::passed(&spec.spec, behaviour.is_some());
-            // The behaviour on generated inputs says more than the
-            // examples' results, when there is one.
-            let functional_hash = behaviour.as_ref().map_or_else(
-                || sha256_hex(results.join("\n").as_bytes()),
-                Behaviour::hash,
-            );
             report
                 .gates
                 .extend(passed[1..].iter().map(|g| GateVerdict::of(*g, true)));
@@ -305,8 +299,13 @@ fn conclude(
                     code,
                     identity: routed.identity,
                     params_hash: router.providers()[routed.provider].params().hash(),
-                    functional_hash,
-                    gates: passed.iter().map(|g| g.name().to_string()).collect(),
+                    // The behaviour on generated inputs says more than the
+                    // examples' results, when there is one.
+                    functional_hash: behaviour.as_ref().map_or_else(
+                        || sha256_hex(results.join("\n").as_bytes()),
+                        Behaviour::hash,
+                    ),
+                    gates: passed,
                     behaviour,
                     agreement: None,
                     confidence: None,
@@ -319,25 +318,7 @@ fn conclude(
             evidence,
             diagnostics,
         } => {
-            // A policy refusal may come before or after compiling (it
-            // judges compile-time macros first): record the refusal alone.
-            let order: &[Gate] = if gate == Gate::Policy {
-                &[Gate::Policy]
-            } else {
-                &[
-                    Gate::Compile,
-                    Gate::Policy,
-                    Gate::Examples,
-                    Gate::Tests,
-                    Gate::Properties,
-                ]
-            };
-            for &g in order {
-                report.gates.push(GateVerdict::of(g, g != gate));
-                if g == gate {
-                    break;
-                }
-            }
+            report.gates.extend(verdicts_up_to(gate));
             report.failure = Some(evidence.clone());
             Judgement::Refused {
                 gate,
@@ -348,6 +329,31 @@ fn conclude(
         }
     };
     Judged { report, judgement }
+}
+
+/// The verdicts after the parse gate of a candidate refused at `failed`:
+/// every gate before it passed. A policy refusal may come before or after
+/// compiling (it judges compile-time macros first): it is recorded alone.
+fn verdicts_up_to(failed: Gate) -> Vec<GateVerdict> {
+    let order: &[Gate] = if failed == Gate::Policy {
+        &[Gate::Policy]
+    } else {
+        &[
+            Gate::Compile,
+            Gate::Policy,
+            Gate::Examples,
+            Gate::Tests,
+            Gate::Properties,
+        ]
+    };
+    let end = order
+        .iter()
+        .position(|g| *g == failed)
+        .map_or(order.len(), |i| i + 1);
+    order[..end]
+        .iter()
+        .map(|&g| GateVerdict::of(g, g != failed))
+        .collect()
 }
 
 /// A round's outcome.

@@ -59,7 +59,8 @@ const MIR_FILE: &str = "candidates.mir";
 const FILE_PREFIX: &str = "use super::*; ";
 
 /// The gates a candidate passes, in the order they judge it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Gate {
     /// The answer holds the spec's function (`extract`).
     Parse,
