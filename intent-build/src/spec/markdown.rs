@@ -49,6 +49,9 @@ struct Section {
     lines: Vec<(Pos, String)>,
 }
 
+/// Builds a spec error at `pos` in `path`.
+type ErrorAt<'a> = &'a dyn Fn(Pos, String, &str) -> SpecError;
+
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
     let err = |pos: Pos, message: String, expected: &str| SpecError {
         path: path.to_path_buf(),
@@ -58,6 +61,59 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         expected: expected.to_string(),
     };
     let mut errors = Vec::new();
+    let sections = sections(source, &err, &mut errors);
+    let find = |key: &str| sections.iter().find(|s| s.key == key);
+    if let Some(target) = find("target") {
+        check_target(target, &err, &mut errors);
+    }
+    let name = find("name").map(joined);
+    let signature = find("signature").map(code_or_joined);
+    let description = find("description").map(|s| {
+        let mut text = joined_lines(s);
+        text.continuation_column = 1;
+        text
+    });
+    let prelude = find("prelude").map(code_or_joined);
+    let tests = find("tests").map(code_or_joined);
+    let constraints = find("constraints").map(list_items).unwrap_or_default();
+    let assume = find("assume").map(|s| unquoted(code_or_joined(s)));
+    let properties = find("properties")
+        .map(|s| list_items(s).into_iter().map(unquoted).collect())
+        .unwrap_or_default();
+    let uses = find("uses").map(names).unwrap_or_default();
+    let capabilities = find("capabilities").map(names).unwrap_or_default();
+
+    let examples = find("examples")
+        .map(|section| {
+            let context = ExampleContext::of(signature.as_ref(), prelude.as_ref(), stem);
+            examples(section, &context, &err, &mut errors)
+        })
+        .unwrap_or_default();
+    if !errors.is_empty() {
+        return Err(Error::Spec(errors));
+    }
+    Ok(RawSpec {
+        path: path.to_path_buf(),
+        default_name: stem.to_string(),
+        file_pos: Pos::START,
+        name,
+        signature,
+        description,
+        constraints,
+        prelude,
+        examples,
+        tests,
+        assume,
+        properties,
+        uses,
+        capabilities,
+    })
+}
+
+
+/// The file's `# key:` sections in order, outside code fences; unknown
+/// and repeated keys are errors.
+fn sections(source: &str, err: ErrorAt<'_>, errors: &mut Vec<SpecError>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let mut in_fence = false;
     for (index, line) in source.lines().enumerate() {
@@ -109,95 +165,78 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
             ));
         }
     }
+    sections
+}
 
-    let find = |key: &str| sections.iter().find(|s| s.key == key);
-    if let Some(target) = find("target") {
-        let value = joined(target);
-        if !value.value.to_ascii_lowercase().contains("rust") {
-            errors.push(err(
-                value.start,
-                format!("target `{}` names no Rust", value.value.trim()),
-                "`# target: rust`",
-            ));
+/// `# target:` must name Rust.
+fn check_target(target: &Section, err: ErrorAt<'_>, errors: &mut Vec<SpecError>) {
+    let value = joined(target);
+    if !value.value.to_ascii_lowercase().contains("rust") {
+        errors.push(err(
+            value.start,
+            format!("target `{}` names no Rust", value.value.trim()),
+            "`# target: rust`",
+        ));
+    }
+}
+
+/// What JSON examples are read against: the parameters and return type,
+/// the prelude's structs, the function's name. When the signature or
+/// prelude is broken, validation reports that and examples are skipped.
+struct ExampleContext {
+    params: Vec<(String, syn::Type)>,
+    ret: Option<syn::Type>,
+    structs: Structs,
+    fn_name: String,
+}
+
+impl ExampleContext {
+    fn of(signature: Option<&Text>, prelude: Option<&Text>, stem: &str) -> ExampleContext {
+        let parsed = signature.and_then(|s| rust::parse_signature(&s.value).ok());
+        ExampleContext {
+            params: signature.map(|s| parameters_of(&s.value)).unwrap_or_default(),
+            ret: parsed.as_ref().map(|s| match &s.sig.output {
+                syn::ReturnType::Default => syn::parse_quote!(()),
+                syn::ReturnType::Type(_, ty) => (**ty).clone(),
+            }),
+            structs: prelude
+                .and_then(|p| rust::parse_items(&p.value).ok())
+                .map(|f| structs_of(&f))
+                .unwrap_or_default(),
+            fn_name: parsed.map_or_else(|| stem.to_string(), |s| s.sig.ident.to_string()),
         }
     }
-    let name = find("name").map(joined);
-    let signature = find("signature").map(code_or_joined);
-    let description = find("description").map(|s| {
-        let mut text = joined_lines(s);
-        text.continuation_column = 1;
-        text
-    });
-    let prelude = find("prelude").map(code_or_joined);
-    let tests = find("tests").map(code_or_joined);
-    let constraints = find("constraints").map(list_items).unwrap_or_default();
-    let assume = find("assume").map(|s| unquoted(code_or_joined(s)));
-    let properties = find("properties")
-        .map(|s| list_items(s).into_iter().map(unquoted).collect())
-        .unwrap_or_default();
-    let uses = find("uses").map(names).unwrap_or_default();
-    let capabilities = find("capabilities").map(names).unwrap_or_default();
+}
 
-    // JSON examples need the parameter and return types; when the signature
-    // or prelude is broken, validation reports that and examples are skipped.
-    let params = signature
-        .as_ref()
-        .map(|s| parameters_of(&s.value))
-        .unwrap_or_default();
-    let ret = signature
-        .as_ref()
-        .and_then(|s| rust::parse_signature(&s.value).ok())
-        .map(|s| match s.sig.output {
-            syn::ReturnType::Default => syn::parse_quote!(()),
-            syn::ReturnType::Type(_, ty) => *ty,
-        });
-    let structs = prelude
-        .as_ref()
-        .and_then(|p| rust::parse_items(&p.value).ok())
-        .map(|f| structs_of(&f))
-        .unwrap_or_default();
-    let fn_name = signature
-        .as_ref()
-        .and_then(|s| rust::parse_signature(&s.value).ok())
-        .map(|s| s.sig.ident.to_string())
-        .unwrap_or_else(|| stem.to_string());
-
+/// `# examples:`: one example per list item.
+fn examples(
+    section: &Section,
+    context: &ExampleContext,
+    err: ErrorAt<'_>,
+    errors: &mut Vec<SpecError>,
+) -> Vec<RawExample> {
     let mut examples = Vec::new();
-    if let Some(section) = find("examples") {
-        for item in list_items(section) {
-            match example(&item, &fn_name, &params, ret.as_ref(), &structs) {
-                Ok(Some(example)) => examples.push(example),
-                Ok(None) => {}
-                Err((pos, message, expected)) => errors.push(err(pos, message, expected)),
-            }
-        }
-        if section.lines.iter().all(|(_, l)| l.trim().is_empty()) {
-            errors.push(err(
-                section.key_pos,
-                "`# examples:` is empty".into(),
-                "lines like `- in: {\"x\": 1} out: 2`",
-            ));
+    for item in list_items(section) {
+        let ExampleContext {
+            params,
+            ret,
+            structs,
+            fn_name,
+        } = context;
+        match example(&item, fn_name, params, ret.as_ref(), structs) {
+            Ok(Some(example)) => examples.push(example),
+            Ok(None) => {}
+            Err((pos, message, expected)) => errors.push(err(pos, message, expected)),
         }
     }
-    if !errors.is_empty() {
-        return Err(Error::Spec(errors));
+    if section.lines.iter().all(|(_, l)| l.trim().is_empty()) {
+        errors.push(err(
+            section.key_pos,
+            "`# examples:` is empty".into(),
+            "lines like `- in: {\"x\": 1} out: 2`",
+        ));
     }
-    Ok(RawSpec {
-        path: path.to_path_buf(),
-        default_name: stem.to_string(),
-        file_pos: Pos::START,
-        name,
-        signature,
-        description,
-        constraints,
-        prelude,
-        examples,
-        tests,
-        assume,
-        properties,
-        uses,
-        capabilities,
-    })
+    examples
 }
 
 /// `# uses: gcd, lcm` (or `# capabilities: clock`) or a list of names, each with its position.
