@@ -217,13 +217,7 @@ fn examples(
 ) -> Vec<RawExample> {
     let mut examples = Vec::new();
     for item in list_items(section) {
-        let ExampleContext {
-            params,
-            ret,
-            structs,
-            fn_name,
-        } = context;
-        match example(&item, fn_name, params, ret.as_ref(), structs) {
+        match example(&item, context) {
             Ok(Some(example)) => examples.push(example),
             Ok(None) => {}
             Err((pos, message, expected)) => errors.push(err(pos, message, expected)),
@@ -393,147 +387,207 @@ fn list_items(section: &Section) -> Vec<Text> {
 type ExampleError = (Pos, String, &'static str);
 
 /// One example line: `in: {JSON} out: JSON`, `in: {JSON} panics`, or `CALL == EXPECTED`.
-fn example(
-    item: &Text,
-    fn_name: &str,
-    params: &[(String, syn::Type)],
-    ret: Option<&syn::Type>,
-    structs: &Structs,
-) -> Result<Option<RawExample>, ExampleError> {
-    let line = item.value.as_str();
-    let at = |offset: usize| Pos {
-        line: item.start.line,
-        column: item.start.column + line[..offset.min(line.len())].chars().count(),
-    };
-    if let Some(rest) = line.strip_prefix("in:") {
-        let json_start = line.len() - rest.trim_start().len();
-        let (args, used) = json_value(&line[json_start..]).map_err(|(off, msg)| {
-            (
-                at(json_start + off),
-                format!("example input is not JSON: {msg}"),
-                "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
-            )
-        })?;
-        let serde_json::Value::Object(args) = args else {
-            return Err((
-                at(json_start),
-                "example input is not a JSON object".into(),
-                "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
-            ));
-        };
-        let mut call_args = Vec::new();
-        if ret.is_some() {
-            for key in args.keys() {
-                if !params.iter().any(|(p, _)| p == key) {
-                    return Err((
-                        at(json_start),
-                        format!("`{fn_name}` has no parameter `{key}`"),
-                        "argument names from the signature",
-                    ));
-                }
-            }
-            for (param, ty) in params {
-                let value = args.get(param).ok_or_else(|| {
-                    (
-                        at(json_start),
-                        format!("argument `{param}` is missing"),
-                        "every parameter of the signature",
-                    )
-                })?;
-                call_args.push(to_rust(value, ty, structs).map_err(|m| {
-                    (
-                        at(json_start),
-                        format!("argument `{param}`: {m}"),
-                        "a JSON value of the parameter's type",
-                    )
-                })?);
-            }
-        }
-        let after = json_start + used;
-        let tail = &line[after..];
-        let tail_start = after + (tail.len() - tail.trim_start().len());
-        let tail = tail.trim();
-        let call = Text::new(format!("{fn_name}({})", call_args.join(", ")), item.start);
-        let (expect, panics, rest_off) = if let Some(out) = tail.strip_prefix("out:") {
-            let out_start = tail_start + 4 + (out.len() - out.trim_start().len());
-            let (value, used) = json_value(&line[out_start..]).map_err(|(off, msg)| {
-                (
-                    at(out_start + off),
-                    format!("example output is not JSON: {msg}"),
-                    "a JSON value of the return type",
-                )
-            })?;
-            let expect = match ret {
-                Some(ret) => to_rust(&value, ret, structs).map_err(|m| {
-                    (
-                        at(out_start),
-                        format!("example output: {m}"),
-                        "a JSON value of the return type",
-                    )
-                })?,
-                None => String::new(),
-            };
-            (
-                Some(Text::new(expect, at(out_start))),
-                false,
-                out_start + used,
-            )
-        } else if tail.starts_with("panics") {
-            (None, true, tail_start + "panics".len())
-        } else {
-            return Err((
-                at(tail_start),
-                "example has no `out:`".into(),
-                "`out: JSON` or `panics` after the input",
-            ));
-        };
-        let rest = line[rest_off..].trim();
-        let tolerance = match rest.strip_prefix("tolerance:") {
-            Some(t) => Some((
-                t.trim().parse::<f64>().map_err(|_| {
-                    (
-                        at(rest_off),
-                        format!("tolerance `{}` is not a number", t.trim()),
-                        "a number such as `1e-9`",
-                    )
-                })?,
-                at(rest_off),
-            )),
-            None if rest.is_empty() => None,
-            None => {
-                return Err((
-                    at(rest_off),
-                    format!("unexpected `{rest}` after the example"),
-                    "nothing, or `tolerance: 1e-9`",
-                ))
-            }
-        };
-        if ret.is_none() {
-            // The signature is broken; validation reports it.
-            return Ok(None);
-        }
-        return Ok(Some(RawExample {
-            pos: item.start,
-            call,
-            expect,
-            panics,
-            tolerance,
-        }));
+fn example(item: &Text, context: &ExampleContext) -> Result<Option<RawExample>, ExampleError> {
+    match item.value.strip_prefix("in:") {
+        Some(rest) => json_example(item, rest, context),
+        None => rust_example(item),
+    }
+}
+
+/// Positions within one example line.
+struct Line<'a> {
+    item: &'a Text,
+}
+
+impl Line<'_> {
+    fn text(&self) -> &str {
+        &self.item.value
     }
 
-    let code = line.trim().trim_matches('`').trim();
-    let offset = line.find(code).unwrap_or(0);
-    let code_text = Text::new(code, at(offset));
+    /// The position of byte `offset` of the line.
+    fn at(&self, offset: usize) -> Pos {
+        let line = self.text();
+        Pos {
+            line: self.item.start.line,
+            column: self.item.start.column + line[..offset.min(line.len())].chars().count(),
+        }
+    }
+
+    /// The offset of `rest`'s first non-blank character (`rest` a tail of the line).
+    fn start_of(&self, rest: &str) -> usize {
+        self.text().len() - rest.trim_start().len()
+    }
+}
+
+/// `in: {JSON} out: JSON [tolerance: T]` or `in: {JSON} panics`. `None`
+/// when the signature is broken (validation reports it).
+fn json_example(
+    item: &Text,
+    rest: &str,
+    context: &ExampleContext,
+) -> Result<Option<RawExample>, ExampleError> {
+    let line = Line { item };
+    let json_start = line.start_of(rest);
+    let (args, used) = json_value(&line.text()[json_start..]).map_err(|(off, msg)| {
+        (
+            line.at(json_start + off),
+            format!("example input is not JSON: {msg}"),
+            "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
+        )
+    })?;
+    let call_args = call_arguments(&args, context, line.at(json_start))?;
+    let call = Text::new(
+        format!("{}({})", context.fn_name, call_args.join(", ")),
+        item.start,
+    );
+    let after = json_start + used;
+    let (expect, panics, rest_off) = outcome(&line, after, context)?;
+    let tolerance = tolerance(&line, rest_off)?;
+    if context.ret.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(RawExample {
+        pos: item.start,
+        call,
+        expect,
+        panics,
+        tolerance,
+    }))
+}
+
+/// The call's arguments in Rust, in the signature's order, from a JSON
+/// object by parameter name.
+fn call_arguments(
+    args: &serde_json::Value,
+    context: &ExampleContext,
+    at: Pos,
+) -> Result<Vec<String>, ExampleError> {
+    let serde_json::Value::Object(args) = args else {
+        return Err((
+            at,
+            "example input is not a JSON object".into(),
+            "a JSON object of arguments by parameter name, e.g. `{\"x\": 3}`",
+        ));
+    };
+    if context.ret.is_none() {
+        return Ok(Vec::new());
+    }
+    if let Some(key) = args
+        .keys()
+        .find(|key| !context.params.iter().any(|(p, _)| p == *key))
+    {
+        return Err((
+            at,
+            format!("`{}` has no parameter `{key}`", context.fn_name),
+            "argument names from the signature",
+        ));
+    }
+    context
+        .params
+        .iter()
+        .map(|(param, ty)| {
+            let value = args.get(param).ok_or_else(|| {
+                (
+                    at,
+                    format!("argument `{param}` is missing"),
+                    "every parameter of the signature",
+                )
+            })?;
+            to_rust(value, ty, &context.structs).map_err(|m| {
+                (
+                    at,
+                    format!("argument `{param}`: {m}"),
+                    "a JSON value of the parameter's type",
+                )
+            })
+        })
+        .collect()
+}
+
+/// After the input, from byte `after`: `out: JSON` or `panics`; the
+/// expected value, whether it panics, and where the rest starts.
+fn outcome(
+    line: &Line<'_>,
+    after: usize,
+    context: &ExampleContext,
+) -> Result<(Option<Text>, bool, usize), ExampleError> {
+    let tail = &line.text()[after..];
+    let tail_start = line.start_of(tail);
+    let tail = tail.trim();
+    if tail.starts_with("panics") {
+        return Ok((None, true, tail_start + "panics".len()));
+    }
+    let Some(out) = tail.strip_prefix("out:") else {
+        return Err((
+            line.at(tail_start),
+            "example has no `out:`".into(),
+            "`out: JSON` or `panics` after the input",
+        ));
+    };
+    let out_start = tail_start + "out:".len() + (out.len() - out.trim_start().len());
+    let (value, used) = json_value(&line.text()[out_start..]).map_err(|(off, msg)| {
+        (
+            line.at(out_start + off),
+            format!("example output is not JSON: {msg}"),
+            "a JSON value of the return type",
+        )
+    })?;
+    let expect = match &context.ret {
+        Some(ret) => to_rust(&value, ret, &context.structs).map_err(|m| {
+            (
+                line.at(out_start),
+                format!("example output: {m}"),
+                "a JSON value of the return type",
+            )
+        })?,
+        None => String::new(),
+    };
+    Ok((
+        Some(Text::new(expect, line.at(out_start))),
+        false,
+        out_start + used,
+    ))
+}
+
+/// What may follow the outcome, from byte `from`: nothing, or `tolerance: T`.
+fn tolerance(line: &Line<'_>, from: usize) -> Result<Option<(f64, Pos)>, ExampleError> {
+    let rest = line.text()[from..].trim();
+    match rest.strip_prefix("tolerance:") {
+        Some(t) => {
+            let value = t.trim().parse::<f64>().map_err(|_| {
+                (
+                    line.at(from),
+                    format!("tolerance `{}` is not a number", t.trim()),
+                    "a number such as `1e-9`",
+                )
+            })?;
+            Ok(Some((value, line.at(from))))
+        }
+        None if rest.is_empty() => Ok(None),
+        None => Err((
+            line.at(from),
+            format!("unexpected `{rest}` after the example"),
+            "nothing, or `tolerance: 1e-9`",
+        )),
+    }
+}
+
+/// `CALL == EXPECTED`, in Rust (optionally in backticks).
+fn rust_example(item: &Text) -> Result<Option<RawExample>, ExampleError> {
+    let line = Line { item };
+    let code = line.text().trim().trim_matches('`').trim();
+    let offset = line.text().find(code).unwrap_or(0);
+    let code_text = Text::new(code, line.at(offset));
     match rust::parse_expr(code) {
         Ok(syn::Expr::Binary(bin)) if matches!(bin.op, syn::BinOp::Eq(_)) => Ok(Some(RawExample {
             pos: item.start,
-            call: Text::new(rust::pretty_expr(&bin.left), at(offset)),
-            expect: Some(Text::new(rust::pretty_expr(&bin.right), at(offset))),
+            call: Text::new(rust::pretty_expr(&bin.left), line.at(offset)),
+            expect: Some(Text::new(rust::pretty_expr(&bin.right), line.at(offset))),
             panics: false,
             tolerance: None,
         })),
         Ok(_) => Err((
-            at(offset),
+            line.at(offset),
             "example is neither `in: … out: …` nor `CALL == EXPECTED`".into(),
             "`- in: {\"x\": 1} out: 2` or `- f(1) == 2`",
         )),
