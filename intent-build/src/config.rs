@@ -8,7 +8,7 @@ use crate::lock::Lockfile;
 use crate::manifest::CratePaths;
 use crate::out::{self, INDEX_FILE, INTENTS_DIR};
 use crate::snapshot::SNAPSHOT_DIR;
-use crate::spec;
+use crate::spec::{self, SpecFile};
 use crate::state::{assess, IntentStatus, State};
 
 /// Configures and runs intent compilation from a build script.
@@ -198,112 +198,144 @@ impl Config {
         with_errors(outcome, result)
     }
 
+    /// The build script's stages: read the specs (watching every file they
+    /// come from), assess them against the lock, hand the stale ones to the
+    /// engine where allowed, and write `OUT_DIR`.
     fn run_inner(&self, env: &Env, outcome: &mut Outcome) -> Result<()> {
         let paths = self.paths()?;
-        let (root, specs_dir, lock_path) = (&paths.root, &paths.specs_dir, &paths.lockfile);
         let out_dir = self.resolved_out_dir()?;
-
-        let rerun = |path: &Path| format!("cargo::rerun-if-changed={}", path.display());
-        // The manifest holds the intent settings (`specs-dir`, `lockfile`).
-        outcome.directives.push(rerun(&root.join("Cargo.toml")));
-        outcome.directives.push(rerun(specs_dir));
-        outcome
-            .directives
-            .push(rerun(&specs_dir.join(SNAPSHOT_DIR)));
-        outcome.directives.push(rerun(lock_path));
-
-        let cache_path = out_dir.join("intent-spec-cache.json");
-        let mut cache = spec::SpecCache::load(&cache_path);
-        let specs = spec::discover_with(specs_dir, root, Some(&mut cache))?;
-        cache.save(&cache_path)?;
-        for spec in &specs {
-            outcome.directives.push(rerun(&root.join(&spec.path)));
-            outcome
-                .directives
-                .push(rerun(&crate::snapshot::snapshot_path(
-                    specs_dir,
-                    &spec.spec.name,
-                )));
-        }
-        let lock = Lockfile::load(lock_path)?;
-        let statuses = assess(specs, &lock, specs_dir, root)?;
-
-        let stale: Vec<&IntentStatus> = statuses.iter().filter(|s| !s.state.is_fresh()).collect();
-        let package = self
-            .package
-            .clone()
-            .or_else(|| std::env::var("CARGO_PKG_NAME").ok());
-        let mut regenerated = Vec::new();
-        if !stale.is_empty() {
-            let blocked = if self.offline {
-                Some("offline mode is on")
-            } else {
-                env.regeneration_blocked_by()
-            };
-            let result = match blocked {
-                Some(why) => Err(format!("regeneration is off because {why}")),
-                None => crate::handoff::regenerate(
-                    env,
-                    &paths,
-                    &out_dir,
-                    &stale,
-                    package.as_deref().unwrap_or("crate"),
-                ),
-            };
-            match result {
-                Ok(done) => regenerated = done,
-                Err(reason) => {
-                    let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
-                    let lines = stale
-                        .iter()
-                        .map(|s| stale_message(s, &reason, &p, &paths))
-                        .collect();
-                    return Err(Error::Stale(lines));
-                }
-            }
-        }
+        let specs = read_specs(&paths, &out_dir, outcome)?;
+        let lock = Lockfile::load(&paths.lockfile)?;
+        let statuses = assess(specs, &lock, &paths.specs_dir, &paths.root)?;
+        let regenerated = self.regenerate_stale(env, &paths, &out_dir, &statuses)?;
         for r in &regenerated {
             outcome
                 .directives
                 .push(format!("cargo::warning={}", r.note));
         }
-
-        let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
-        let intents_dir = out_dir.join(INTENTS_DIR);
-        // Doctests reach the functions through the crate's root, where the
-        // README says to include `intents.rs`.
-        let crate_name = std::env::var("CARGO_PKG_NAME")
-            .ok()
-            .filter(|_| paths.docs)
-            .map(|name| name.replace('-', "_"));
-        for status in &statuses {
-            let name = &status.spec.spec.name;
-            let code = match regenerated.iter().find(|r| &r.name == name) {
-                Some(r) => r.code.clone(),
-                None => match &status.snapshot {
-                    Some(snapshot) => snapshot.code.clone(),
-                    None => continue,
-                },
-            };
-            let path = intents_dir.join(format!("{name}.rs"));
-            let source = out::module_source(
-                &status.spec,
-                &code,
-                &crate::snapshot::output_hash(&code),
-                crate_name.as_deref(),
-            );
-            if out::write_if_changed(&path, &source)? {
-                outcome.written.push(path);
-            }
-            outcome.compiled.push(status.spec.spec.name.clone());
-        }
-        remove_orphans(&intents_dir, &names)?;
-        let index = out_dir.join(INDEX_FILE);
-        if out::write_if_changed(&index, &out::index_source(&names))? {
-            outcome.written.push(index);
-        }
-        Ok(())
+        write_out_dir(&paths, &out_dir, &statuses, &regenerated, outcome)
     }
+
+    /// The stale intents' code from the engine, when regeneration is
+    /// allowed; otherwise the error that names each and its fix.
+    fn regenerate_stale(
+        &self,
+        env: &Env,
+        paths: &CratePaths,
+        out_dir: &Path,
+        statuses: &[IntentStatus],
+    ) -> Result<Vec<crate::handoff::Regenerated>> {
+        let stale: Vec<&IntentStatus> = statuses.iter().filter(|s| !s.state.is_fresh()).collect();
+        if stale.is_empty() {
+            return Ok(Vec::new());
+        }
+        let package = self
+            .package
+            .clone()
+            .or_else(|| std::env::var("CARGO_PKG_NAME").ok());
+        let blocked = if self.offline {
+            Some("offline mode is on")
+        } else {
+            env.regeneration_blocked_by()
+        };
+        let result = match blocked {
+            Some(why) => Err(format!("regeneration is off because {why}")),
+            None => crate::handoff::regenerate(
+                env,
+                paths,
+                out_dir,
+                &stale,
+                package.as_deref().unwrap_or("crate"),
+            ),
+        };
+        result.map_err(|reason| {
+            let p = package.map(|p| format!(" -p {p}")).unwrap_or_default();
+            Error::Stale(
+                stale
+                    .iter()
+                    .map(|s| stale_message(s, &reason, &p, paths))
+                    .collect(),
+            )
+        })
+    }
+}
+
+/// `cargo::rerun-if-changed` for `path`.
+fn rerun(path: &Path) -> String {
+    format!("cargo::rerun-if-changed={}", path.display())
+}
+
+/// Every spec of the crate (through the spec cache in `out_dir`), with a
+/// rerun directive for the manifest (it holds `specs-dir` and `lockfile`),
+/// the spec folder, the snapshots, the lock and each spec and snapshot.
+fn read_specs(paths: &CratePaths, out_dir: &Path, outcome: &mut Outcome) -> Result<Vec<SpecFile>> {
+    let (root, specs_dir) = (&paths.root, &paths.specs_dir);
+    outcome.directives.push(rerun(&root.join("Cargo.toml")));
+    outcome.directives.push(rerun(specs_dir));
+    outcome
+        .directives
+        .push(rerun(&specs_dir.join(SNAPSHOT_DIR)));
+    outcome.directives.push(rerun(&paths.lockfile));
+    let cache_path = out_dir.join("intent-spec-cache.json");
+    let mut cache = spec::SpecCache::load(&cache_path);
+    let specs = spec::discover_with(specs_dir, root, Some(&mut cache))?;
+    cache.save(&cache_path)?;
+    for spec in &specs {
+        outcome.directives.push(rerun(&root.join(&spec.path)));
+        outcome
+            .directives
+            .push(rerun(&crate::snapshot::snapshot_path(
+                specs_dir,
+                &spec.spec.name,
+            )));
+    }
+    Ok(specs)
+}
+
+/// Writes each intent's module (its regenerated or accepted code) and the
+/// index into `OUT_DIR`, and removes modules of intents that are gone.
+fn write_out_dir(
+    paths: &CratePaths,
+    out_dir: &Path,
+    statuses: &[IntentStatus],
+    regenerated: &[crate::handoff::Regenerated],
+    outcome: &mut Outcome,
+) -> Result<()> {
+    let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
+    let intents_dir = out_dir.join(INTENTS_DIR);
+    // Doctests reach the functions through the crate's root, where the
+    // README says to include `intents.rs`.
+    let crate_name = std::env::var("CARGO_PKG_NAME")
+        .ok()
+        .filter(|_| paths.docs)
+        .map(|name| name.replace('-', "_"));
+    for status in statuses {
+        let name = &status.spec.spec.name;
+        let code = match regenerated.iter().find(|r| &r.name == name) {
+            Some(r) => r.code.clone(),
+            None => match &status.snapshot {
+                Some(snapshot) => snapshot.code.clone(),
+                None => continue,
+            },
+        };
+        let path = intents_dir.join(format!("{name}.rs"));
+        let source = out::module_source(
+            &status.spec,
+            &code,
+            &crate::snapshot::output_hash(&code),
+            crate_name.as_deref(),
+        );
+        if out::write_if_changed(&path, &source)? {
+            outcome.written.push(path);
+        }
+        outcome.compiled.push(status.spec.spec.name.clone());
+    }
+    remove_orphans(&intents_dir, &names)?;
+    let index = out_dir.join(INDEX_FILE);
+    if out::write_if_changed(&index, &out::index_source(&names))? {
+        outcome.written.push(index);
+    }
+    Ok(())
 }
 
 impl Outcome {
