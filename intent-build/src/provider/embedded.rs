@@ -111,6 +111,121 @@ fn straggler_limit(generated: &[u32], finish: &[Option<Finish>]) -> u32 {
 /// The shortest answer [`straggler_limit`] ever cuts.
 const STRAGGLER_FLOOR: u32 = 96;
 
+/// The sequences of one batched decode: each one's text so far, tokens,
+/// how it ended, and where its logits are in the last batch.
+struct Sequences {
+    texts: Vec<Vec<u8>>,
+    generated: Vec<u32>,
+    finish: Vec<Option<Finish>>,
+    cut_short: Vec<bool>,
+    logits_at: Vec<i32>,
+}
+
+impl Sequences {
+    /// `n` sequences whose logits are at `last` (the prompt's last token).
+    fn new(n: usize, last: i32) -> Sequences {
+        Sequences {
+            texts: vec![Vec::new(); n],
+            generated: vec![0; n],
+            finish: vec![None; n],
+            cut_short: vec![false; n],
+            logits_at: vec![last; n],
+        }
+    }
+
+    /// Picks the next token of every unfinished sequence, ending those
+    /// that reached the limit, a straggler's cut, end of generation or a
+    /// stop string; the (sequence, token) pairs to decode next.
+    fn pick(
+        &mut self,
+        ctx: &LlamaContext<'_>,
+        model: &LlamaModel,
+        samplers: &mut [Sampler],
+        request: &Request,
+    ) -> Vec<(usize, LlamaToken)> {
+        let vocab = model.vocab();
+        let mut next = Vec::new();
+        for seq in 0..self.texts.len() {
+            if self.finish[seq].is_some() {
+                continue;
+            }
+            if self.generated[seq] >= request.max_tokens {
+                self.finish[seq] = Some(Finish::Length);
+                continue;
+            }
+            if self.generated[seq] >= straggler_limit(&self.generated, &self.finish) {
+                self.cut_short[seq] = true;
+                self.finish[seq] = Some(Finish::Length);
+                continue;
+            }
+            let token = samplers[seq].sample(ctx, self.logits_at[seq]);
+            if vocab.is_eog(token) {
+                self.finish[seq] = Some(Finish::Stop);
+                continue;
+            }
+            self.generated[seq] += 1;
+            self.texts[seq].extend(vocab.token_to_piece(token, false, None));
+            let text = String::from_utf8_lossy(&self.texts[seq]);
+            if let Some(cut) = request
+                .stop
+                .iter()
+                .filter_map(|s| text.find(s.as_str()))
+                .min()
+            {
+                self.texts[seq].truncate(cut);
+                self.finish[seq] = Some(Finish::Stop);
+                continue;
+            }
+            next.push((seq, token));
+        }
+        next
+    }
+
+    /// Each sequence's answer: complete, or cut (with its partial text).
+    fn completions(
+        self,
+        label: &str,
+        prompt_tokens: u32,
+        request: &Request,
+        elapsed: std::time::Duration,
+    ) -> Vec<Result<Completion, ProviderError>> {
+        let ends = self
+            .generated
+            .into_iter()
+            .zip(self.finish)
+            .zip(self.cut_short);
+        self.texts
+            .into_iter()
+            .zip(ends)
+            .map(|(bytes, ((generated, finish), cut_short))| {
+                let text = String::from_utf8_lossy(&bytes).to_string();
+                match finish {
+                    Some(Finish::Stop) => Ok(Completion {
+                        text,
+                        prompt_tokens,
+                        completion_tokens: generated,
+                        elapsed,
+                        finish: Finish::Stop,
+                    }),
+                    _ if cut_short => Err(ProviderError::truncated(
+                        format!(
+                            "{label}: the answer was cut at {generated} tokens, far longer than the other candidates' answers"
+                        ),
+                        text,
+                    )),
+                    _ => Err(ProviderError::truncated(
+                        format!(
+                            "{label}: the answer was cut at {} tokens; raise `max-tokens`",
+                            request.max_tokens
+                        ),
+                        text,
+                    )),
+                }
+            })
+            .collect()
+    }
+}
+
 /// A GGUF run in-process.
 pub struct Embedded {
     path: PathBuf,
@@ -245,102 +360,38 @@ impl Embedded {
         requests: &[Request],
     ) -> Result<Vec<Result<Completion, ProviderError>>, ProviderError> {
         let start = Instant::now();
-        let label = self.label();
         let Some(request) = requests.first() else {
             return Ok(Vec::new());
         };
         let n = requests.len();
-        let config = |e: String| ProviderError::new(ErrorKind::Config, format!("{label}: {e}"));
         let model = self.model()?;
         let prompt = self.prompt(model, request)?;
-        let vocab = model.vocab();
         // The chat template writes special tokens as text; parse them as tokens.
-        let tokens = vocab.tokenize(prompt.as_bytes(), true, true);
-        // The prompt's cells are shared (unified KV cache); each sequence
-        // needs room for its own answer only.
-        let needed = tokens.len() as u32 + request.max_tokens;
-        let limit = self.params.num_ctx.min(model.n_ctx_train());
-        if needed > limit {
-            return Err(ProviderError::new(
-                ErrorKind::ContextOverflow,
-                format!(
-                    "{label}: the prompt ({} tokens) plus up to {} generated tokens needs a context of {needed}, but the limit is {limit}; shorten the spec or raise `ctx`",
-                    tokens.len(),
-                    request.max_tokens
-                ),
-            ));
-        }
-        let cells = tokens.len() as u32 + request.max_tokens * n as u32;
-        let ctx_params = LlamaContextParams::default()
-            .with_n_ctx(NonZeroU32::new(cells))
-            .with_n_batch(cells)
-            .with_n_seq_max(n as u32)
-            .with_kv_unified(true)
-            .with_n_threads(self.threads)
-            .with_n_threads_batch(self.threads);
-        let mut ctx = {
-            let _guard = self.context_lock.lock().unwrap_or_else(|e| e.into_inner());
-            model
-                .new_context(backend(self.verbose)?, ctx_params)
-                .map_err(|e| config(format!("cannot create a context: {e}")))?
-        };
-        let sequences: Vec<i32> = (0..n as i32).collect();
+        let tokens = model.vocab().tokenize(prompt.as_bytes(), true, true);
+        self.check_fits(model, tokens.len() as u32, request.max_tokens)?;
+        let mut ctx = self.context(
+            model,
+            tokens.len() as u32 + request.max_tokens * n as u32,
+            n,
+        )?;
         let mut batch = LlamaBatch::new(tokens.len().max(n), n as i32);
+        let sequences: Vec<i32> = (0..n as i32).collect();
         let last = tokens.len() as i32 - 1;
         for (i, token) in tokens.iter().enumerate() {
             batch
                 .add(*token, i as i32, &sequences, i as i32 == last)
-                .map_err(|e| config(e.to_string()))?;
+                .map_err(|e| self.config(e.to_string()))?;
         }
         ctx.decode(&mut batch)
-            .map_err(|e| config(format!("decoding the prompt failed: {e}")))?;
-
+            .map_err(|e| self.config(format!("decoding the prompt failed: {e}")))?;
         let mut samplers = requests
             .iter()
             .map(|r| self.sampler(model, r))
             .collect::<Result<Vec<_>, _>>()?;
-        let mut texts: Vec<Vec<u8>> = vec![Vec::new(); n];
-        let mut generated = vec![0u32; n];
-        let mut finish = vec![None::<Finish>; n];
-        let mut cut_short = vec![false; n];
-        // Where each unfinished sequence's logits are in the last batch.
-        let mut logits_at: Vec<i32> = vec![last; n];
+        let mut state = Sequences::new(n, last);
         let mut position = tokens.len() as i32;
         loop {
-            let mut next = Vec::new();
-            for seq in 0..n {
-                if finish[seq].is_some() {
-                    continue;
-                }
-                if generated[seq] >= request.max_tokens {
-                    finish[seq] = Some(Finish::Length);
-                    continue;
-                }
-                if generated[seq] >= straggler_limit(&generated, &finish) {
-                    cut_short[seq] = true;
-                    finish[seq] = Some(Finish::Length);
-                    continue;
-                }
-                let token = samplers[seq].sample(&ctx, logits_at[seq]);
-                if vocab.is_eog(token) {
-                    finish[seq] = Some(Finish::Stop);
-                    continue;
-                }
-                generated[seq] += 1;
-                texts[seq].extend(vocab.token_to_piece(token, false, None));
-                let text = String::from_utf8_lossy(&texts[seq]);
-                if let Some(cut) = request
-                    .stop
-                    .iter()
-                    .filter_map(|s| text.find(s.as_str()))
-                    .min()
-                {
-                    texts[seq].truncate(cut);
-                    finish[seq] = Some(Finish::Stop);
-                    continue;
-                }
-                next.push((seq, token));
-            }
+            let next = state.pick(&ctx, model, &mut samplers, request);
             if next.is_empty() {
                 break;
             }
@@ -348,47 +399,63 @@ impl Embedded {
             for (i, (seq, token)) in next.iter().enumerate() {
                 batch
                     .add(*token, position, &[*seq as i32], true)
-                    .map_err(|e| config(e.to_string()))?;
-                logits_at[*seq] = i as i32;
+                    .map_err(|e| self.config(e.to_string()))?;
+                state.logits_at[*seq] = i as i32;
             }
             position += 1;
             ctx.decode(&mut batch)
-                .map_err(|e| config(format!("decoding failed: {e}")))?;
+                .map_err(|e| self.config(format!("decoding failed: {e}")))?;
         }
-        let elapsed = start.elapsed();
-        Ok(texts
-            .into_iter()
-            .zip(generated)
-            .zip(finish)
-            .zip(cut_short)
-            .map(|(((bytes, generated), finish), cut_short)| {
-                let text = String::from_utf8_lossy(&bytes).to_string();
-                match finish {
-                    Some(Finish::Stop) => Ok(Completion {
-                        text,
-                        prompt_tokens: tokens.len() as u32,
-                        completion_tokens: generated,
-                        elapsed,
-                        finish: Finish::Stop,
-                    }),
-                    _ if cut_short => Err(ProviderError::truncated(
-                        format!(
-                            "{label}: the answer was cut at {generated} tokens, far longer than the other candidates' answers"
-                        ),
-                        text,
-                    )),
-                    _ => Err(ProviderError::truncated(
-                        format!(
-                            "{label}: the answer was cut at {} tokens; raise `max-tokens`",
-                            request.max_tokens
-                        ),
-                        text,
-                    )),
-                }
-            })
-            .collect())
+        Ok(state.completions(&self.label(), tokens.len() as u32, request, start.elapsed()))
     }
 
+    /// A configuration error naming this provider.
+    fn config(&self, e: String) -> ProviderError {
+        ProviderError::new(ErrorKind::Config, format!("{}: {e}", self.label()))
+    }
+
+    /// The prompt's cells are shared (unified KV cache); each sequence
+    /// needs room for its own answer only: the prompt and one answer must
+    /// fit the context.
+    fn check_fits(
+        &self,
+        model: &LlamaModel,
+        prompt_tokens: u32,
+        max_tokens: u32,
+    ) -> Result<(), ProviderError> {
+        let needed = prompt_tokens + max_tokens;
+        let limit = self.params.num_ctx.min(model.n_ctx_train());
+        if needed <= limit {
+            return Ok(());
+        }
+        Err(ProviderError::new(
+            ErrorKind::ContextOverflow,
+            format!(
+                "{}: the prompt ({prompt_tokens} tokens) plus up to {max_tokens} generated tokens needs a context of {needed}, but the limit is {limit}; shorten the spec or raise `ctx`",
+                self.label()
+            ),
+        ))
+    }
+
+    /// A context of `cells` for `n` sequences sharing one KV cache.
+    fn context<'m>(
+        &self,
+        model: &'m LlamaModel,
+        cells: u32,
+        n: usize,
+    ) -> Result<LlamaContext<'m>, ProviderError> {
+        let params = LlamaContextParams::default()
+            .with_n_ctx(NonZeroU32::new(cells))
+            .with_n_batch(cells)
+            .with_n_seq_max(n as u32)
+            .with_kv_unified(true)
+            .with_n_threads(self.threads)
+            .with_n_threads_batch(self.threads);
+        let _guard = self.context_lock.lock().unwrap_or_else(|e| e.into_inner());
+        model
+            .new_context(backend(self.verbose)?, params)
+            .map_err(|e| self.config(format!("cannot create a context: {e}")))
+    }
     /// The sampler for one request: its grammar, and greedy or seeded
     /// sampling as [`GenerationParams::sampling`] says.
     fn sampler(&self, model: &LlamaModel, request: &Request) -> Result<Sampler, ProviderError> {
