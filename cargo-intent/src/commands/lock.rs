@@ -7,7 +7,7 @@ use intent_build::env::Env;
 use intent_build::handoff::HandoffLine;
 use intent_build::manifest::CratePaths;
 use intent_build::ops;
-use intent_build::ops::lock::LockOptions;
+use intent_build::ops::lock::{LockOptions, LockSummary};
 use intent_build::progress::Progress;
 use intent_build::project::Project;
 use intent_build::provider::settings::Cores;
@@ -196,66 +196,12 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
             return Ok(Status::Failed);
         }
-        let say = |verb: &str, names: &[String]| {
-            if !global.quiet {
-                for name in names {
-                    eprintln!("{verb:>12} {}::{name}", package.name);
-                }
-            }
-        };
-        say("Recorded", &summary.recorded);
-        say("Unchanged", &summary.unchanged);
-        say("Adopted", &summary.adopted);
-        say("Reverified", &summary.reverified);
-        say("Pending", &summary.pending);
-        say("Removed", &summary.removed);
-        if global.verbose > 0 {
-            say("Fresh", &summary.fresh);
+        print_done(global, &package.name, &summary);
+        print_errors(&package.name, &summary);
+        if !global.quiet {
+            print_notes(&summary);
         }
-        for (name, reason) in &summary.refused {
-            eprintln!("error: intent `{name}` in {} is stale ({reason}) and --locked forbids regenerating it; run `cargo intent lock` without --locked", package.name);
-        }
-        for failure in &summary.failed {
-            eprintln!(
-                "error: intent `{}` in {}: no candidate passed (last gate: {}): {}",
-                failure.name, package.name, failure.at, failure.reason
-            );
-        }
-        for (name, reason) in &summary.blocked {
-            eprintln!(
-                "error: intent `{name}` in {} was not generated: {reason}",
-                package.name
-            );
-        }
-        for (name, why) in &summary.unchecked {
-            if !global.quiet {
-                eprintln!("note: intent `{name}` was judged on its examples alone: {why}");
-            }
-        }
-        for (name, changes) in &summary.behaviour_changes {
-            if !global.quiet {
-                eprintln!(
-                    "note: intent `{name}` behaves differently from before on {} generated input(s):",
-                    changes.len()
-                );
-                for change in changes.iter().take(5) {
-                    eprintln!("      {change}");
-                }
-            }
-        }
-        if !summary.questions.is_empty() {
-            let specs = project.specs()?;
-            for (name, question) in &summary.questions {
-                eprintln!(
-                    "error: intent `{name}` in {}: {}",
-                    package.name,
-                    question.headline()
-                );
-                if let Some(spec) = specs.iter().find(|s| &s.spec.name == name) {
-                    eprint!("{}", question.render(spec));
-                }
-            }
-        }
+        print_questions(&project, &package.name, &summary)?;
         if !summary.failed.is_empty() {
             if let Some(report) = &summary.report {
                 eprintln!("note: every round is in {}", report.display());
@@ -269,4 +215,75 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         ok &= summary.is_success();
     }
     Ok(if ok { Status::Ok } else { Status::Failed })
+}
+
+/// One line per intent the run settled, as cargo reports what it did.
+fn print_done(global: &Global, package: &str, summary: &LockSummary) {
+    if global.quiet {
+        return;
+    }
+    let say = |verb: &str, names: &[String]| {
+        for name in names {
+            eprintln!("{verb:>12} {package}::{name}");
+        }
+    };
+    say("Recorded", &summary.recorded);
+    say("Unchanged", &summary.unchanged);
+    say("Adopted", &summary.adopted);
+    say("Reverified", &summary.reverified);
+    say("Pending", &summary.pending);
+    say("Removed", &summary.removed);
+    if global.verbose > 0 {
+        say("Fresh", &summary.fresh);
+    }
+}
+
+/// What is left stale: refused, failed, blocked.
+fn print_errors(package: &str, summary: &LockSummary) {
+    for (name, reason) in &summary.refused {
+        eprintln!("error: intent `{name}` in {package} is stale ({reason}) and --locked forbids regenerating it; run `cargo intent lock` without --locked");
+    }
+    for failure in &summary.failed {
+        eprintln!(
+            "error: intent `{}` in {package}: no candidate passed (last gate: {}): {}",
+            failure.name, failure.at, failure.reason
+        );
+    }
+    for (name, reason) in &summary.blocked {
+        eprintln!("error: intent `{name}` in {package} was not generated: {reason}");
+    }
+}
+
+/// What was accepted with less than the usual evidence, or changed.
+fn print_notes(summary: &LockSummary) {
+    for (name, why) in &summary.unchecked {
+        eprintln!("note: intent `{name}` was judged on its examples alone: {why}");
+    }
+    for (name, changes) in &summary.behaviour_changes {
+        eprintln!(
+            "note: intent `{name}` behaves differently from before on {} generated input(s):",
+            changes.len()
+        );
+        for change in changes.iter().take(5) {
+            eprintln!("      {change}");
+        }
+    }
+}
+
+/// Each question: its headline, then the inputs and the examples to add.
+fn print_questions(project: &Project, package: &str, summary: &LockSummary) -> Result<()> {
+    if summary.questions.is_empty() {
+        return Ok(());
+    }
+    let specs = project.specs()?;
+    for (name, question) in &summary.questions {
+        eprintln!(
+            "error: intent `{name}` in {package}: {}",
+            question.headline()
+        );
+        if let Some(spec) = specs.iter().find(|s| &s.spec.name == name) {
+            eprint!("{}", question.render(spec));
+        }
+    }
+    Ok(())
 }
