@@ -91,74 +91,7 @@ impl Settings {
             .into_iter()
             .enumerate()
         {
-            let key = |k: &str| format!("`providers[{index}].{k}`");
-            let timeout = Duration::from_secs(p.timeout.unwrap_or(300));
-            let provider: Box<dyn Provider> = match p.kind {
-                ProviderKind::Embedded => embedded(&p, options)?,
-                ProviderKind::Ollama => Box::new(Ollama::new(
-                    p.url.as_deref().unwrap_or(ollama::DEFAULT_HOST),
-                    p.model.as_deref().ok_or_else(|| {
-                        Error::setting_help(
-                            format!("{} is required for an ollama provider", key("model")),
-                            "name a pulled model, e.g. `model = \"qwen2.5-coder:7b\"` (`ollama list` shows them)",
-                        )
-                    })?,
-                    p.params(),
-                    timeout,
-                    p.concurrency.unwrap_or(1),
-                )),
-                ProviderKind::Openai => {
-                    let mut urls = p.urls.clone();
-                    urls.extend(p.url.clone());
-                    if urls.is_empty() {
-                        return Err(Error::setting_help(
-                            format!(
-                                "{} or {} is required for an openai provider",
-                                key("url"),
-                                key("urls")
-                            ),
-                            "e.g. `url = \"http://127.0.0.1:8000\"`",
-                        ));
-                    }
-                    let api_key = match &p.api_key_env {
-                        Some(var) => Some(std::env::var(var).map_err(|_| {
-                            Error::setting_help(
-                                format!("{} names `{var}`, which is not set", key("api-key-env")),
-                                format!("export {var}=… before running cargo"),
-                            )
-                        })?),
-                        None => None,
-                    };
-                    Box::new(OpenAi::new(
-                        urls,
-                        p.model.as_deref().ok_or_else(|| {
-                            Error::setting_help(
-                                format!("{} is required for an openai provider", key("model")),
-                                "use a name the server lists at /v1/models",
-                            )
-                        })?,
-                        p.params(),
-                        timeout,
-                        p.concurrency.unwrap_or(1),
-                        api_key,
-                    ))
-                }
-                ProviderKind::Command => {
-                    if p.command.is_empty() {
-                        return Err(Error::setting_help(
-                            format!("{} is required for a command provider", key("command")),
-                            "e.g. `command = [\"llama-cli\", \"-m\", \"model.gguf\"]`",
-                        ));
-                    }
-                    Box::new(Command::new(
-                        p.command.clone(),
-                        p.model_file.clone(),
-                        options.cache_dir.clone(),
-                        p.params(),
-                        timeout,
-                    ))
-                }
-            };
+            let provider = provider(&p, index, options)?;
             if options.offline && provider.uses_network() {
                 continue;
             }
@@ -171,6 +104,89 @@ impl Settings {
         }
         Ok(router)
     }
+}
+
+/// The provider `p` (the `index`th of the list) describes.
+fn provider(
+    p: &ProviderSettings,
+    index: usize,
+    options: &RouterOptions,
+) -> Result<Box<dyn Provider>> {
+    let key = |k: &str| format!("`providers[{index}].{k}`");
+    let timeout = Duration::from_secs(p.timeout.unwrap_or(300));
+    Ok(match p.kind {
+        ProviderKind::Embedded => embedded(p, options)?,
+        ProviderKind::Ollama => Box::new(Ollama::new(
+            p.url.as_deref().unwrap_or(ollama::DEFAULT_HOST),
+            p.model.as_deref().ok_or_else(|| {
+                Error::setting_help(
+                    format!("{} is required for an ollama provider", key("model")),
+                    "name a pulled model, e.g. `model = \"qwen2.5-coder:7b\"` (`ollama list` shows them)",
+                )
+            })?,
+            p.params(),
+            timeout,
+            p.concurrency.unwrap_or(1),
+        )),
+        ProviderKind::Openai => openai(p, &key, timeout)?,
+        ProviderKind::Command => {
+            if p.command.is_empty() {
+                return Err(Error::setting_help(
+                    format!("{} is required for a command provider", key("command")),
+                    "e.g. `command = [\"llama-cli\", \"-m\", \"model.gguf\"]`",
+                ));
+            }
+            Box::new(Command::new(
+                p.command.clone(),
+                p.model_file.clone(),
+                options.cache_dir.clone(),
+                p.params(),
+                timeout,
+            ))
+        }
+    })
+}
+
+/// An OpenAI-compatible provider: its endpoints, model and API key.
+fn openai(
+    p: &ProviderSettings,
+    key: &dyn Fn(&str) -> String,
+    timeout: Duration,
+) -> Result<Box<dyn Provider>> {
+    let mut urls = p.urls.clone();
+    urls.extend(p.url.clone());
+    if urls.is_empty() {
+        return Err(Error::setting_help(
+            format!(
+                "{} or {} is required for an openai provider",
+                key("url"),
+                key("urls")
+            ),
+            "e.g. `url = \"http://127.0.0.1:8000\"`",
+        ));
+    }
+    let api_key = match &p.api_key_env {
+        Some(var) => Some(std::env::var(var).map_err(|_| {
+            Error::setting_help(
+                format!("{} names `{var}`, which is not set", key("api-key-env")),
+                format!("export {var}=… before running cargo"),
+            )
+        })?),
+        None => None,
+    };
+    Ok(Box::new(OpenAi::new(
+        urls,
+        p.model.as_deref().ok_or_else(|| {
+            Error::setting_help(
+                format!("{} is required for an openai provider", key("model")),
+                "use a name the server lists at /v1/models",
+            )
+        })?,
+        p.params(),
+        timeout,
+        p.concurrency.unwrap_or(1),
+        api_key,
+    )))
 }
 
 /// Where settings are found and what the router may touch.
