@@ -24,6 +24,7 @@ macro_rules! outln {
 mod cli;
 mod commands;
 mod interrupt;
+mod table;
 mod workspace;
 
 use std::process::ExitCode;
@@ -43,6 +44,7 @@ fn main() -> ExitCode {
         }
     };
     interrupt::install();
+    table::init_color();
     match commands::run(cli) {
         Ok(status) => status.into(),
         // The reader went away (`| head`): not an error, as for ripgrep.

@@ -172,6 +172,52 @@ fn status_ends_each_row_and_puts_its_footer_on_stderr() {
 }
 
 #[test]
+fn status_fits_a_narrow_terminal_aligned_and_colours_only_when_asked() {
+    let f = single();
+    let (code, out, err) = run_full(
+        intent(&f, &["status"])
+            .env("COLUMNS", "60")
+            .env_remove("CARGO_TERM_COLOR")
+            .env_remove("CLICOLOR_FORCE"),
+    );
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    let header = lines[0];
+    for line in &lines {
+        assert!(line.chars().count() <= 60, "{line:?} is wider than 60");
+        assert!(!line.contains('\u{1b}'), "no colour into a pipe: {line:?}");
+    }
+    // Every column starts where its name does in the header.
+    let starts: Vec<usize> = ["intent", "state", "model", "time"]
+        .iter()
+        .map(|name| {
+            let byte = header
+                .find(name)
+                .unwrap_or_else(|| panic!("{name} in {header:?}"));
+            header[..byte].chars().count()
+        })
+        .collect();
+    for line in &lines[1..] {
+        let chars: Vec<char> = line.chars().collect();
+        for &at in &starts {
+            assert!(
+                chars[at - 1] == ' ' && chars[at] != ' ',
+                "{line:?} is not aligned at {at} with {header:?}"
+            );
+        }
+    }
+    // Wide enough, nothing is shortened.
+    let (_, wide, _) = run_full(intent(&f, &["status"]).env("COLUMNS", "200"));
+    assert!(wide.contains("parse,compile,examples"), "{wide}");
+    assert!(!wide.contains('…'), "{wide}");
+    // CARGO_TERM_COLOR=always colours the state even into a pipe, as in cargo.
+    let (_, coloured, _) = run_full(intent(&f, &["status"]).env("CARGO_TERM_COLOR", "always"));
+    assert!(coloured.contains("\u{1b}[32mfresh"), "{coloured:?}");
+    let (_, never, _) = run_full(intent(&f, &["status"]).env("CARGO_TERM_COLOR", "never"));
+    assert!(!never.contains('\u{1b}'), "{never:?}");
+}
+
+#[test]
 fn status_into_a_closed_pipe_exits_0_without_a_panic() {
     let f = single();
     // The reading end is closed before the command starts, so every write

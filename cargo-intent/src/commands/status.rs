@@ -1,5 +1,8 @@
 //! `cargo intent status`: each intent's state, as a table or JSON.
 
+use std::io::Write as _;
+
+use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use intent_build::env::Env;
@@ -8,6 +11,7 @@ use intent_build::project::Project;
 
 use super::Status;
 use crate::cli::Global;
+use crate::table::Table;
 
 /// `cargo intent status`.
 #[derive(Debug, Args)]
@@ -29,40 +33,26 @@ pub enum MessageFormat {
 pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
-    let (mut total, mut fresh) = (0usize, 0usize);
-    if args.message_format == MessageFormat::Human {
-        outln!(
-            "{:<20} {:<24} {:<16} {:<20} {:<36} {:<26} last generation",
-            "package",
-            "intent",
-            "state",
-            "model",
-            "gates",
-            "confidence"
-        )?;
-    }
+    let mut rows = Vec::new();
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        for row in ops::status(&project, &env, &ws.intent_dir())? {
-            total += 1;
-            fresh += usize::from(row.is_fresh());
-            match args.message_format {
-                MessageFormat::Human => outln!(
-                    "{:<20} {:<24} {:<16} {:<20} {:<36} {:<26} {}",
-                    row.package,
-                    row.intent,
-                    row.state,
-                    row.model.as_deref().unwrap_or("-"),
-                    gates_cell(&row),
-                    confidence_cell(&row),
-                    row.last_generation_seconds
-                        .map_or("-".to_string(), |s| format!("{s:.1} s"))
-                )?,
-                MessageFormat::Json => outln!("{}", serde_json::to_string(&row)?)?,
+        rows.extend(ops::status(&project, &env, &ws.intent_dir())?);
+    }
+    match args.message_format {
+        MessageFormat::Human => {
+            let text = table(&rows).render(crate::table::width());
+            let mut out = anstream::stdout().lock();
+            // A closed pipe (`| head -1`) is not an error worth a message.
+            let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+        }
+        MessageFormat::Json => {
+            for row in &rows {
+                outln!("{}", serde_json::to_string(row)?)?;
             }
         }
     }
+    let (total, fresh) = (rows.len(), rows.iter().filter(|r| r.is_fresh()).count());
     // The footer goes to stderr on a line of its own: the table (stdout)
     // stays machine-readable, and each row ended with its newline above.
     if args.message_format == MessageFormat::Human && !global.quiet {
@@ -76,6 +66,44 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     } else {
         Status::Failed
     })
+}
+
+/// The human table: one row per intent, `time` the last generation's;
+/// package, model, gates and confidence give way (shortened with `…`) on
+/// a narrow terminal — the full values are in `--message-format json`.
+fn table(rows: &[ops::StatusRow]) -> Table {
+    let mut table = Table::new(&[
+        "package",
+        "intent",
+        "state",
+        "model",
+        "gates",
+        "confidence",
+        "time",
+    ])
+    .shrink(&[0, 3, 4, 5]);
+    let plain = Style::new();
+    for row in rows {
+        let state = if row.is_fresh() {
+            AnsiColor::Green.on_default()
+        } else {
+            AnsiColor::Yellow.on_default().bold()
+        };
+        table.row(vec![
+            (row.package.clone(), plain),
+            (row.intent.clone(), plain),
+            (row.state.clone(), state),
+            (row.model.clone().unwrap_or_else(|| "-".into()), plain),
+            (gates_cell(row), plain),
+            (confidence_cell(row), plain),
+            (
+                row.last_generation_seconds
+                    .map_or("-".to_string(), |s| format!("{s:.1} s")),
+                plain,
+            ),
+        ]);
+    }
+    table
 }
 
 /// The gates column: the gates passed, then `+capability` for each
