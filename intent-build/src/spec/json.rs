@@ -161,33 +161,40 @@ fn path_type(
             let inner = generic().ok_or_else(|| mismatch(value, ty))?;
             Ok(format!("Box::new({})", to_rust(value, inner, structs)?))
         }
-        other => {
-            let Some(fields) = structs.get(other) else {
-                return Err(format!(
-                    "cannot write a JSON value for `{}`: declare it as a struct with named fields in `# prelude:`",
-                    canonical(ty)
-                ));
-            };
-            let Value::Object(map) = value else {
-                return Err(mismatch(value, ty));
-            };
-            for key in map.keys() {
-                if !fields.iter().any(|(f, _)| f == key) {
-                    return Err(format!("`{other}` has no field `{key}`"));
-                }
-            }
-            let parts = fields
-                .iter()
-                .map(|(field, fty)| {
-                    let v = map
-                        .get(field)
-                        .ok_or_else(|| format!("field `{field}` of `{other}` is missing"))?;
-                    Ok(format!("{field}: {}", to_rust(v, fty, structs)?))
-                })
-                .collect::<Result<Vec<_>, String>>()?;
-            Ok(format!("{other} {{ {} }}", parts.join(", ")))
-        }
+        other => struct_value(value, other, ty, structs),
     }
+}
+
+/// A struct literal of the prelude's struct `name` from a JSON object of
+/// its fields.
+fn struct_value(
+    value: &Value,
+    name: &str,
+    ty: &syn::Type,
+    structs: &Structs,
+) -> Result<String, String> {
+    let Some(fields) = structs.get(name) else {
+        return Err(format!(
+            "cannot write a JSON value for `{}`: declare it as a struct with named fields in `# prelude:`",
+            canonical(ty)
+        ));
+    };
+    let Value::Object(map) = value else {
+        return Err(mismatch(value, ty));
+    };
+    if let Some(key) = map.keys().find(|key| !fields.iter().any(|(f, _)| f == *key)) {
+        return Err(format!("`{name}` has no field `{key}`"));
+    }
+    let parts = fields
+        .iter()
+        .map(|(field, fty)| {
+            let v = map
+                .get(field)
+                .ok_or_else(|| format!("field `{field}` of `{name}` is missing"))?;
+            Ok(format!("{field}: {}", to_rust(v, fty, structs)?))
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    Ok(format!("{name} {{ {} }}", parts.join(", ")))
 }
 
 fn mismatch(value: &Value, ty: &syn::Type) -> String {
