@@ -141,15 +141,7 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         };
         outln!("{}", serde_json::to_string(&line)?)?;
     }
-    for failure in &summary.failed {
-        eprintln!(
-            "error: intent `{}`: no candidate passed (last gate: {}): {}",
-            failure.name, failure.at, failure.reason
-        );
-    }
-    for (name, reason) in &summary.blocked {
-        eprintln!("error: intent `{name}` was not generated: {reason}");
-    }
+    print_failures("", &summary);
     for (name, _) in &summary.questions {
         eprintln!("error: intent `{name}`: the passing candidates disagree or too few agree; `cargo intent lock {name}` asks which answers are right");
     }
@@ -243,14 +235,20 @@ fn print_errors(package: &str, summary: &LockSummary) {
     for (name, reason) in &summary.refused {
         eprintln!("error: intent `{name}` in {package} is stale ({reason}) and --locked forbids regenerating it; run `cargo intent lock` without --locked");
     }
+    print_failures(&format!(" in {package}"), summary);
+}
+
+/// Intents no candidate passed for, and those blocked by one they use;
+/// `place` follows each name (` in PACKAGE`, or nothing).
+fn print_failures(place: &str, summary: &LockSummary) {
     for failure in &summary.failed {
         eprintln!(
-            "error: intent `{}` in {package}: no candidate passed (last gate: {}): {}",
+            "error: intent `{}`{place}: no candidate passed (last gate: {}): {}",
             failure.name, failure.at, failure.reason
         );
     }
     for (name, reason) in &summary.blocked {
-        eprintln!("error: intent `{name}` in {package} was not generated: {reason}");
+        eprintln!("error: intent `{name}`{place} was not generated: {reason}");
     }
 }
 

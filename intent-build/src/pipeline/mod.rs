@@ -739,21 +739,11 @@ impl Pool {
 }
 
 /// Where an intent's generation stopped without an accepted candidate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// Written in `report.json` as its name (`compile`, `quorum`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StoppedAt {
     /// A gate the furthest candidate failed.
-    Parse,
-    /// See [`Gate::Compile`].
-    Compile,
-    /// See [`Gate::Policy`].
-    Policy,
-    /// See [`Gate::Examples`].
-    Examples,
-    /// See [`Gate::Tests`].
-    Tests,
-    /// See [`Gate::Properties`].
-    Properties,
+    Gate(Gate),
     /// No answer came from any provider.
     Model,
     /// The gates could not run.
@@ -769,15 +759,20 @@ pub enum StoppedAt {
 }
 
 impl StoppedAt {
+    /// Everything but a gate, for reading names back.
+    const OTHERS: [StoppedAt; 6] = [
+        StoppedAt::Model,
+        StoppedAt::Gates,
+        StoppedAt::Behaviour,
+        StoppedAt::Quorum,
+        StoppedAt::Uses,
+        StoppedAt::Accept,
+    ];
+
     /// Its name in reports and messages.
     pub fn name(self) -> &'static str {
         match self {
-            StoppedAt::Parse => "parse",
-            StoppedAt::Compile => "compile",
-            StoppedAt::Policy => "policy",
-            StoppedAt::Examples => "examples",
-            StoppedAt::Tests => "tests",
-            StoppedAt::Properties => "properties",
+            StoppedAt::Gate(gate) => gate.name(),
             StoppedAt::Model => "model",
             StoppedAt::Gates => "gates",
             StoppedAt::Behaviour => "behaviour",
@@ -786,18 +781,34 @@ impl StoppedAt {
             StoppedAt::Accept => "accept",
         }
     }
+
+    /// The place named `name`, if any.
+    pub fn parse(name: &str) -> Option<StoppedAt> {
+        Gate::ALL
+            .iter()
+            .map(|g| StoppedAt::Gate(*g))
+            .chain(StoppedAt::OTHERS)
+            .find(|s| s.name() == name)
+    }
 }
 
 impl From<Gate> for StoppedAt {
     fn from(gate: Gate) -> StoppedAt {
-        match gate {
-            Gate::Parse => StoppedAt::Parse,
-            Gate::Compile => StoppedAt::Compile,
-            Gate::Policy => StoppedAt::Policy,
-            Gate::Examples => StoppedAt::Examples,
-            Gate::Tests => StoppedAt::Tests,
-            Gate::Properties => StoppedAt::Properties,
-        }
+        StoppedAt::Gate(gate)
+    }
+}
+
+impl Serialize for StoppedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoppedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        StoppedAt::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown stopping place `{name}`")))
     }
 }
 
@@ -859,4 +870,23 @@ pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::
         message: e.to_string(),
     })?;
     crate::files::write_atomic(path, text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_generation_stopped_reads_back_from_its_name() {
+        for at in Gate::ALL
+            .iter()
+            .map(|g| StoppedAt::Gate(*g))
+            .chain(StoppedAt::OTHERS)
+        {
+            let json = serde_json::to_string(&at).unwrap();
+            assert_eq!(json, format!("\"{}\"", at.name()));
+            assert_eq!(serde_json::from_str::<StoppedAt>(&json).unwrap(), at);
+        }
+        assert!(serde_json::from_str::<StoppedAt>("\"nowhere\"").is_err());
+    }
 }

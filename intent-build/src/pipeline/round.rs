@@ -90,17 +90,7 @@ fn is_truncated(error: &RouterError) -> bool {
 }
 
 fn gate_rank(gate: Gate) -> usize {
-    [
-        Gate::Parse,
-        Gate::Compile,
-        Gate::Policy,
-        Gate::Examples,
-        Gate::Tests,
-        Gate::Properties,
-    ]
-    .iter()
-    .position(|g| *g == gate)
-    .unwrap_or(0)
+    Gate::ALL.iter().position(|g| *g == gate).unwrap_or(0)
 }
 
 /// A candidate on its way through the gates.
@@ -338,13 +328,7 @@ fn verdicts_up_to(failed: Gate) -> Vec<GateVerdict> {
     let order: &[Gate] = if failed == Gate::Policy {
         &[Gate::Policy]
     } else {
-        &[
-            Gate::Compile,
-            Gate::Policy,
-            Gate::Examples,
-            Gate::Tests,
-            Gate::Properties,
-        ]
+        &Gate::ALL[1..]
     };
     let end = order
         .iter()
@@ -934,7 +918,7 @@ mod tests {
         assert_eq!(
             decide(&round, &Choice::default()),
             RoundOutcome::Retry {
-                gate: StoppedAt::Examples,
+                gate: StoppedAt::Gate(Gate::Examples),
                 reason: "example 0: `f(2)` returned 5, expected 4".into()
             }
         );
@@ -959,7 +943,7 @@ mod tests {
             refused(1, Gate::Parse, "no fn"),
         ];
         assert!(
-            matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { gate, .. } if gate == StoppedAt::Parse)
+            matches!(decide(&some, &Choice::default()), RoundOutcome::Retry { gate, .. } if gate == StoppedAt::Gate(Gate::Parse))
         );
         let broken = [
             refused(0, Gate::Examples, "x"),

@@ -77,6 +77,16 @@ pub enum Gate {
 }
 
 impl Gate {
+    /// Every gate, in the order they judge a candidate.
+    pub const ALL: [Gate; 6] = [
+        Gate::Parse,
+        Gate::Compile,
+        Gate::Policy,
+        Gate::Examples,
+        Gate::Tests,
+        Gate::Properties,
+    ];
+
     /// Its name in reports and in `Intent.lock`.
     pub fn name(self) -> &'static str {
         match self {
