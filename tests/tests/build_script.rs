@@ -297,7 +297,6 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         offline: false,
         verbose: false,
         intent_dir: intent_tests::workspace_root().join("target/fixtures/intent"),
-        gate_timeout: std::time::Duration::from_secs(10),
         cancel: None,
         pending_only: false,
         allow_behaviour_change: false,

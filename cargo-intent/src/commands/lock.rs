@@ -126,7 +126,7 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         packages: vec![package],
         target_dir: intent_dir.parent().map(Into::into).unwrap_or_default(),
     };
-    let mut options = lock_options(global, &ws, &project, args);
+    let mut options = lock_options(global, &ws, args);
     options.intent_dir = intent_dir;
     options.pending_only = !project.settings.update_lock;
     // cargo compiles other crates beside a build script.
@@ -152,13 +152,9 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     })
 }
 
-/// The options `args` and the global flags give for `project`; shared with `watch`.
-pub fn lock_options(
-    global: &Global,
-    ws: &Workspace,
-    project: &Project,
-    args: &LockArgs,
-) -> LockOptions {
+/// The options `args` and the global flags give; shared with `watch`. The
+/// crate's own settings (gate timeout, review, …) are read by the operation.
+pub fn lock_options(global: &Global, ws: &Workspace, args: &LockArgs) -> LockOptions {
     LockOptions {
         names: args.names.clone(),
         force: args.force,
@@ -166,7 +162,6 @@ pub fn lock_options(
         offline: global.is_offline(),
         verbose: global.verbose > 1,
         intent_dir: ws.intent_dir(),
-        gate_timeout: project.settings.gate_time_limit(),
         cancel: Some(crate::interrupt::flag()),
         pending_only: false,
         allow_behaviour_change: args.allow_behaviour_change,
@@ -182,7 +177,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
-        let options = lock_options(global, ws, &project, args);
+        let options = lock_options(global, ws, args);
         let summary = ops::lock::lock(&project, &options, &env, &progress)?;
         if crate::interrupt::requested() {
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");

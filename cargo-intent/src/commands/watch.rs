@@ -58,7 +58,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             }
             seen.insert(package.name.clone(), now);
             changed = true;
-            let options = super::lock::lock_options(global, &ws, &project, &LockArgs::default());
+            let options = super::lock::lock_options(global, &ws, &LockArgs::default());
             match ops::lock::lock(&project, &options, &env, &Progress::hidden()) {
                 Ok(summary) => {
                     for name in summary

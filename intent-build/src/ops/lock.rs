@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -51,8 +50,6 @@ pub struct LockOptions {
     pub verbose: bool,
     /// `target/intent`.
     pub intent_dir: PathBuf,
-    /// Per-gate timeout.
-    pub gate_timeout: Duration,
     /// Set (e.g. by a Ctrl-C handler) to stop before the next intent or
     /// acceptance; what was accepted stays, nothing is half-written.
     pub cancel: Option<std::sync::Arc<std::sync::atomic::AtomicBool>>,
@@ -241,9 +238,7 @@ impl LockCtx<'_> {
         }
         // No model call for code that could not be judged anyway.
         crate::sandbox::ensure(self.project.settings.sandbox_mode(self.env))?;
-        let runner = self
-            .project
-            .gate_runner(self.env, &opts.intent_dir, Some(opts.gate_timeout));
+        let runner = self.project.gate_runner(self.env, &opts.intent_dir, None);
         let mut work = triage.generate;
         work.extend(self.reverify(&runner, &known, triage.reverify, &mut summary)?);
         if work.is_empty() {
