@@ -51,8 +51,7 @@ mod error;
 /// build script sees only the page below. As insta keeps its CLI support
 /// out of its documented API.
 macro_rules! support {
-    ($($(#[$doc:meta])* $name:ident;)*) => {$(
-        $(#[$doc])*
+    ($($name:ident;)*) => {$(
         #[cfg(feature = "engine")]
         #[doc(hidden)]
         pub mod $name;
@@ -75,29 +74,26 @@ support! {
     state;
 }
 
-// What only `cargo intent` needs: model providers, the generation pipeline,
-// confinement, model fetching, progress. A build script never compiles it.
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod models;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod ops;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod pipeline;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod progress;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod project;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod provider;
-#[cfg(feature = "engine")]
-#[doc(hidden)]
-pub mod settings;
+/// Declares what only `cargo intent` needs — model providers, the
+/// generation pipeline, confinement, model fetching, progress, settings —
+/// compiled with the `engine` feature alone: a build script never compiles it.
+macro_rules! engine {
+    ($($name:ident;)*) => {$(
+        #[cfg(feature = "engine")]
+        #[doc(hidden)]
+        pub mod $name;
+    )*};
+}
+
+engine! {
+    models;
+    ops;
+    pipeline;
+    progress;
+    project;
+    provider;
+    settings;
+}
 
 pub use config::Config;
 #[doc(hidden)]
