@@ -106,7 +106,7 @@ pub enum Error {
     },
 
     /// Generated code cannot be confined on this machine and the crate did
-    /// not opt out ([`crate::sandbox`]); the message ends with its `help:` line.
+    /// not opt out (`sandbox = "off"`); the message ends with its `help:` line.
     #[error("{0}")]
     Confinement(String),
 
