@@ -145,7 +145,7 @@ impl Sequences {
     ) -> Vec<(usize, LlamaToken)> {
         let vocab = model.vocab();
         let mut next = Vec::new();
-        for seq in 0..self.texts.len() {
+        for (seq, sampler) in samplers.iter_mut().enumerate() {
             if self.finish[seq].is_some() {
                 continue;
             }
@@ -158,7 +158,7 @@ impl Sequences {
                 self.finish[seq] = Some(Finish::Length);
                 continue;
             }
-            let token = samplers[seq].sample(ctx, self.logits_at[seq]);
+            let token = sampler.sample(ctx, self.logits_at[seq]);
             if vocab.is_eog(token) {
                 self.finish[seq] = Some(Finish::Stop);
                 continue;
