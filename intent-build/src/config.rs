@@ -325,14 +325,14 @@ fn write_out_dir(
             &crate::snapshot::output_hash(&code),
             crate_name.as_deref(),
         );
-        if out::write_if_changed(&path, &source)? {
+        if crate::files::write_if_changed(&path, &source)? {
             outcome.written.push(path);
         }
         outcome.compiled.push(status.spec.spec.name.clone());
     }
     remove_orphans(&intents_dir, &names)?;
     let index = out_dir.join(INDEX_FILE);
-    if out::write_if_changed(&index, &out::index_source(&names))? {
+    if crate::files::write_if_changed(&index, &out::index_source(&names))? {
         outcome.written.push(index);
     }
     Ok(())

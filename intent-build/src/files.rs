@@ -58,3 +58,22 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     }
     out
 }
+
+/// Writes `content` to `path` unless the file already holds exactly that.
+/// Returns whether it wrote.
+///
+/// # Errors
+///
+/// [`Error::Io`] when reading or writing fails.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
+    if let Ok(existing) = std::fs::read(path) {
+        if existing == content.as_bytes() {
+            return Ok(false);
+        }
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    }
+    write_atomic(path, content.as_bytes())?;
+    Ok(true)
+}

@@ -86,6 +86,7 @@ macro_rules! engine {
 }
 
 engine! {
+    digest;
     models;
     ops;
     pipeline;

@@ -172,7 +172,7 @@ pub fn fetch(name: &str, home: &Path, progress: &mut dyn FnMut(FetchEvent)) -> R
     let target = dir.join(model.file);
     if std::fs::metadata(&target).is_ok_and(|m| m.len() == model.size) {
         progress(FetchEvent::Verifying);
-        let digest = crate::provider::digest::file_digest(&target, Some(&dir))?;
+        let digest = crate::digest::file_digest(&target, Some(&dir))?;
         if digest == model.sha256 {
             progress(FetchEvent::AlreadyInstalled(target.clone()));
             return Ok(target);
@@ -288,7 +288,7 @@ fn install(
         .map_err(|e| Error::io(out.path(), e))?;
     progress(FetchEvent::Verifying);
     let digest =
-        crate::provider::digest::hash_file(out.path()).map_err(|e| Error::io(out.path(), e))?;
+        crate::digest::hash_file(out.path()).map_err(|e| Error::io(out.path(), e))?;
     if digest != model.sha256 {
         return Err(Error::model(format!(
             "downloaded {} has {digest}, expected {}; nothing was installed",

@@ -1,34 +1,13 @@
-//! What the build script writes to `OUT_DIR`, written only when it changed so
-//! Cargo does not recompile a crate whose intents did not change.
+//! What the build script writes to `OUT_DIR` (each file written only when it
+//! changed, [`crate::files::write_if_changed`], so Cargo does not recompile a
+//! crate whose intents did not change).
 
-use std::path::Path;
-
-use crate::error::{Error, Result};
 use crate::spec::SpecFile;
 
 /// The folder under `OUT_DIR` holding one `NAME.rs` per intent.
 pub const INTENTS_DIR: &str = "intents";
 /// The file under `OUT_DIR` that brings every intent in.
 pub const INDEX_FILE: &str = "intents.rs";
-
-/// Writes `content` to `path` unless the file already holds exactly that.
-/// Returns whether it wrote.
-///
-/// # Errors
-///
-/// [`Error::Io`] when reading or writing fails.
-pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
-    if let Ok(existing) = std::fs::read(path) {
-        if existing == content.as_bytes() {
-            return Ok(false);
-        }
-    }
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    }
-    crate::files::write_atomic(path, content.as_bytes())?;
-    Ok(true)
-}
 
 /// `OUT_DIR/intents/NAME.rs`: the spec's prelude, then the accepted code,
 /// its function documented by the spec when `docs_for` names the crate

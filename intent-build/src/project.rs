@@ -1,6 +1,6 @@
 //! One crate with intents: its paths, settings, specs and their states, and
 //! what it takes to judge them (router, gates, generation options). The
-//! operations on it are in [`crate::ops`].
+//! operations on it are in `ops/`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -220,7 +220,7 @@ impl Project {
                 );
                 let digest = path
                     .is_file()
-                    .then(|| crate::provider::digest::file_digest(&path, Some(intent_dir)).ok())
+                    .then(|| crate::digest::file_digest(&path, Some(intent_dir)).ok())
                     .flatten();
                 ("embedded", name, digest)
             }
@@ -230,7 +230,7 @@ impl Project {
                 let digest = first
                     .model_file
                     .as_ref()
-                    .and_then(|p| crate::provider::digest::file_digest(p, Some(intent_dir)).ok());
+                    .and_then(|p| crate::digest::file_digest(p, Some(intent_dir)).ok());
                 let name = first
                     .model_file
                     .as_ref()

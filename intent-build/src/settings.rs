@@ -1,7 +1,7 @@
 //! The crate's settings: `[package.metadata.intent]` (falling back to
 //! `[workspace.metadata.intent]`): providers, rounds, the quorum, review,
 //! the sandbox, paths. Environment overrides and the router are in
-//! [`crate::provider::settings`].
+//! `provider/settings.rs`.
 //!
 //! ```toml
 //! [package.metadata.intent]

@@ -19,7 +19,7 @@ use super::prompt::TEMPLATE_VERSION;
 use super::Candidate;
 use crate::error::{Error, Result};
 use crate::lock::{LockEntry, Lockfile};
-use crate::out::write_if_changed;
+use crate::files::write_if_changed;
 use crate::snapshot::{behaviour_path, output_hash, pending_path, snapshot_path, Snapshot};
 use crate::spec::SpecFile;
 

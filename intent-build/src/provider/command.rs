@@ -56,7 +56,7 @@ impl Provider for Command {
     fn identity(&self) -> Result<ModelIdentity, ProviderError> {
         match &self.model_file {
             Some(path) => {
-                let digest = super::digest::file_digest(path, self.digest_cache.as_deref())
+                let digest = crate::digest::file_digest(path, self.digest_cache.as_deref())
                     .map_err(|e| {
                         ProviderError::new(
                             ErrorKind::ModelMissing,

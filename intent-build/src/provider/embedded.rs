@@ -530,7 +530,7 @@ impl Provider for Embedded {
             return Err(self.missing());
         }
         let digest =
-            super::digest::file_digest(&self.path, self.digest_cache.as_deref()).map_err(|e| {
+            crate::digest::file_digest(&self.path, self.digest_cache.as_deref()).map_err(|e| {
                 ProviderError::new(ErrorKind::ModelMissing, format!("{}: {e}", self.label()))
             })?;
         Ok(ModelIdentity {

@@ -7,7 +7,6 @@
 
 pub mod cache;
 pub mod command;
-pub mod digest;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub(crate) mod http;

@@ -57,7 +57,7 @@ impl SpecCache {
             what: "the spec cache",
             message: e.to_string(),
         })?;
-        crate::out::write_if_changed(path, &text)?;
+        crate::files::write_if_changed(path, &text)?;
         Ok(())
     }
 
