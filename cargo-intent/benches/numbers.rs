@@ -698,6 +698,13 @@ fn mbpp() {
     let mut options = Options::with_rounds(rounds);
     options.quorum = bench_setting("INTENT_BENCH_QUORUM", options.quorum);
     options.max_candidates = bench_setting("INTENT_BENCH_MAX_CANDIDATES", options.max_candidates);
+    // Each lever of more passing candidates per decode, off on its own.
+    options.grammar = match std::env::var("INTENT_BENCH_GRAMMAR").as_deref() {
+        Ok("fence") => pipeline::GrammarKind::Fence,
+        Ok("off") => pipeline::GrammarKind::Off,
+        _ => pipeline::GrammarKind::Policy,
+    };
+    options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();

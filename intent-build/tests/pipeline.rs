@@ -645,6 +645,24 @@ fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
 }
 
 #[test]
+fn without_rewrites_only_rustcs_suggestions_repair() {
+    // The same integer index: rustc suggests nothing, so with the rewrites
+    // off the candidate stays refused at the compile gate.
+    let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";
+    let (provider, requests) = Scripted::new(&[&fence(indexed)]);
+    let mut options = Options::with_rounds(0);
+    options.rewrites = false;
+    let run = run_with(provider, requests, 1, options);
+    assert!(run.outcome.is_none(), "{:#?}", run.report);
+    let report = &run.report.rounds[0].candidates[0];
+    assert!(report.fixes.is_empty(), "{report:#?}");
+    assert_eq!(
+        report.gates.last().map(|g| g.gate),
+        Some(intent_build::pipeline::gates::Gate::Compile)
+    );
+}
+
+#[test]
 fn a_sum_into_another_type_is_summed_as_its_items_then_cast() {
     let summed =
         "pub fn add(a: i32, b: i32) -> i32 {\n    [i64::from(a), i64::from(b)].iter().sum()\n}";

@@ -45,16 +45,31 @@ use round::{Judged, Next, RoundOutcome};
 /// appear inside the block, which Rust code rarely needs.
 pub const RUST_BLOCK_GRAMMAR: &str = "root ::= \"```rust\\n\" [^`]* \"```\"\n";
 
+/// The grammar candidates are decoded in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum GrammarKind {
+    /// None: the model writes what it likes.
+    Off,
+    /// One fenced Rust block ([`RUST_BLOCK_GRAMMAR`]).
+    Fence,
+    /// One fenced Rust block whose imports stay inside the crate
+    /// ([`grammar::for_spec`]).
+    #[default]
+    Policy,
+}
+
 /// How generation runs.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Options {
     /// Rounds after the first.
     pub repair_rounds: u32,
-    /// Constrain output with the policy grammar ([`grammar::for_spec`]:
-    /// one fenced Rust block, imports only from what the crate has) where
-    /// the provider supports it.
-    pub grammar: bool,
+    /// The grammar decoding follows where the provider supports one.
+    pub grammar: GrammarKind,
+    /// Besides rustc's own suggestions, repair candidates that do not
+    /// compile with the rewrites of [`variants`] (index casts, sums,
+    /// collects of references).
+    pub rewrites: bool,
     /// How a failed round informs the next.
     pub repair: Repair,
     /// Share of the passing candidates whose behaviour must agree
@@ -165,7 +180,8 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             repair_rounds: 1,
-            grammar: true,
+            grammar: GrammarKind::Policy,
+            rewrites: true,
             repair: Repair::default(),
             agreement: DEFAULT_AGREEMENT,
             allow_behaviour_change: false,
@@ -635,7 +651,11 @@ fn ask_round(
         stop: Vec::new(),
         // Each provider's own `max-tokens`; the router sets it.
         max_tokens: 0,
-        grammar: options.grammar.then(|| grammar::for_spec(&spec.spec)),
+        grammar: match options.grammar {
+            GrammarKind::Off => None,
+            GrammarKind::Fence => Some(RUST_BLOCK_GRAMMAR.to_string()),
+            GrammarKind::Policy => Some(grammar::for_spec(&spec.spec)),
+        },
         round,
         candidate: 0,
     };
@@ -659,7 +679,7 @@ fn ask_round(
     }
     phase(Phase::Checking(round));
     let tag = format!("{}-r{round}", spec.spec.name);
-    round::judge_all(runner, spec, router, round, answers, &tag)
+    round::judge_all(runner, spec, router, round, answers, &tag, options.rewrites)
 }
 
 /// Every candidate judged for one intent, all rounds together, and where

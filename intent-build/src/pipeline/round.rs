@@ -107,8 +107,9 @@ enum Stage {
 
 /// Judges a round's answers: extraction (parse gate) one by one, then the
 /// other gates for every extracted candidate in one shared compile and run
-/// ([`GateRunner::check_all`]), then rustc's suggestions for each candidate
-/// that did not compile. Judgements in candidate order.
+/// ([`GateRunner::check_all`]), then the batched repairs of each candidate
+/// that did not compile (rustc's suggestions, and with `rewrites` the
+/// mechanical rewrites). Judgements in candidate order.
 pub fn judge_all(
     runner: &GateRunner,
     spec: &SpecFile,
@@ -116,6 +117,7 @@ pub fn judge_all(
     round: u32,
     answers: Vec<Result<Routed, RouterError>>,
     tag: &str,
+    rewrites: bool,
 ) -> Vec<Judged> {
     let stages: Vec<Stage> = answers
         .into_iter()
@@ -134,7 +136,7 @@ pub fn judge_all(
     // Extraction is timed per candidate; this is the shared compile and
     // run, and the shared compiles of the variants of those that failed.
     let started = std::time::Instant::now();
-    let checked = check_and_repair(runner, &spec.spec, codes, tag);
+    let checked = check_and_repair(runner, &spec.spec, codes, tag, rewrites);
     // The shared runs' time, split evenly: what each candidate cost.
     let share = started.elapsed().as_secs_f64() / checked.len().max(1) as f64;
     let mut checked = checked.into_iter();
@@ -166,6 +168,7 @@ fn check_and_repair(
     spec: &Spec,
     codes: Vec<String>,
     tag: &str,
+    rewrites: bool,
 ) -> Vec<Result<Judging, String>> {
     if codes.is_empty() {
         return Vec::new();
@@ -180,7 +183,7 @@ fn check_and_repair(
                 fixes: Vec::new(),
             })
             .collect();
-        variants::repair_all(runner, spec, &mut judged, tag)?;
+        variants::repair_all(runner, spec, &mut judged, tag, rewrites)?;
         Ok(judged)
     });
     match judged {

@@ -83,7 +83,8 @@ impl Judging {
 
 /// Repairs every candidate in `judged` that failed to compile: each pass
 /// compiles all their variants together, and a variant that got further
-/// than its parent takes its place.
+/// than its parent takes its place. Without `rewrites`, only rustc's own
+/// suggestions make variants.
 ///
 /// # Errors
 ///
@@ -93,6 +94,7 @@ pub fn repair_all(
     spec: &Spec,
     judged: &mut [Judging],
     tag: &str,
+    rewrites: bool,
 ) -> std::io::Result<()> {
     let mut tried = std::collections::HashSet::new();
     for pass in 0..PASSES {
@@ -101,7 +103,7 @@ pub fn repair_all(
             let Some(diagnostics) = candidate.compile_errors() else {
                 continue;
             };
-            for (code, fixes) in variants(&candidate.code, diagnostics) {
+            for (code, fixes) in variants(&candidate.code, diagnostics, rewrites) {
                 if tried.insert(code.clone()) {
                     let fixes = candidate.fixes.iter().copied().chain(fixes).collect();
                     tries.push((
@@ -131,8 +133,9 @@ pub fn repair_all(
 }
 
 /// The variants of `code` that `diagnostics` (its failed compile) point
-/// to, each with the edits that made it; none equal to `code`.
-pub fn variants(code: &str, diagnostics: &str) -> Vec<(String, Vec<Fix>)> {
+/// to, each with the edits that made it; none equal to `code`. The
+/// rewrites only with `rewrites`.
+pub fn variants(code: &str, diagnostics: &str, rewrites: bool) -> Vec<(String, Vec<Fix>)> {
     let mut variants: Vec<(String, Vec<Fix>)> = Vec::new();
     let mut add = |text: Option<String>, fixes: Vec<Fix>| {
         if let Some(text) = text {
@@ -143,9 +146,12 @@ pub fn variants(code: &str, diagnostics: &str) -> Vec<(String, Vec<Fix>)> {
     };
     let machine = gates::apply_suggestions(code, diagnostics, Suggestions::MachineApplicable);
     let suggested = gates::apply_suggestions(code, diagnostics, Suggestions::Any);
-    let (rewritten, rewrites) = rewrite(code, diagnostics);
     add(machine, vec![Fix::MachineApplicable]);
     add(suggested.clone(), vec![Fix::Suggested]);
+    if !rewrites {
+        return variants;
+    }
+    let (rewritten, rewrites) = rewrite(code, diagnostics);
     if !rewrites.is_empty() {
         add(Some(rewritten.clone()), rewrites.clone());
         // rustc's suggestions and the rewrites mend different errors: a
