@@ -670,6 +670,12 @@ fn mbpp() {
     let mut specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
     specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
     let specs: Vec<_> = specs.into_iter().step_by(every.max(1)).collect();
+    // `INTENT_BENCH_ONLY=a,b`: just these specs of the sample.
+    let only = std::env::var("INTENT_BENCH_ONLY").unwrap_or_default();
+    let specs: Vec<_> = specs
+        .into_iter()
+        .filter(|s| only.is_empty() || only.split(',').any(|o| o == s.spec.name))
+        .collect();
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
     // Threads of the embedded provider (default: its own default, half the cores).
