@@ -478,6 +478,43 @@ fn model_crate(
     f
 }
 
+#[test]
+fn lock_shows_each_rounds_tally_as_a_live_line_on_a_terminal_and_as_lines_off_it() {
+    // Off a terminal (a pipe): one plain line per phase, no control codes.
+    let (f, _model) = scripted_fixture("progress", DOUBLE_CODE);
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env_remove("CI"));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("intent `double`: round 0: 1 decoded, 1 passed"),
+        "{err}"
+    );
+    assert!(!err.contains('\r') && !err.contains('\u{1b}'), "{err:?}");
+    // On a terminal: `script` runs the command on a real pseudo-terminal;
+    // the spinner redraws its line in place and finishes with the tally.
+    let (f, _model) = scripted_fixture("progress_tty", DOUBLE_CODE);
+    let command = format!("{} intent lock", bin().display());
+    let output = f
+        .command(std::path::Path::new("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    assert!(
+        screen.contains("\u{1b}[") || screen.contains('\r'),
+        "no live line: {screen:?}"
+    );
+    assert!(
+        screen.contains("verified (round 0: 1 decoded, 1 passed"),
+        "{screen:?}"
+    );
+    assert!(
+        !screen.contains("intent `double`: "),
+        "plain lines on a terminal: {screen:?}"
+    );
+}
+
 /// After a successful `lock`: the entry, the snapshot, no model needed for
 /// the next `lock` (byte-identical lock), and a CI build from the lock alone.
 fn assert_recorded_and_needs_no_model(f: &Fixture, model_name: &str) {

@@ -47,6 +47,8 @@ impl Progress {
             bar,
             name: name.to_string(),
             quiet: self.quiet,
+            speed: std::cell::Cell::new(None),
+            last: std::cell::RefCell::new(String::new()),
         }
     }
 }
@@ -56,6 +58,10 @@ pub struct IntentProgress {
     bar: Option<ProgressBar>,
     name: String,
     quiet: bool,
+    /// The last round's decoding speed, tokens/s, shown with its tally.
+    speed: std::cell::Cell<Option<f64>>,
+    /// The last round's tally, kept on the finished line.
+    last: std::cell::RefCell<String>,
 }
 
 impl IntentProgress {
@@ -66,7 +72,17 @@ impl IntentProgress {
             Phase::Generating(r) => format!("repair round {r}: generating"),
             Phase::Checking(r) => format!("round {r}: checking"),
             Phase::Generated { tokens, per_second } => {
+                self.speed.set(Some(*per_second));
                 format!("{tokens} tokens at {per_second:.1} tokens/s")
+            }
+            Phase::Judged {
+                round,
+                decoded,
+                passed,
+            } => {
+                let line = tally(*round, *decoded, *passed, self.speed.get());
+                self.last.replace(line.clone());
+                line
             }
         };
         match &self.bar {
@@ -78,15 +94,41 @@ impl IntentProgress {
 
     /// Ends the display with the outcome.
     pub fn finish(&self, ok: bool, reason: Option<&str>) {
-        let text = if ok {
+        let outcome = if ok {
             "verified".to_string()
         } else {
             format!("failed: {}", reason.unwrap_or("unknown"))
+        };
+        let last = self.last.borrow();
+        let text = if last.is_empty() {
+            outcome
+        } else {
+            format!("{outcome} ({last})")
         };
         match &self.bar {
             Some(bar) => bar.finish_with_message(text),
             None if !self.quiet => eprintln!("intent `{}`: {text}", self.name),
             None => {}
         }
+    }
+}
+
+/// A round's line: `round 1: 16 decoded, 3 passed · 48.0 tokens/s`.
+fn tally(round: u32, decoded: u32, passed: usize, speed: Option<f64>) -> String {
+    let speed = speed.map_or_else(String::new, |s| format!(" · {s:.1} tokens/s"));
+    format!("round {round}: {decoded} decoded, {passed} passed{speed}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rounds_line_says_decoded_passed_and_speed() {
+        assert_eq!(
+            tally(1, 16, 3, Some(48.04)),
+            "round 1: 16 decoded, 3 passed · 48.0 tokens/s"
+        );
+        assert_eq!(tally(0, 8, 0, None), "round 0: 8 decoded, 0 passed");
     }
 }

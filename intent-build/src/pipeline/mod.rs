@@ -408,6 +408,16 @@ pub enum Phase {
         /// Speed.
         per_second: f64,
     },
+    /// A round was judged: candidates decoded and passed so far, every
+    /// round together.
+    Judged {
+        /// The round.
+        round: u32,
+        /// Candidates decoded.
+        decoded: u32,
+        /// Candidates that passed every gate.
+        passed: usize,
+    },
 }
 
 /// Generates and verifies code for `spec`. Each round asks the router for
@@ -433,6 +443,11 @@ pub fn generate(
             &g.gated, router, runner, options, &g.next, round, want, phase,
         );
         let latest = g.record(round, want, judged);
+        phase(Phase::Judged {
+            round,
+            decoded: g.pool.decoded,
+            passed: g.pool.passed(),
+        });
         match g.after(latest, options) {
             Flow::Again => continue,
             Flow::Accept(index) => {
