@@ -481,8 +481,15 @@ fn model_crate(
 #[test]
 fn lock_shows_each_rounds_tally_as_a_live_line_on_a_terminal_and_as_lines_off_it() {
     // Off a terminal (a pipe): one plain line per phase, no control codes.
+    // A target of its own: other tests lock a `double` into the shared
+    // fixtures' report at the same time.
+    let target = tempfile::tempdir().unwrap();
     let (f, _model) = scripted_fixture("progress", DOUBLE_CODE);
-    let (code, _, err) = run_full(intent(&f, &["lock"]).env_remove("CI"));
+    let (code, _, err) = run_full(
+        intent(&f, &["lock"])
+            .env_remove("CI")
+            .env("CARGO_TARGET_DIR", target.path()),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("intent `double`: round 0: 1 decoded, 1 passed"),
@@ -497,6 +504,7 @@ fn lock_shows_each_rounds_tally_as_a_live_line_on_a_terminal_and_as_lines_off_it
         .command(std::path::Path::new("script"))
         .args(["-qec", &command, "/dev/null"])
         .env_remove("CI")
+        .env("CARGO_TARGET_DIR", target.path())
         .output()
         .unwrap();
     let screen = String::from_utf8_lossy(&output.stdout);
