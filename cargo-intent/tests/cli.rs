@@ -625,7 +625,10 @@ fn a_custom_spec_folder_and_lockfile_serve_every_command_and_the_build() {
 #[test]
 fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     let (f, _model) = scripted_fixture("wrong", "pub fn double(x: i32) -> i32 {\n    x + 2\n}");
-    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
+    // A target of its own: its report must hold this run, while other tests
+    // lock a `double` into the shared fixtures' report.
+    let target = tempfile::tempdir().unwrap();
+    let (code, out, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         err.contains("error: intent `double` in wrong: no candidate passed (last gate: examples): example 1: `double(0)` returned 2, expected 0"),
@@ -634,7 +637,8 @@ fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     assert!(!f.root.join("Intent.lock").exists());
     assert!(!f.root.join("intents/snapshots/double.snap").exists());
     // The refused candidate is still there to read, from the report.
-    let (code, out, err) = run_full(&mut intent(&f, &["diff", "double"]));
+    let (code, out, err) =
+        run_full(intent(&f, &["diff", "double"]).env("CARGO_TARGET_DIR", target.path()));
     assert_eq!(code, 1, "{out}{err}");
     assert!(
         out.contains("+++ candidate") && out.contains("+    x + 2"),
