@@ -98,6 +98,14 @@ pub struct Confidence {
     pub inputs: usize,
     /// Rounds it took.
     pub rounds: usize,
+    /// Questions the user answered at the terminal to settle it (each
+    /// answer became an example and counts as one vote toward the quorum).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub answered: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 impl Confidence {
@@ -112,6 +120,9 @@ impl Confidence {
         }
         if self.inputs == 0 {
             out.push_str(" · no inputs");
+        }
+        if self.answered > 0 {
+            out.push_str(&format!(" · {} answered", self.answered));
         }
         out
     }
@@ -216,8 +227,13 @@ impl Lockfile {
                 format!("uses = {{ {} }}\n", pairs.join(", "))
             };
             let confidence = entry.confidence.map_or_else(String::new, |c| {
+                let answered = if c.answered > 0 {
+                    format!(", answered = {}", c.answered)
+                } else {
+                    String::new()
+                };
                 format!(
-                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {} }}\n",
+                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {}{answered} }}\n",
                     c.agreed, c.passed, c.decoded, c.examples, c.properties, c.inputs, c.rounds
                 )
             });

@@ -301,6 +301,7 @@ fn cargo_build_regenerates_through_a_configured_provider_and_lock_adopts_it() {
         pending_only: false,
         allow_behaviour_change: false,
         cores: Default::default(),
+        answered: Default::default(),
     };
     let env = intent_build::env::Env::default();
     let summary = intent_build::ops::lock::lock(

@@ -166,6 +166,7 @@ pub fn lock_options(global: &Global, ws: &Workspace, args: &LockArgs) -> LockOpt
         pending_only: false,
         allow_behaviour_change: args.allow_behaviour_change,
         cores: Cores::All,
+        answered: Default::default(),
     }
 }
 

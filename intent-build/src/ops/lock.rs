@@ -14,6 +14,7 @@ use crate::lock::Lockfile;
 use crate::pipeline::accept::{self, Accepted, Store};
 use crate::pipeline::behaviour::Change;
 use crate::pipeline::gates::GateRunner;
+use crate::pipeline::replay::Answered;
 use crate::pipeline::uses;
 use crate::pipeline::{self, IntentReport, Options, Outcome, Phase, StoppedAt};
 use crate::progress::Progress;
@@ -63,6 +64,10 @@ pub struct LockOptions {
     /// The cores an embedded model decodes with: all of them for
     /// `cargo intent lock`, half for a build script's handoff.
     pub cores: Cores,
+    /// Intents whose question the user answered (the answer is in the spec
+    /// now): their earlier passing candidates are judged again before
+    /// anything is decoded.
+    pub answered: BTreeMap<String, Answered>,
 }
 
 /// What `lock` did.
@@ -104,6 +109,9 @@ pub struct LockSummary {
     pub unchecked: Vec<(String, String)>,
     /// Intents whose passing candidates disagreed: the question to answer.
     pub questions: Vec<(String, crate::pipeline::round::Question)>,
+    /// For each intent asked about, its passing candidates: what
+    /// [`LockOptions::answered`] judges again once the user has answered.
+    pub judged: BTreeMap<String, Answered>,
     /// Intents recorded with behaviour other than what was pinned before
     /// (their spec changed), with where.
     pub behaviour_changes: Vec<(String, Vec<Change>)>,
@@ -132,6 +140,7 @@ impl LockSummary {
         self.blocked.extend(later.blocked);
         self.unchecked.extend(later.unchecked);
         self.questions.extend(later.questions);
+        self.judged.extend(later.judged);
         self.behaviour_changes.extend(later.behaviour_changes);
         self.report = later.report.or(self.report.take());
     }
@@ -591,6 +600,7 @@ impl Worker<'_> {
         let options = Options {
             pinned: pinned.clone().filter(|_| same_spec),
             used,
+            answered: self.ctx.options.answered.get(&name).cloned(),
             ..self.options.clone()
         };
         let (report, candidate) =
@@ -673,7 +683,12 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
                 reason: e.to_string(),
             }),
             None => match (&report.question, report.last_gate) {
-                (Some(question), _) => summary.questions.push((name, question.clone())),
+                (Some(question), _) => {
+                    summary
+                        .judged
+                        .insert(name.clone(), Answered::from_report(&report, 0));
+                    summary.questions.push((name, question.clone()));
+                }
                 (None, Some(StoppedAt::Uses)) => summary
                     .blocked
                     .push((name, report.reason.clone().unwrap_or_default())),

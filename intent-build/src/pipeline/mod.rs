@@ -26,6 +26,7 @@ pub mod grammar;
 pub mod inputs;
 pub mod policy;
 pub mod prompt;
+pub mod replay;
 pub mod round;
 pub mod uses;
 pub mod variants;
@@ -90,6 +91,10 @@ pub struct Options {
     /// The most candidates decoded for one intent, every round together:
     /// when fewer than `quorum` agree, more are sampled up to this.
     pub max_candidates: u32,
+    /// The user answered a question about this intent: its earlier passing
+    /// candidates are judged again (against the spec with the answer)
+    /// before anything is decoded ([`replay`]).
+    pub answered: Option<replay::Answered>,
 }
 
 /// An intent another uses: its spec (signature and description go into the
@@ -189,6 +194,7 @@ impl Default for Options {
             used: Vec::new(),
             quorum: DEFAULT_QUORUM,
             max_candidates: DEFAULT_MAX_CANDIDATES,
+            answered: None,
         }
     }
 }
@@ -252,6 +258,10 @@ pub struct CandidateReport {
     pub gate_seconds: f64,
     /// Whether the completion came from the response cache.
     pub cached: bool,
+    /// Whether it was decoded before the user answered a question and
+    /// judged again after ([`replay`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
     /// Gate verdicts in order.
     pub gates: Vec<GateVerdict>,
     /// Whether rustc's suggestions were applied.
@@ -436,12 +446,19 @@ pub fn generate(
     phase: &dyn Fn(Phase),
 ) -> (IntentReport, Option<Candidate>) {
     let mut g = Generation::new(spec, router, options);
+    let mut replay = options.answered.as_ref();
     for round in 0.. {
-        let budget = options.max_candidates.saturating_sub(g.pool.decoded).max(1);
-        let want = router.candidates(round).min(budget);
-        let judged = ask_round(
-            &g.gated, router, runner, options, &g.next, round, want, phase,
-        );
+        let (want, judged) = match replay.take().and_then(|a| replay_round(&g, router, runner, options, a, phase)) {
+            Some(replayed) => replayed,
+            None => {
+                let budget = options.max_candidates.saturating_sub(g.pool.decoded).max(1);
+                let want = router.candidates(round).min(budget);
+                let judged = ask_round(
+                    &g.gated, router, runner, options, &g.next, round, want, phase,
+                );
+                (want, judged)
+            }
+        };
         let latest = g.record(round, want, judged);
         phase(Phase::Judged {
             round,
@@ -511,7 +528,9 @@ impl<'a> Generation<'a> {
                 allow_change: options.allow_behaviour_change,
             },
             quorum: if router.candidates(0) > 1 {
-                options.quorum.max(1)
+                // The user's answers count as one vote beside the candidates'.
+                let user = options.answered.as_ref().map_or(0, |a| a.answers.min(1));
+                options.quorum.saturating_sub(user).max(1)
             } else {
                 1
             },
@@ -645,6 +664,28 @@ impl Step {
     }
 }
 
+/// Round 0 of an intent the user answered about: the candidates that passed
+/// before, judged again against the spec as it now reads; what they cost in
+/// decodes, and their judgements. `None` when they cannot be replayed (a
+/// provider that wrote one is gone), and the round decodes instead.
+fn replay_round(
+    g: &Generation<'_>,
+    router: &Router,
+    runner: &GateRunner,
+    options: &Options,
+    answered: &replay::Answered,
+    phase: &dyn Fn(Phase),
+) -> Option<(u32, Vec<Judged>)> {
+    let answers = answered.answers(router)?;
+    phase(Phase::Checking(0));
+    let tag = format!("{}-replay", g.gated.spec.name);
+    let mut judged = round::judge_all(runner, &g.gated, router, 0, answers, &tag, options.rewrites);
+    for j in &mut judged {
+        j.report.replayed = true;
+    }
+    Some((answered.decoded.max(judged.len() as u32), judged))
+}
+
 /// One round: the request for `next`, `want` candidates decoded, every
 /// one judged.
 #[allow(clippy::too_many_arguments)]
@@ -760,6 +801,7 @@ impl Pool {
                 properties: spec.spec.properties.len(),
                 inputs: c.behaviour.as_ref().map_or(0, |b| b.calls.len()),
                 rounds,
+                answered: options.answered.as_ref().map_or(0, |a| a.answers),
             };
             report.confidence = Some(confidence);
             Candidate {

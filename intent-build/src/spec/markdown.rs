@@ -113,6 +113,27 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
 
 /// The file's `# key:` sections in order, outside code fences; unknown
 /// and repeated keys are errors.
+/// The 1-based line after which a new example belongs: the last non-blank
+/// line of `# examples:`, or `None` when the file has no such section.
+pub(crate) fn examples_end(source: &str) -> Option<usize> {
+    let err = |pos: Pos, message: String, expected: &str| SpecError {
+        path: Default::default(),
+        line: pos.line,
+        column: pos.column,
+        message,
+        expected: expected.to_string(),
+    };
+    let sections = sections(source, &err, &mut Vec::new());
+    let examples = sections.iter().find(|s| s.key == "examples")?;
+    let last = examples
+        .lines
+        .iter()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty())
+        .map_or(examples.key_pos.line, |(pos, _)| pos.line);
+    Some(last)
+}
+
 fn sections(source: &str, err: ErrorAt<'_>, errors: &mut Vec<SpecError>) -> Vec<Section> {
     let mut sections: Vec<Section> = Vec::new();
     let mut in_fence = false;

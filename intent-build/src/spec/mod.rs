@@ -31,6 +31,8 @@
 //! a token, a word of the description, an example or a constraint changes it.
 
 mod cache;
+#[cfg(feature = "engine")]
+pub mod edit;
 mod json;
 mod markdown;
 pub(crate) mod rust;
