@@ -39,6 +39,9 @@ pub struct Global {
     /// Print less
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// Never prompt: print questions and exit 1 (the default off a terminal and in CI)
+    #[arg(long, global = true)]
+    pub no_input: bool,
     /// Print more (-vv shows llama.cpp's logs)
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,

@@ -21,6 +21,7 @@ macro_rules! outln {
     }};
 }
 
+mod ask;
 mod cli;
 mod commands;
 mod interrupt;

@@ -1045,3 +1045,97 @@ fn a_user_of_a_refused_intent_is_blocked_and_bad_uses_are_located() {
         "{err}"
     );
 }
+
+/// A clamp spec laid out by hand, with comments the answer must keep.
+const CLAMP_COMMENTED: &str = r#"# Limits n; this comment must survive the answer.
+signature = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32"
+description = "n limited to lo..=hi."
+examples = [
+    # Above the range.
+    { call = "clamp(5, 0, 3)", expect = "3" },
+]
+"#;
+
+#[test]
+fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
+    use expectrl::{Eof, Expect, Regex, Session};
+    let model = ScriptedModel::answering_in_turn(&[CLAMP_WRONG, CLAMP_RIGHT]);
+    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    let f = model_crate("answered", settings, &model, &[("clamp", CLAMP_COMMENTED)]);
+    let target = tempfile::tempdir().unwrap();
+    let mut cmd = intent(&f, &["lock"]);
+    cmd.env_remove("CI")
+        .env("TERM", "xterm")
+        .env("CARGO_TARGET_DIR", target.path());
+    let mut session = Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(Duration::from_secs(300)));
+
+    // The first splitting call, then each group's answer, then the choices.
+    let asked = session
+        .expect(Regex(r"clamp\((-?\d+), (-?\d+), (-?\d+)\) returns"))
+        .unwrap();
+    let number = |i: usize| -> i32 {
+        String::from_utf8_lossy(asked.get(i).unwrap())
+            .parse()
+            .unwrap()
+    };
+    let (n, lo, hi) = (number(1), number(2), number(3));
+    let call = format!("clamp({n}, {lo}, {hi})");
+    // What CLAMP_RIGHT and CLAMP_WRONG return (lo > hi is a generated input too).
+    let right = if n < lo {
+        lo
+    } else if n > hi {
+        hi
+    } else {
+        n
+    };
+    let wrong = if n > hi { hi } else { n };
+    assert_ne!(right, wrong, "{call} does not split the groups");
+    let listed = session.expect("skip").unwrap();
+    let menu = String::from_utf8_lossy(listed.before()).to_string();
+    let place = |value: i32| menu.find(&format!("{value}    (2 of 4 candidates)"));
+    let (Some(right_at), Some(wrong_at)) = (place(right), place(wrong)) else {
+        panic!("both groups' answers with their counts: {menu:?}");
+    };
+    let decoded = model.calls();
+    if wrong_at < right_at {
+        session.send("\x1b[B").unwrap();
+    }
+    session.send("\r").unwrap();
+    // Later calls (if any) are skipped: one answer settles it.
+    loop {
+        let next = session
+            .expect(expectrl::Any(vec![
+                Box::new(Regex(r"returns")) as Box<dyn expectrl::Needle>,
+                Box::new("Recorded answered::clamp"),
+            ]))
+            .unwrap();
+        if String::from_utf8_lossy(next.as_bytes()).contains("Recorded") {
+            break;
+        }
+        session.expect("skip").unwrap();
+        // Up from the first item wraps to the last, "skip".
+        session.send("\x1b[A\r").unwrap();
+    }
+    session.expect(Eof).unwrap();
+    let status = session.get_process().wait().unwrap();
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}"
+    );
+
+    assert_eq!(model.calls(), decoded, "the model was asked again");
+    let spec = f.read("intents/clamp.intent.toml");
+    let added = format!("    {{ call = \"{call}\", expect = \"{right}\" }},\n");
+    assert_eq!(
+        spec,
+        CLAMP_COMMENTED.replace("]\n", &format!("{added}]\n")),
+        "the answer joins the examples, the rest as written"
+    );
+    let lock = f.read("Intent.lock");
+    assert!(lock.contains("answered = 1"), "{lock}");
+    assert!(
+        f.read("intents/snapshots/clamp.snap").contains("if n < lo"),
+        "the right candidate was accepted"
+    );
+}

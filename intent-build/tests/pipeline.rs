@@ -865,3 +865,30 @@ fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
         other => panic!("{other:?}"),
     }
 }
+
+#[test]
+fn an_answer_is_checked_as_an_expression_of_the_return_type() {
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(20));
+    let spec = spec();
+    assert_eq!(
+        runner.check_answer(&spec.spec, "add(2, 3)", "5").unwrap(),
+        None
+    );
+    assert_eq!(
+        runner
+            .check_answer(&spec.spec, "add(2, 3)", "2 + 3")
+            .unwrap(),
+        None
+    );
+    let wrong_type = runner
+        .check_answer(&spec.spec, "add(2, 3)", "\"five\"")
+        .unwrap()
+        .expect("a string is not an i32");
+    assert!(wrong_type.contains("i32"), "{wrong_type}");
+    let not_rust = runner
+        .check_answer(&spec.spec, "add(2, 3)", "5 +")
+        .unwrap()
+        .expect("not an expression");
+    assert!(!not_rust.is_empty());
+}

@@ -171,6 +171,8 @@ pub fn lock_options(global: &Global, ws: &Workspace, args: &LockArgs) -> LockOpt
 }
 
 /// Runs `lock` on every selected package; shared with `build` and `watch`.
+/// On a terminal, a question is asked there and the intent decided again in
+/// the same run ([`settle`]).
 pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     let env = Env::from_process()?;
     let progress = Progress::new(global.quiet);
@@ -184,25 +186,93 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
             return Ok(Status::Failed);
         }
-        print_done(global, &package.name, &summary);
-        print_errors(&package.name, &summary);
-        if !global.quiet {
-            print_notes(&summary);
-        }
-        print_questions(&project, &package.name, &summary)?;
-        if !summary.failed.is_empty() {
-            if let Some(report) = &summary.report {
-                eprintln!("note: every round is in {}", report.display());
-            }
-        }
-        if !summary.pending.is_empty() {
-            eprintln!(
-                "note: review pending results with `cargo intent accept` or `cargo insta review`"
-            );
-        }
-        ok &= summary.is_success();
+        let asking = crate::ask::enabled(global, &env) && !summary.questions.is_empty();
+        ok &= if asking {
+            settle(global, &project, &options, &env, &progress, summary)?
+        } else {
+            report(global, &project, &summary)?
+        };
     }
     Ok(if ok { Status::Ok } else { Status::Failed })
+}
+
+/// Asks each question of `summary` at the terminal, writes the answers into
+/// the specs, and locks the answered intents again (and those they
+/// blocked): their passing candidates are judged again with the new
+/// examples before anything is decoded. Whether everything ended settled.
+fn settle(
+    global: &Global,
+    project: &Project,
+    options: &LockOptions,
+    env: &Env,
+    progress: &Progress,
+    mut summary: LockSummary,
+) -> Result<bool> {
+    let specs = project.specs()?;
+    let runner = project.gate_runner(env, &options.intent_dir, None);
+    let mut again = options.clone();
+    again.names.clear();
+    for (name, question) in &summary.questions {
+        let Some(file) = specs.iter().find(|s| &s.spec.name == name) else {
+            continue;
+        };
+        let examples = crate::ask::ask(file, question, &runner)?;
+        if examples.is_empty() {
+            continue;
+        }
+        let path = project.root.join(&file.path);
+        intent_build::spec::edit::add_examples(&path, &file.path, &examples)?;
+        eprintln!(
+            "{:>12} {} example(s) to {}",
+            "Added",
+            examples.len(),
+            file.path.display()
+        );
+        let mut judged = summary.judged.get(name).cloned().unwrap_or_default();
+        judged.answers = examples.len();
+        again.answered.insert(name.clone(), judged);
+        again.names.push(name.clone());
+    }
+    if again.names.is_empty() {
+        return report(global, project, &summary);
+    }
+    // Intents that waited for an answered one are generated now too.
+    for (name, used) in &summary.blocked {
+        if again.names.contains(used) && !again.names.contains(name) {
+            again.names.push(name.clone());
+        }
+    }
+    summary
+        .questions
+        .retain(|(name, _)| !again.names.contains(name));
+    summary
+        .blocked
+        .retain(|(name, _)| !again.names.contains(name));
+    let first = report(global, project, &summary)?;
+    let later = ops::lock::lock(project, &again, env, progress)?;
+    Ok(report(global, project, &later)? && first)
+}
+
+/// Prints what `summary` says for one package; whether all is settled.
+fn report(global: &Global, project: &Project, summary: &LockSummary) -> Result<bool> {
+    let package = &project.name;
+    print_done(global, package, summary);
+    print_errors(package, summary);
+    if !global.quiet {
+        print_notes(summary);
+    }
+    print_questions(project, package, summary)?;
+    if !summary.failed.is_empty() {
+        if let Some(report) = &summary.report {
+            eprintln!("note: every round is in {}", report.display());
+        }
+    }
+    if !summary.pending.is_empty() {
+        eprintln!(
+            "note: review pending results with `cargo intent accept` or `cargo insta review`"
+        );
+    }
+    Ok(summary.is_success())
 }
 
 /// One line per intent the run settled, as cargo reports what it did.

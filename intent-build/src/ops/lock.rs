@@ -256,8 +256,9 @@ impl LockCtx<'_> {
         self.check_specs(&runner, &work)?;
         let generated = self.generate(&runner, &known, work, &mut summary)?;
         let reports = record(generated, &mut summary);
-        let report_path = opts.intent_dir.join("report.json");
-        pipeline::write_report(&report_path, &reports)?;
+        // A run that settles answered questions continues the run that
+        // asked them: one report for both.
+        let report_path = write_run_report(opts, reports.clone(), !opts.answered.is_empty())?;
         summary.report = Some(report_path);
         seen.extend(reports.iter().map(|r| r.name.clone()));
         self.follow_users(seen, reports, &mut summary)?;
@@ -531,16 +532,30 @@ impl LockCtx<'_> {
         };
         summary.merge(ctx.run(seen)?);
         // One report for the whole run.
-        let report_path = self.options.intent_dir.join("report.json");
-        let mut all = reports;
-        for report in pipeline::read_report(&report_path).unwrap_or_default() {
+        write_run_report(self.options, reports, true).map(drop)
+    }
+}
+
+/// Writes `reports` to `target/intent/report.json`, beside those of intents
+/// it already holds when `keep_earlier` (a later part of the same run);
+/// its path.
+fn write_run_report(
+    options: &LockOptions,
+    reports: Vec<IntentReport>,
+    keep_earlier: bool,
+) -> Result<PathBuf> {
+    let path = options.intent_dir.join("report.json");
+    let mut all = reports;
+    if keep_earlier {
+        for report in pipeline::read_report(&path).unwrap_or_default() {
             if !all.iter().any(|r| r.name == report.name) {
                 all.push(report);
             }
         }
         all.sort_by(|a, b| a.name.cmp(&b.name));
-        pipeline::write_report(&report_path, &all)
     }
+    pipeline::write_report(&path, &all)?;
+    Ok(path)
 }
 
 /// A lock's generation worker: takes intents off the queue until it is

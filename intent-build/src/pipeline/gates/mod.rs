@@ -12,6 +12,7 @@
 //! semantic [`policy`](super::policy) refuses code that reaches outside the
 //! process before it runs at all.
 
+mod answer;
 mod run;
 mod rustc;
 mod scratch;

@@ -1,0 +1,121 @@
+//! Answering a question at the terminal, as `cargo insta review` asks about
+//! a snapshot: one decision per splitting call, with every group's answer
+//! and how many candidates gave it, "other…" to type the right value, and
+//! "skip". What the user picks becomes an example in the spec; `lock` then
+//! decides the intent again from the candidates it already judged.
+
+use std::io::IsTerminal;
+
+use anyhow::Result;
+use dialoguer::{Input, Select};
+use intent_build::env::Env;
+use intent_build::pipeline::gates::GateRunner;
+use intent_build::pipeline::round::Question;
+use intent_build::spec::edit::NewExample;
+use intent_build::spec::SpecFile;
+
+use crate::cli::Global;
+
+/// Whether questions may be asked: stdin and stderr are a terminal, not in
+/// CI, and not `--no-input`. Otherwise the question is printed and `lock`
+/// exits 1, as a script expects.
+pub fn enabled(global: &Global, env: &Env) -> bool {
+    !global.no_input && !env.ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
+}
+
+/// One decision about one call.
+enum Choice {
+    /// This expression is what the call returns.
+    Returns(String),
+    /// No answer for this call.
+    Skip,
+    /// No answer for this call or any later one (Esc or `q`).
+    Stop,
+}
+
+/// Asks about each call of `question` (the intent of `file`); the examples
+/// the user gave, none when every call was skipped. Each answer compiles
+/// as the call's result (`runner` checks it) before it is taken.
+///
+/// # Errors
+///
+/// The terminal cannot be read or written, or the checking compiler could
+/// not run.
+pub fn ask(file: &SpecFile, question: &Question, runner: &GateRunner) -> Result<Vec<NewExample>> {
+    eprintln!(
+        "\nintent `{}` ({}): {}",
+        file.spec.name,
+        file.path.display(),
+        question.headline()
+    );
+    let mut examples = Vec::new();
+    for (k, call) in question.calls.iter().enumerate() {
+        match choose(file, question, k, runner)? {
+            Choice::Returns(expect) => examples.push(NewExample {
+                call: call.clone(),
+                expect,
+            }),
+            Choice::Skip => {}
+            Choice::Stop => break,
+        }
+    }
+    Ok(examples)
+}
+
+/// The decision about call `k`: a group's answer, one typed, or none.
+fn choose(file: &SpecFile, question: &Question, k: usize, runner: &GateRunner) -> Result<Choice> {
+    let call = &question.calls[k];
+    // Only returned values can be examples of this form; a group that
+    // panicked or timed out is shown, but the user types what is right.
+    let answers: Vec<(&str, usize)> = question
+        .groups
+        .iter()
+        .map(|(group, outcomes)| (outcomes[k].as_str(), group.members.len()))
+        .collect();
+    let mut items: Vec<String> = answers
+        .iter()
+        .map(|(answer, n)| {
+            let word = if *n == 1 { "candidate" } else { "candidates" };
+            format!("{answer}    ({n} of {} {word})", question.passing)
+        })
+        .collect();
+    items.push("other…".into());
+    items.push("skip".into());
+    let picked = Select::new()
+        .with_prompt(format!("{call} returns"))
+        .items(&items)
+        .default(0)
+        .interact_opt()?;
+    let Some(picked) = picked else {
+        return Ok(Choice::Stop);
+    };
+    if picked == items.len() - 1 {
+        return Ok(Choice::Skip);
+    }
+    let offered = answers.get(picked).map(|(answer, _)| *answer);
+    if let Some(answer) = offered {
+        match runner.check_answer(&file.spec, call, answer)? {
+            None => return Ok(Choice::Returns(answer.to_string())),
+            Some(error) => eprintln!(
+                "note: `{answer}` is how the candidates printed it, not a Rust expression of the result ({error}); type it as one"
+            ),
+        }
+    }
+    typed(file, call, offered.unwrap_or_default(), runner).map(Choice::Returns)
+}
+
+/// A value typed by the user, checked as the result of `call`.
+fn typed(file: &SpecFile, call: &str, initial: &str, runner: &GateRunner) -> Result<String> {
+    let answer: String = Input::new()
+        .with_prompt(format!("{call} =="))
+        .with_initial_text(initial)
+        .validate_with(|text: &String| -> std::result::Result<(), String> {
+            match runner.check_answer(&file.spec, call, text) {
+                Ok(None) => Ok(()),
+                Ok(Some(error)) => Err(error),
+                Err(error) => Err(format!("could not check it: {error}")),
+            }
+        })
+        .interact_text()?;
+    Ok(answer.trim().to_string())
+}
