@@ -26,6 +26,17 @@ ensure_system_packages() {
     command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from https://rustup.rs" >&2; exit 2; }
 }
 
+# Headless Chromium from the distribution, for the report page's tests
+# (the test that renders `report.html` finds it as `chromium` on PATH).
+ensure_browser() {
+    command -v chromium >/dev/null 2>&1 && return
+    step "installing chromium (headless, for the report page's tests)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+}
+
 # The `cargo-intent` binary of this checkout: $CARGO_INTENT when set (the
 # test script points it at the binary `cargo test` builds, so llama.cpp is not
 # compiled twice with different feature sets), else built here.

@@ -160,6 +160,73 @@ fn check() {
     println!("check: `cargo intent lock --check` on 1,000 fresh intents: {:.1} ms (median of 11) against the 150 ms target = {:.2}x of target", ms(m), ms(m) / 150.0);
 }
 
+/// `report.html` for a run of 100 intents shaped as the dev set's runs
+/// are (two rounds of 8 candidates, a third failing with rustc's evidence,
+/// a split over three inputs): its size and the time to render it.
+fn page() {
+    let code = "pub fn f(v: &[i32]) -> i32 {\n    let mut best = 0;\n    for &x in v {\n        if x > best { best = x; }\n    }\n    best\n}\n".repeat(4);
+    let failure = "error[E0308]: mismatched types\n --> candidate3.rs:4:16\n  |\n4 |     best = x as i64;\n  |            ^^^^^^^^ expected `i32`, found `i64`\n".repeat(2);
+    let candidate = |i: usize, round: usize| {
+        let passed = i % 3 != 0;
+        serde_json::json!({
+            "index": i, "seed": 40 + i, "provider": "embedded", "model": null,
+            "prompt_tokens": 420, "completion_tokens": 160, "model_seconds": 9.5, "gate_seconds": 0.2,
+            "cached": false,
+            "gates": [{ "gate": "parse", "passed": true }, { "gate": "compile", "passed": passed }],
+            "rustfix_applied": false, "rustfix_saved": false,
+            "failure": if passed { serde_json::Value::Null } else { failure.clone().into() },
+            "code": code, "accepted": round == 1 && i == 1,
+        })
+    };
+    let reports: Vec<intent_build::pipeline::IntentReport> = (0..100)
+        .map(|n| {
+            let rounds: Vec<_> = (0..2)
+                .map(|r| serde_json::json!({
+                    "round": r, "lessons": if r == 1 { vec!["`f(&[])` returned 1, expected 0"] } else { vec![] },
+                    "candidates": (0..8).map(|i| candidate(i, r)).collect::<Vec<_>>(), "groups": [],
+                }))
+                .collect();
+            let split = serde_json::json!({
+                "calls": ["f(&[])", "f(&[-1])", "f(&[i32::MIN])"],
+                "groups": [[{ "members": [1, 2, 4, 5, 7] }, ["0", "0", "0"]], [{ "members": [8, 10] }, ["0", "-1", "-2147483648"]], [{ "members": [11] }, ["panicked", "-1", "0"]]],
+                "passing": 8,
+            });
+            serde_json::from_value(serde_json::json!({
+                "name": format!("intent_{n:03}"), "rounds": rounds, "outcome": "accepted",
+                "last_gate": null, "reason": null, "split": split,
+                "confidence": { "agreed": 5, "passed": 8, "decoded": 16, "examples": 4, "properties": 1, "inputs": 160, "rounds": 2 },
+            }))
+            .unwrap()
+        })
+        .collect();
+    let specs = reports
+        .iter()
+        .map(|r| {
+            let text = format!("signature = \"pub fn {}(v: &[i32]) -> i32\"\ndescription = \"The largest element, 0 for none.\"\nexamples = [\n  {{ call = \"f(&[1, 3, 2])\", expect = \"3\" }},\n]\n", r.name);
+            (r.name.clone(), intent_build::page::SpecText { path: format!("intents/{}.intent.toml", r.name).into(), text })
+        })
+        .collect();
+    let run = intent_build::page::Run {
+        package: "bench",
+        at: std::time::SystemTime::now(),
+        reports: &reports,
+        specs,
+    };
+    let mut size = 0;
+    let times: Vec<Duration> = (0..7)
+        .map(|_| {
+            let start = Instant::now();
+            size = intent_build::page::render(&run).len();
+            start.elapsed()
+        })
+        .collect();
+    println!(
+        "page: report.html of 100 intents (2 rounds × 8 candidates each, code and evidence): {:.0} KiB, rendered in {:.1} ms (median of 7)",
+        size as f64 / 1024.0,
+        ms(median(times))
+    );
+}
+
 fn cache() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("cached");
@@ -968,7 +1035,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [(&str, fn()); 8] = [
+    let sections: [(&str, fn()); 9] = [
         ("fast_path", fast_path),
         ("check", check),
         ("cache", cache),
@@ -977,6 +1044,7 @@ fn main() {
         ("pass_rate", pass_rate),
         ("candidates", candidates),
         ("mbpp", mbpp),
+        ("page", page),
     ];
     for (name, section) in sections {
         if wanted.is_empty() || wanted.iter().any(|w| w == name) {

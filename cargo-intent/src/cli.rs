@@ -98,6 +98,8 @@ pub enum Command {
     Verify(crate::commands::verify::VerifyArgs),
     /// Scaffold a new intent spec
     New(crate::commands::new::NewArgs),
+    /// Show the last run as a page: target/intent/report.html
+    Report(crate::commands::report::ReportArgs),
     /// Regenerate intents whenever their specs change
     Watch(crate::commands::watch::WatchArgs),
     /// Models: list configured providers, fetch or register GGUFs

@@ -1139,3 +1139,74 @@ fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
         "the right candidate was accepted"
     );
 }
+
+/// Headless Chromium from the distribution (`scripts/test` installs it).
+fn chromium(args: &[&str]) -> String {
+    let output = std::process::Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+        ])
+        .args(args)
+        .output()
+        .expect("chromium is on PATH (scripts/test installs it: apt-get install chromium)");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn the_run_is_a_page_a_browser_renders_with_the_groups_table() {
+    let target = tempfile::tempdir().unwrap();
+    let (f, _model) = clamp_fixture(&[CLAMP_WRONG, CLAMP_RIGHT]);
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 1, "{err}");
+    let page = target.path().join("intent/report.html");
+    assert!(
+        err.contains(&format!(
+            "note: the run, every candidate and round, is in {}",
+            page.display()
+        )),
+        "{err}"
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http"),
+        "self-contained, no script: {html}"
+    );
+
+    let url = format!("file://{}", page.display());
+    let dom = chromium(&["--dump-dom", &url]);
+    // The index: the intent, its outcome, a link to its section.
+    assert!(dom.contains("<a href=\"#clamp\">clamp</a>"), "{dom}");
+    assert!(
+        dom.contains("class=\"outcome question\">question</span>"),
+        "{dom}"
+    );
+    // The groups table: two groups of two, the splitting input, each
+    // group's answer there (the wrong one returns n, the right one lo).
+    let table = &dom[dom
+        .find("<table class=\"question\">")
+        .expect("the groups table")..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert_eq!(table.matches("2 of 4 candidates").count(), 2, "{table}");
+    assert!(table.contains("<code>clamp("), "{table}");
+    // The spec and both rounds with each candidate's verdict.
+    assert!(dom.contains("n limited to lo..=hi."), "{dom}");
+    assert!(dom.contains("Round 0") && dom.contains("Round 1"), "{dom}");
+    assert_eq!(dom.matches("<td>passed</td>").count(), 4, "{dom}");
+
+    // What the README shows: the page as this browser draws it.
+    let shot = target.path().join("report.png");
+    chromium(&[
+        &format!("--screenshot={}", shot.display()),
+        "--window-size=900,1100",
+        &url,
+    ]);
+    let png = std::fs::read(&shot).unwrap();
+    assert!(png.starts_with(b"\x89PNG"), "a PNG screenshot");
+    if let Ok(keep) = std::env::var("INTENT_REPORT_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}

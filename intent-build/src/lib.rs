@@ -89,6 +89,7 @@ engine! {
     digest;
     models;
     ops;
+    page;
     pipeline;
     progress;
     project;

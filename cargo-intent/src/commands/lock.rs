@@ -133,6 +133,9 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
     options.cores = Cores::Half;
     let env = Env::from_process()?;
     let summary = ops::lock::lock(&project, &options, &env, &Progress::new(global.quiet))?;
+    if let Some(json) = &summary.report {
+        intent_build::page::write(&project, json)?;
+    }
     for (name, code) in &summary.code {
         let line = HandoffLine {
             name: name.clone(),
@@ -187,11 +190,22 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             return Ok(Status::Failed);
         }
         let asking = crate::ask::enabled(global, &env) && !summary.questions.is_empty();
-        ok &= if asking {
+        let generated = summary.report.clone();
+        let settled = if asking {
             settle(global, &project, &options, &env, &progress, summary)?
         } else {
             report(global, &project, &summary)?
         };
+        if let Some(json) = generated {
+            let page = intent_build::page::write(&project, &json)?;
+            if !settled {
+                eprintln!(
+                    "note: the run, every candidate and round, is in {}",
+                    page.display()
+                );
+            }
+        }
+        ok &= settled;
     }
     Ok(if ok { Status::Ok } else { Status::Failed })
 }
@@ -262,11 +276,6 @@ fn report(global: &Global, project: &Project, summary: &LockSummary) -> Result<b
         print_notes(summary);
     }
     print_questions(project, package, summary)?;
-    if !summary.failed.is_empty() {
-        if let Some(report) = &summary.report {
-            eprintln!("note: every round is in {}", report.display());
-        }
-    }
     if !summary.pending.is_empty() {
         eprintln!(
             "note: review pending results with `cargo intent accept` or `cargo insta review`"

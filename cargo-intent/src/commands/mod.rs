@@ -7,6 +7,7 @@ pub mod diff;
 pub mod lock;
 pub mod models;
 pub mod new;
+pub mod report;
 pub mod show;
 pub mod status;
 pub mod verify;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Accept(args) => accept::exec(&cli.global, &args),
         Command::Verify(args) => verify::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),
+        Command::Report(args) => report::exec(&cli.global, &args),
         Command::Watch(args) => watch::exec(&cli.global, &args),
         Command::Models(args) => models::exec(&cli.global, &args),
     }

@@ -618,12 +618,13 @@ impl Worker<'_> {
             answered: self.ctx.options.answered.get(&name).cloned(),
             ..self.options.clone()
         };
-        let (report, candidate) =
+        let (mut report, candidate) =
             pipeline::generate(&spec, self.router, self.runner, &options, &phase);
         let new = candidate.as_ref().and_then(|c| c.behaviour.as_ref());
         if let (Some(old), Some(new), false) = (&pinned, new, same_spec) {
             let changes = old.differences(new, false);
             if !changes.is_empty() {
+                report.behaviour_change = changes.clone();
                 lock_ignoring_poison(&self.changes).push((name.clone(), changes));
             }
         }

@@ -402,6 +402,15 @@ pub struct IntentReport {
     /// What vouched for the accepted candidate.
     #[serde(default)]
     pub confidence: Option<Confidence>,
+    /// When the passing candidates of every round fell into more than one
+    /// behaviour group: the inputs that split them and each group's
+    /// outcomes there (groups' members are positions among all the
+    /// intent's candidates, rounds in order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<round::Question>,
+    /// Where the new behaviour differs from the one pinned before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviour_change: Vec<behaviour::Change>,
 }
 
 /// Phases shown by progress displays.
@@ -469,9 +478,11 @@ pub fn generate(
             Flow::Again => continue,
             Flow::Accept(index) => {
                 let floats = g.choice.floats;
+                g.report.split = round::split(&g.pool.all, floats);
                 return g.pool.accept(g.report, index, &g.gated, options, floats);
             }
             Flow::End(step) => {
+                g.report.split = round::split(&g.pool.all, g.choice.floats);
                 if let Some(step) = step {
                     step.conclude(&mut g.report, &g.pool, g.quorum, g.choice.floats);
                 }
@@ -659,6 +670,7 @@ impl Step {
                     changes.len(),
                     shown.join("; ")
                 ));
+                report.behaviour_change = changes;
             }
         }
     }
@@ -908,6 +920,8 @@ impl IntentReport {
             agreement: None,
             behaviour_unchecked: None,
             confidence: None,
+            split: None,
+            behaviour_change: Vec::new(),
         }
     }
 

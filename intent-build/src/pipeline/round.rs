@@ -553,6 +553,15 @@ fn known_behaviours(judged: &[Judged]) -> Option<Vec<(u32, &Behaviour)>> {
     (!known.is_empty()).then_some(known)
 }
 
+/// The inputs that split the passing candidates of `judged` into behaviour
+/// groups, with each group's outcomes there; `None` with fewer than two
+/// groups (or a passing candidate whose behaviour is unknown).
+pub fn split(judged: &[Judged], floats: bool) -> Option<Question> {
+    let known = known_behaviours(judged)?;
+    let (groups, shared) = behaviour::group(&known, floats);
+    (groups.len() > 1).then(|| question(&known, &groups, &shared, floats))
+}
+
 /// The agreement among a round's passing candidates with known behaviour:
 /// (size of the accepted candidate's group, candidates compared).
 pub fn agreement(judged: &[Judged], accepted: usize, floats: bool) -> Option<(usize, usize)> {
