@@ -183,6 +183,8 @@ fn status_fits_a_narrow_terminal_aligned_and_colours_only_when_asked() {
     assert_eq!(code, 0, "{err}");
     let lines: Vec<&str> = out.lines().collect();
     let header = lines[0];
+    // One package: its name on every row would only take room.
+    assert!(header.starts_with("intent "), "{header:?}");
     for line in &lines {
         assert!(line.chars().count() <= 60, "{line:?} is wider than 60");
         assert!(!line.contains('\u{1b}'), "no colour into a pipe: {line:?}");
@@ -201,7 +203,7 @@ fn status_fits_a_narrow_terminal_aligned_and_colours_only_when_asked() {
         let chars: Vec<char> = line.chars().collect();
         for &at in &starts {
             assert!(
-                chars[at - 1] == ' ' && chars[at] != ' ',
+                (at == 0 || chars[at - 1] == ' ') && chars[at] != ' ',
                 "{line:?} is not aligned at {at} with {header:?}"
             );
         }
@@ -239,7 +241,7 @@ fn status_as_a_table_and_as_json() {
     );
     let (code, out, _) = run_full(&mut intent(&f, &["status"]));
     assert_eq!(code, 1);
-    assert!(out.lines().next().unwrap().starts_with("package"), "{out}");
+    assert!(out.lines().next().unwrap().starts_with("intent "), "{out}");
     assert!(
         out.lines()
             .any(|l| l.contains("add") && l.contains("stale: spec")),
@@ -408,7 +410,17 @@ fn workspace_of_two_crates_with_their_own_locks() {
         ],
     ));
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains("alpha") && !out.contains("beta"), "{out}");
+    // One package: one row, and no package column.
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(out.starts_with("intent "), "{out}");
+    // Both: a package column tells their rows apart.
+    let (_, out, _) = run_full(&mut intent(&f, &["status"]));
+    assert!(out.starts_with("package "), "{out}");
+    assert!(
+        out.lines().any(|l| l.starts_with("alpha "))
+            && out.lines().any(|l| l.starts_with("beta ")),
+        "{out}"
+    );
 }
 
 #[test]

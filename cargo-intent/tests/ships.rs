@@ -248,6 +248,17 @@ fn verify_refuses_hostile_code_an_older_version_accepted_and_changes_nothing_whe
     );
     let snapshot = f.read("intents/snapshots/doc_example.snap");
     assert!(!snapshot.contains("```"), "{snapshot}");
+    // Accepted before confidence was recorded: what this judgement vouched
+    // for, with no candidates counted, and `status` says so.
+    let lock = f.read("Intent.lock");
+    let entry = &lock[lock.find("name = \"doc_example\"").unwrap()..];
+    assert!(
+        entry.contains("confidence = { agreed = 0, passed = 0, decoded = 0, examples = "),
+        "{lock}"
+    );
+    let (_, status, _) = run_full(&mut intent(&f, &["status"]));
+    let row = status.lines().find(|l| l.contains("doc_example")).unwrap();
+    assert!(row.contains("verified · "), "{status}");
     assert!(f
         .root
         .join("intents/snapshots/doc_example.behaviour")

@@ -109,12 +109,33 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl Confidence {
-    /// The compact form `status` shows: `6/8 agree · 4 ex · 2 props`.
+    /// What `cargo intent verify` vouches for in code accepted before
+    /// confidence was recorded: no candidates (nothing was decoded), only
+    /// the examples, properties and inputs today's gates judged it on.
+    pub fn verified(examples: usize, properties: usize, inputs: usize) -> Confidence {
+        Confidence {
+            agreed: 0,
+            passed: 0,
+            decoded: 0,
+            examples,
+            properties,
+            inputs,
+            rounds: 0,
+            answered: 0,
+        }
+    }
+
+    /// The compact form `status` shows: `6/8 agree · 4 ex · 2 props`, or
+    /// `verified · 4 ex · 2 props` when no candidates were counted.
     pub fn summary(&self) -> String {
-        let mut out = format!(
-            "{}/{} agree · {} ex",
-            self.agreed, self.decoded, self.examples
-        );
+        let mut out = if self.decoded == 0 {
+            format!("verified · {} ex", self.examples)
+        } else {
+            format!(
+                "{}/{} agree · {} ex",
+                self.agreed, self.decoded, self.examples
+            )
+        };
         if self.properties > 0 {
             out.push_str(&format!(" · {} props", self.properties));
         }

@@ -69,19 +69,18 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
 }
 
 /// The human table: one row per intent, `time` the last generation's;
-/// package, model, gates and confidence give way (shortened with `…`) on
-/// a narrow terminal — the full values are in `--message-format json`.
+/// package (shown only when there are several), model, gates and
+/// confidence give way (shortened with `…`) on a narrow terminal — the full
+/// values are in `--message-format json`.
 fn table(rows: &[ops::StatusRow]) -> Table {
-    let mut table = Table::new(&[
-        "package",
-        "intent",
-        "state",
-        "model",
-        "gates",
-        "confidence",
-        "time",
-    ])
-    .shrink(&[0, 3, 4, 5]);
+    let packages = rows.iter().any(|r| r.package != rows[0].package);
+    let columns = ["package", "intent", "state", "model", "gates", "confidence", "time"];
+    let skip = usize::from(!packages);
+    let shrink: Vec<usize> = [0, 3, 4, 5]
+        .iter()
+        .filter_map(|&c| c.checked_sub(skip))
+        .collect();
+    let mut table = Table::new(&columns[skip..]).shrink(&shrink);
     let plain = Style::new();
     for row in rows {
         let state = if row.is_fresh() {
@@ -89,7 +88,7 @@ fn table(rows: &[ops::StatusRow]) -> Table {
         } else {
             AnsiColor::Yellow.on_default().bold()
         };
-        table.row(vec![
+        let cells = vec![
             (row.package.clone(), plain),
             (row.intent.clone(), plain),
             (row.state.clone(), state),
@@ -101,7 +100,8 @@ fn table(rows: &[ops::StatusRow]) -> Table {
                     .map_or("-".to_string(), |s| format!("{s:.1} s")),
                 plain,
             ),
-        ]);
+        ];
+        table.row(cells.into_iter().skip(skip).collect());
     }
     table
 }

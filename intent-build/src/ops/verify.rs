@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::lock::Lockfile;
+use crate::lock::{Confidence, Lockfile};
 use crate::pipeline::behaviour::Behaviour;
 use crate::pipeline::extract::{extract, has_docs};
 use crate::pipeline::gates::{self, GateRunner, Verdict};
@@ -196,7 +196,10 @@ impl Context<'_> {
                     .into(),
             ));
         }
-        if !self.locked && (stripped || pin == Pin::Pinned) {
+        // Code accepted before confidence was recorded gets what this
+        // judgement vouches for.
+        let vouch = self.entry.confidence.is_none();
+        if !self.locked && (stripped || pin == Pin::Pinned || vouch) {
             self.record(spec, &judged, &behaviour, pinned.as_ref())?;
         }
         Ok(VerifyOutcome::Passed { pin, stripped })
@@ -221,6 +224,11 @@ impl Context<'_> {
             .iter()
             .map(|g| g.name().to_string())
             .collect();
+        entry.confidence.get_or_insert(Confidence::verified(
+            spec.spec.examples.len(),
+            spec.spec.properties.len(),
+            behaviour.as_ref().map_or(0, |b| b.calls.len()),
+        ));
         // A pin keeps the agreement it was accepted with.
         let agreement = pinned.and_then(|_| {
             std::fs::read_to_string(crate::snapshot::behaviour_path(
