@@ -417,8 +417,7 @@ fn workspace_of_two_crates_with_their_own_locks() {
     let (_, out, _) = run_full(&mut intent(&f, &["status"]));
     assert!(out.starts_with("package "), "{out}");
     assert!(
-        out.lines().any(|l| l.starts_with("alpha "))
-            && out.lines().any(|l| l.starts_with("beta ")),
+        out.lines().any(|l| l.starts_with("alpha ")) && out.lines().any(|l| l.starts_with("beta ")),
         "{out}"
     );
 }

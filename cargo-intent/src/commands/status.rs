@@ -74,9 +74,17 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
 /// values are in `--message-format json`.
 fn table(rows: &[ops::StatusRow]) -> Table {
     let packages = rows.iter().any(|r| r.package != rows[0].package);
-    let columns = ["package", "intent", "state", "model", "gates", "confidence", "time"];
+    let columns = [
+        "package",
+        "intent",
+        "state",
+        "model",
+        "gates",
+        "confidence",
+        "time",
+    ];
     let skip = usize::from(!packages);
-    let shrink: Vec<usize> = [0, 3, 4, 5]
+    let shrink: Vec<usize> = [0usize, 3, 4, 5]
         .iter()
         .filter_map(|&c| c.checked_sub(skip))
         .collect();
