@@ -23,6 +23,10 @@ pub fn enabled(global: &Global, env: &Env) -> bool {
     !global.no_input && !env.ci && std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Outcomes a group can have that are not a returned value
+/// (`behaviour::Outcome::text`): they cannot become `== value` examples.
+const NOT_VALUES: [&str; 4] = ["panicked", "skipped (assume)", "timed out", "crashed"];
+
 /// One decision about one call.
 enum Choice {
     /// This expression is what the call returns.
@@ -93,13 +97,18 @@ fn choose(file: &SpecFile, question: &Question, k: usize, runner: &GateRunner) -
         return Ok(Choice::Skip);
     }
     let offered = answers.get(picked).map(|(answer, _)| *answer);
-    if let Some(answer) = offered {
-        match runner.check_answer(&file.spec, call, answer)? {
+    match offered {
+        Some(answer) if NOT_VALUES.contains(&answer) => {
+            eprintln!("note: an example says what the call returns; type the value it should return instead");
+            return typed(file, call, "", runner).map(Choice::Returns);
+        }
+        Some(answer) => match runner.check_answer(&file.spec, call, answer)? {
             None => return Ok(Choice::Returns(answer.to_string())),
             Some(error) => eprintln!(
                 "note: `{answer}` is how the candidates printed it, not a Rust expression of the result ({error}); type it as one"
             ),
-        }
+        },
+        None => {}
     }
     typed(file, call, offered.unwrap_or_default(), runner).map(Choice::Returns)
 }

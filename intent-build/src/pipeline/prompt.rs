@@ -102,7 +102,7 @@ mod tests {
         let reread = super::with_rule_first(first);
         assert_eq!(
             reread,
-            format!("Write this.\n\n{}\nReply with the complete function `f` in one ```rust block.", super::RULE_FIRST)
+            format!("Write this.\n\n{}\n\nReply with the complete function `f` in one ```rust block.", super::RULE_FIRST)
         );
     }
 }
