@@ -251,17 +251,15 @@ fn settle(
         return report(global, project, &summary);
     }
     // Intents that waited for an answered one are generated now too.
-    for (name, used) in &summary.blocked {
-        if again.names.contains(used) && !again.names.contains(name) {
-            again.names.push(name.clone());
+    for blocked in &summary.blocked {
+        if again.names.contains(&blocked.by) && !again.names.contains(&blocked.name) {
+            again.names.push(blocked.name.clone());
         }
     }
     summary
         .questions
         .retain(|(name, _)| !again.names.contains(name));
-    summary
-        .blocked
-        .retain(|(name, _)| !again.names.contains(name));
+    summary.blocked.retain(|b| !again.names.contains(&b.name));
     let first = report(global, project, &summary)?;
     let later = ops::lock::lock(project, &again, env, progress)?;
     Ok(report(global, project, &later)? && first)
@@ -307,8 +305,8 @@ fn print_done(global: &Global, package: &str, summary: &LockSummary) {
 
 /// What is left stale: refused, failed, blocked.
 fn print_errors(package: &str, summary: &LockSummary) {
-    for (name, reason) in &summary.refused {
-        eprintln!("error: intent `{name}` in {package} is stale ({reason}) and --locked forbids regenerating it; run `cargo intent lock` without --locked");
+    for refused in &summary.refused {
+        eprintln!("error: intent `{}` in {package} is stale ({}) and --locked forbids regenerating it; run `cargo intent lock` without --locked", refused.name, refused.stale);
     }
     print_failures(&format!(" in {package}"), summary);
 }
@@ -322,8 +320,11 @@ fn print_failures(place: &str, summary: &LockSummary) {
             failure.name, failure.at, failure.reason
         );
     }
-    for (name, reason) in &summary.blocked {
-        eprintln!("error: intent `{name}`{place} was not generated: {reason}");
+    for blocked in &summary.blocked {
+        eprintln!(
+            "error: intent `{}`{place} was not generated: blocked: {blocked}",
+            blocked.name
+        );
     }
 }
 

@@ -81,10 +81,12 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
                             failure.reason
                         )?;
                     }
-                    for (name, reason) in &summary.refused {
+                    for refused in &summary.refused {
                         outln!(
-                            "{}::{name}: stale ({reason}), not regenerated under --locked",
-                            package.name
+                            "{}::{}: stale ({}), not regenerated under --locked",
+                            package.name,
+                            refused.name,
+                            refused.stale
                         )?;
                     }
                     if summary.recorded.is_empty()

@@ -36,6 +36,34 @@ pub struct Failure {
     pub reason: String,
 }
 
+/// A stale intent `--locked` kept from being regenerated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The intent.
+    pub name: String,
+    /// Why it is stale (what changed since it was accepted).
+    pub stale: String,
+}
+
+/// An intent not generated because one it uses has no accepted code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocked {
+    /// The intent.
+    pub name: String,
+    /// The intent it uses that has no accepted code.
+    pub by: String,
+}
+
+impl std::fmt::Display for Blocked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "it uses `{}`, which has no accepted code",
+            self.by
+        )
+    }
+}
+
 /// How `cargo intent lock` runs.
 #[derive(Debug, Clone)]
 pub struct LockOptions {
@@ -85,7 +113,7 @@ pub struct LockSummary {
     /// Waiting for review as `NAME.snap.new`.
     pub pending: Vec<String>,
     /// Stale and refused by `--locked`: (name, reason).
-    pub refused: Vec<(String, String)>,
+    pub refused: Vec<Refused>,
     /// Failed: where and why.
     pub failed: Vec<Failure>,
     /// `target/intent/report.json`, when anything was generated.
@@ -102,8 +130,8 @@ pub struct LockSummary {
     /// still passing: their lock entries now record that code, no model asked.
     pub reverified: Vec<String>,
     /// Intents not generated because an intent they use has no accepted
-    /// code: (name, the used intent).
-    pub blocked: Vec<(String, String)>,
+    /// code.
+    pub blocked: Vec<Blocked>,
     /// Intents judged on their examples alone: (name, why no inputs could
     /// be generated).
     pub unchecked: Vec<(String, String)>,
@@ -309,9 +337,10 @@ impl LockCtx<'_> {
             } else if let Some(pending) = store.pending(&status.spec).filter(|_| !opts.force) {
                 self.adopt(&store, &status.spec, pending, summary)?;
             } else if opts.locked {
-                summary
-                    .refused
-                    .push((name, why.unwrap_or_else(|| "--force".into())));
+                summary.refused.push(Refused {
+                    name,
+                    stale: why.unwrap_or_else(|| "--force".into()),
+                });
             } else {
                 triage.generate.push(status.spec);
             }
@@ -378,13 +407,13 @@ impl LockCtx<'_> {
                     })?;
                     summary.reverified.push(name);
                 }
-                (Err(why), opts) if opts.locked => summary.refused.push((
+                (Err(why), opts) if opts.locked => summary.refused.push(Refused {
                     name,
-                    format!(
+                    stale: format!(
                         "{}; checked again, it fails ({why})",
                         status.state.describe()
                     ),
-                )),
+                }),
                 (Err(_), _) => regenerate.push(status.spec),
             }
         }
@@ -705,9 +734,10 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
                         .insert(name.clone(), Answered::from_report(&report, 0));
                     summary.questions.push((name, question.clone()));
                 }
-                (None, Some(StoppedAt::Uses)) => summary
-                    .blocked
-                    .push((name, report.reason.clone().unwrap_or_default())),
+                (None, Some(StoppedAt::Uses)) => summary.blocked.push(Blocked {
+                    name,
+                    by: report.blocked_by.clone().unwrap_or_default(),
+                }),
                 (None, at) => summary.failed.push(Failure {
                     name,
                     at: at.unwrap_or(StoppedAt::Model),

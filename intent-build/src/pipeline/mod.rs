@@ -416,6 +416,10 @@ pub struct IntentReport {
     /// Where the new behaviour differs from the one pinned before.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub behaviour_change: Vec<behaviour::Change>,
+    /// The intent it uses that has no accepted code, when that kept it
+    /// from being generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
 }
 
 /// Phases shown by progress displays.
@@ -936,6 +940,7 @@ impl IntentReport {
             confidence: None,
             split: None,
             behaviour_change: Vec::new(),
+            blocked_by: None,
         }
     }
 
@@ -944,6 +949,7 @@ impl IntentReport {
     pub fn blocked(name: &str, by: &str) -> IntentReport {
         IntentReport {
             last_gate: Some(StoppedAt::Uses),
+            blocked_by: Some(by.to_string()),
             reason: Some(format!(
                 "blocked: it uses `{by}`, which has no accepted code"
             )),
