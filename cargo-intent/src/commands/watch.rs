@@ -60,44 +60,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             changed = true;
             let options = super::lock::lock_options(global, &ws, &LockArgs::default());
             match ops::lock::lock(&project, &options, &env, &Progress::hidden()) {
-                Ok(summary) => {
-                    for name in summary
-                        .recorded
-                        .iter()
-                        .chain(&summary.unchanged)
-                        .chain(&summary.adopted)
-                    {
-                        outln!("{}::{name}: accepted", package.name)?;
-                    }
-                    for name in &summary.pending {
-                        outln!("{}::{name}: pending review", package.name)?;
-                    }
-                    for failure in &summary.failed {
-                        outln!(
-                            "{}::{}: failed at {}: {}",
-                            package.name,
-                            failure.name,
-                            failure.at,
-                            failure.reason
-                        )?;
-                    }
-                    for refused in &summary.refused {
-                        outln!(
-                            "{}::{}: stale ({}), not regenerated under --locked",
-                            package.name,
-                            refused.name,
-                            refused.stale
-                        )?;
-                    }
-                    if summary.recorded.is_empty()
-                        && summary.failed.is_empty()
-                        && summary.adopted.is_empty()
-                        && summary.unchanged.is_empty()
-                        && summary.pending.is_empty()
-                    {
-                        outln!("{}: all intents fresh", package.name)?;
-                    }
-                }
+                Ok(summary) => print_summary(&package.name, &summary)?,
                 // A bad spec is reported (on stderr, as every error) and
                 // watching goes on.
                 Err(e) => eprintln!("{}: error: {}", package.name, one_line(&e.to_string())),
@@ -114,4 +77,43 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
         }
         std::thread::sleep(Duration::from_millis(args.interval));
     }
+}
+
+/// One line per intent the run settled (or one saying all are fresh).
+fn print_summary(package: &str, summary: &ops::lock::LockSummary) -> Result<()> {
+    for name in summary
+        .recorded
+        .iter()
+        .chain(&summary.unchanged)
+        .chain(&summary.adopted)
+    {
+        outln!("{package}::{name}: accepted")?;
+    }
+    for name in &summary.pending {
+        outln!("{package}::{name}: pending review")?;
+    }
+    for failure in &summary.failed {
+        outln!(
+            "{package}::{}: failed at {}: {}",
+            failure.name,
+            failure.at,
+            failure.reason
+        )?;
+    }
+    for refused in &summary.refused {
+        outln!(
+            "{package}::{}: stale ({}), not regenerated under --locked",
+            refused.name,
+            refused.stale
+        )?;
+    }
+    if summary.recorded.is_empty()
+        && summary.failed.is_empty()
+        && summary.adopted.is_empty()
+        && summary.unchanged.is_empty()
+        && summary.pending.is_empty()
+    {
+        outln!("{package}: all intents fresh")?;
+    }
+    Ok(())
 }
