@@ -810,6 +810,13 @@ fn mbpp() {
         let (report, _) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
         walls.push(start.elapsed());
         deaths.add(&report);
+        // A missing model refuses every spec in no time: say so, not 0%.
+        assert!(
+            report.model_calls() > 0 || calls > 0,
+            "{}: no model answered ({:?}); fetch it with `cargo intent models fetch`",
+            spec.spec.name,
+            report.reason
+        );
         calls += report.model_calls();
         for round in &report.rounds {
             model_seconds += round.model_seconds();
