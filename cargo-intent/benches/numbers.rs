@@ -708,8 +708,7 @@ enum Choice {
 /// 116 specs), `INTENT_BENCH_CANDIDATES`, `INTENT_BENCH_ROUNDS` (default the
 /// crate's defaults), `INTENT_BENCH_QUORUM`, `INTENT_BENCH_MAX_CANDIDATES` (default
 /// the crate's), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
-/// `INTENT_BENCH_THREADS` (the embedded provider's threads), `INTENT_BENCH_READINGS=1`
-/// (rounds that sample more for the quorum ask for the rule first).
+/// `INTENT_BENCH_THREADS` (the embedded provider's threads).
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
@@ -779,8 +778,6 @@ fn mbpp() {
         _ => pipeline::GrammarKind::Policy,
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
-    // Rounds that sample more for the quorum ask for the rule first.
-    options.vary_readings = bench_setting("INTENT_BENCH_READINGS", 0u8) == 1;
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();

@@ -95,10 +95,6 @@ pub struct Options {
     /// candidates are judged again (against the spec with the answer)
     /// before anything is decoded ([`replay`]).
     pub answered: Option<replay::Answered>,
-    /// Rounds that sample more because too few agree ask for another
-    /// reading of the spec ([`prompt::RULE_FIRST`]) instead of the same
-    /// prompt again: candidates that share a prompt share its misreadings.
-    pub vary_readings: bool,
 }
 
 /// An intent another uses: its spec (signature and description go into the
@@ -199,7 +195,6 @@ impl Default for Options {
             quorum: DEFAULT_QUORUM,
             max_candidates: DEFAULT_MAX_CANDIDATES,
             answered: None,
-            vary_readings: false,
         }
     }
 }
@@ -572,15 +567,6 @@ impl<'a> Generation<'a> {
         self.pool.add(round, judged)
     }
 
-    /// Another round because too few candidates agree: new seeds, and
-    /// with [`Options::vary_readings`] another reading of the same spec.
-    fn sample_again(&mut self, options: &Options) -> Flow {
-        if options.vary_readings {
-            self.next = self.next.rule_first();
-        }
-        Flow::Again
-    }
-
     /// Decides over the pool (or the latest round, while nothing passed)
     /// what comes after the round at `latest`.
     fn after(&mut self, latest: std::ops::Range<usize>, options: &Options) -> Flow {
@@ -598,7 +584,7 @@ impl<'a> Generation<'a> {
                 if support >= self.quorum || kept_pin {
                     Flow::Accept(index)
                 } else if more {
-                    self.sample_again(options)
+                    Flow::Again
                 } else {
                     Flow::End(Some(Step::Thin(index, support)))
                 }
@@ -606,7 +592,7 @@ impl<'a> Generation<'a> {
             RoundOutcome::Ask(question) => {
                 let largest = question.groups.first().map_or(0, |(g, _)| g.members.len());
                 if largest < self.quorum && more {
-                    self.sample_again(options)
+                    Flow::Again
                 } else {
                     Flow::End(Some(Step::Ask(question)))
                 }

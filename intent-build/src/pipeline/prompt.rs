@@ -72,18 +72,6 @@ pub fn first(spec: &Spec, lessons: &[String]) -> String {
     out
 }
 
-/// Another reading of the same spec: the rule first, in the model's own
-/// words, then the code that follows it.
-pub const RULE_FIRST: &str = "Begin the function body with one `//` comment that states, in your own words, the rule the examples follow; then write the code that follows that rule.";
-
-/// `user` (a first prompt) with [`RULE_FIRST`] before its closing instruction.
-pub fn with_rule_first(user: &str) -> String {
-    match user.rfind("\nReply with") {
-        Some(at) => format!("{}\n{RULE_FIRST}\n{}", &user[..at], &user[at..]),
-        None => format!("{user}\n\n{RULE_FIRST}"),
-    }
-}
-
 /// The follow-up message of a repair round: what went wrong with the
 /// previous answer, which stays in the conversation before it.
 pub fn repair(spec: &Spec, evidence: &str) -> String {
@@ -92,17 +80,4 @@ pub fn repair(spec: &Spec, evidence: &str) -> String {
         evidence.trim(),
         spec.name
     )
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn another_reading_asks_for_the_rule_before_the_closing_instruction() {
-        let first = "Write this.\n\nReply with the complete function `f` in one ```rust block.";
-        let reread = super::with_rule_first(first);
-        assert_eq!(
-            reread,
-            format!("Write this.\n\n{}\n\nReply with the complete function `f` in one ```rust block.", super::RULE_FIRST)
-        );
-    }
 }

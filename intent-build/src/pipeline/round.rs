@@ -677,16 +677,6 @@ impl Next {
         }
     }
 
-    /// The same request, asking the model to state the rule before the
-    /// code ([`prompt::RULE_FIRST`]); a request that already does is kept.
-    pub fn rule_first(&self) -> Next {
-        let mut next = self.clone();
-        if !next.user.contains(prompt::RULE_FIRST) {
-            next.user = prompt::with_rule_first(&next.user);
-        }
-        next
-    }
-
     /// The request after a failed round.
     ///
     /// With [`Repair::Lessons`] the first prompt again, with this round's
