@@ -167,7 +167,7 @@ fn page() {
     let code = "pub fn f(v: &[i32]) -> i32 {\n    let mut best = 0;\n    for &x in v {\n        if x > best { best = x; }\n    }\n    best\n}\n".repeat(4);
     let failure = "error[E0308]: mismatched types\n --> candidate3.rs:4:16\n  |\n4 |     best = x as i64;\n  |            ^^^^^^^^ expected `i32`, found `i64`\n".repeat(2);
     let candidate = |i: usize, round: usize| {
-        let passed = i % 3 != 0;
+        let passed = !i.is_multiple_of(3);
         serde_json::json!({
             "index": i, "seed": 40 + i, "provider": "embedded", "model": null,
             "prompt_tokens": 420, "completion_tokens": 160, "model_seconds": 9.5, "gate_seconds": 0.2,
