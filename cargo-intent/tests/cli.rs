@@ -1171,9 +1171,15 @@ fn chromium(args: &[&str]) -> String {
 fn the_run_is_a_page_a_browser_renders_with_the_groups_table() {
     let target = tempfile::tempdir().unwrap();
     let (f, _model) = clamp_fixture(&[CLAMP_WRONG, CLAMP_RIGHT]);
+    let report = || run_full(intent(&f, &["report"]).env("CARGO_TARGET_DIR", target.path()));
+    let (code, _, err) = report();
+    assert_eq!(code, 2, "no page before a run: {err}");
+    assert!(err.contains("help: run `cargo intent lock`"), "{err}");
     let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
     assert_eq!(code, 1, "{err}");
     let page = target.path().join("intent/report.html");
+    let (code, out, shown) = report();
+    assert_eq!((code, out.trim()), (0, page.to_str().unwrap()), "{shown}");
     assert!(
         err.contains(&format!(
             "note: the run, every candidate and round, is in {}",
