@@ -1067,14 +1067,23 @@ examples = [
 ]
 "#;
 
-#[test]
-fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
+/// What settling the clamp question at a terminal saw: the call answered,
+/// its right value, the model calls made before answering, and the whole
+/// screen from the answer on.
+struct Settled {
+    call: String,
+    right: i32,
+    decoded: usize,
+    screen: String,
+}
+
+/// Runs `cargo intent lock` on a real pseudo-terminal, picks the right
+/// group's answer for the first splitting call of `clamp` and skips the
+/// later ones, until `done` is printed; asserts exit 0.
+fn settle_clamp_at_a_terminal(f: &Fixture, model: &ScriptedModel, done: &str) -> Settled {
     use expectrl::{Eof, Expect, Regex, Session};
-    let model = ScriptedModel::answering_in_turn(&[CLAMP_WRONG, CLAMP_RIGHT]);
-    let settings = "repair-rounds = 0\ncandidates = 2\n";
-    let f = model_crate("answered", settings, &model, &[("clamp", CLAMP_COMMENTED)]);
     let target = tempfile::tempdir().unwrap();
-    let mut cmd = intent(&f, &["lock"]);
+    let mut cmd = intent(f, &["lock"]);
     cmd.env_remove("CI")
         .env("TERM", "xterm")
         .env("CARGO_TARGET_DIR", target.path());
@@ -1114,26 +1123,50 @@ fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
     }
     session.send("\r").unwrap();
     // Later calls (if any) are skipped: one answer settles it.
+    let mut screen = String::new();
     loop {
         let next = session
             .expect(expectrl::Any(vec![
                 Box::new(Regex(r"returns")) as Box<dyn expectrl::Needle>,
-                Box::new("Recorded answered::clamp"),
+                Box::new(done.to_string()),
             ]))
             .unwrap();
-        if String::from_utf8_lossy(next.as_bytes()).contains("Recorded") {
+        screen.push_str(&String::from_utf8_lossy(next.before()));
+        let matched = String::from_utf8_lossy(next.as_bytes()).to_string();
+        screen.push_str(&matched);
+        if matched.contains(done) {
             break;
         }
         session.expect("skip").unwrap();
         // Up from the first item wraps to the last, "skip".
         session.send("\x1b[A\r").unwrap();
     }
-    session.expect(Eof).unwrap();
+    let rest = session.expect(Eof).unwrap();
+    screen.push_str(&String::from_utf8_lossy(rest.before()));
     let status = session.get_process().wait().unwrap();
     assert!(
         matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
-        "{status:?}"
+        "{status:?}: {screen}"
     );
+    Settled {
+        call,
+        right,
+        decoded,
+        screen,
+    }
+}
+
+#[test]
+fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
+    let model = ScriptedModel::answering_in_turn(&[CLAMP_WRONG, CLAMP_RIGHT]);
+    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    let f = model_crate("answered", settings, &model, &[("clamp", CLAMP_COMMENTED)]);
+    let Settled {
+        call,
+        right,
+        decoded,
+        ..
+    } = settle_clamp_at_a_terminal(&f, &model, "Recorded answered::clamp");
 
     assert_eq!(model.calls(), decoded, "the model was asked again");
     let spec = f.read("intents/clamp.intent.toml");
@@ -1149,6 +1182,42 @@ fn a_question_is_settled_at_the_terminal_without_a_second_decode() {
         f.read("intents/snapshots/clamp.snap").contains("if n < lo"),
         "the right candidate was accepted"
     );
+}
+
+#[test]
+fn an_intent_waiting_for_an_answered_one_is_generated_in_the_same_run() {
+    const BYTE: &str = "signature = \"pub fn to_byte(n: i32) -> i32\"\ndescription = \"n limited to 0..=255, with clamp.\"\nuses = [\"clamp\"]\nexamples = [{ call = \"to_byte(300)\", expect = \"255\" }]\n";
+    const BYTE_CODE: &str = "pub fn to_byte(n: i32) -> i32 { clamp(n, 0, 255) }";
+    // clamp's four candidates split two against two; to_byte, which waits
+    // for clamp, gets the last two answers once clamp is settled.
+    let model = ScriptedModel::answering_in_turn(&[
+        CLAMP_WRONG,
+        CLAMP_RIGHT,
+        CLAMP_WRONG,
+        CLAMP_RIGHT,
+        BYTE_CODE,
+        BYTE_CODE,
+    ]);
+    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    let specs = [("clamp", CLAMP_COMMENTED), ("to_byte", BYTE)];
+    let f = model_crate("waiting", settings, &model, &specs);
+    let settled = settle_clamp_at_a_terminal(&f, &model, "Recorded waiting::to_byte");
+    assert!(
+        settled.screen.contains("Recorded waiting::clamp"),
+        "{}",
+        settled.screen
+    );
+    assert!(
+        !settled.screen.contains("was not generated"),
+        "{}",
+        settled.screen
+    );
+    assert_eq!(
+        model.calls(),
+        settled.decoded + 2,
+        "to_byte's two candidates"
+    );
+    assert!(f.read("Intent.lock").contains("name = \"to_byte\""));
 }
 
 /// Headless Chromium from the distribution (`scripts/test` installs it).
