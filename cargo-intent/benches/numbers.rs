@@ -775,7 +775,8 @@ fn mbpp() {
     options.grammar = match std::env::var("INTENT_BENCH_GRAMMAR").as_deref() {
         Ok("fence") => pipeline::GrammarKind::Fence,
         Ok("off") => pipeline::GrammarKind::Off,
-        _ => pipeline::GrammarKind::Policy,
+        Ok("policy") => pipeline::GrammarKind::Policy,
+        _ => pipeline::GrammarKind::Signature,
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.

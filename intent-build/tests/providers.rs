@@ -191,6 +191,41 @@ mod embedded {
     }
 
     #[test]
+    fn real_model_signature_grammar_opens_the_block_with_the_spec_signature() {
+        let provider = smol(params());
+        let grammar = intent_build::pipeline::grammar::anchored(
+            &intent_build::pipeline::grammar::for_prelude(""),
+            "pub fn add(a: i32, b: i32) -> i32",
+        );
+        let refuses = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
+        // Imports and comments may come first, helpers after.
+        let allowed = "```rust\nuse std::cmp::max;\n// adds\n\npub fn add(a: i32, b: i32) -> i32 {\n    max(a, b) + helper()\n}\n\nfn helper() -> i32 { 0 }\n```";
+        assert_eq!(refuses(allowed), None, "{allowed}");
+        // Anything else before the signature, or another signature, is cut
+        // where it departs from the spec's.
+        for (refused, at) in [
+            ("```rust\nfn add(a: i32, b: i32) -> i32 {\n", "fn add"),
+            ("```rust\npub fn add(a: i64, b: i64) -> i64 {\n", "i64"),
+            (
+                "```rust\nfn helper() {}\npub fn add(a: i32, b: i32) -> i32 {\n",
+                "fn helper",
+            ),
+            (
+                "```rust\nuse regex::Regex;\npub fn add(a: i32, b: i32) -> i32 {\n",
+                "regex",
+            ),
+        ] {
+            let (allowed, token) =
+                refuses(refused).unwrap_or_else(|| panic!("{refused} was accepted"));
+            let at = refused.find(at).unwrap();
+            assert!(
+                allowed.len() <= at + 1 && at < allowed.len() + token.len(),
+                "{refused}: allowed {allowed:?}, refused {token:?}"
+            );
+        }
+    }
+
+    #[test]
     fn real_model_a_batch_of_different_prompts_is_answered_one_by_one() {
         let provider = smol(params());
         let requests = [

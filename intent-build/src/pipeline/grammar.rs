@@ -10,6 +10,14 @@
 //! start with `extern` (`extern crate`, FFI blocks) or `unsafe`, both of
 //! which the policy refuses anyway.
 //!
+//! The answer must also begin with the spec's own signature, after any
+//! imports and comments: `pub fn name(args) -> T {` is written by the
+//! grammar, not guessed by the model. A small model that writes its own
+//! signature (an `i32` where the spec says `isize`, a `Vec` for a slice)
+//! writes a body for those types, which the spec's signature then fails to
+//! compile; anchored, the body is decoded against the types that will be
+//! judged. Helper items may follow the function, not precede it.
+//!
 //! The grammar works on lines, not on Rust's tokens, so that every byte is
 //! checked by a few small character classes: a whole-token grammar made
 //! decoding several times slower. What it does not see — an import written
@@ -33,17 +41,47 @@ const ITEM_KEYWORDS: &[&str] = &[
     "fn", "struct", "enum", "trait", "type", "mod", "const", "static", "union",
 ];
 
-/// The grammar for `spec`'s candidates (its prelude as the gates compile
-/// it, used intents included).
+/// The grammar for `spec`'s candidates: imports inside what its prelude
+/// (as the gates compile it, used intents included) allows, and the answer
+/// anchored at its signature.
 pub fn for_spec(spec: &Spec) -> String {
-    for_prelude(&spec.prelude)
+    anchored(&for_prelude(&spec.prelude), &spec.signature)
 }
 
-/// The grammar for candidates compiled after `prelude`.
+/// The grammar for candidates compiled after `prelude`, with no anchor:
+/// any lines whose imports stay inside the crate.
 pub fn for_prelude(prelude: &str) -> String {
     let mut roots: BTreeSet<String> = STD_ROOTS.iter().map(|r| r.to_string()).collect();
     roots.extend(declared_items(prelude));
     grammar(&roots)
+}
+
+/// `grammar` (one of [`for_prelude`]'s) with its block made to open with
+/// imports, comments or blank lines only, then `signature` and its brace.
+pub fn anchored(grammar: &str, signature: &str) -> String {
+    let root = format!(
+        "root ::= \"```rust\\n\" head* \"{} {{\\n\" line* \"```\"",
+        gbnf_escape(signature.trim())
+    );
+    let head = "head ::= [ \\t]* (\"use\" [ \\t]+ import | \"//\" rest)? \"\\n\"";
+    let rules: Vec<&str> = grammar
+        .lines()
+        .filter(|l| !l.starts_with("root ::="))
+        .collect();
+    format!("{root}\n{head}\n{}\n", rules.join("\n"))
+}
+
+/// `text` as the inside of a GBNF string literal.
+fn gbnf_escape(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '"' => "\\\"".to_string(),
+            '\\' => "\\\\".to_string(),
+            '\n' => "\\n".to_string(),
+            '\t' => "\\t".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
 }
 
 /// The names `prelude` declares as items (`enum Shape` → `Shape`).
@@ -129,6 +167,21 @@ mod tests {
     fn prelude_items_are_importable_roots() {
         let items = declared_items("pub enum Shape { A }\nstruct Point(i32);\nfn helper() {}");
         assert_eq!(items, ["Shape", "Point", "helper"]);
+    }
+
+    #[test]
+    fn the_anchored_grammar_opens_with_the_escaped_signature() {
+        let grammar = anchored(&for_prelude(""), r#"pub fn f(s: &str) -> bool where "\" : Sized"#);
+        let root = grammar.lines().next().unwrap();
+        assert_eq!(
+            root,
+            r#"root ::= "```rust\n" head* "pub fn f(s: &str) -> bool where \"\\\" : Sized {\n" line* "```""#
+        );
+        // One root; the policy's rules are all still there.
+        assert_eq!(grammar.matches("root ::=").count(), 1);
+        for rule in ["head ::=", "line ::=", "import ::=", "word ::="] {
+            assert!(grammar.contains(rule), "{rule} missing:\n{grammar}");
+        }
     }
 
     #[test]

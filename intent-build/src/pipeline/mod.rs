@@ -54,9 +54,12 @@ pub enum GrammarKind {
     /// One fenced Rust block ([`RUST_BLOCK_GRAMMAR`]).
     Fence,
     /// One fenced Rust block whose imports stay inside the crate
+    /// ([`grammar::for_prelude`]).
+    Policy,
+    /// As `Policy`, and the block opens with the spec's signature
     /// ([`grammar::for_spec`]).
     #[default]
-    Policy,
+    Signature,
 }
 
 /// How generation runs.
@@ -185,7 +188,7 @@ impl Default for Options {
     fn default() -> Self {
         Options {
             repair_rounds: 1,
-            grammar: GrammarKind::Policy,
+            grammar: GrammarKind::Signature,
             rewrites: true,
             repair: Repair::default(),
             agreement: DEFAULT_AGREEMENT,
@@ -726,7 +729,8 @@ fn ask_round(
         grammar: match options.grammar {
             GrammarKind::Off => None,
             GrammarKind::Fence => Some(RUST_BLOCK_GRAMMAR.to_string()),
-            GrammarKind::Policy => Some(grammar::for_spec(&spec.spec)),
+            GrammarKind::Policy => Some(grammar::for_prelude(&spec.spec.prelude)),
+            GrammarKind::Signature => Some(grammar::for_spec(&spec.spec)),
         },
         round,
         candidate: 0,
