@@ -2,7 +2,7 @@
 //!
 //! Each round asks the router for several *independent* candidates of one
 //! prompt (the first greedy, the others sampled with seeds of their own),
-//! judges every one with the gates ([`round`]), and accepts the first that
+//! judges every one with the gates ([`judge`]), and accepts the first that
 //! passes, by candidate index. When none passes, what the failures teach
 //! goes into the next round's prompt as lessons ("the `regex` crate is not
 //! available"), never as failed code for a small model to copy; the older
@@ -24,6 +24,7 @@ pub mod extract;
 pub mod gates;
 pub mod grammar;
 pub mod inputs;
+pub mod judge;
 pub mod policy;
 pub mod prompt;
 pub mod replay;
@@ -40,7 +41,8 @@ use crate::provider::Request;
 pub use crate::settings::{Repair, DEFAULT_GATE_TIMEOUT};
 use crate::spec::SpecFile;
 use gates::{Gate, GateRunner};
-use round::{Judged, Next, RoundOutcome};
+use judge::Judged;
+use round::{Next, RoundOutcome};
 
 /// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
 /// appear inside the block, which Rust code rarely needs.
@@ -698,7 +700,7 @@ fn replay_round(
     let answers = answered.answers(router)?;
     phase(Phase::Checking(0));
     let tag = format!("{}-replay", g.gated.spec.name);
-    let mut judged = round::judge_all(runner, &g.gated, router, 0, answers, &tag, options.rewrites);
+    let mut judged = judge::judge_all(runner, &g.gated, router, 0, answers, &tag, options.rewrites);
     for j in &mut judged {
         j.report.replayed = true;
     }
@@ -755,7 +757,7 @@ fn ask_round(
     }
     phase(Phase::Checking(round));
     let tag = format!("{}-r{round}", spec.spec.name);
-    round::judge_all(runner, spec, router, round, answers, &tag, options.rewrites)
+    judge::judge_all(runner, spec, router, round, answers, &tag, options.rewrites)
 }
 
 /// Every candidate judged for one intent, all rounds together, and where

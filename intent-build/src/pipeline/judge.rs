@@ -1,0 +1,382 @@
+//! A candidate's way through the gates, one typed stage after another:
+//!
+//! 1. *extract* — an answer becomes an `Extracted` candidate (the parse
+//!    gate; a block `syn` cannot read goes to rustc once, for its
+//!    suggestions), or is judged there (no answer, no code);
+//! 2. *check* — a round's extracted candidates go through the policy, one
+//!    shared compile, the batched repairs of [`variants`], the examples,
+//!    tests, behaviour and properties together ([`GateRunner::check_all`]),
+//!    each ending as a [`Judging`];
+//! 3. *conclude* — each check becomes a [`Judged`], the candidate's line in
+//!    the report and its judgement.
+//!
+//! No stage calls back into an earlier one; what a round does with its
+//! judged candidates is [`super::round`]'s.
+
+use super::behaviour::Behaviour;
+use super::gates::{self, Gate, GateRunner, Verdict};
+use super::variants::{self, Judging};
+use super::{extract, Candidate, CandidateReport, GateVerdict};
+use crate::files::sha256_hex;
+use crate::provider::router::{Routed, Router, RouterError};
+use crate::provider::ErrorKind;
+use crate::spec::{Spec, SpecFile};
+
+/// What the gates made of one candidate.
+#[derive(Debug, Clone)]
+pub struct Judged {
+    /// Its line in the report.
+    pub report: CandidateReport,
+    pub(super) judgement: Judgement,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Judgement {
+    /// The model gave no answer.
+    NoAnswer(RouterError),
+    /// A gate refused it.
+    Refused {
+        gate: Gate,
+        evidence: String,
+        /// rustc's JSON diagnostics when it did not compile.
+        diagnostics: Option<String>,
+        /// The code judged, or the raw reply when no code came out of it.
+        code: String,
+    },
+    /// The gates themselves could not run (no rustc, unwritable scratch).
+    Broken(String),
+    /// Every gate passed.
+    Passed { candidate: Box<Candidate> },
+}
+
+impl Judged {
+    /// The accepted candidate, when this one passed.
+    pub fn into_candidate(self) -> Option<Candidate> {
+        match self.judgement {
+            Judgement::Passed { candidate } => Some(*candidate),
+            _ => None,
+        }
+    }
+
+    /// How far it got: a later gate failed means a better candidate to
+    /// repair from. `None` for no answer.
+    fn progress(&self) -> Option<usize> {
+        match &self.judgement {
+            Judgement::Refused { gate, .. } => Some(gate_rank(*gate)),
+            _ => None,
+        }
+    }
+
+    pub(super) fn truncated(&self) -> bool {
+        matches!(&self.judgement, Judgement::NoAnswer(e) if is_truncated(e))
+    }
+
+    /// Whether it passed every gate.
+    pub fn passed(&self) -> bool {
+        matches!(self.judgement, Judgement::Passed { .. })
+    }
+}
+
+/// The refused candidate that got furthest through the gates (the lowest
+/// index among equals): what names a failed round, and what conversation
+/// repair shows the model.
+pub(super) fn furthest(judged: &[Judged]) -> Option<&Judged> {
+    judged
+        .iter()
+        .filter(|j| j.progress().is_some())
+        .max_by_key(|j| (j.progress(), std::cmp::Reverse(j.report.index)))
+}
+
+pub(super) fn is_truncated(error: &RouterError) -> bool {
+    error
+        .failures
+        .last()
+        .is_some_and(|(_, e)| e.kind == ErrorKind::Truncated)
+}
+
+fn gate_rank(gate: Gate) -> usize {
+    Gate::ALL.iter().position(|g| *g == gate).unwrap_or(0)
+}
+
+/// An answer the parse gate took: its code, waiting for the round's shared
+/// check.
+struct Extracted {
+    report: CandidateReport,
+    code: String,
+    routed: Routed,
+}
+
+/// Judges a round's answers through the stages: [`extract_one`] each (the
+/// parse gate; an answer that fails it is judged there), then
+/// [`check_and_repair`] every extracted candidate together, then
+/// [`conclude`] each. Judgements in candidate order.
+pub fn judge_all(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    router: &Router,
+    round: u32,
+    answers: Vec<Result<Routed, RouterError>>,
+    tag: &str,
+    rewrites: bool,
+) -> Vec<Judged> {
+    let extracted: Vec<Result<Extracted, Judged>> = answers
+        .into_iter()
+        .enumerate()
+        .map(|(index, answer)| {
+            extract_one(runner, spec, router, (round, index as u32), answer, tag)
+        })
+        .collect();
+    let codes: Vec<String> = extracted
+        .iter()
+        .flatten()
+        .map(|e| e.code.clone())
+        .collect();
+    // Extraction is timed per candidate; this is the shared compile and
+    // run, and the shared compiles of the variants of those that failed.
+    let started = std::time::Instant::now();
+    let checked = check_and_repair(runner, &spec.spec, codes, tag, rewrites);
+    // The shared runs' time, split evenly: what each candidate cost.
+    let share = started.elapsed().as_secs_f64() / checked.len().max(1) as f64;
+    let mut checked = checked.into_iter();
+    extracted
+        .into_iter()
+        .map(|stage| match stage {
+            Err(judged) => judged,
+            Ok(mut extracted) => {
+                let checked = checked.next().expect("one verdict per extracted candidate");
+                extracted.report.gate_seconds += share;
+                conclude(spec, router, extracted, checked)
+            }
+        })
+        .collect()
+}
+
+/// The gates for every extracted candidate in one shared compile and run,
+/// then the batched repairs of those that did not compile
+/// ([`variants::repair_all`]).
+fn check_and_repair(
+    runner: &GateRunner,
+    spec: &Spec,
+    codes: Vec<String>,
+    tag: &str,
+    rewrites: bool,
+) -> Vec<Result<Judging, String>> {
+    if codes.is_empty() {
+        return Vec::new();
+    }
+    let judged = runner.check_all(spec, &codes, tag).and_then(|verdicts| {
+        let mut judged: Vec<Judging> = codes
+            .iter()
+            .zip(verdicts)
+            .map(|(code, verdict)| Judging {
+                code: code.clone(),
+                verdict,
+                fixes: Vec::new(),
+            })
+            .collect();
+        variants::repair_all(runner, spec, &mut judged, tag, rewrites)?;
+        Ok(judged)
+    });
+    match judged {
+        Ok(judged) => judged.into_iter().map(Ok).collect(),
+        Err(e) => codes.iter().map(|_| Err(e.to_string())).collect(),
+    }
+}
+
+/// The report line and parse gate of one answer.
+fn extract_one(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    router: &Router,
+    (round, index): (u32, u32),
+    answer: Result<Routed, RouterError>,
+    tag: &str,
+) -> Result<Extracted, Judged> {
+    let mut report = CandidateReport {
+        index,
+        ..CandidateReport::default()
+    };
+    let routed = match answer {
+        Ok(routed) => routed,
+        Err(error) => {
+            report.failure = Some(error.to_string());
+            report.code = error.failures.last().and_then(|(_, e)| e.partial.clone());
+            return Err(Judged {
+                report,
+                judgement: Judgement::NoAnswer(error),
+            });
+        }
+    };
+    let sampling = router.providers()[routed.provider]
+        .params()
+        .sampling(round, index);
+    report.seed = (sampling.temperature > 0.0).then_some(sampling.seed);
+    report.provider = Some(routed.label.clone());
+    report.model = Some(routed.identity.clone());
+    report.prompt_tokens = routed.completion.prompt_tokens;
+    report.completion_tokens = routed.completion.completion_tokens;
+    report.model_seconds = routed.completion.elapsed.as_secs_f64();
+    report.cached = routed.cached;
+
+    let started = std::time::Instant::now();
+    let reply = routed.completion.text.clone();
+    let extracted = extract::extract(&reply, &spec.spec).or_else(|reason| {
+        let tag = format!("{tag}-c{index}-raw");
+        rescue_unparsable(runner, spec, &reply, &tag, reason, &mut report)
+    });
+    report.gate_seconds = started.elapsed().as_secs_f64();
+    match extracted {
+        Ok(code) => {
+            report.gates.push(GateVerdict::of(Gate::Parse, true));
+            Ok(Extracted {
+                report,
+                code,
+                routed,
+            })
+        }
+        Err(reason) => {
+            report.gates.push(GateVerdict::of(Gate::Parse, false));
+            report.failure = Some(reason.clone());
+            report.code = Some(reply.clone());
+            Err(Judged {
+                report,
+                judgement: Judgement::Refused {
+                    gate: Gate::Parse,
+                    evidence: reason,
+                    diagnostics: None,
+                    code: reply,
+                },
+            })
+        }
+    }
+}
+
+/// The judgement of an extracted candidate from its final verdict.
+fn conclude(
+    spec: &SpecFile,
+    router: &Router,
+    extracted: Extracted,
+    checked: Result<Judging, String>,
+) -> Judged {
+    let Extracted {
+        mut report, routed, ..
+    } = extracted;
+    let (code, verdict) = match checked {
+        Ok(judging) => {
+            report.rustfix_applied |= !judging.fixes.is_empty();
+            report.fixes = judging.fixes;
+            (judging.code, judging.verdict)
+        }
+        Err(e) => {
+            let reason = format!("cannot run the gates: {e}");
+            report.failure = Some(reason.clone());
+            return Judged {
+                report,
+                judgement: Judgement::Broken(reason),
+            };
+        }
+    };
+    report.code = Some(code.clone());
+    let judgement = match verdict {
+        Verdict::Passed { results, behaviour } => {
+            report.rustfix_saved |= report.rustfix_applied;
+            let passed = gates::passed(&spec.spec, behaviour.is_some());
+            report
+                .gates
+                .extend(passed[1..].iter().map(|g| GateVerdict::of(*g, true)));
+            Judgement::Passed {
+                candidate: Box::new(Candidate {
+                    code,
+                    identity: routed.identity,
+                    params_hash: router.providers()[routed.provider].params().hash(),
+                    // The behaviour on generated inputs says more than the
+                    // examples' results, when there is one.
+                    functional_hash: behaviour.as_ref().map_or_else(
+                        || sha256_hex(results.join("\n").as_bytes()),
+                        Behaviour::hash,
+                    ),
+                    gates: passed,
+                    behaviour,
+                    agreement: None,
+                    confidence: None,
+                    uses: Default::default(),
+                }),
+            }
+        }
+        Verdict::Failed {
+            gate,
+            evidence,
+            diagnostics,
+        } => {
+            report.gates.extend(verdicts_up_to(gate));
+            report.failure = Some(evidence.clone());
+            Judgement::Refused {
+                gate,
+                evidence,
+                diagnostics,
+                code,
+            }
+        }
+    };
+    Judged { report, judgement }
+}
+
+/// The verdicts after the parse gate of a candidate refused at `failed`:
+/// every gate before it passed. A policy refusal may come before or after
+/// compiling (it judges compile-time macros first): it is recorded alone.
+fn verdicts_up_to(failed: Gate) -> Vec<GateVerdict> {
+    let order: &[Gate] = if failed == Gate::Policy {
+        &[Gate::Policy]
+    } else {
+        &Gate::ALL[1..]
+    };
+    let end = order
+        .iter()
+        .position(|g| *g == failed)
+        .map_or(order.len(), |i| i + 1);
+    order[..end]
+        .iter()
+        .map(|&g| GateVerdict::of(g, g != failed))
+        .collect()
+}
+
+/// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
+/// to rustc as it is: its machine-applicable suggestions may make it valid,
+/// and otherwise its diagnostics are far better repair evidence than the
+/// parser's message.
+fn rescue_unparsable(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    reply: &str,
+    tag: &str,
+    reason: String,
+    report: &mut CandidateReport,
+) -> Result<String, String> {
+    if !reason.starts_with("the code does not parse") {
+        return Err(reason);
+    }
+    let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
+        return Err(reason);
+    };
+    let Ok(Verdict::Failed {
+        gate: Gate::Compile,
+        diagnostics: Some(diagnostics),
+        ..
+    }) = runner.check(&spec.spec, &block, tag)
+    else {
+        return Err(reason);
+    };
+    let fixed =
+        gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::MachineApplicable)
+            .or_else(|| gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::Any));
+    if let Some(fixed) = fixed {
+        report.rustfix_applied = true;
+        if let Ok(code) = extract::extract(&fixed, &spec.spec) {
+            return Ok(code);
+        }
+    }
+    Err(format!(
+        "{reason}\n{}",
+        gates::rendered_errors(&diagnostics)
+    ))
+}
