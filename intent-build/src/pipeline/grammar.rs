@@ -10,13 +10,12 @@
 //! start with `extern` (`extern crate`, FFI blocks) or `unsafe`, both of
 //! which the policy refuses anyway.
 //!
-//! The answer must also begin with the spec's own signature, after any
-//! imports and comments: `pub fn name(args) -> T {` is written by the
-//! grammar, not guessed by the model. A small model that writes its own
-//! signature (an `i32` where the spec says `isize`, a `Vec` for a slice)
-//! writes a body for those types, which the spec's signature then fails to
-//! compile; anchored, the body is decoded against the types that will be
-//! judged. Helper items may follow the function, not precede it.
+//! [`for_spec`] can also make the answer begin with the spec's own
+//! signature, after any imports and comments (`pub fn name(args) -> T {`
+//! written by the grammar, helpers after the function), so that the body is
+//! decoded against the types it will be judged with. It is not the default
+//! ([`super::GrammarKind::Signature`]): side by side on the dev set, fewer
+//! candidates passed and more answers ran to the token limit.
 //!
 //! The grammar works on lines, not on Rust's tokens, so that every byte is
 //! checked by a few small character classes: a whole-token grammar made
