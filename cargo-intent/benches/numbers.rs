@@ -458,7 +458,7 @@ fn candidates() {
         false,
         None,
     );
-    let policy = pipeline::grammar::for_spec(&spec.spec);
+    let policy = pipeline::grammar::for_prelude(&spec.spec.prelude);
     let request = |candidate: u32, grammar: &str| Request {
         system: pipeline::prompt::SYSTEM.into(),
         history: Vec::new(),
@@ -693,6 +693,53 @@ enum Choice {
     Refused,
 }
 
+/// `W/N wrong`: of the acceptances whose support (agreeing candidates, or
+/// distinct implementations) lies in `lo..=hi`, how many were wrong.
+fn wrong_within(accepted: &[(usize, bool)], lo: usize, hi: usize) -> String {
+    let inside: Vec<bool> = accepted
+        .iter()
+        .filter(|(support, _)| (lo..=hi).contains(support))
+        .map(|(_, ok)| *ok)
+        .collect();
+    let wrong = inside.iter().filter(|ok| !**ok).count();
+    format!("{wrong}/{} wrong", inside.len())
+}
+
+/// The distinct implementations in the accepted candidate's behaviour
+/// group, every round together (code compared without comments and
+/// whitespace); `None` when nothing was accepted.
+fn distinct_implementations(report: &pipeline::IntentReport) -> Option<usize> {
+    let all: Vec<&pipeline::CandidateReport> =
+        report.rounds.iter().flat_map(|r| &r.candidates).collect();
+    let accepted = all.iter().position(|c| c.accepted)?;
+    // The pool's groups are in `split` when there are several; otherwise
+    // every passing candidate behaved alike.
+    let members: Vec<usize> = match &report.split {
+        Some(split) => split
+            .groups
+            .iter()
+            .find(|(g, _)| g.members.contains(&(accepted as u32)))?
+            .0
+            .members
+            .iter()
+            .map(|m| *m as usize)
+            .collect(),
+        None => (0..all.len()).filter(|&i| all[i].passed()).collect(),
+    };
+    let normalised = |code: &str| -> String {
+        code.lines()
+            .map(|l| l.split("//").next().unwrap_or_default())
+            .flat_map(|l| l.split_whitespace())
+            .collect()
+    };
+    let codes: std::collections::BTreeSet<String> = members
+        .iter()
+        .filter_map(|&i| all.get(i)?.code.as_deref())
+        .map(normalised)
+        .collect();
+    Some(codes.len())
+}
+
 /// The pipeline with the crate's defaults (several candidates, behaviour
 /// judged on generated inputs, consensus) over a fixed sample of
 /// `../shared/bench/mbpp-rs`, judged on its hidden tests, which run
@@ -708,7 +755,9 @@ enum Choice {
 /// 116 specs), `INTENT_BENCH_CANDIDATES`, `INTENT_BENCH_ROUNDS` (default the
 /// crate's defaults), `INTENT_BENCH_QUORUM`, `INTENT_BENCH_MAX_CANDIDATES` (default
 /// the crate's), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
-/// `INTENT_BENCH_THREADS` (the embedded provider's threads).
+/// `INTENT_BENCH_THREADS` (the embedded provider's threads), `INTENT_BENCH_MIN_P`
+/// (min-p of sampled candidates), `INTENT_BENCH_GRAMMAR` (`off`, `fence`,
+/// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`.
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
@@ -749,9 +798,13 @@ fn mbpp() {
     let threads: Option<i32> = std::env::var("INTENT_BENCH_THREADS")
         .ok()
         .and_then(|t| t.parse().ok());
+    // `INTENT_BENCH_MIN_P`: the sampled candidates' min-p (default the crate's).
+    let min_p: Option<f32> = std::env::var("INTENT_BENCH_MIN_P")
+        .ok()
+        .and_then(|p| p.parse().ok());
     let settings: Settings = serde_json::from_value(serde_json::json!({
         "candidates": candidates,
-        "providers": [{ "kind": "embedded", "threads": threads }],
+        "providers": [{ "kind": "embedded", "threads": threads, "min-p": min_p }],
     }))
     .unwrap();
     let router = settings
@@ -776,7 +829,8 @@ fn mbpp() {
         Ok("fence") => pipeline::GrammarKind::Fence,
         Ok("off") => pipeline::GrammarKind::Off,
         Ok("policy") => pipeline::GrammarKind::Policy,
-        _ => pipeline::GrammarKind::Signature,
+        Ok("signature") => pipeline::GrammarKind::Signature,
+        _ => pipeline::GrammarKind::default(),
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
@@ -788,6 +842,9 @@ fn mbpp() {
     let mut agreements = Vec::new();
     let mut unchecked = 0;
     let mut by_quorum = Tally::default();
+    let mut by_distinct = Tally::default();
+    // (distinct implementations in the accepted group, correct).
+    let mut by_distinct_support: Vec<(usize, bool)> = Vec::new();
     let mut today_walls: Vec<f64> = Vec::new();
     // (support of the accepted candidate, correct) under each rule.
     let mut today_by_support: Vec<(usize, bool)> = Vec::new();
@@ -887,6 +944,17 @@ fn mbpp() {
             (None, None) => Choice::Refused,
         };
         by_quorum.add(now_choice);
+        // The same acceptances, counting distinct implementations in the
+        // accepted group rather than candidates: a lone program sampled
+        // twice is asked about instead.
+        let distinct = distinct_implementations(&report);
+        if let (Choice::Accepted(ok), Some(d)) = (now_choice, distinct) {
+            by_distinct_support.push((d, ok));
+        }
+        by_distinct.add(match (now_choice, distinct) {
+            (Choice::Accepted(_), Some(d)) if d < 2 => Choice::Asked,
+            (c, _) => c,
+        });
         if let (Choice::Accepted(ok), Some(confidence)) = (now_choice, report.confidence) {
             now_by_support.push((confidence.agreed, ok));
         }
@@ -956,6 +1024,20 @@ fn mbpp() {
         ),
         specs.len(),
     );
+    by_distinct.print(
+        &format!(
+            "{label}, quorum {} counted in distinct implementations (judged from the same rounds)",
+            options.quorum
+        ),
+        specs.len(),
+    );
+    let wrong_of = |lo, hi| wrong_within(&by_distinct_support, lo, hi);
+    println!(
+        "mbpp: the new rule, false acceptance by distinct implementations in the accepted group: 1: {}; 2: {}; 3+: {}",
+        wrong_of(1, 1),
+        wrong_of(2, 2),
+        wrong_of(3, usize::MAX)
+    );
     today_walls.sort_by(f64::total_cmp);
     let today_at = |q: f64| today_walls[((today_walls.len() - 1) as f64 * q).round() as usize];
     println!(
@@ -967,15 +1049,7 @@ fn mbpp() {
         ("today's rule", &today_by_support),
         ("the new rule", &now_by_support),
     ] {
-        let bucket = |lo: usize, hi: usize| {
-            let inside: Vec<bool> = accepted
-                .iter()
-                .filter(|(s, _)| (lo..=hi).contains(s))
-                .map(|(_, ok)| *ok)
-                .collect();
-            let wrong = inside.iter().filter(|ok| !**ok).count();
-            format!("{wrong}/{} wrong", inside.len())
-        };
+        let bucket = |lo, hi| wrong_within(accepted, lo, hi);
         println!(
             "mbpp: {rule}, false acceptance by agreeing candidates: unknown behaviour {}; 1: {}; 2: {}; 3-4: {}; 5+: {}",
             bucket(0, 0),

@@ -105,6 +105,8 @@ pub struct ProviderSettings {
     pub seed: Option<u32>,
     /// Temperature.
     pub temperature: Option<f32>,
+    /// Min-p cut-off of sampled requests.
+    pub min_p: Option<f32>,
     /// Independent candidates per round when this provider answers first
     /// (overrides the crate's `candidates`).
     pub candidates: Option<u32>,
@@ -128,6 +130,7 @@ impl ProviderSettings {
             max_tokens: None,
             seed: None,
             temperature: None,
+            min_p: None,
             candidates: None,
         }
     }

@@ -356,6 +356,7 @@ fn ollama_completes_sending_every_option_and_reports_the_digest() {
     for option in [
         "temperature",
         "top_k",
+        "min_p",
         "seed",
         "num_ctx",
         "num_predict",

@@ -472,11 +472,13 @@ impl Embedded {
         let pick = if sampling.temperature <= 0.0 {
             LlamaSampler::greedy()
         } else {
-            LlamaSampler::chain_simple([
-                LlamaSampler::top_k(sampling.top_k),
-                LlamaSampler::temp(sampling.temperature),
-                LlamaSampler::dist(sampling.seed),
-            ])
+            let mut chain = vec![LlamaSampler::top_k(sampling.top_k)];
+            if sampling.min_p > 0.0 {
+                chain.push(LlamaSampler::min_p(sampling.min_p, 1));
+            }
+            chain.push(LlamaSampler::temp(sampling.temperature));
+            chain.push(LlamaSampler::dist(sampling.seed));
+            LlamaSampler::chain_simple(chain)
         };
         Ok(Sampler { grammar, pick })
     }

@@ -128,6 +128,24 @@ pub struct GenerationParams {
     /// so they stay reproducible. (The name is kept: it is part of the
     /// `params-hash` every lock records.)
     pub repair_temperature: f32,
+    /// Min-p cut-off of every sampled request: tokens less likely than
+    /// this share of the likeliest token are never drawn (0: off). Left out
+    /// of the parameters' hash at its default ([`DEFAULT_MIN_P`]), as the
+    /// sampled top-k is: locks written before it existed stay fresh, and a
+    /// configured value is hashed.
+    #[serde(default = "default_min_p", skip_serializing_if = "is_default_min_p")]
+    pub min_p: f32,
+}
+
+/// The default [`GenerationParams::min_p`].
+pub const DEFAULT_MIN_P: f32 = 0.0;
+
+fn default_min_p() -> f32 {
+    DEFAULT_MIN_P
+}
+
+fn is_default_min_p(value: &f32) -> bool {
+    *value == DEFAULT_MIN_P
 }
 
 impl Default for GenerationParams {
@@ -139,6 +157,7 @@ impl Default for GenerationParams {
             num_ctx: 4096,
             max_tokens: 768,
             repair_temperature: 0.7,
+            min_p: DEFAULT_MIN_P,
         }
     }
 }
@@ -158,6 +177,8 @@ pub struct Sampling {
     pub top_k: i32,
     /// Seed.
     pub seed: u32,
+    /// Min-p cut-off (0: off; always 0 when greedy).
+    pub min_p: f32,
 }
 
 impl GenerationParams {
@@ -174,6 +195,7 @@ impl GenerationParams {
                 temperature: 0.0,
                 top_k: self.top_k,
                 seed: self.seed,
+                min_p: 0.0,
             };
         } else {
             self.repair_temperature
@@ -182,6 +204,7 @@ impl GenerationParams {
             temperature,
             // Greedy's top-k of 1 would make any temperature greedy again.
             top_k: self.top_k.max(SAMPLED_TOP_K),
+            min_p: self.min_p,
             // Candidate 0 keeps the seed it had before candidates existed
             // (`seed + round`), so cached responses stay valid; the others
             // are spread far enough apart never to meet another round's.
@@ -366,6 +389,32 @@ mod tests {
         }
         // Candidate 0 keeps the seeds responses were cached under.
         assert_eq!(p.sampling(2, 0).seed, p.seed + 2);
+    }
+
+    #[test]
+    fn the_default_min_p_leaves_the_parameters_hash_as_it_was() {
+        // The hash every lock written before min-p existed records.
+        let before = r#"{"temperature":0.0,"top_k":1,"seed":42,"num_ctx":4096,"max_tokens":768,"repair_temperature":0.7}"#;
+        assert_eq!(
+            GenerationParams::default().hash(),
+            crate::files::sha256_hex(before.as_bytes())
+        );
+        let configured = GenerationParams {
+            min_p: DEFAULT_MIN_P + 0.1,
+            ..GenerationParams::default()
+        };
+        assert_ne!(configured.hash(), GenerationParams::default().hash());
+    }
+
+    #[test]
+    fn min_p_cuts_only_sampled_requests() {
+        let p = GenerationParams {
+            min_p: 0.05,
+            ..GenerationParams::default()
+        };
+        assert_eq!(p.sampling(0, 0).min_p, 0.0, "greedy decoding has no cut-off");
+        assert_eq!(p.sampling(0, 1).min_p, 0.05);
+        assert_eq!(p.sampling(1, 0).min_p, 0.05);
     }
 
     #[test]

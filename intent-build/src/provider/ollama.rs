@@ -161,6 +161,7 @@ impl Provider for Ollama {
             "options": {
                 "temperature": sampling.temperature,
                 "top_k": sampling.top_k,
+                "min_p": sampling.min_p,
                 "seed": sampling.seed,
                 "num_ctx": p.num_ctx,
                 "num_predict": request.max_tokens,

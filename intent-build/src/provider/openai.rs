@@ -110,6 +110,7 @@ impl OpenAi {
             "messages": request.json_messages(),
             "temperature": sampling.temperature,
             "top_k": sampling.top_k,
+            "min_p": sampling.min_p,
             "seed": sampling.seed,
             "max_tokens": request.max_tokens,
             "stop": request.stop,

@@ -32,6 +32,9 @@ impl ProviderSettings {
         if let Some(m) = self.max_tokens {
             params.max_tokens = m;
         }
+        if let Some(p) = self.min_p {
+            params.min_p = p;
+        }
         params
     }
 }
