@@ -615,6 +615,41 @@ fn openai_error_paths() {
     );
 }
 
+#[test]
+fn openai_sends_min_p_only_when_configured() {
+    let server = openai_replay("x");
+    let body_for = |params: GenerationParams| -> serde_json::Value {
+        let provider = OpenAi::new(
+            vec![server.url.clone()],
+            "m",
+            params,
+            Duration::from_secs(5),
+            1,
+            None,
+        );
+        // A sampled candidate: greedy requests never carry a cut-off.
+        let sampled = Request {
+            candidate: 1,
+            ..request("hi")
+        };
+        provider.complete(&sampled).unwrap();
+        let requests = server.requests.lock().unwrap();
+        let (_, body) = requests
+            .iter()
+            .rev()
+            .find(|(p, _)| p == "/v1/chat/completions")
+            .unwrap();
+        serde_json::from_str(body).unwrap()
+    };
+    // Unset, the server keeps its own default (llama-server's is 0.05).
+    assert!(body_for(params()).get("min_p").is_none());
+    let configured = body_for(GenerationParams {
+        min_p: 0.1,
+        ..params()
+    });
+    assert!((configured["min_p"].as_f64().unwrap() - 0.1).abs() < 1e-6);
+}
+
 // ---- router and cache ----
 
 fn openai_replay(text: &str) -> ReplayServer {

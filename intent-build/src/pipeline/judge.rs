@@ -1,6 +1,6 @@
 //! A candidate's way through the gates, one typed stage after another:
 //!
-//! 1. *extract* — an answer becomes an `Extracted` candidate (the parse
+//! 1. *extract* — an answer becomes `Parsed::Code` (the parse
 //!    gate; a block `syn` cannot read goes to rustc once, for its
 //!    suggestions), or is judged there (no answer, no code);
 //! 2. *check* — a round's extracted candidates go through the policy, one
@@ -98,6 +98,14 @@ fn gate_rank(gate: Gate) -> usize {
     Gate::ALL.iter().position(|g| *g == gate).unwrap_or(0)
 }
 
+/// What the parse gate made of an answer.
+enum Parsed {
+    /// Code, waiting for the round's shared check.
+    Code(Extracted),
+    /// Judged already: no answer, or no code in it.
+    Judged(Judged),
+}
+
 /// An answer the parse gate took: its code, waiting for the round's shared
 /// check.
 struct Extracted {
@@ -119,17 +127,19 @@ pub fn judge_all(
     tag: &str,
     rewrites: bool,
 ) -> Vec<Judged> {
-    let extracted: Vec<Result<Extracted, Judged>> = answers
+    let parsed: Vec<Parsed> = answers
         .into_iter()
         .enumerate()
         .map(|(index, answer)| {
             extract_one(runner, spec, router, (round, index as u32), answer, tag)
         })
         .collect();
-    let codes: Vec<String> = extracted
+    let codes: Vec<String> = parsed
         .iter()
-        .flatten()
-        .map(|e| e.code.clone())
+        .filter_map(|p| match p {
+            Parsed::Code(extracted) => Some(extracted.code.clone()),
+            Parsed::Judged(_) => None,
+        })
         .collect();
     // Extraction is timed per candidate; this is the shared compile and
     // run, and the shared compiles of the variants of those that failed.
@@ -138,11 +148,11 @@ pub fn judge_all(
     // The shared runs' time, split evenly: what each candidate cost.
     let share = started.elapsed().as_secs_f64() / checked.len().max(1) as f64;
     let mut checked = checked.into_iter();
-    extracted
+    parsed
         .into_iter()
-        .map(|stage| match stage {
-            Err(judged) => judged,
-            Ok(mut extracted) => {
+        .map(|parsed| match parsed {
+            Parsed::Judged(judged) => judged,
+            Parsed::Code(mut extracted) => {
                 let checked = checked.next().expect("one verdict per extracted candidate");
                 extracted.report.gate_seconds += share;
                 conclude(spec, router, extracted, checked)
@@ -191,7 +201,7 @@ fn extract_one(
     (round, index): (u32, u32),
     answer: Result<Routed, RouterError>,
     tag: &str,
-) -> Result<Extracted, Judged> {
+) -> Parsed {
     let mut report = CandidateReport {
         index,
         ..CandidateReport::default()
@@ -201,7 +211,7 @@ fn extract_one(
         Err(error) => {
             report.failure = Some(error.to_string());
             report.code = error.failures.last().and_then(|(_, e)| e.partial.clone());
-            return Err(Judged {
+            return Parsed::Judged(Judged {
                 report,
                 judgement: Judgement::NoAnswer(error),
             });
@@ -228,7 +238,7 @@ fn extract_one(
     match extracted {
         Ok(code) => {
             report.gates.push(GateVerdict::of(Gate::Parse, true));
-            Ok(Extracted {
+            Parsed::Code(Extracted {
                 report,
                 code,
                 routed,
@@ -238,7 +248,7 @@ fn extract_one(
             report.gates.push(GateVerdict::of(Gate::Parse, false));
             report.failure = Some(reason.clone());
             report.code = Some(reply.clone());
-            Err(Judged {
+            Parsed::Judged(Judged {
                 report,
                 judgement: Judgement::Refused {
                     gate: Gate::Parse,

@@ -137,7 +137,10 @@ pub struct GenerationParams {
     pub min_p: f32,
 }
 
-/// The default [`GenerationParams::min_p`].
+/// The default [`GenerationParams::min_p`]: off. Measured on 29 MBPP specs
+/// side by side (the `mbpp` bench section, `INTENT_BENCH_MIN_P=0.05`): the
+/// same 87 of 360 candidates passed, compile deaths moved to the examples
+/// (135 → 122 and 126 → 138), one intent fewer had a passing candidate.
 pub const DEFAULT_MIN_P: f32 = 0.0;
 
 fn default_min_p() -> f32 {

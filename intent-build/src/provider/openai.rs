@@ -110,7 +110,6 @@ impl OpenAi {
             "messages": request.json_messages(),
             "temperature": sampling.temperature,
             "top_k": sampling.top_k,
-            "min_p": sampling.min_p,
             "seed": sampling.seed,
             "max_tokens": request.max_tokens,
             "stop": request.stop,
@@ -119,6 +118,11 @@ impl OpenAi {
         });
         if let Some(grammar) = &request.grammar {
             body["grammar"] = Value::String(grammar.clone());
+        }
+        // Only when configured: servers differ in their own default
+        // (llama-server and llama-cpp-python cut at 0.05, vLLM not at all).
+        if sampling.min_p > 0.0 {
+            body["min_p"] = json!(sampling.min_p);
         }
         let start = Instant::now();
         let reply = http::post(&self.client, &label, &url, &body, self.api_key.as_deref())?;
