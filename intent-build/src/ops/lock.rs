@@ -1,5 +1,5 @@
 //! `cargo intent lock`: regenerates what is stale in one crate, as a short
-//! sequence of stages over one [`LockCtx`] — select the intents, triage
+//! sequence of stages over one `LockCtx` — select the intents, triage
 //! them (fresh, pending, refused, to re-verify, to generate), re-verify the
 //! users of changed intents, check the specs, generate, record — then the
 //! same again for the users of what was recorded.

@@ -114,10 +114,10 @@ struct Extracted {
     routed: Routed,
 }
 
-/// Judges a round's answers through the stages: [`extract_one`] each (the
+/// Judges a round's answers through the stages: `extract_one` each (the
 /// parse gate; an answer that fails it is judged there), then
-/// [`check_and_repair`] every extracted candidate together, then
-/// [`conclude`] each. Judgements in candidate order.
+/// `check_and_repair` every extracted candidate together, then `conclude`
+/// each. Judgements in candidate order.
 pub fn judge_all(
     runner: &GateRunner,
     spec: &SpecFile,
