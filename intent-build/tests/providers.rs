@@ -108,6 +108,23 @@ mod embedded {
     }
 
     #[test]
+    fn real_model_min_p_sampling_answers_within_its_limit_and_repeats_its_seed() {
+        // The min-p sampler sits in the real llama.cpp chain of a sampled
+        // candidate: it answers (or truncates) and its seed still repeats.
+        let provider = smol(GenerationParams {
+            min_p: 0.1,
+            ..params()
+        });
+        let sampled = Request {
+            candidate: 1,
+            ..request("Name three colours.")
+        };
+        let first = any_answer(&provider.complete(&sampled), 48);
+        let again = any_answer(&provider.complete(&sampled), 48);
+        assert_eq!(first, again, "a seeded sample repeats in one process");
+    }
+
+    #[test]
     fn real_model_grammar_confines_output_to_one_fenced_rust_block() {
         let provider = smol(params());
         let mut req = request("Write a Rust function that adds two numbers.");
