@@ -756,7 +756,8 @@ fn distinct_implementations(report: &pipeline::IntentReport) -> Option<usize> {
 /// crate's defaults), `INTENT_BENCH_QUORUM`, `INTENT_BENCH_MAX_CANDIDATES` (default
 /// the crate's), `INTENT_BENCH_SETTLE` (questions to settle, default 10),
 /// `INTENT_BENCH_THREADS` (the embedded provider's threads), `INTENT_BENCH_MIN_P`
-/// (min-p of sampled candidates), `INTENT_BENCH_GRAMMAR` (`off`, `fence`,
+/// (min-p of sampled candidates), `INTENT_BENCH_SAMPLE_TEMPERATURE` (their
+/// temperature), `INTENT_BENCH_GRAMMAR` (`off`, `fence`,
 /// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`.
 fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
@@ -802,9 +803,18 @@ fn mbpp() {
     let min_p: Option<f32> = std::env::var("INTENT_BENCH_MIN_P")
         .ok()
         .and_then(|p| p.parse().ok());
+    // `INTENT_BENCH_SAMPLE_TEMPERATURE`: the sampled candidates' temperature.
+    let sample_temperature: Option<f32> = std::env::var("INTENT_BENCH_SAMPLE_TEMPERATURE")
+        .ok()
+        .and_then(|t| t.parse().ok());
     let settings: Settings = serde_json::from_value(serde_json::json!({
         "candidates": candidates,
-        "providers": [{ "kind": "embedded", "threads": threads, "min-p": min_p }],
+        "providers": [{
+            "kind": "embedded",
+            "threads": threads,
+            "min-p": min_p,
+            "sample-temperature": sample_temperature,
+        }],
     }))
     .unwrap();
     let router = settings

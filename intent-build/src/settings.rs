@@ -107,6 +107,9 @@ pub struct ProviderSettings {
     pub temperature: Option<f32>,
     /// Min-p cut-off of sampled requests.
     pub min_p: Option<f32>,
+    /// Temperature of the sampled requests (every candidate but a round's
+    /// greedy first one); `temperature` sets every request's instead.
+    pub sample_temperature: Option<f32>,
     /// Independent candidates per round when this provider answers first
     /// (overrides the crate's `candidates`).
     pub candidates: Option<u32>,
@@ -131,6 +134,7 @@ impl ProviderSettings {
             seed: None,
             temperature: None,
             min_p: None,
+            sample_temperature: None,
             candidates: None,
         }
     }

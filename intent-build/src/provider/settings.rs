@@ -35,6 +35,9 @@ impl ProviderSettings {
         if let Some(p) = self.min_p {
             params.min_p = p;
         }
+        if let Some(t) = self.sample_temperature {
+            params.repair_temperature = t;
+        }
         params
     }
 }
@@ -319,5 +322,19 @@ mod tests {
             .unwrap_err()
             .to_string()
             .contains("INTENT_PROVIDER"));
+    }
+
+    #[test]
+    fn sample_temperature_sets_the_sampled_requests_only() {
+        let meta = serde_json::json!({ "intent": { "providers": [
+            { "kind": "embedded", "sample-temperature": 0.3 }
+        ] } });
+        let settings = Settings::from_metadata(&meta, "package.metadata").unwrap();
+        let params = settings.providers[0].params();
+        assert_eq!(params.sampling(0, 0).temperature, 0.0, "the first stays greedy");
+        assert_eq!(params.sampling(0, 1).temperature, 0.3);
+        assert_eq!(params.sampling(1, 0).temperature, 0.3);
+        let default = ProviderSettings::of_kind(ProviderKind::Embedded).params();
+        assert_ne!(params.hash(), default.hash(), "a lock records the change");
     }
 }
