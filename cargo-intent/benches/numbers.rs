@@ -21,7 +21,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use intent_build::env::Env;
-use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
+use intent_build::lock::{LockEntry, Lockfile, ModelIdentity, Support};
 use intent_build::pipeline::gates::{GateRunner, Verdict};
 use intent_build::pipeline::{self, Options};
 use intent_build::provider::settings::{Cores, RouterOptions};
@@ -696,9 +696,14 @@ enum Choice {
 /// `W/N wrong`: of the acceptances whose support (agreeing candidates, or
 /// distinct implementations) lies in `lo..=hi`, how many were wrong.
 fn wrong_within(accepted: &[(usize, bool)], lo: usize, hi: usize) -> String {
+    wrong_where(accepted, |support| (lo..=hi).contains(support))
+}
+
+/// `W/N wrong`: of the acceptances whose key `keep` keeps, how many were wrong.
+fn wrong_where<K>(accepted: &[(K, bool)], keep: impl Fn(&K) -> bool) -> String {
     let inside: Vec<bool> = accepted
         .iter()
-        .filter(|(support, _)| (lo..=hi).contains(support))
+        .filter(|(key, _)| keep(key))
         .map(|(_, ok)| *ok)
         .collect();
     let wrong = inside.iter().filter(|ok| !**ok).count();
@@ -859,6 +864,8 @@ fn mbpp() {
     // (support of the accepted candidate, correct) under each rule.
     let mut today_by_support: Vec<(usize, bool)> = Vec::new();
     let mut now_by_support: Vec<(usize, bool)> = Vec::new();
+    // (the support the confidence records, correct) under the new rule.
+    let mut by_evidence: Vec<(Option<Support>, bool)> = Vec::new();
     // (spec, the first call asked, the right answer) for questions with one.
     let mut answerable = Vec::new();
     let mut asked = 0;
@@ -967,6 +974,7 @@ fn mbpp() {
         });
         if let (Choice::Accepted(ok), Some(confidence)) = (now_choice, report.confidence) {
             now_by_support.push((confidence.agreed, ok));
+            by_evidence.push((confidence.support(), ok));
         }
         if let Some(agreement) = report.agreement {
             agreements.push(agreement);
@@ -1069,6 +1077,13 @@ fn mbpp() {
             bucket(5, usize::MAX)
         );
     }
+    let wrong_at = |support| wrong_where(&by_evidence, |s| *s == Some(support));
+    println!(
+        "mbpp: the new rule, false acceptance by the support recorded: thin (under {} agreeing) {}; broad {}",
+        intent_build::lock::BROAD_SUPPORT,
+        wrong_at(Support::Thin),
+        wrong_at(Support::Broad)
+    );
     deaths.print();
     let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
     println!(

@@ -867,6 +867,11 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
     use_model(&f, &split, &right);
     let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
     assert_eq!(code, 0, "{err}");
+    // Two agreeing meet the quorum, but that is thin support: said so.
+    assert!(
+        err.contains("note: intent `clamp` was accepted on thin support (2/2 agree · 1 ex · thin)"),
+        "{err}"
+    );
     let pinned = f.read("intents/snapshots/clamp.behaviour");
     assert!(
         pinned.contains("# agreement: 2 of 2 passing candidates"),
@@ -878,8 +883,9 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
     assert_eq!(row["agreement"], serde_json::json!([2, 2]), "{row}");
     assert_eq!(row["confidence"]["agreed"], 2, "{row}");
     assert_eq!(row["confidence"]["decoded"], 2, "{row}");
-    let (_, table, _) = run_full(&mut intent(&f, &["status"]));
-    assert!(table.contains("2/2 agree · 1 ex"), "{table}");
+    let (_, table, footer) = run_full(intent(&f, &["status"]).env("COLUMNS", "200"));
+    assert!(table.contains("2/2 agree · 1 ex · thin"), "{table}");
+    assert!(footer.contains("1 accepted on thin support"), "{footer}");
     let lock = f.read("Intent.lock");
     assert!(
         lock.contains("confidence = { agreed = 2, passed = 2, decoded = 2, examples = 1, properties = 0, inputs = "),

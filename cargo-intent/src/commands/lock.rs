@@ -333,6 +333,13 @@ fn print_notes(summary: &LockSummary) {
     for (name, why) in &summary.unchecked {
         eprintln!("note: intent `{name}` was judged on its examples alone: {why}");
     }
+    for (name, confidence) in &summary.thin {
+        eprintln!(
+            "note: intent `{name}` was accepted on thin support ({}): fewer than {} candidates agreed, the kind of acceptance that is wrong most often; read it with `cargo intent show {name}`, or add an example or a property",
+            confidence.summary(),
+            intent_build::lock::BROAD_SUPPORT
+        );
+    }
     for (name, changes) in &summary.behaviour_changes {
         eprintln!(
             "note: intent `{name}` behaves differently from before on {} generated input(s):",

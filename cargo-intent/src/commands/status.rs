@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use intent_build::env::Env;
+use intent_build::lock::{Support, BROAD_SUPPORT};
 use intent_build::ops;
 use intent_build::project::Project;
 
@@ -60,6 +61,15 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             "{total} intent(s): {fresh} fresh, {} need `cargo intent lock`",
             total - fresh
         );
+        let thin = rows
+            .iter()
+            .filter(|r| r.confidence.and_then(|c| c.support()) == Some(Support::Thin))
+            .count();
+        if thin > 0 {
+            eprintln!(
+                "{thin} accepted on thin support (`thin`: fewer than {BROAD_SUPPORT} candidates agreed): review those first"
+            );
+        }
     }
     Ok(if fresh == total {
         Status::Ok

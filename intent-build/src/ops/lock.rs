@@ -143,6 +143,10 @@ pub struct LockSummary {
     /// Intents recorded with behaviour other than what was pinned before
     /// (their spec changed), with where.
     pub behaviour_changes: Vec<(String, Vec<Change>)>,
+    /// Intents accepted (recorded, unchanged or pending) on
+    /// [`Support::Thin`](crate::lock::Support::Thin) evidence, with what
+    /// vouched for them: what to review first.
+    pub thin: Vec<(String, crate::lock::Confidence)>,
 }
 
 impl LockSummary {
@@ -170,6 +174,7 @@ impl LockSummary {
         self.questions.extend(later.questions);
         self.judged.extend(later.judged);
         self.behaviour_changes.extend(later.behaviour_changes);
+        self.thin.extend(later.thin);
         self.report = later.report.or(self.report.take());
     }
 }
@@ -708,6 +713,11 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
         }
         if let Some(Ok((_, code))) = &accepted {
             summary.code.insert(name.clone(), code.clone());
+            if let Some(confidence) = report.confidence {
+                if confidence.support() == Some(crate::lock::Support::Thin) {
+                    summary.thin.push((name.clone(), confidence));
+                }
+            }
         }
         match accepted.map(|r| r.map(|(a, _)| a)) {
             Some(Ok(kept)) => {

@@ -329,7 +329,9 @@ mod tests {
         let meta = serde_json::json!({ "intent": { "providers": [
             { "kind": "embedded", "sample-temperature": 0.3 }
         ] } });
-        let settings = Settings::from_metadata(&meta, "package.metadata").unwrap();
+        let settings = Settings::from_metadata(&meta, "package.metadata")
+            .unwrap()
+            .expect("an `intent` table");
         let params = settings.providers[0].params();
         assert_eq!(params.sampling(0, 0).temperature, 0.0, "the first stays greedy");
         assert_eq!(params.sampling(0, 1).temperature, 0.3);
