@@ -236,7 +236,7 @@ fn a_lone_passing_candidate_waits_for_another_that_agrees() {
     );
     assert_eq!(confidence.examples, 1);
     assert!(confidence.inputs > 0);
-    assert_eq!(confidence.summary(), "2/4 agree · 1 ex");
+    assert_eq!(confidence.summary(), "2/4 agree · 1 ex · thin");
     // Quorum 1 is the rule before quorums: the lone candidate, at once.
     let today = generate_rounds(
         CLAMP,
