@@ -848,6 +848,8 @@ fn mbpp() {
         _ => pipeline::GrammarKind::default(),
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
+    options.seek_rival =
+        bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
     // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();

@@ -93,11 +93,12 @@ pub const BROAD_SUPPORT: usize = 5;
 /// reads first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Support {
-    /// At least [`BROAD_SUPPORT`] candidates agreed, or the user answered a
-    /// question about it.
+    /// At least [`BROAD_SUPPORT`] candidates agreed on generated inputs, or
+    /// the user answered a question about it.
     Broad,
-    /// Fewer agreed: accepted by the quorum, but the kind of acceptance
-    /// that is wrong most often; review it before relying on it.
+    /// Fewer agreed, or no inputs could be generated to compare them on
+    /// (then only the examples vouch for it): accepted by the quorum, but
+    /// the kind of acceptance that is wrong most often; review it first.
     Thin,
 }
 
@@ -153,7 +154,7 @@ impl Confidence {
     pub fn support(&self) -> Option<Support> {
         if self.decoded == 0 {
             None
-        } else if self.answered > 0 || self.agreed >= BROAD_SUPPORT {
+        } else if self.answered > 0 || (self.inputs > 0 && self.agreed >= BROAD_SUPPORT) {
             Some(Support::Broad)
         } else {
             Some(Support::Thin)
@@ -418,11 +419,19 @@ mod tests {
             passed: agreed,
             decoded: 8,
             examples: 1,
+            inputs: 160,
             answered,
             ..Confidence::default()
         };
         assert_eq!(agreeing(2, 0).support(), Some(Support::Thin));
-        assert_eq!(agreeing(2, 0).summary(), "2/8 agree · 1 ex · no inputs · thin");
+        assert_eq!(agreeing(2, 0).summary(), "2/8 agree · 1 ex · thin");
+        // Passing candidates never compared on generated inputs: only the
+        // examples vouch for them, however many there are.
+        let uncompared = Confidence {
+            inputs: 0,
+            ..agreeing(8, 0)
+        };
+        assert_eq!(uncompared.support(), Some(Support::Thin));
         assert_eq!(
             agreeing(BROAD_SUPPORT - 1, 0).support(),
             Some(Support::Thin)

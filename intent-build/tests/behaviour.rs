@@ -270,6 +270,27 @@ fn a_lone_behaviour_when_the_budget_is_spent_is_a_question() {
 }
 
 #[test]
+fn seeking_a_rival_samples_the_budget_before_a_thin_acceptance() {
+    // Two agree on a wrong reading: the quorum is met, on thin support.
+    let rounds: &[&[&str]] = &[
+        &[WRONG, WRONG, BROKEN, BROKEN],
+        &[RIGHT, ALSO_RIGHT, RIGHT, BROKEN],
+    ];
+    let plain = generate_rounds(CLAMP, rounds, Options::with_rounds(0));
+    assert_eq!(plain.rounds.len(), 1);
+    assert!(plain.rounds[0].candidates[0].accepted, "{plain:#?}");
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 8;
+    options.seek_rival = true;
+    let sought = generate_rounds(CLAMP, rounds, options);
+    assert_eq!(sought.rounds.len(), 2, "{sought:#?}");
+    // The rival reading outnumbers it over the whole pool.
+    assert!(sought.rounds[1].candidates[0].accepted, "{sought:#?}");
+    assert_eq!(sought.confidence.unwrap().agreed, 3);
+    assert_eq!(sought.confidence.unwrap().decoded, 8);
+}
+
+#[test]
 fn the_majority_is_accepted_and_its_agreement_reported() {
     let report = generate_with(CLAMP, &[WRONG, RIGHT, ALSO_RIGHT], Options::with_rounds(0));
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);

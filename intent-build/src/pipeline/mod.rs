@@ -99,6 +99,11 @@ pub struct Options {
     /// The most candidates decoded for one intent, every round together:
     /// when fewer than `quorum` agree, more are sampled up to this.
     pub max_candidates: u32,
+    /// Before accepting on thin support (fewer than
+    /// [`crate::lock::BROAD_SUPPORT`] agreeing), sample the rest of
+    /// `max_candidates` once, so that a rival reading of the spec can show
+    /// itself and split the vote; the decision is then taken over them all.
+    pub seek_rival: bool,
     /// The user answered a question about this intent: its earlier passing
     /// candidates are judged again (against the spec with the answer)
     /// before anything is decoded ([`replay`]).
@@ -202,6 +207,7 @@ impl Default for Options {
             used: Vec::new(),
             quorum: DEFAULT_QUORUM,
             max_candidates: DEFAULT_MAX_CANDIDATES,
+            seek_rival: false,
             answered: None,
         }
     }
@@ -589,7 +595,8 @@ impl<'a> Generation<'a> {
                 let support = self.pool.support(index, self.choice.floats);
                 // Keeping the pinned behaviour is evidence of its own.
                 let kept_pin = self.choice.pinned.is_some() && !self.choice.allow_change;
-                if support >= self.quorum || kept_pin {
+                let thin = support < crate::lock::BROAD_SUPPORT;
+                if kept_pin || (support >= self.quorum && !(options.seek_rival && thin && more)) {
                     Flow::Accept(index)
                 } else if more {
                     Flow::Again
