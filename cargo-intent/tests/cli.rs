@@ -826,7 +826,9 @@ const CLAMP_WRONG: &str =
 
 fn clamp_fixture(codes: &[&str]) -> (Fixture, ScriptedModel) {
     let model = ScriptedModel::answering_in_turn(codes);
-    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    // Without seeking a rival the scripted answers go as far as they say:
+    // two that agree are accepted (thin) at once.
+    let settings = "repair-rounds = 0\ncandidates = 2\nseek-rival = false\n";
     let f = model_crate("clamped", settings, &model, &[("clamp", CLAMP)]);
     (f, model)
 }
@@ -1204,7 +1206,7 @@ fn an_intent_waiting_for_an_answered_one_is_generated_in_the_same_run() {
         BYTE_CODE,
         BYTE_CODE,
     ]);
-    let settings = "repair-rounds = 0\ncandidates = 2\n";
+    let settings = "repair-rounds = 0\ncandidates = 2\nseek-rival = false\n";
     let specs = [("clamp", CLAMP_COMMENTED), ("to_byte", BYTE)];
     let f = model_crate("waiting", settings, &model, &specs);
     let settled = settle_clamp_at_a_terminal(&f, &model, "Recorded waiting::to_byte");

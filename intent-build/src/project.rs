@@ -169,6 +169,9 @@ impl Project {
         if let Some(max) = self.settings.max_candidates {
             options.max_candidates = max;
         }
+        if let Some(seek) = self.settings.seek_rival {
+            options.seek_rival = seek;
+        }
         options
     }
 

@@ -170,6 +170,9 @@ pub struct Settings {
     /// The most candidates decoded for one intent, rounds together
     /// (default 16): more are sampled up to this while too few agree.
     pub max_candidates: Option<u32>,
+    /// Before accepting on thin support (fewer than 5 agreeing), sample up
+    /// to `max-candidates` once for a rival reading (default true).
+    pub seek_rival: Option<bool>,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -214,6 +217,7 @@ impl Default for Settings {
             agreement: None,
             quorum: None,
             max_candidates: None,
+            seek_rival: None,
             review: false,
             update_lock: false,
             gate_timeout: None,

@@ -215,11 +215,10 @@ const BROKEN: &str = "pub fn clamp(n: i32, lo: i32, hi: i32) -> i32 { lo }";
 
 #[test]
 fn a_lone_passing_candidate_waits_for_another_that_agrees() {
-    let report = generate_rounds(
-        CLAMP,
-        &[&[BROKEN, RIGHT], &[BROKEN, ALSO_RIGHT]],
-        Options::with_rounds(0),
-    );
+    // A budget of the four scripted: no third round seeks a rival.
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 4;
+    let report = generate_rounds(CLAMP, &[&[BROKEN, RIGHT], &[BROKEN, ALSO_RIGHT]], options);
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
     assert_eq!(report.rounds.len(), 2, "{report:#?}");
     // The first of the group across rounds is accepted.
@@ -276,7 +275,9 @@ fn seeking_a_rival_samples_the_budget_before_a_thin_acceptance() {
         &[WRONG, WRONG, BROKEN, BROKEN],
         &[RIGHT, ALSO_RIGHT, RIGHT, BROKEN],
     ];
-    let plain = generate_rounds(CLAMP, rounds, Options::with_rounds(0));
+    let mut options = Options::with_rounds(0);
+    options.seek_rival = false;
+    let plain = generate_rounds(CLAMP, rounds, options);
     assert_eq!(plain.rounds.len(), 1);
     assert!(plain.rounds[0].candidates[0].accepted, "{plain:#?}");
     let mut options = Options::with_rounds(0);
@@ -292,7 +293,11 @@ fn seeking_a_rival_samples_the_budget_before_a_thin_acceptance() {
 
 #[test]
 fn the_majority_is_accepted_and_its_agreement_reported() {
-    let report = generate_with(CLAMP, &[WRONG, RIGHT, ALSO_RIGHT], Options::with_rounds(0));
+    // A budget of the three scripted: two agreeing is thin support, and
+    // with nothing left to sample it is accepted.
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 3;
+    let report = generate_with(CLAMP, &[WRONG, RIGHT, ALSO_RIGHT], options);
     assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
     assert!(report.rounds[0].candidates[1].accepted, "{report:#?}");
     assert_eq!(report.agreement, Some((2, 3)));

@@ -277,7 +277,10 @@ fn the_first_passing_candidate_by_index_is_accepted_whatever_finishes_first() {
     let grid: &[&[&str]] = &[&[&wrong, &late, &early]];
     for _ in 0..2 {
         let (provider, requests) = Scripted::grid(grid, 3, Duration::from_millis(300));
-        let run = run_with(provider, requests, 3, Options::with_rounds(0));
+        // A budget of the three scripted: no round seeks a rival.
+        let mut options = Options::with_rounds(0);
+        options.max_candidates = 3;
+        let run = run_with(provider, requests, 3, options);
         let candidate = run.outcome.expect("candidate 1 passes");
         assert!(candidate.code.contains("b + a"), "{}", candidate.code);
         let round = &run.report.rounds[0];
