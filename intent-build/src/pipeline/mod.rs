@@ -604,9 +604,11 @@ impl<'a> Generation<'a> {
                 let kept_pin = self.choice.pinned.is_some() && !self.choice.allow_change;
                 // Seeking needs independent samples, as the quorum does: with
                 // a quorum of 1 (the rule before quorums, or one candidate a
-                // round) a thin acceptance stands.
+                // round) a thin acceptance stands. Without generated inputs
+                // no rival could show itself: nothing compares them.
                 let seek = options.seek_rival
                     && self.quorum > 1
+                    && self.report.behaviour_unchecked.is_none()
                     && support < crate::lock::BROAD_SUPPORT
                     && more;
                 if kept_pin || (support >= self.quorum && !seek) {
