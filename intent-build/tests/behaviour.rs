@@ -473,3 +473,29 @@ fn properties_may_call_the_function_itself_in_both_forms() {
         }
     ));
 }
+
+#[test]
+fn no_rival_is_sought_where_no_inputs_compare_the_candidates() {
+    // A generic function gets no generated inputs: every passing candidate
+    // looks alike, so a rival could not show itself and seeking one would
+    // only spend the budget.
+    const TWICE: &str = r#"name = "twice"
+signature = "pub fn twice<T: Copy + std::ops::Add<Output = T>>(x: T) -> T"
+description = "x added to itself."
+examples = [{ call = "twice(2)", expect = "4" }]
+"#;
+    const DOUBLED: &str = "pub fn twice<T: Copy + std::ops::Add<Output = T>>(x: T) -> T { x + x }";
+    const FIRST: &str = "pub fn twice<T: Copy + std::ops::Add<Output = T>>(x: T) -> T { x }";
+    let rounds: &[&[&str]] = &[
+        &[DOUBLED, DOUBLED, FIRST, FIRST],
+        &[FIRST, FIRST, FIRST, FIRST],
+    ];
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 8;
+    options.seek_rival = true;
+    let report = generate_rounds(TWICE, rounds, options);
+    assert!(report.behaviour_unchecked.is_some(), "{report:#?}");
+    assert_eq!(report.rounds.len(), 1, "{report:#?}");
+    assert!(report.rounds[0].candidates[0].accepted, "{report:#?}");
+    assert_eq!(report.confidence.unwrap().decoded, 4);
+}
