@@ -884,6 +884,12 @@ fn mbpp() {
         let (report, _) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
         walls.push(start.elapsed());
         deaths.add(&report);
+        // `INTENT_BENCH_REPORTS=DIR`: each intent's report, to read its deaths.
+        if let Ok(dir) = std::env::var("INTENT_BENCH_REPORTS") {
+            let path = Path::new(&dir).join(format!("{}.json", spec.spec.name));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+        }
         // A missing model refuses every spec in no time: say so, not 0%.
         assert!(
             report.model_calls() > 0 || calls > 0,

@@ -626,6 +626,26 @@ fn a_missing_std_import_is_added_to_the_candidates_own_text() {
 }
 
 #[test]
+fn identical_candidates_are_each_repaired_and_each_count() {
+    // Sampled candidates often repeat. The repair of one copy is judged
+    // once and serves every copy: two decodes, two votes.
+    let immutable = fence("pub fn add(a: i32, b: i32) -> i32 {\n    a += b;\n    a\n}");
+    let (provider, requests) = Scripted::new(&[&immutable, &immutable]);
+    let mut options = Options::with_rounds(0);
+    options.max_candidates = 2;
+    let run = run_with(provider, requests, 2, options);
+    assert!(run.outcome.is_some(), "{:#?}", run.report);
+    for candidate in &run.report.rounds[0].candidates {
+        assert!(candidate.passed(), "{candidate:#?}");
+        assert_eq!(
+            candidate.fixes,
+            [intent_build::pipeline::variants::Fix::MachineApplicable]
+        );
+    }
+    assert_eq!(run.report.agreement, Some((2, 2)));
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

@@ -239,9 +239,29 @@ fn is_test_module(item: &syn::Item) -> bool {
             m.ident == "tests" || m.attrs.iter().any(|a| canonical(a).contains("cfg (test)"))
         }
         syn::Item::Fn(f) => f.attrs.iter().any(|a| canonical(a).contains("test")),
+        // The model's checks written where items go (`assert_eq!(f(1), 2);`
+        // after the function): they would not compile there, and they are
+        // tests, like a `main`'s.
+        syn::Item::Macro(m) => m.mac.path.get_ident().is_some_and(|name| {
+            TOP_LEVEL_CHECKS.contains(&name.to_string().as_str())
+        }),
         _ => false,
     }
 }
+
+/// Macros a model calls at the top level to check or show its answer.
+const TOP_LEVEL_CHECKS: &[&str] = &[
+    "assert",
+    "assert_eq",
+    "assert_ne",
+    "debug_assert",
+    "debug_assert_eq",
+    "debug_assert_ne",
+    "println",
+    "print",
+    "eprintln",
+    "dbg",
+];
 
 /// Small models sometimes wrap the whole answer in a `mod tests`. When the
 /// function is found only inside a module, the module's items take its
@@ -479,6 +499,16 @@ mod tests {
     fn missing_pub_takes_the_spec_visibility() {
         let reply = "```rust\nfn add(a: i32, b: i32) -> i32 { a + b }\n```";
         assert_eq!(extract(reply, &spec()).unwrap(), GOOD);
+    }
+
+    #[test]
+    fn checks_written_at_the_top_level_are_dropped() {
+        let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\nassert_eq!(add(1, 2), 3);\nprintln!(\"{}\", add(1, 2));\n```";
+        let code = extract(reply, &spec()).unwrap();
+        assert_eq!(code, GOOD);
+        // A macro the model defines and calls is its own, and stays.
+        let reply = "```rust\nmacro_rules! two { () => { fn two() -> i32 { 2 } } }\ntwo!();\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```";
+        assert!(extract(reply, &spec()).unwrap().contains("two!();"));
     }
 
     #[test]

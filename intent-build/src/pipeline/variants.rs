@@ -96,7 +96,11 @@ pub fn repair_all(
     tag: &str,
     rewrites: bool,
 ) -> std::io::Result<()> {
+    // Each (parent, variant) is tried once; each variant's code is judged
+    // once, and its verdict serves every parent it came from: sampled
+    // candidates often repeat, and every copy is a vote of its own.
     let mut tried = std::collections::HashSet::new();
+    let mut verdicts: std::collections::HashMap<String, Verdict> = std::collections::HashMap::new();
     for pass in 0..PASSES {
         let mut tries: Vec<(usize, Judging)> = Vec::new();
         for (parent, candidate) in judged.iter().enumerate() {
@@ -104,7 +108,7 @@ pub fn repair_all(
                 continue;
             };
             for (code, fixes) in variants(&candidate.code, diagnostics, rewrites) {
-                if tried.insert(code.clone()) {
+                if tried.insert((parent, code.clone())) {
                     let fixes = candidate.fixes.iter().copied().chain(fixes).collect();
                     tries.push((
                         parent,
@@ -120,10 +124,18 @@ pub fn repair_all(
         if tries.is_empty() {
             break;
         }
-        let codes: Vec<String> = tries.iter().map(|(_, t)| t.code.clone()).collect();
-        let verdicts = runner.check_all(spec, &codes, &format!("{tag}-fix{pass}"))?;
-        for ((parent, mut variant), verdict) in tries.into_iter().zip(verdicts) {
-            variant.verdict = verdict;
+        let mut fresh: Vec<String> = Vec::new();
+        for (_, t) in &tries {
+            if !verdicts.contains_key(&t.code) && !fresh.contains(&t.code) {
+                fresh.push(t.code.clone());
+            }
+        }
+        if !fresh.is_empty() {
+            let checked = runner.check_all(spec, &fresh, &format!("{tag}-fix{pass}"))?;
+            verdicts.extend(fresh.into_iter().zip(checked));
+        }
+        for (parent, mut variant) in tries {
+            variant.verdict = verdicts[&variant.code].clone();
             if variant.progress() > judged[parent].progress() {
                 judged[parent] = variant;
             }
