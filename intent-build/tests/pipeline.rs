@@ -646,6 +646,32 @@ fn identical_candidates_are_each_repaired_and_each_count() {
 }
 
 #[test]
+fn a_str_index_and_a_reference_pattern_are_rewritten_without_a_model_round() {
+    // rustc offers nothing for either: `s[0]` on a `str`, and `&c` over
+    // the owned `char`s of `chars()`.
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let s = String::from(\"0\");\n    let mut zero = 0;\n    for &c in s.chars() {\n        if c == s[0] {\n            zero = c as i32 - '0' as i32;\n        }\n    }\n    a + b + zero\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("for c in s.chars()"),
+        "{}",
+        candidate.code
+    );
+    assert!(
+        candidate.code.contains("c == s.chars().nth(0).unwrap()"),
+        "{}",
+        candidate.code
+    );
+    use intent_build::pipeline::variants::Fix;
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&Fix::RefPattern) && fixes.contains(&Fix::StrIndex),
+        "{fixes:?}"
+    );
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

@@ -40,6 +40,12 @@ pub enum Fix {
     /// A `collect()` of references into a collection of values:
     /// `cloned().collect()`.
     CollectCloned,
+    /// A reference pattern over owned items: `for &c in s.chars()` →
+    /// `for c in s.chars()`.
+    RefPattern,
+    /// A `str` indexed by an integer, meaning its character there:
+    /// `s[i]` → `s.chars().nth(i).unwrap()`.
+    StrIndex,
 }
 
 /// A candidate's code on its way through the repairs.
@@ -254,6 +260,17 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
             fix: Some(fix),
         })
     };
+    if message.starts_with("the type `str` cannot be indexed by `") {
+        return str_index(code, message, start, end);
+    }
+    if message.starts_with("mismatched types") && message.contains("found `&_`") {
+        // The pattern takes a reference apart; the items are values.
+        let pattern = span.strip_prefix('&')?;
+        if pattern.starts_with("mut ") || pattern.is_empty() {
+            return None;
+        }
+        return edit(start, end, pattern.to_string(), Fix::RefPattern);
+    }
     if let Some(index) = between(message, "cannot be indexed by `", "`") {
         // Ranges of another integer type need each end cast; not done.
         if INTEGERS.contains(&index) && !span.contains("..") {
@@ -298,6 +315,67 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         );
     }
     None
+}
+
+/// `base[index]` on a `str` (the error's span is `index`) as the character
+/// at that position: what a model that indexes a string means.
+fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+    let index = code.get(start..end)?;
+    let open = code.get(..start)?.trim_end().strip_suffix('[')?.len();
+    let close = end + code.get(end..)?.find(']')?;
+    if index.contains("..") || !code.get(end..close)?.trim().is_empty() {
+        return None;
+    }
+    let base_start = expression_start(code, open)?;
+    let base = code.get(base_start..open)?;
+    let typed = between(message, "cannot be indexed by `", "`")?;
+    let position = match typed {
+        "usize" | "{integer}" => index.to_string(),
+        t if INTEGERS.contains(&t) => format!("{} as usize", operand(index)),
+        _ => return None,
+    };
+    Some(Edit {
+        start: base_start,
+        end: close + 1,
+        text: format!("{base}.chars().nth({position}).unwrap()"),
+        fix: Some(Fix::StrIndex),
+    })
+}
+
+/// Where the simple expression ending at `end` starts: a path of names,
+/// fields and calls (`s`, `self.name`, `line.trim()`); `None` for anything
+/// else.
+fn expression_start(code: &str, end: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut at = end;
+    while at > 0 {
+        let c = bytes[at - 1];
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+            at -= 1;
+        } else if c == b')' {
+            // Skip a balanced call's arguments.
+            let mut depth = 0;
+            loop {
+                at = at.checked_sub(1)?;
+                match bytes[at] {
+                    b')' => depth += 1,
+                    b'(' => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let base = code.get(at..end)?;
+    let starts_well = base
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    starts_well.then_some(at)
 }
 
 /// The text between the first `open` and the next `close` in `text`.
@@ -370,6 +448,43 @@ mod tests {
         );
         let owned = "a value of type `Vec<u8>` cannot be built from an iterator over elements of type `char`";
         assert!(one(code, "collect", owned).is_none());
+    }
+
+    #[test]
+    fn a_reference_pattern_over_owned_items_takes_them_by_value() {
+        let code = "pub fn f(s: &str) -> usize { let mut n = 0; for &c in s.chars() { if c == 'a' { n += 1; } } n }";
+        let message = "mismatched types (expected `char`, found `&_`)";
+        assert_eq!(
+            one(code, "&c", message).unwrap(),
+            "pub fn f(s: &str) -> usize { let mut n = 0; for c in s.chars() { if c == 'a' { n += 1; } } n }"
+        );
+        // Another mismatch, or a `&mut` pattern: not this rewrite.
+        assert!(one(code, "&c", "mismatched types (expected `char`, found `u8`)").is_none());
+        assert!(one("fn f() { for &mut c in v {} }", "&mut c", message).is_none());
+    }
+
+    #[test]
+    fn a_str_indexed_by_an_integer_takes_the_character_there() {
+        let message = |t: &str| format!("the type `str` cannot be indexed by `{t}` (string indices are ranges of `usize`)");
+        let code = "pub fn f(s: String, i: usize) -> bool { s[i] == '0' }";
+        let at = code.find("s[i]").unwrap() + 2;
+        let edit = rewrite_one(code, &message("usize"), at, at + 1).unwrap();
+        assert_eq!(
+            apply(code, vec![edit]).unwrap(),
+            "pub fn f(s: String, i: usize) -> bool { s.chars().nth(i).unwrap() == '0' }"
+        );
+        // A call before it, and an index of another integer type.
+        let code = "pub fn g(s: &str, i: i32) -> char { s.trim()[i - 1] }";
+        let at = code.find("i - 1").unwrap();
+        let edit = rewrite_one(code, &message("i32"), at, at + 5).unwrap();
+        assert_eq!(
+            apply(code, vec![edit]).unwrap(),
+            "pub fn g(s: &str, i: i32) -> char { s.trim().chars().nth((i - 1) as usize).unwrap() }"
+        );
+        // A range is a slice, not a character.
+        let code = "pub fn h(s: &str, i: i32) -> &str { &s[0..i] }";
+        let at = code.find("0..i").unwrap();
+        assert!(rewrite_one(code, &message("std::ops::Range<i32>"), at, at + 4).is_none());
     }
 
     #[test]

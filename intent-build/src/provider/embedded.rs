@@ -108,6 +108,16 @@ fn straggler_limit(generated: &[u32], finish: &[Option<Finish>]) -> u32 {
     (done.iter().max().copied().unwrap_or(0) * 2).max(STRAGGLER_FLOOR)
 }
 
+/// The answer in a reply that was cut while it wrote a `main` after it.
+/// Small models end many answers with a `main` of their own checks, which
+/// extraction drops; when the cut falls inside that `main`, the code
+/// before it is an answer like any other, for the gates to judge.
+fn answer_before_main(text: &str) -> Option<&str> {
+    let at = text.rfind("\nfn main(")?;
+    let before = &text[..at];
+    before.contains("fn ").then_some(before)
+}
+
 /// The shortest answer [`straggler_limit`] ever cuts.
 const STRAGGLER_FLOOR: u32 = 96;
 
@@ -199,28 +209,28 @@ impl Sequences {
             .zip(ends)
             .map(|(bytes, ((generated, finish), cut_short))| {
                 let text = String::from_utf8_lossy(&bytes).to_string();
-                match finish {
-                    Some(Finish::Stop) => Ok(Completion {
-                        text,
-                        prompt_tokens,
-                        completion_tokens: generated,
-                        elapsed,
-                        finish: Finish::Stop,
-                    }),
-                    _ if cut_short => Err(ProviderError::truncated(
-                        format!(
-                            "{label}: the answer was cut at {generated} tokens, far longer than the other candidates' answers"
-                        ),
-                        text,
-                    )),
-                    _ => Err(ProviderError::truncated(
-                        format!(
-                            "{label}: the answer was cut at {} tokens; raise `max-tokens`",
-                            request.max_tokens
-                        ),
-                        text,
-                    )),
+                let answer = |text: String| Completion {
+                    text,
+                    prompt_tokens,
+                    completion_tokens: generated,
+                    elapsed,
+                    finish: Finish::Stop,
+                };
+                if finish == Some(Finish::Stop) {
+                    return Ok(answer(text));
                 }
+                if let Some(kept) = answer_before_main(&text) {
+                    return Ok(answer(kept.to_string()));
+                }
+                let why = if cut_short {
+                    format!("{label}: the answer was cut at {generated} tokens, far longer than the other candidates' answers")
+                } else {
+                    format!(
+                        "{label}: the answer was cut at {} tokens; raise `max-tokens`",
+                        request.max_tokens
+                    )
+                };
+                Err(ProviderError::truncated(why, text))
             })
             .collect()
     }
@@ -586,6 +596,42 @@ impl Provider for Embedded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reply_cut_inside_its_own_main_keeps_the_code_before_it() {
+        let cut = "```rust\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {\n    assert_eq!(add(1, 2), 3);\n    assert_eq!(add(";
+        assert_eq!(
+            answer_before_main(cut),
+            Some("```rust\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n")
+        );
+        // Cut in the answer itself, or a `main` with nothing before it: no answer.
+        assert_eq!(answer_before_main("```rust\npub fn add(a: i32, b: i32) -> i32 {\n    a +"), None);
+        assert_eq!(answer_before_main("```rust\nfn main() {\n    let x = add("), None);
+    }
+
+    #[test]
+    fn a_cut_sequence_with_an_answer_before_its_main_is_an_answer() {
+        let mut sequences = Sequences::new(2, 0);
+        let cut_in_main = "```rust\npub fn one() -> i32 {\n    1\n}\nfn main() {\n    assert_eq!(one(";
+        sequences.texts = vec![cut_in_main.as_bytes().to_vec(), b"```rust\npub fn one() -> i32 {".to_vec()];
+        sequences.generated = vec![40, 40];
+        sequences.finish = vec![Some(Finish::Length), Some(Finish::Length)];
+        let request = Request {
+            system: String::new(),
+            history: Vec::new(),
+            user: String::new(),
+            stop: Vec::new(),
+            max_tokens: 40,
+            grammar: None,
+            round: 0,
+            candidate: 0,
+        };
+        let done = sequences.completions("m", 10, &request, std::time::Duration::ZERO);
+        let kept = done[0].as_ref().expect("the code before the main");
+        assert_eq!(kept.text, "```rust\npub fn one() -> i32 {\n    1\n}");
+        assert_eq!(kept.completion_tokens, 40);
+        assert!(done[1].is_err(), "cut in the answer itself");
+    }
 
     #[test]
     fn stragglers_are_cut_only_once_half_have_finished() {

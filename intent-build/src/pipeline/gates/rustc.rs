@@ -335,12 +335,13 @@ pub(crate) fn suggested_edits(
         .collect()
 }
 
-/// Each error's message and primary span in the candidate's `code` (byte
-/// offsets in `code`), for the errors whose span is in it.
+/// Each error's message (with its primary span's label in parentheses)
+/// and primary span in the candidate's `code` (byte offsets in `code`),
+/// for the errors whose span is in it.
 pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<(String, usize, usize)> {
     error_diagnostics(diagnostics)
         .filter_map(|(_, value)| {
-            let message = value["message"].as_str()?.to_string();
+            let mut message = value["message"].as_str()?.to_string();
             let span = spans(&value).find(|span| span["is_primary"] == true)?;
             if !in_candidate_file(span["file_name"].as_str()?) {
                 return None;
@@ -350,6 +351,10 @@ pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<(String, us
                 at.checked_sub(FILE_PREFIX.len())
                     .filter(|at| *at <= code.len())
             };
+            // The primary label says what mismatched (`expected `char`, found `&_``).
+            if let Some(label) = span["label"].as_str() {
+                message = format!("{message} ({label})");
+            }
             Some((message, in_code("byte_start")?, in_code("byte_end")?))
         })
         .collect()
