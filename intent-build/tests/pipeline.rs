@@ -672,6 +672,42 @@ fn a_str_index_and_a_reference_pattern_are_rewritten_without_a_model_round() {
 }
 
 #[test]
+fn a_length_added_to_an_i32_is_cast_without_a_model_round() {
+    // `usize` where `i32` is expected: rustc's own suggestion
+    // (`n.try_into().unwrap()`) leaves the addition's type ambiguous.
+    let code =
+        "pub fn add(a: i32, b: i32) -> i32 {\n    let n = [a, b].len();\n    a + b + n - 2\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("a + b + (n as i32) - 2"),
+        "{}",
+        candidate.code
+    );
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&intent_build::pipeline::variants::Fix::NumericCast),
+        "{fixes:?}"
+    );
+}
+
+#[test]
+fn an_iterator_sorted_like_a_vec_is_rewritten_without_a_model_round() {
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let v: Vec<i32> = vec![b, a].into_iter().sort_unstable().collect();\n    v[0] + v[1]\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("sorted.sort_unstable()"),
+        "{}",
+        candidate.code
+    );
+    assert_eq!(
+        run.report.rounds[0].candidates[0].fixes,
+        [intent_build::pipeline::variants::Fix::IterSort]
+    );
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

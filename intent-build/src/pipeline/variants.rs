@@ -46,6 +46,12 @@ pub enum Fix {
     /// A `str` indexed by an integer, meaning its character there:
     /// `s[i]` → `s.chars().nth(i).unwrap()`.
     StrIndex,
+    /// An iterator sorted as if it were a `Vec` (`v.into_iter().sorted()`,
+    /// `….sort_unstable()`): collected, sorted, and iterated again.
+    IterSort,
+    /// A number of one primitive type where another is expected, cast:
+    /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
+    NumericCast,
 }
 
 /// A candidate's code on its way through the repairs.
@@ -263,6 +269,12 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
     if message.starts_with("the type `str` cannot be indexed by `") {
         return str_index(code, message, start, end);
     }
+    if let Some(method) = between(message, "no method named `", "`") {
+        return iterator_sort(code, message, method, start, end);
+    }
+    if let Some(cast) = numeric_cast(message) {
+        return edit(start, end, format!("({} as {cast})", operand(span)), Fix::NumericCast);
+    }
     if message.starts_with("mismatched types") && message.contains("found `&_`") {
         // The pattern takes a reference apart; the items are values.
         let pattern = span.strip_prefix('&')?;
@@ -317,6 +329,67 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
     None
 }
 
+/// `receiver.sort_unstable(args)` on an iterator, which has no such
+/// method, as a sorted `Vec` iterated again. The error's span is the
+/// method's name.
+fn iterator_sort(code: &str, message: &str, method: &str, start: usize, end: usize) -> Option<Edit> {
+    let sort = match method {
+        "sorted" => "sort",
+        "sorted_by" => "sort_by",
+        "sorted_by_key" => "sort_by_key",
+        "sorted_unstable" => "sort_unstable",
+        "sort" | "sort_by" | "sort_by_key" | "sort_unstable" | "sort_unstable_by"
+        | "sort_unstable_by_key" => method,
+        _ => return None,
+    };
+    let iterator = message.contains("Iter") || message.contains("std::iter::");
+    let dot = code.get(..start)?.strip_suffix('.')?.len();
+    let after = code.get(end..)?;
+    if !iterator || !after.starts_with('(') {
+        return None;
+    }
+    let args_end = end + closing_paren(after)?;
+    let receiver_start = expression_start(code, dot)?;
+    let receiver = code.get(receiver_start..dot)?;
+    let args = code.get(end..args_end)?;
+    Some(Edit {
+        start: receiver_start,
+        end: args_end,
+        text: format!(
+            "{{ let mut sorted: Vec<_> = {receiver}.collect(); sorted.{sort}{args}; sorted }}.into_iter()"
+        ),
+        fix: Some(Fix::IterSort),
+    })
+}
+
+/// The length of the balanced `( … )` that `text` starts with.
+fn closing_paren(text: &str) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The type to cast to when `message` is a mismatch of two primitive
+/// number types (`mismatched types (expected `isize`, found `usize`)`).
+fn numeric_cast(message: &str) -> Option<&str> {
+    let label = message.strip_prefix("mismatched types (")?;
+    let expected = between(label, "expected `", "`")?;
+    let found = between(label, "found `", "`")?;
+    let numeric = |t: &str| INTEGERS.contains(&t) || t == "usize" || t == "f32" || t == "f64";
+    (numeric(expected) && numeric(found) && expected != found).then_some(expected)
+}
+
 /// `base[index]` on a `str` (the error's span is `index`) as the character
 /// at that position: what a model that indexes a string means.
 fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
@@ -343,23 +416,24 @@ fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit
 }
 
 /// Where the simple expression ending at `end` starts: a path of names,
-/// fields and calls (`s`, `self.name`, `line.trim()`); `None` for anything
-/// else.
+/// fields, calls, indexes and macros (`s`, `self.name`, `line.trim()`,
+/// `vec![1, 2].into_iter()`); `None` for anything else.
 fn expression_start(code: &str, end: usize) -> Option<usize> {
     let bytes = code.as_bytes();
     let mut at = end;
     while at > 0 {
         let c = bytes[at - 1];
-        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' {
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'!' {
             at -= 1;
-        } else if c == b')' {
-            // Skip a balanced call's arguments.
+        } else if c == b')' || c == b']' {
+            // Skip a balanced call's arguments, an index, a `vec![…]`.
+            let open = if c == b')' { b'(' } else { b'[' };
             let mut depth = 0;
             loop {
                 at = at.checked_sub(1)?;
                 match bytes[at] {
-                    b')' => depth += 1,
-                    b'(' => depth -= 1,
+                    b if b == c => depth += 1,
+                    b if b == open => depth -= 1,
                     _ => {}
                 }
                 if depth == 0 {
@@ -448,6 +522,47 @@ mod tests {
         );
         let owned = "a value of type `Vec<u8>` cannot be built from an iterator over elements of type `char`";
         assert!(one(code, "collect", owned).is_none());
+    }
+
+    #[test]
+    fn a_number_of_another_primitive_type_is_cast() {
+        let message = "mismatched types (expected `isize`, found `usize`)";
+        let code = "pub fn f(list: Vec<isize>, m: isize) -> isize { let n = list.len(); m % n }";
+        let at = code.rfind('n').unwrap();
+        let edit = rewrite_one(code, message, at, at + 1).unwrap();
+        assert_eq!(
+            apply(code, vec![edit]).unwrap(),
+            "pub fn f(list: Vec<isize>, m: isize) -> isize { let n = list.len(); m % (n as isize) }"
+        );
+        // A compound expression keeps its own parentheses inside the cast.
+        let code = "pub fn g(v: &[i32]) -> i64 { v.len() - 1 }";
+        assert_eq!(
+            one(code, "v.len() - 1", "mismatched types (expected `i64`, found `usize`)").unwrap(),
+            "pub fn g(v: &[i32]) -> i64 { ((v.len() - 1) as i64) }"
+        );
+        // Not between a number and anything else.
+        assert!(one(code, "v.len()", "mismatched types (expected `String`, found `usize`)").is_none());
+        assert!(one(code, "v.len()", "mismatched types (expected `i64`, found `i64`)").is_none());
+    }
+
+    #[test]
+    fn an_iterator_sorted_like_a_vec_is_collected_sorted_and_iterated() {
+        let message = "no method named `sort_unstable` found for struct `std::vec::IntoIter<T, A>` in the current scope";
+        let code = "pub fn f(v: Vec<Vec<i32>>) -> Vec<Vec<i32>> { v.into_iter().map(|s| s.into_iter().sort_unstable().collect()).collect() }";
+        assert_eq!(
+            one(code, "sort_unstable", message).unwrap(),
+            "pub fn f(v: Vec<Vec<i32>>) -> Vec<Vec<i32>> { v.into_iter().map(|s| { let mut sorted: Vec<_> = s.into_iter().collect(); sorted.sort_unstable(); sorted }.into_iter().collect()).collect() }"
+        );
+        // itertools' spelling, with arguments.
+        let code = "pub fn g(v: Vec<i32>) -> Vec<i32> { v.into_iter().sorted_by(|a, b| b.cmp(a)).collect() }";
+        let message = "no method named `sorted_by` found for struct `std::vec::IntoIter<T, A>` in the current scope";
+        assert_eq!(
+            one(code, "sorted_by", message).unwrap(),
+            "pub fn g(v: Vec<i32>) -> Vec<i32> { { let mut sorted: Vec<_> = v.into_iter().collect(); sorted.sort_by(|a, b| b.cmp(a)); sorted }.into_iter().collect() }"
+        );
+        // Another missing method, or not on an iterator: not this rewrite.
+        assert!(one(code, "sorted_by", "no method named `sorted_by` found for struct `Foo` in the current scope").is_none());
+        assert!(one(code, "sorted_by", "no method named `frobnicate` found for struct `std::vec::IntoIter<T, A>`").is_none());
     }
 
     #[test]
