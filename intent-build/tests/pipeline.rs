@@ -708,6 +708,24 @@ fn an_iterator_sorted_like_a_vec_is_rewritten_without_a_model_round() {
 }
 
 #[test]
+fn case_changes_and_collected_strs_are_rewritten_without_a_model_round() {
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let t: String = \"aB\".chars().map(|c| if c.is_lowercase() { c.to_uppercase() } else { c.to_lowercase() }).collect();\n    let words: Vec<String> = t.split('x').collect();\n    a + b + words.len() as i32 - 1\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("c.to_lowercase().to_string()"),
+        "{}",
+        candidate.code
+    );
+    use intent_build::pipeline::variants::Fix;
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&Fix::CaseString) && fixes.contains(&Fix::CollectOwned),
+        "{fixes:?}"
+    );
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

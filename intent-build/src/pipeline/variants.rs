@@ -49,6 +49,12 @@ pub enum Fix {
     /// An iterator sorted as if it were a `Vec` (`v.into_iter().sorted()`,
     /// `….sort_unstable()`): collected, sorted, and iterated again.
     IterSort,
+    /// A `collect()` of `&str`s into a collection of `String`s:
+    /// `map(|s| s.to_string()).collect()`.
+    CollectOwned,
+    /// A character's case changed in two branches (`ToUppercase` against
+    /// `ToLowercase`, two iterator types): each change made a `String`.
+    CaseString,
     /// A number of one primitive type where another is expected, cast:
     /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
     NumericCast,
@@ -148,7 +154,11 @@ pub fn repair_all(
         }
         for (parent, mut variant) in tries {
             variant.verdict = verdicts[&variant.code].clone();
-            if variant.progress() > judged[parent].progress() {
+            // As far as its parent counts too: rustc reports some errors
+            // only once others are mended (a type error hides the next
+            // one), so a variant that traded one error for another is the
+            // next pass's starting point. The passes and `tried` bound it.
+            if variant.progress() >= judged[parent].progress() {
                 judged[parent] = variant;
             }
         }
@@ -244,9 +254,37 @@ fn apply(code: &str, mut edits: Vec<Edit>) -> Option<String> {
 
 /// The rewrites for errors rustc offers no suggestion for.
 fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
-    gates::candidate_errors(diagnostics, code)
+    let errors = gates::candidate_errors(diagnostics, code);
+    let cases = errors.iter().any(|(message, _, _)| {
+        message.contains("incompatible types")
+            && (message.contains("`ToUppercase`") || message.contains("`ToLowercase`"))
+    });
+    let mut edits: Vec<Edit> = errors
         .into_iter()
         .filter_map(|(message, start, end)| rewrite_one(code, &message, start, end))
+        .collect();
+    if cases {
+        edits.extend(case_strings(code));
+    }
+    edits
+}
+
+/// Every `.to_uppercase()` and `.to_lowercase()` in `code` followed by
+/// `.to_string()`: a `char`'s are iterators of two types, which two
+/// branches cannot both return; as `String`s they can (a `str`'s already
+/// are, and stay so).
+fn case_strings(code: &str) -> Vec<Edit> {
+    [".to_uppercase()", ".to_lowercase()"]
+        .iter()
+        .flat_map(|call| code.match_indices(call))
+        .map(|(at, call)| at + call.len())
+        .filter(|end| !code[*end..].starts_with(".to_string()"))
+        .map(|end| Edit {
+            start: end,
+            end,
+            text: ".to_string()".to_string(),
+            fix: Some(Fix::CaseString),
+        })
         .collect()
 }
 
@@ -317,6 +355,18 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
             );
         }
         return None;
+    }
+    if message.contains("cannot be built from an iterator")
+        && span == "collect"
+        && item == "&str"
+        && target.contains("String")
+    {
+        return edit(
+            start,
+            end,
+            "map(|s| s.to_string()).collect".to_string(),
+            Fix::CollectOwned,
+        );
     }
     if message.contains("cannot be built from an iterator") && span == "collect" && item != owned {
         return edit(
@@ -563,6 +613,27 @@ mod tests {
         // Another missing method, or not on an iterator: not this rewrite.
         assert!(one(code, "sorted_by", "no method named `sorted_by` found for struct `Foo` in the current scope").is_none());
         assert!(one(code, "sorted_by", "no method named `frobnicate` found for struct `std::vec::IntoIter<T, A>`").is_none());
+    }
+
+    #[test]
+    fn strs_collected_into_strings_are_owned_first() {
+        let message = "a value of type `std::vec::Vec<std::string::String>` cannot be built from an iterator over elements of type `&str` (value of type `std::vec::Vec<std::string::String>` cannot be built from `std::iter::Iterator<Item=&str>`)";
+        let code = "pub fn f(s: String) -> Vec<String> { s.split(' ').filter(|w| w.len() > 2).collect() }";
+        assert_eq!(
+            one(code, "collect", message).unwrap(),
+            "pub fn f(s: String) -> Vec<String> { s.split(' ').filter(|w| w.len() > 2).map(|s| s.to_string()).collect() }"
+        );
+    }
+
+    #[test]
+    fn case_changes_in_two_branches_become_strings() {
+        let code = "pub fn t(s: String) -> String { s.chars().map(|c| if c.is_lowercase() { c.to_uppercase() } else { c.to_lowercase() }).collect() }";
+        let edits = case_strings(code);
+        assert_eq!(
+            apply(code, edits).unwrap(),
+            "pub fn t(s: String) -> String { s.chars().map(|c| if c.is_lowercase() { c.to_uppercase().to_string() } else { c.to_lowercase().to_string() }).collect() }"
+        );
+        assert!(case_strings("fn u(s: &str) -> String { s.to_uppercase().to_string() }").is_empty());
     }
 
     #[test]
