@@ -21,14 +21,15 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use intent_build::env::Env;
+use intent_build::generate::{self, Options};
+use intent_build::judge::gates::{GateRunner, Verdict};
 use intent_build::lock::{LockEntry, Lockfile, ModelIdentity, Support};
-use intent_build::pipeline::gates::{GateRunner, Verdict};
-use intent_build::pipeline::{self, Options};
 use intent_build::provider::settings::{Cores, RouterOptions};
 use intent_build::provider::{Provider, Request};
 use intent_build::settings::{ProviderKind, ProviderSettings, Settings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 use intent_build::Config;
+use intent_build::{judge, report};
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -85,7 +86,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                     digest: default.sha256.into(),
                     note: None,
                 },
-                prompt: pipeline::prompt::TEMPLATE_VERSION.into(),
+                prompt: generate::prompt::TEMPLATE_VERSION.into(),
                 params_hash: params_hash.clone(),
                 output_hash: snapshot.output_hash(),
                 functional_hash: "sha256:00".into(),
@@ -178,7 +179,7 @@ fn page() {
             "code": code, "accepted": round == 1 && i == 1,
         })
     };
-    let reports: Vec<intent_build::pipeline::IntentReport> = (0..100)
+    let reports: Vec<intent_build::report::IntentReport> = (0..100)
         .map(|n| {
             let rounds: Vec<_> = (0..2)
                 .map(|r| serde_json::json!({
@@ -256,7 +257,7 @@ fn cache() {
             .status()
             .unwrap();
         let elapsed = start.elapsed();
-        let report = pipeline::read_report(&target.join("intent/report.json")).unwrap();
+        let report = report::read_report(&target.join("intent/report.json")).unwrap();
         let calls = report.iter().map(|i| i.model_calls()).sum::<usize>();
         let rounds = report.iter().map(|i| i.rounds.len()).sum::<usize>();
         (elapsed, calls, rounds)
@@ -408,7 +409,7 @@ fn pass_rate() {
         let mut passed = Vec::new();
         let mut rustfix_saves = 0;
         for spec in &specs {
-            let (report, candidate) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
+            let (report, candidate) = generate::generate(spec, &router, &runner, &options, &|_| {});
             rustfix_saves += report
                 .rounds
                 .iter()
@@ -458,11 +459,11 @@ fn candidates() {
         false,
         None,
     );
-    let policy = pipeline::grammar::for_prelude(&spec.spec.prelude);
+    let policy = generate::grammar::for_prelude(&spec.spec.prelude);
     let request = |candidate: u32, grammar: &str| Request {
-        system: pipeline::prompt::SYSTEM.into(),
+        system: generate::prompt::SYSTEM.into(),
         history: Vec::new(),
-        user: pipeline::prompt::first(&spec.spec, &[]),
+        user: generate::prompt::first(&spec.spec, &[]),
         stop: Vec::new(),
         max_tokens,
         grammar: Some(grammar.into()),
@@ -493,7 +494,7 @@ fn candidates() {
     let (one, _) = time(1, &policy);
     let (eight, answers) = time(8, &policy);
     // The same batch under the grammar that only confines the fence.
-    let (plain, _) = time(8, pipeline::RUST_BLOCK_GRAMMAR);
+    let (plain, _) = time(8, generate::RUST_BLOCK_GRAMMAR);
     let distinct: std::collections::HashSet<String> = answers
         .iter()
         .map(|a| match a {
@@ -567,7 +568,7 @@ struct Deaths {
 }
 
 impl Deaths {
-    fn add(&mut self, report: &pipeline::IntentReport) {
+    fn add(&mut self, report: &report::IntentReport) {
         let candidates: Vec<_> = report.rounds.iter().flat_map(|r| &r.candidates).collect();
         self.decoded += candidates.len();
         self.intents_with_a_pass += usize::from(candidates.iter().any(|c| c.passed()));
@@ -713,8 +714,8 @@ fn wrong_where<K>(accepted: &[(K, bool)], keep: impl Fn(&K) -> bool) -> String {
 /// The distinct implementations in the accepted candidate's behaviour
 /// group, every round together (code compared without comments and
 /// whitespace); `None` when nothing was accepted.
-fn distinct_implementations(report: &pipeline::IntentReport) -> Option<usize> {
-    let all: Vec<&pipeline::CandidateReport> =
+fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
+    let all: Vec<&report::CandidateReport> =
         report.rounds.iter().flat_map(|r| &r.candidates).collect();
     let accepted = all.iter().position(|c| c.accepted)?;
     // The pool's groups are in `split` when there are several; otherwise
@@ -841,16 +842,16 @@ fn mbpp() {
     options.max_candidates = bench_setting("INTENT_BENCH_MAX_CANDIDATES", options.max_candidates);
     // Each lever of more passing candidates per decode, off on its own.
     options.grammar = match std::env::var("INTENT_BENCH_GRAMMAR").as_deref() {
-        Ok("fence") => pipeline::GrammarKind::Fence,
-        Ok("off") => pipeline::GrammarKind::Off,
-        Ok("policy") => pipeline::GrammarKind::Policy,
-        Ok("signature") => pipeline::GrammarKind::Signature,
-        _ => pipeline::GrammarKind::default(),
+        Ok("fence") => generate::GrammarKind::Fence,
+        Ok("off") => generate::GrammarKind::Off,
+        Ok("policy") => generate::GrammarKind::Policy,
+        Ok("signature") => generate::GrammarKind::Signature,
+        _ => generate::GrammarKind::default(),
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
     options.seek_rival =
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
-    // The default (`pipeline::DEFAULT_AGREEMENT`) is one of these.
+    // The default (`generate::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();
     let mut by_threshold: Vec<Tally> = thresholds.iter().map(|_| Tally::default()).collect();
@@ -881,7 +882,7 @@ fn mbpp() {
             )
         };
         let start = Instant::now();
-        let (report, _) = pipeline::generate(spec, &router, &runner, &options, &|_| {});
+        let (report, _) = generate::generate(spec, &router, &runner, &options, &|_| {});
         walls.push(start.elapsed());
         deaths.add(&report);
         // `INTENT_BENCH_REPORTS=DIR`: each intent's report, to read its deaths.
@@ -918,7 +919,7 @@ fn mbpp() {
                 .map(|r| r.seconds())
                 .sum::<f64>(),
         );
-        let code_in = |round: &pipeline::RoundReport, index: u32| {
+        let code_in = |round: &report::RoundReport, index: u32| {
             round.candidates[index as usize]
                 .code
                 .clone()
@@ -941,14 +942,14 @@ fn mbpp() {
         for (t, tally) in thresholds.iter().zip(&mut by_threshold) {
             tally.add(if last.groups.is_empty() {
                 index_choice
-            } else if pipeline::behaviour::settled(&last.groups, *t) {
+            } else if judge::behaviour::settled(&last.groups, *t) {
                 Choice::Accepted(group_correct[0])
             } else {
                 Choice::Asked
             });
         }
         // Today's default, false acceptance by the support it had.
-        if pipeline::behaviour::settled(&last.groups, pipeline::DEFAULT_AGREEMENT) {
+        if judge::behaviour::settled(&last.groups, generate::DEFAULT_AGREEMENT) {
             let support = last.groups[0].members.len();
             today_by_support.push((support, group_correct[0]));
         } else if last.groups.is_empty() {
@@ -1017,7 +1018,7 @@ fn mbpp() {
             shown(index_choice),
             shown(if last.groups.is_empty() {
                 index_choice
-            } else if pipeline::behaviour::settled(&last.groups, pipeline::DEFAULT_AGREEMENT) {
+            } else if judge::behaviour::settled(&last.groups, generate::DEFAULT_AGREEMENT) {
                 Choice::Accepted(group_correct[0])
             } else {
                 Choice::Asked
@@ -1121,7 +1122,7 @@ fn mbpp() {
             }
         });
         let judged = hidden_tests(&spec);
-        let (report, candidate) = pipeline::generate(&edited, &router, &runner, &options, &|_| {});
+        let (report, candidate) = generate::generate(&edited, &router, &runner, &options, &|_| {});
         let ok = candidate.is_some_and(|c| {
             matches!(
                 runner.check(&judged, &c.code, "hidden").unwrap(),

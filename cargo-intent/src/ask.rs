@@ -9,8 +9,8 @@ use std::io::IsTerminal;
 use anyhow::Result;
 use dialoguer::{Input, Select};
 use intent_build::env::Env;
-use intent_build::pipeline::gates::GateRunner;
-use intent_build::pipeline::round::Question;
+use intent_build::judge::gates::GateRunner;
+use intent_build::report::Question;
 use intent_build::spec::edit::NewExample;
 use intent_build::spec::SpecFile;
 

@@ -332,12 +332,12 @@ fn accept_and_diff_work_on_pending_results() {
         .find(|s| s.spec.name == "neg")
         .unwrap();
     let intent_dir = intent_tests::workspace_root().join("target/fixtures/intent");
-    let store = intent_build::pipeline::accept::Store {
+    let store = intent_build::store::Store {
         lockfile: project.lockfile(),
         specs_dir: project.specs_dir(),
-        pending_dir: intent_build::pipeline::accept::pending_dir(&intent_dir, "single"),
+        pending_dir: intent_build::store::pending_dir(&intent_dir, "single"),
     };
-    let candidate = intent_build::pipeline::Candidate {
+    let candidate = intent_build::judge::PassingCandidate {
         code: "pub fn neg(a: i32) -> i32 {\n    0 - a\n}".into(),
         identity: intent_build::lock::ModelIdentity {
             provider: "embedded".into(),
@@ -348,7 +348,7 @@ fn accept_and_diff_work_on_pending_results() {
         params_hash: "sha256:p".into(),
         functional_hash: "sha256:f".into(),
         gates: {
-            use intent_build::pipeline::gates::Gate;
+            use intent_build::gate::Gate;
             vec![Gate::Parse, Gate::Compile, Gate::Examples]
         },
         behaviour: None,

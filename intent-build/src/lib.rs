@@ -87,14 +87,18 @@ macro_rules! engine {
 
 engine! {
     digest;
+    gate;
+    generate;
+    judge;
     models;
     ops;
     page;
-    pipeline;
     progress;
     project;
     provider;
+    report;
     settings;
+    store;
 }
 
 pub use config::Config;

@@ -12,8 +12,8 @@ use std::time::SystemTime;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use crate::error::{Error, Result};
-use crate::pipeline::round::Question;
-use crate::pipeline::{CandidateReport, IntentReport, Outcome, RoundReport};
+use crate::report::Question;
+use crate::report::{CandidateReport, IntentOutcome, IntentReport, RoundReport};
 use crate::project::Project;
 
 /// The page's file name, beside `report.json`.
@@ -48,7 +48,7 @@ pub struct Run<'a> {
 ///
 /// `report.json` cannot be read, or the page cannot be written.
 pub fn write(project: &Project, report_json: &Path) -> Result<PathBuf> {
-    let reports = crate::pipeline::read_report(report_json).ok_or_else(|| {
+    let reports = crate::report::read_report(report_json).ok_or_else(|| {
         Error::io(
             report_json,
             std::io::Error::other("cannot read the run's report"),
@@ -279,14 +279,14 @@ fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or_default()
 }
 
-fn outcome_word(outcome: Outcome) -> &'static str {
+fn outcome_word(outcome: IntentOutcome) -> &'static str {
     match outcome {
-        Outcome::Generated => "generated",
-        Outcome::Accepted => "accepted",
-        Outcome::Unchanged => "unchanged",
-        Outcome::Pending => "pending",
-        Outcome::Failed => "refused",
-        Outcome::Question => "question",
+        IntentOutcome::Generated => "generated",
+        IntentOutcome::Accepted => "accepted",
+        IntentOutcome::Unchanged => "unchanged",
+        IntentOutcome::Pending => "pending",
+        IntentOutcome::Failed => "refused",
+        IntentOutcome::Question => "question",
     }
 }
 

@@ -5,7 +5,7 @@ use std::io::IsTerminal;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::pipeline::Phase;
+use crate::generate::Phase;
 
 /// A progress display for several intents at once.
 pub struct Progress {

@@ -9,10 +9,10 @@ use crate::env::Env;
 use crate::error::Result;
 use crate::lock::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
-use crate::pipeline::accept::{self, Store};
-use crate::pipeline::behaviour::Behaviour;
-use crate::pipeline::gates::GateRunner;
-use crate::pipeline::{prompt, Options};
+use crate::store::{self, Store};
+use crate::judge::behaviour::Behaviour;
+use crate::judge::gates::GateRunner;
+use crate::generate::{prompt, Options};
 use crate::provider::settings::{Cores, RouterOptions};
 use crate::settings::{ProviderKind, Settings};
 use crate::spec::{self, SpecFile};
@@ -111,7 +111,7 @@ impl Project {
         Store {
             lockfile: self.lockfile(),
             specs_dir: self.specs_dir(),
-            pending_dir: accept::pending_dir(intent_dir, &self.name),
+            pending_dir: store::pending_dir(intent_dir, &self.name),
         }
     }
 

@@ -5,11 +5,14 @@
 use std::path::Path;
 use std::time::Duration;
 
-use intent_build::pipeline::behaviour::{Behaviour, Outcome};
-use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
-use intent_build::pipeline::{generate, Options};
+use intent_build::generate::{generate, Options};
+use intent_build::judge::behaviour::{Behaviour, Outcome};
 use intent_build::provider::router::Router;
 use intent_build::spec::{parse_str, SpecFile};
+use intent_build::{
+    gate::Gate,
+    judge::gates::{GateRunner, Verdict},
+};
 
 mod support;
 use support::Scripted;
@@ -177,7 +180,7 @@ fn generate_with(
     text: &str,
     replies: &[&str],
     options: Options,
-) -> intent_build::pipeline::IntentReport {
+) -> intent_build::report::IntentReport {
     generate_rounds(text, &[replies], options)
 }
 
@@ -186,7 +189,7 @@ fn generate_rounds(
     text: &str,
     rounds: &[&[&str]],
     options: Options,
-) -> intent_build::pipeline::IntentReport {
+) -> intent_build::report::IntentReport {
     let scratch = tempfile::tempdir().unwrap();
     let replies: Vec<Vec<String>> = rounds
         .iter()
@@ -219,7 +222,10 @@ fn a_lone_passing_candidate_waits_for_another_that_agrees() {
     let mut options = Options::with_rounds(0);
     options.max_candidates = 4;
     let report = generate_rounds(CLAMP, &[&[BROKEN, RIGHT], &[BROKEN, ALSO_RIGHT]], options);
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
+    assert_eq!(
+        report.outcome,
+        intent_build::report::IntentOutcome::Generated
+    );
     assert_eq!(report.rounds.len(), 2, "{report:#?}");
     // The first of the group across rounds is accepted.
     assert!(report.rounds[0].candidates[1].accepted, "{report:#?}");
@@ -255,7 +261,10 @@ fn a_lone_behaviour_when_the_budget_is_spent_is_a_question() {
         &[&[BROKEN, WRONG], &[BROKEN, BROKEN], &[RIGHT, RIGHT]],
         options,
     );
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Question);
+    assert_eq!(
+        report.outcome,
+        intent_build::report::IntentOutcome::Question
+    );
     assert_eq!(report.rounds.len(), 2, "the budget of 4 ends it");
     let reason = report.reason.unwrap();
     assert_eq!(
@@ -298,7 +307,10 @@ fn the_majority_is_accepted_and_its_agreement_reported() {
     let mut options = Options::with_rounds(0);
     options.max_candidates = 3;
     let report = generate_with(CLAMP, &[WRONG, RIGHT, ALSO_RIGHT], options);
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Generated);
+    assert_eq!(
+        report.outcome,
+        intent_build::report::IntentOutcome::Generated
+    );
     assert!(report.rounds[0].candidates[1].accepted, "{report:#?}");
     assert_eq!(report.agreement, Some((2, 3)));
     assert_eq!(report.rounds[0].groups.len(), 2);
@@ -312,7 +324,10 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
         &[WRONG, RIGHT],
         Options::with_rounds(1).with_quorum(1),
     );
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Question);
+    assert_eq!(
+        report.outcome,
+        intent_build::report::IntentOutcome::Question
+    );
     assert_eq!(report.rounds.len(), 1, "a question is not retried");
     let question = report.question.expect("a question");
     assert!(!question.calls.is_empty() && question.calls.len() <= 3);
@@ -352,7 +367,7 @@ fn a_split_ends_in_a_question_with_the_inputs_that_settle_it() {
     );
     assert_eq!(
         report.outcome,
-        intent_build::pipeline::Outcome::Generated,
+        intent_build::report::IntentOutcome::Generated,
         "{report:#?}"
     );
     assert!(report.rounds[0].candidates[1].accepted);
@@ -369,7 +384,7 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
     let mut options = Options::with_rounds(0);
     options.pinned = Some(pinned.clone());
     let report = generate_with(CLAMP, &[WRONG], options.clone());
-    assert_eq!(report.outcome, intent_build::pipeline::Outcome::Failed);
+    assert_eq!(report.outcome, intent_build::report::IntentOutcome::Failed);
     assert_eq!(report.last_gate.map(|g| g.name()), Some("behaviour"));
     assert!(
         report
@@ -384,7 +399,10 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
     assert!(kept.rounds[0].candidates[1].accepted, "{kept:#?}");
     options.allow_behaviour_change = true;
     let allowed = generate_with(CLAMP, &[WRONG], options);
-    assert_eq!(allowed.outcome, intent_build::pipeline::Outcome::Generated);
+    assert_eq!(
+        allowed.outcome,
+        intent_build::report::IntentOutcome::Generated
+    );
 }
 
 #[test]

@@ -25,11 +25,14 @@ use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
-use intent_build::pipeline::{generate, Options};
+use intent_build::generate::{generate, Options};
 use intent_build::provider::router::Router;
 use intent_build::sandbox::SandboxMode;
 use intent_build::spec::{parse_str, SpecFile};
+use intent_build::{
+    gate::Gate,
+    judge::gates::{GateRunner, Verdict},
+};
 use support::Scripted;
 
 const SPEC: &str = r#"signature = "pub fn add(a: i32, b: i32) -> i32"
@@ -409,8 +412,8 @@ fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
     for spec in &specs {
         let name = &spec.spec.name;
         let used =
-            intent_build::pipeline::uses::resolve(&spec.spec, None, &by_name, &accepted).unwrap();
-        let gated = intent_build::pipeline::gated(spec, &used);
+            intent_build::generate::uses::resolve(&spec.spec, None, &by_name, &accepted).unwrap();
+        let gated = intent_build::generate::gated(spec, &used);
         let verdict = runner.check(&gated.spec, &code_of(name), name).unwrap();
         assert!(
             matches!(verdict, Verdict::Passed { .. }),

@@ -4,13 +4,16 @@
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use intent_build::generate::{generate, Options, Repair};
 use intent_build::lock::{Lockfile, ModelIdentity};
-use intent_build::pipeline::accept::{Accepted, Store};
-use intent_build::pipeline::gates::{Gate, GateRunner, Verdict};
-use intent_build::pipeline::{generate, Options, Repair};
 use intent_build::provider::router::Router;
 use intent_build::provider::Request;
 use intent_build::spec::{parse_str, SpecFile};
+use intent_build::store::{Accepted, Store};
+use intent_build::{
+    gate::Gate,
+    judge::gates::{GateRunner, Verdict},
+};
 
 mod support;
 use support::{Scripted, TRUNCATED};
@@ -42,8 +45,8 @@ fn fence(code: &str) -> String {
 }
 
 struct Run {
-    outcome: Option<intent_build::pipeline::Candidate>,
-    report: intent_build::pipeline::IntentReport,
+    outcome: Option<intent_build::judge::PassingCandidate>,
+    report: intent_build::report::IntentReport,
     requests: Vec<Request>,
     elapsed: Duration,
 }
@@ -111,7 +114,7 @@ fn store_in(dir: &Path) -> Store {
 fn a_correct_candidate_passes_every_gate() {
     let run = run(&[&fence(GOOD)], 0);
     let candidate = run.outcome.expect("accepted");
-    use intent_build::pipeline::gates::Gate;
+    use intent_build::gate::Gate;
     assert_eq!(
         candidate.gates,
         [
@@ -162,7 +165,7 @@ fn compile_error_is_repaired_in_round_two_with_the_diagnostics_in_the_prompt() {
             .last()
             .unwrap()
             .gate,
-        intent_build::pipeline::gates::Gate::Compile
+        intent_build::gate::Gate::Compile
     );
 }
 
@@ -560,7 +563,7 @@ fn a_review_file_edited_by_hand_is_not_adopted() {
 fn accept_forever_process() {
     let dir = std::env::var(KILL_DIR).expect("started by the parent test");
     let store = store_in(Path::new(&dir));
-    let mut candidate = intent_build::pipeline::Candidate {
+    let mut candidate = intent_build::judge::PassingCandidate {
         code: GOOD.into(),
         identity: ModelIdentity {
             provider: "scripted".into(),
@@ -570,7 +573,7 @@ fn accept_forever_process() {
         },
         params_hash: "sha256:00".into(),
         functional_hash: "sha256:01".into(),
-        gates: vec![intent_build::pipeline::gates::Gate::Parse],
+        gates: vec![intent_build::gate::Gate::Parse],
         behaviour: None,
         agreement: None,
         confidence: None,
@@ -639,7 +642,7 @@ fn identical_candidates_are_each_repaired_and_each_count() {
         assert!(candidate.passed(), "{candidate:#?}");
         assert_eq!(
             candidate.fixes,
-            [intent_build::pipeline::variants::Fix::MachineApplicable]
+            [intent_build::judge::variants::Fix::MachineApplicable]
         );
     }
     assert_eq!(run.report.agreement, Some((2, 2)));
@@ -662,7 +665,7 @@ fn a_str_index_and_a_reference_pattern_are_rewritten_without_a_model_round() {
         "{}",
         candidate.code
     );
-    use intent_build::pipeline::variants::Fix;
+    use intent_build::judge::variants::Fix;
     let fixes = &run.report.rounds[0].candidates[0].fixes;
     assert!(
         fixes.contains(&Fix::RefPattern) && fixes.contains(&Fix::StrIndex),
@@ -686,7 +689,7 @@ fn a_length_added_to_an_i32_is_cast_without_a_model_round() {
     );
     let fixes = &run.report.rounds[0].candidates[0].fixes;
     assert!(
-        fixes.contains(&intent_build::pipeline::variants::Fix::NumericCast),
+        fixes.contains(&intent_build::judge::variants::Fix::NumericCast),
         "{fixes:?}"
     );
 }
@@ -703,7 +706,7 @@ fn an_iterator_sorted_like_a_vec_is_rewritten_without_a_model_round() {
     );
     assert_eq!(
         run.report.rounds[0].candidates[0].fixes,
-        [intent_build::pipeline::variants::Fix::IterSort]
+        [intent_build::judge::variants::Fix::IterSort]
     );
 }
 
@@ -717,7 +720,7 @@ fn case_changes_and_collected_strs_are_rewritten_without_a_model_round() {
         "{}",
         candidate.code
     );
-    use intent_build::pipeline::variants::Fix;
+    use intent_build::judge::variants::Fix;
     let fixes = &run.report.rounds[0].candidates[0].fixes;
     assert!(
         fixes.contains(&Fix::CaseString) && fixes.contains(&Fix::CollectOwned),
@@ -741,7 +744,7 @@ fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     let report = &run.report.rounds[0].candidates[0];
     assert_eq!(
         report.fixes,
-        [intent_build::pipeline::variants::Fix::IndexCast]
+        [intent_build::judge::variants::Fix::IndexCast]
     );
     assert!(report.rustfix_saved);
     assert_eq!(run.requests.len(), 1);
@@ -761,7 +764,7 @@ fn without_rewrites_only_rustcs_suggestions_repair() {
     assert!(report.fixes.is_empty(), "{report:#?}");
     assert_eq!(
         report.gates.last().map(|g| g.gate),
-        Some(intent_build::pipeline::gates::Gate::Compile)
+        Some(intent_build::gate::Gate::Compile)
     );
 }
 
@@ -778,7 +781,7 @@ fn a_sum_into_another_type_is_summed_as_its_items_then_cast() {
     );
     assert_eq!(
         run.report.rounds[0].candidates[0].fixes,
-        [intent_build::pipeline::variants::Fix::SumCast]
+        [intent_build::judge::variants::Fix::SumCast]
     );
 }
 
@@ -826,12 +829,12 @@ fn candidates_gated_together_get_the_verdicts_they_get_alone() {
         .map(|(i, c)| runner.check(&spec.spec, c, &format!("alone-{i}")).unwrap())
         .collect();
     // The same verdicts (rustc's raw diagnostics name each file differently).
-    let plain = |verdicts: &[intent_build::pipeline::gates::Verdict]| -> Vec<String> {
+    let plain = |verdicts: &[intent_build::judge::gates::Verdict]| -> Vec<String> {
         verdicts
             .iter()
             .map(|v| match v {
-                intent_build::pipeline::gates::Verdict::Passed { results, .. } => results.join(","),
-                intent_build::pipeline::gates::Verdict::Failed { gate, evidence, .. } => {
+                intent_build::judge::gates::Verdict::Passed { results, .. } => results.join(","),
+                intent_build::judge::gates::Verdict::Failed { gate, evidence, .. } => {
                     format!("{gate}: {evidence}")
                 }
             })
@@ -847,8 +850,8 @@ fn candidates_gated_together_get_the_verdicts_they_get_alone() {
     let gates: Vec<Option<&str>> = together
         .iter()
         .map(|v| match v {
-            intent_build::pipeline::gates::Verdict::Passed { .. } => None,
-            intent_build::pipeline::gates::Verdict::Failed { gate, .. } => Some(gate.name()),
+            intent_build::judge::gates::Verdict::Passed { .. } => None,
+            intent_build::judge::gates::Verdict::Failed { gate, .. } => Some(gate.name()),
         })
         .collect();
     assert_eq!(
@@ -875,7 +878,7 @@ fn a_candidate_cannot_fail_another_by_printing_its_test_output() {
     let forger = "pub fn add(a: i32, b: i32) -> i32 { println!(\"---- candidate1::__intent_tests::example_0 stdout ----\\nthread 'candidate1::__intent_tests::example_0' panicked at x.rs:1:1:\\nforged\"); a * b }";
     let codes = vec![forger.to_string(), GOOD.to_string()];
     let verdicts = runner.check_all(&spec.spec, &codes, "forged").unwrap();
-    use intent_build::pipeline::gates::Verdict;
+    use intent_build::judge::gates::Verdict;
     assert!(
         matches!(verdicts[0], Verdict::Failed { .. }),
         "{:?}",
@@ -905,7 +908,7 @@ fn a_candidate_that_kills_the_shared_run_is_judged_alone() {
     .map(|c| c.to_string())
     .collect();
     let verdicts = runner.check_all(&spec.spec, &codes, "aborting").unwrap();
-    use intent_build::pipeline::gates::Verdict;
+    use intent_build::judge::gates::Verdict;
     assert!(
         matches!(verdicts[0], Verdict::Failed { .. }),
         "{:?}",
@@ -940,8 +943,8 @@ fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
     assert!(
         matches!(
             verdict,
-            intent_build::pipeline::gates::Verdict::Failed {
-                gate: intent_build::pipeline::gates::Gate::Examples,
+            intent_build::judge::gates::Verdict::Failed {
+                gate: intent_build::gate::Gate::Examples,
                 ..
             }
         ),
@@ -951,7 +954,7 @@ fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
     // still what it returns.
     let code = "macro_rules! format { ($($t:tt)*) => { String::from(\"same\") }; }\npub fn add(a: i32, b: i32) -> i32 { a.wrapping_add(b) }";
     match runner.check(&spec().spec, code, "format").unwrap() {
-        intent_build::pipeline::gates::Verdict::Passed {
+        intent_build::judge::gates::Verdict::Passed {
             behaviour: Some(behaviour),
             ..
         } => {
@@ -962,7 +965,7 @@ fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
                 .unwrap();
             assert_eq!(
                 behaviour.outcomes[first],
-                intent_build::pipeline::behaviour::Outcome::Value("3".into())
+                intent_build::judge::behaviour::Outcome::Value("3".into())
             );
         }
         other => panic!("{other:?}"),

@@ -69,7 +69,7 @@ fn any_answer(
 #[cfg(feature = "embedded")]
 mod embedded {
     use super::*;
-    use intent_build::pipeline::RUST_BLOCK_GRAMMAR;
+    use intent_build::generate::RUST_BLOCK_GRAMMAR;
     use intent_build::provider::embedded::Embedded;
 
     fn smol(params: GenerationParams) -> Embedded {
@@ -147,7 +147,7 @@ mod embedded {
         let provider = smol(params());
         let requests: Vec<Request> = (0..4)
             .map(|candidate| Request {
-                grammar: Some(intent_build::pipeline::grammar::for_prelude("")),
+                grammar: Some(intent_build::generate::grammar::for_prelude("")),
                 max_tokens: 64,
                 candidate,
                 ..request("Write a Rust function that adds two numbers.")
@@ -173,7 +173,7 @@ mod embedded {
     fn real_model_policy_grammar_keeps_imports_inside_the_crate() {
         let provider = smol(params());
         let grammar =
-            intent_build::pipeline::grammar::for_prelude("pub enum Shape { Square(f64) }");
+            intent_build::generate::grammar::for_prelude("pub enum Shape { Square(f64) }");
         let accepts = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
         // What the gates accept is never refused.
         for allowed in [
@@ -210,8 +210,8 @@ mod embedded {
     #[test]
     fn real_model_signature_grammar_opens_the_block_with_the_spec_signature() {
         let provider = smol(params());
-        let grammar = intent_build::pipeline::grammar::anchored(
-            &intent_build::pipeline::grammar::for_prelude(""),
+        let grammar = intent_build::generate::grammar::anchored(
+            &intent_build::generate::grammar::for_prelude(""),
             "pub fn add(a: i32, b: i32) -> i32",
         );
         let refuses = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
@@ -567,7 +567,7 @@ fn real_model_openai_provider_against_a_llama_cpp_python_server() {
     // The policy grammar the pipeline sends is one the server parses and
     // applies: the answer starts with the fence, whatever it says after.
     let mut confined = request("Write a Rust function using the regex crate.");
-    confined.grammar = Some(intent_build::pipeline::grammar::for_prelude(""));
+    confined.grammar = Some(intent_build::generate::grammar::for_prelude(""));
     let text = any_answer(&provider.complete(&confined), 48);
     assert!(text.starts_with("```rust\n"), "{text:?}");
     assert!(!text.contains("use regex"), "{text:?}");

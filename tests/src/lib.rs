@@ -160,7 +160,7 @@ impl Fixture {
                         digest: default.sha256.into(),
                         note: Some("code written by the test suite, not a model".into()),
                     },
-                    prompt: intent_build::pipeline::prompt::TEMPLATE_VERSION.into(),
+                    prompt: intent_build::generate::prompt::TEMPLATE_VERSION.into(),
                     params_hash: params.hash(),
                     output_hash: snapshot.output_hash(),
                     functional_hash: "sha256:00".into(),

@@ -11,12 +11,14 @@ use std::sync::Mutex;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::lock::Lockfile;
-use crate::pipeline::accept::{self, Accepted, Store};
-use crate::pipeline::behaviour::Change;
-use crate::pipeline::gates::GateRunner;
-use crate::pipeline::replay::Answered;
-use crate::pipeline::uses;
-use crate::pipeline::{self, IntentReport, Options, Outcome, Phase, StoppedAt};
+use crate::store::{self, Accepted, Store};
+use crate::judge::behaviour::Change;
+use crate::judge::gates::GateRunner;
+use crate::generate::replay::Answered;
+use crate::generate::uses;
+use crate::generate::{self, Options, Phase};
+use crate::judge;
+use crate::report::{self, IntentOutcome, IntentReport, StoppedAt};
 use crate::progress::Progress;
 use crate::project::{pinned_behaviour, staleness, Project};
 use crate::provider::router::Router;
@@ -136,7 +138,7 @@ pub struct LockSummary {
     /// be generated).
     pub unchecked: Vec<(String, String)>,
     /// Intents whose passing candidates disagreed: the question to answer.
-    pub questions: Vec<(String, crate::pipeline::round::Question)>,
+    pub questions: Vec<(String, crate::report::Question)>,
     /// For each intent asked about, its passing candidates: what
     /// [`LockOptions::answered`] judges again once the user has answered.
     pub judged: BTreeMap<String, Answered>,
@@ -359,7 +361,7 @@ impl LockCtx<'_> {
         &self,
         store: &Store,
         spec: &SpecFile,
-        pending: accept::Pending,
+        pending: store::Pending,
         summary: &mut LockSummary,
     ) -> Result<()> {
         let name = spec.spec.name.clone();
@@ -406,7 +408,7 @@ impl LockCtx<'_> {
                 (Ok(used), _) => {
                     Lockfile::update(&self.project.lockfile(), |lock| {
                         if let Some(entry) = lock.entries.get_mut(&name) {
-                            entry.uses = pipeline::Used::hashes(&used);
+                            entry.uses = generate::Used::hashes(&used);
                         }
                         Ok(())
                     })?;
@@ -432,7 +434,7 @@ impl LockCtx<'_> {
         runner: &GateRunner,
         known: &Known,
         status: &IntentStatus,
-    ) -> Result<std::result::Result<Vec<pipeline::Used>, String>> {
+    ) -> Result<std::result::Result<Vec<generate::Used>, String>> {
         let used = uses::resolve(&status.spec.spec, None, &known.specs, &known.accepted);
         Ok(match (used, &status.snapshot) {
             (Ok(used), Some(snapshot)) => {
@@ -581,14 +583,14 @@ fn write_run_report(
     let path = options.intent_dir.join("report.json");
     let mut all = reports;
     if keep_earlier {
-        for report in pipeline::read_report(&path).unwrap_or_default() {
+        for report in report::read_report(&path).unwrap_or_default() {
             if !all.iter().any(|r| r.name == report.name) {
                 all.push(report);
             }
         }
         all.sort_by(|a, b| a.name.cmp(&b.name));
     }
-    pipeline::write_report(&path, &all)?;
+    report::write_report(&path, &all)?;
     Ok(path)
 }
 
@@ -638,7 +640,7 @@ impl Worker<'_> {
 
     /// Generates one intent and keeps what passed; `None` when the run was
     /// cancelled meanwhile.
-    fn one(&self, spec: SpecFile, used: Vec<pipeline::Used>) -> Option<Generated> {
+    fn one(&self, spec: SpecFile, used: Vec<generate::Used>) -> Option<Generated> {
         let name = spec.spec.name.clone();
         let bar = self.ctx.progress.intent(&name);
         let phase = |p: Phase| bar.phase(&p);
@@ -653,7 +655,7 @@ impl Worker<'_> {
             ..self.options.clone()
         };
         let (mut report, candidate) =
-            pipeline::generate(&spec, self.router, self.runner, &options, &phase);
+            generate::generate(&spec, self.router, self.runner, &options, &phase);
         let new = candidate.as_ref().and_then(|c| c.behaviour.as_ref());
         if let (Some(old), Some(new), false) = (&pinned, new, same_spec) {
             let changes = old.differences(new, false);
@@ -683,7 +685,7 @@ impl Worker<'_> {
     }
 
     /// Records a verified candidate, or keeps it pending for the build.
-    fn keep(&self, spec: &SpecFile, candidate: pipeline::Candidate) -> Result<(Accepted, String)> {
+    fn keep(&self, spec: &SpecFile, candidate: judge::PassingCandidate) -> Result<(Accepted, String)> {
         let ctx = self.ctx;
         let outcome = if ctx.options.pending_only {
             self.store
@@ -722,11 +724,11 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
         match accepted.map(|r| r.map(|(a, _)| a)) {
             Some(Ok(kept)) => {
                 let (outcome, list) = match kept {
-                    Accepted::Recorded => (Outcome::Accepted, &mut summary.recorded),
-                    Accepted::Unchanged => (Outcome::Unchanged, &mut summary.unchanged),
-                    Accepted::Kept => (Outcome::Pending, &mut summary.kept_pending),
+                    Accepted::Recorded => (IntentOutcome::Accepted, &mut summary.recorded),
+                    Accepted::Unchanged => (IntentOutcome::Unchanged, &mut summary.unchanged),
+                    Accepted::Kept => (IntentOutcome::Pending, &mut summary.kept_pending),
                     Accepted::Pending | Accepted::Skipped => {
-                        (Outcome::Pending, &mut summary.pending)
+                        (IntentOutcome::Pending, &mut summary.pending)
                     }
                 };
                 report.outcome = outcome;

@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::pipeline::behaviour::{Behaviour, Change};
-use crate::pipeline::{read_report, IntentReport};
+use crate::judge::behaviour::{Behaviour, Change};
+use crate::report::{read_report, IntentReport};
 use crate::project::{staleness, Project};
 use crate::state::IntentStatus;
 

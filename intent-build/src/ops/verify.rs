@@ -14,10 +14,10 @@ use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
 use crate::lock::{Confidence, Lockfile};
-use crate::pipeline::behaviour::Behaviour;
-use crate::pipeline::extract::{extract, has_docs};
-use crate::pipeline::gates::{self, GateRunner, Verdict};
-use crate::pipeline::{gated, uses};
+use crate::judge::behaviour::Behaviour;
+use crate::judge::extract::{extract, has_docs};
+use crate::judge::gates::{GateRunner, Verdict};
+use crate::generate::{gated, uses};
 use crate::project::{pinned_behaviour, Project};
 use crate::snapshot::{output_hash, snapshot_path, Snapshot};
 use crate::spec::SpecFile;
@@ -82,7 +82,7 @@ impl VerifyOutcome {
 pub fn verify(
     project: &Project,
     runner: &GateRunner,
-    store: &crate::pipeline::accept::Store,
+    store: &crate::store::Store,
     names: &[String],
     locked: bool,
 ) -> Result<Vec<Verified>> {
@@ -138,7 +138,7 @@ pub fn verify(
 /// What judging one intent needs besides the intent.
 struct Context<'a> {
     runner: &'a GateRunner,
-    store: &'a crate::pipeline::accept::Store,
+    store: &'a crate::store::Store,
     locked: bool,
     entry: &'a crate::lock::LockEntry,
 }
@@ -148,7 +148,7 @@ impl Context<'_> {
         &self,
         spec: &SpecFile,
         code: &str,
-        used: &[crate::pipeline::Used],
+        used: &[crate::generate::Used],
     ) -> Result<VerifyOutcome> {
         let name = &spec.spec.name;
         // Model-written documentation goes as today's extraction strips it
@@ -220,7 +220,7 @@ impl Context<'_> {
         if let Some(behaviour) = behaviour {
             entry.functional_hash = behaviour.hash();
         }
-        entry.gates = gates::passed(&spec.spec, behaviour.is_some())
+        entry.gates = crate::gate::Gate::passed(&spec.spec, behaviour.is_some())
             .iter()
             .map(|g| g.name().to_string())
             .collect();

@@ -46,12 +46,12 @@ fn backend(verbose: bool) -> Result<&'static LlamaBackend, ProviderError> {
 /// The thread count for `cores`: physical cores (llama.cpp's threads gain
 /// nothing from a core's second hardware thread), within what this process
 /// may use.
-pub fn threads(cores: super::settings::Cores) -> i32 {
+pub fn threads(cores: super::cores::Cores) -> i32 {
     let usable = std::thread::available_parallelism().map_or(1, |n| n.get());
     let physical = num_cpus::get_physical().clamp(1, usable);
     match cores {
-        super::settings::Cores::Half => (physical / 2).max(1) as i32,
-        super::settings::Cores::All => physical as i32,
+        super::cores::Cores::Half => (physical / 2).max(1) as i32,
+        super::cores::Cores::All => physical as i32,
     }
 }
 
@@ -265,7 +265,7 @@ impl Embedded {
             name: name.to_string(),
             threads: threads
                 .filter(|t| *t > 0)
-                .unwrap_or_else(|| self::threads(super::settings::Cores::Half)),
+                .unwrap_or_else(|| self::threads(super::cores::Cores::Half)),
             params,
             verbose,
             digest_cache,

@@ -7,6 +7,7 @@
 
 pub mod cache;
 pub mod command;
+pub mod cores;
 #[cfg(feature = "embedded")]
 pub mod embedded;
 pub(crate) mod http;

@@ -14,6 +14,7 @@ use super::{GenerationParams, Provider};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::models;
+pub use super::cores::Cores;
 use crate::settings::{ProviderKind, ProviderSettings, Settings};
 
 impl ProviderSettings {
@@ -208,21 +209,6 @@ pub struct RouterOptions {
     pub verbose: bool,
     /// The cores an embedded model decodes with when its `threads` is not set.
     pub cores: Cores,
-}
-
-/// The share of the machine an embedded model's decoding takes when its
-/// `threads` setting is not given.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Cores {
-    /// Half the physical cores, at least one: decoding for a build script,
-    /// beside which cargo compiles other crates. On a busy 2-core machine
-    /// every core measured about 6 s per token against 7 ms with one
-    /// thread, because llama.cpp's threads spin against the build.
-    #[default]
-    Half,
-    /// Every physical core: `cargo intent lock`, where nothing else runs —
-    /// the gates run between decodes, never beside them.
-    All,
 }
 
 /// The GGUF an embedded provider's `model` setting names, and the name the

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{parse_str, SpecFile};
+use super::model::SpecFile;
+use super::parse::parse_str;
 use crate::error::{Error, Result};
 use crate::files::sha256_hex;
 

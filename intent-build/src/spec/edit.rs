@@ -12,7 +12,10 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, InlineTable, Item, Value};
 
-use super::{markdown, parse_str, SpecFormat};
+use super::model::SpecFormat;
+use super::parse::parse_str;
+use super::markdown;
+use super::text::Pos;
 use crate::error::{Error, Result, SpecError};
 
 /// An example the user gave: a call and the Rust expression it returns.
@@ -56,7 +59,7 @@ fn with_toml_examples(source: &str, examples: &[NewExample], path: &Path) -> Res
     let mut doc: DocumentMut = source.parse().map_err(|e: toml_edit::TomlError| {
         let pos = e
             .span()
-            .map_or(super::Pos::START, |span| super::Pos::at_offset(source, span.start));
+            .map_or(Pos::START, |span| Pos::at_offset(source, span.start));
         Error::Spec(vec![SpecError {
             path: path.to_path_buf(),
             line: pos.line,

@@ -23,7 +23,9 @@
 use std::path::Path;
 
 use super::json::{structs_of, to_rust, Structs};
-use super::{parameters_of, rust, Pos, RawExample, RawSpec, Text};
+use super::model::{parameters_of, RawExample, RawSpec};
+use super::rust;
+use super::text::{Pos, Text};
 use crate::error::{Error, SpecError};
 
 const SECTIONS: &[&str] = &[

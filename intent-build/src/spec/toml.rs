@@ -5,7 +5,8 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Pos, RawExample, RawSpec, Text};
+use super::model::{RawExample, RawSpec};
+use super::text::{Pos, Text};
 use crate::error::{Error, SpecError};
 
 #[derive(Deserialize)]

@@ -4,11 +4,14 @@
 //! The pure parts — [`decide`], [`Next::after`] and [`lessons`] — hold the
 //! policy of the loop in [`super::generate`] and are unit-tested here.
 
-use super::behaviour::{self, Behaviour, Group};
-use super::gates::{self, Gate};
-use super::judge::{furthest, is_truncated, Judged, Judgement};
-use super::{prompt, Repair, StoppedAt};
-use crate::spec::{Spec, SpecFile};
+use super::prompt;
+use crate::gate::Gate;
+use crate::judge::behaviour::{self, Behaviour, Group};
+use crate::judge::gates::diagnostics::error_lessons;
+use crate::judge::{furthest, is_truncated, Judged, Judgement};
+use crate::report::{Question, StoppedAt};
+use crate::settings::Repair;
+use crate::spec::Spec;
 
 /// Most lessons a prompt carries: a small model loses the thread in long
 /// prompts, and the newest lessons matter most.
@@ -52,83 +55,6 @@ pub struct Choice<'a> {
     pub pinned: Option<&'a Behaviour>,
     /// Accept a candidate whose behaviour differs from `pinned`.
     pub allow_change: bool,
-}
-
-/// A question for the user: inputs on which the passing candidates split.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct Question {
-    /// The calls that split the groups, smallest first (at most three).
-    pub calls: Vec<String>,
-    /// Each group (largest first, at most three): its candidates and its
-    /// outcome for each call.
-    pub groups: Vec<(Group, Vec<String>)>,
-    /// How many candidates passed the examples.
-    pub passing: usize,
-}
-
-impl Question {
-    /// The lines to add to the spec's examples, one per call, in the spec's
-    /// own form, with `?` where the user's answer goes.
-    pub fn example_lines(&self, format: crate::spec::SpecFormat) -> Vec<String> {
-        self.calls
-            .iter()
-            .map(|call| match format {
-                crate::spec::SpecFormat::Toml => {
-                    format!("{{ call = {}, expect = \"?\" }},", toml_string(call))
-                }
-                crate::spec::SpecFormat::Markdown => format!("- {call} == ?"),
-            })
-            .collect()
-    }
-
-    /// What is asked, in one line: which group is right, or, for a lone
-    /// behaviour below the quorum, whether its answers are.
-    pub fn headline(&self) -> String {
-        match self.groups.as_slice() {
-            [(group, _)] => format!(
-                "only {} of the {} passing candidates gave these answers, fewer than the quorum; are they right?",
-                group.members.len(),
-                self.passing
-            ),
-            _ => format!(
-                "the {} passing candidates disagree; which is right?",
-                self.passing
-            ),
-        }
-    }
-
-    /// The question as printed: each splitting call with every group's
-    /// answer, then the example lines to add.
-    pub fn render(&self, spec: &SpecFile) -> String {
-        let mut out = String::new();
-        for (k, call) in self.calls.iter().enumerate() {
-            out.push_str(&format!("  {call}\n"));
-            for (group, outcomes) in &self.groups {
-                let members: Vec<String> = group.members.iter().map(u32::to_string).collect();
-                out.push_str(&format!(
-                    "      {} of {} (candidate {}): {}\n",
-                    group.members.len(),
-                    self.passing,
-                    members.join(", "),
-                    outcomes[k]
-                ));
-            }
-        }
-        out.push_str(&format!(
-            "help: add the right answer to the examples of {}, then run `cargo intent lock` again:\n",
-            spec.path.display()
-        ));
-        for line in self.example_lines(spec.format) {
-            out.push_str(&format!("    {line}\n"));
-        }
-        out
-    }
-}
-
-/// `text` as a TOML basic string.
-fn toml_string(text: &str) -> String {
-    // JSON string escapes are valid TOML basic-string escapes.
-    serde_json::Value::String(text.to_string()).to_string()
 }
 
 /// Passing candidates by behaviour: the first passing one by index when
@@ -421,7 +347,7 @@ pub fn lessons(judged: &[Judged]) -> Vec<String> {
                 gate: Gate::Compile,
                 diagnostics: Some(diagnostics),
                 ..
-            } => gates::error_lessons(diagnostics),
+            } => error_lessons(diagnostics),
             Judgement::Refused {
                 gate: Gate::Parse,
                 evidence,
@@ -474,7 +400,8 @@ pub(crate) fn first_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Candidate, CandidateReport};
+    use crate::judge::PassingCandidate as Candidate;
+    use crate::report::CandidateReport;
     use super::*;
     use crate::provider::router::RouterError;
     use crate::provider::{ErrorKind, ProviderError};

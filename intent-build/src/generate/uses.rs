@@ -5,10 +5,68 @@
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::{Condvar, Mutex};
 
-use super::gates::{GateRunner, Verdict};
-use super::{gated, Used};
-use crate::pipeline::behaviour::Behaviour;
+use crate::judge::behaviour::Behaviour;
+use crate::judge::gates::{GateRunner, Verdict};
 use crate::spec::{Spec, SpecFile};
+
+/// An intent another uses: its spec (signature and description go into the
+/// prompt) and its accepted code (compiled with every candidate).
+#[derive(Debug, Clone)]
+pub struct Used {
+    /// Its spec.
+    pub spec: Spec,
+    /// Its accepted code.
+    pub code: String,
+    /// That code's `output-hash`, recorded in the user's lock entry.
+    pub output_hash: String,
+}
+
+impl Used {
+    /// What a lock entry records of `used`: each name with its `output-hash`.
+    pub fn hashes(used: &[Used]) -> std::collections::BTreeMap<String, String> {
+        used.iter()
+            .map(|u| (u.spec.name.clone(), u.output_hash.clone()))
+            .collect()
+    }
+
+    /// The module that brings the used intent into a candidate's crate, as
+    /// `OUT_DIR` does: its prelude and code in a module of their own, its
+    /// items re-exported.
+    fn module(&self) -> String {
+        let name = &self.spec.name;
+        format!(
+            "#[allow(unused_imports)]\npub use __uses_{name}::*;\nmod __uses_{name} {{\n#![allow(unused)]\nuse super::*;\n{}\n{}\n}}\n",
+            self.spec.prelude, self.code
+        )
+    }
+}
+
+/// The spec as the gates judge it: the used intents' code in its prelude.
+pub fn gated(spec: &SpecFile, used: &[Used]) -> SpecFile {
+    let mut gated = spec.clone();
+    for u in used {
+        gated.spec.prelude.push('\n');
+        gated.spec.prelude.push_str(&u.module());
+    }
+    gated
+}
+
+/// The spec as the prompt shows it: each used function's signature and
+/// description among the items that already exist, never its code.
+pub(super) fn prompted(spec: &Spec, used: &[Used]) -> Spec {
+    let mut prompted = spec.clone();
+    for u in used {
+        let description = u.spec.description.split("\n\n").next().unwrap_or_default();
+        if !prompted.prelude.is_empty() {
+            prompted.prelude.push('\n');
+        }
+        prompted.prelude.push_str(&format!(
+            "/// {description}\n{} {{ /* already written */ }}",
+            u.spec.signature
+        ));
+    }
+    prompted
+}
 
 /// Accepted code: (code, `output-hash`).
 pub type Code = (String, String);

@@ -2,7 +2,27 @@
 //! module, its examples and tests beside it, and the crate root that
 //! includes what is still open.
 
-use super::*;
+use std::path::{Path, PathBuf};
+
+use crate::judge::behaviour::{self, HARNESS_FILE, HARNESS_MODULE};
+use crate::judge::inputs::{self, Plan};
+use crate::spec::{Expected, Spec};
+
+/// Marker for example results printed by the harness.
+pub(super) const RESULT_MARKER: &str = "\u{1}intent-result";
+
+/// Candidate `i` is module `candidate{i}`, in `candidate{i}.rs`, as spans in
+/// rustc's output name it.
+pub(crate) const CANDIDATE_MODULE: &str = "candidate";
+
+/// The MIR the compile gate writes for the policy.
+pub(super) const MIR_FILE: &str = "candidates.mir";
+
+/// The first line of each candidate file starts with this, so the module
+/// sees the spec's prelude without moving the candidate's line numbers.
+/// rustc's suggestions land in the candidate's own file (a missing `use`
+/// goes to the top of its module), and are applied to the candidate's text.
+pub(super) const FILE_PREFIX: &str = "use super::*; ";
 
 /// One check's scratch crate: its folder (canonical, as Landlock rules
 /// name folders), the candidates' files and tests, and the plan of

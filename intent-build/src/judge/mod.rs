@@ -13,14 +13,48 @@
 //! No stage calls back into an earlier one; what a round does with its
 //! judged candidates is [`super::round`]'s.
 
-use super::behaviour::Behaviour;
-use super::gates::{self, Gate, GateRunner, Verdict};
-use super::variants::{self, Judging};
-use super::{extract, Candidate, CandidateReport, GateVerdict};
+pub mod behaviour;
+pub mod extract;
+pub mod gates;
+pub mod inputs;
+pub mod policy;
+pub mod variants;
+
+use behaviour::Behaviour;
+use gates::diagnostics::{apply_suggestions, rendered_errors, Suggestions};
+use gates::{GateRunner, Verdict};
+use variants::Judging;
 use crate::files::sha256_hex;
+use crate::gate::Gate;
+use crate::lock::{Confidence, ModelIdentity};
+use crate::report::{CandidateReport, GateVerdict};
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::ErrorKind;
 use crate::spec::{Spec, SpecFile};
+
+/// A candidate that passed every gate: what acceptance records.
+#[derive(Debug, Clone)]
+pub struct PassingCandidate {
+    /// The formatted code.
+    pub code: String,
+    /// The model that wrote it.
+    pub identity: ModelIdentity,
+    /// `params-hash` of the provider's generation parameters.
+    pub params_hash: String,
+    /// `sha256:` of the examples' results' `Debug` output.
+    pub functional_hash: String,
+    /// Gates passed, in order.
+    pub gates: Vec<Gate>,
+    /// What it did on the generated inputs (`None`: no inputs for its types).
+    pub behaviour: Option<Behaviour>,
+    /// Its group's size and the passing candidates compared.
+    pub agreement: Option<(usize, usize)>,
+    /// What vouched for it, once accepted.
+    pub confidence: Option<Confidence>,
+    /// The `output-hash` of each used intent it was verified with.
+    pub uses: std::collections::BTreeMap<String, String>,
+}
+
 
 /// What the gates made of one candidate.
 #[derive(Debug, Clone)]
@@ -46,12 +80,12 @@ pub(super) enum Judgement {
     /// The gates themselves could not run (no rustc, unwritable scratch).
     Broken(String),
     /// Every gate passed.
-    Passed { candidate: Box<Candidate> },
+    Passed { candidate: Box<PassingCandidate> },
 }
 
 impl Judged {
     /// The accepted candidate, when this one passed.
-    pub fn into_candidate(self) -> Option<Candidate> {
+    pub fn into_candidate(self) -> Option<PassingCandidate> {
         match self.judgement {
             Judgement::Passed { candidate } => Some(*candidate),
             _ => None,
@@ -62,7 +96,7 @@ impl Judged {
     /// repair from. `None` for no answer.
     fn progress(&self) -> Option<usize> {
         match &self.judgement {
-            Judgement::Refused { gate, .. } => Some(gate_rank(*gate)),
+            Judgement::Refused { gate, .. } => Some(gate.rank()),
             _ => None,
         }
     }
@@ -92,10 +126,6 @@ pub(super) fn is_truncated(error: &RouterError) -> bool {
         .failures
         .last()
         .is_some_and(|(_, e)| e.kind == ErrorKind::Truncated)
-}
-
-fn gate_rank(gate: Gate) -> usize {
-    Gate::ALL.iter().position(|g| *g == gate).unwrap_or(0)
 }
 
 /// What the parse gate made of an answer.
@@ -290,12 +320,12 @@ fn conclude(
     let judgement = match verdict {
         Verdict::Passed { results, behaviour } => {
             report.rustfix_saved |= report.rustfix_applied;
-            let passed = gates::passed(&spec.spec, behaviour.is_some());
+            let passed = Gate::passed(&spec.spec, behaviour.is_some());
             report
                 .gates
-                .extend(passed[1..].iter().map(|g| GateVerdict::of(*g, true)));
+                .extend(passed.iter().filter(|g| g.rank() > Gate::Parse.rank()).map(|g| GateVerdict::of(*g, true)));
             Judgement::Passed {
-                candidate: Box::new(Candidate {
+                candidate: Box::new(PassingCandidate {
                     code,
                     identity: routed.identity,
                     params_hash: router.providers()[routed.provider].params().hash(),
@@ -318,7 +348,11 @@ fn conclude(
             evidence,
             diagnostics,
         } => {
-            report.gates.extend(verdicts_up_to(gate));
+            report.gates.extend(
+                gate.verdicts_after_parse()
+                    .into_iter()
+                    .map(|(g, passed)| GateVerdict::of(g, passed)),
+            );
             report.failure = Some(evidence.clone());
             Judgement::Refused {
                 gate,
@@ -329,25 +363,6 @@ fn conclude(
         }
     };
     Judged { report, judgement }
-}
-
-/// The verdicts after the parse gate of a candidate refused at `failed`:
-/// every gate before it passed. A policy refusal may come before or after
-/// compiling (it judges compile-time macros first): it is recorded alone.
-fn verdicts_up_to(failed: Gate) -> Vec<GateVerdict> {
-    let order: &[Gate] = if failed == Gate::Policy {
-        &[Gate::Policy]
-    } else {
-        &Gate::ALL[1..]
-    };
-    let end = order
-        .iter()
-        .position(|g| *g == failed)
-        .map_or(order.len(), |i| i + 1);
-    order[..end]
-        .iter()
-        .map(|&g| GateVerdict::of(g, g != failed))
-        .collect()
 }
 
 /// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
@@ -376,9 +391,8 @@ fn rescue_unparsable(
     else {
         return Err(reason);
     };
-    let fixed =
-        gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::MachineApplicable)
-            .or_else(|| gates::apply_suggestions(&block, &diagnostics, gates::Suggestions::Any));
+    let fixed = apply_suggestions(&block, &diagnostics, Suggestions::MachineApplicable)
+        .or_else(|| apply_suggestions(&block, &diagnostics, Suggestions::Any));
     if let Some(fixed) = fixed {
         report.rustfix_applied = true;
         if let Ok(code) = extract::extract(&fixed, &spec.spec) {
@@ -387,6 +401,6 @@ fn rescue_unparsable(
     }
     Err(format!(
         "{reason}\n{}",
-        gates::rendered_errors(&diagnostics)
+        rendered_errors(&diagnostics)
     ))
 }

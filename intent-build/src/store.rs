@@ -15,8 +15,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::prompt::TEMPLATE_VERSION;
-use super::Candidate;
+use crate::generate::prompt::TEMPLATE_VERSION;
+use crate::judge::PassingCandidate;
 use crate::error::{Error, Result};
 use crate::lock::{LockEntry, Lockfile};
 use crate::files::write_if_changed;
@@ -52,7 +52,7 @@ pub struct Pending {
 }
 
 /// The pinned behaviour file's text for `candidate`.
-fn behaviour_text(candidate: &Candidate) -> Option<String> {
+fn behaviour_text(candidate: &PassingCandidate) -> Option<String> {
     candidate
         .behaviour
         .as_ref()
@@ -74,7 +74,7 @@ pub enum Accepted {
     Kept,
 }
 
-fn entry_for(spec: &SpecFile, candidate: &Candidate) -> LockEntry {
+fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
     LockEntry {
         name: spec.spec.name.clone(),
         spec: spec.path.display().to_string().replace('\\', "/"),
@@ -118,7 +118,7 @@ impl Store {
     pub fn accept(
         &self,
         spec: &SpecFile,
-        candidate: &Candidate,
+        candidate: &PassingCandidate,
         review: bool,
         ci: bool,
     ) -> Result<Accepted> {
@@ -200,7 +200,7 @@ impl Store {
     pub fn save_pending(
         &self,
         spec: &SpecFile,
-        candidate: &Candidate,
+        candidate: &PassingCandidate,
         review: bool,
     ) -> Result<PathBuf> {
         let pending = Pending {

@@ -14,51 +14,17 @@
 //! still one vote for the quorum. The variant records what made it
 //! ([`Fix`]); the gates judge it like any candidate.
 
-use serde::{Deserialize, Serialize};
-
-use super::gates::{self, Gate, GateRunner, Suggestions, Verdict};
+use super::gates::diagnostics::{
+    apply_suggestions, candidate_errors, error_count, suggested_edits, Edit, Suggestions,
+};
+use super::gates::{GateRunner, Verdict};
+use crate::gate::Gate;
+pub use crate::report::Fix;
 use crate::spec::Spec;
 
 /// How often the variants of a still-failing variant are tried, as
 /// `cargo fix` re-runs rustc until nothing applies.
 const PASSES: usize = 3;
-
-/// One mechanical edit that made a variant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Fix {
-    /// rustc's machine-applicable suggestions, as `cargo fix` applies them.
-    MachineApplicable,
-    /// Every rustc suggestion, "maybe incorrect" ones included (a borrow,
-    /// a deref, a similar name): the gates judge the result.
-    Suggested,
-    /// An integer that is not `usize` used as an index: `v[i]` → `v[i as usize]`.
-    IndexCast,
-    /// A `sum()`/`product()` into a type its items do not add up to:
-    /// summed as the items' own type, then cast (`sum::<i32>() as i64`).
-    SumCast,
-    /// A `collect()` of references into a collection of values:
-    /// `cloned().collect()`.
-    CollectCloned,
-    /// A reference pattern over owned items: `for &c in s.chars()` →
-    /// `for c in s.chars()`.
-    RefPattern,
-    /// A `str` indexed by an integer, meaning its character there:
-    /// `s[i]` → `s.chars().nth(i).unwrap()`.
-    StrIndex,
-    /// An iterator sorted as if it were a `Vec` (`v.into_iter().sorted()`,
-    /// `….sort_unstable()`): collected, sorted, and iterated again.
-    IterSort,
-    /// A `collect()` of `&str`s into a collection of `String`s:
-    /// `map(|s| s.to_string()).collect()`.
-    CollectOwned,
-    /// A character's case changed in two branches (`ToUppercase` against
-    /// `ToLowercase`, two iterator types): each change made a `String`.
-    CaseString,
-    /// A number of one primitive type where another is expected, cast:
-    /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
-    NumericCast,
-}
 
 /// A candidate's code on its way through the repairs.
 #[derive(Debug, Clone)]
@@ -92,8 +58,8 @@ impl Judging {
             Verdict::Failed {
                 gate, diagnostics, ..
             } => (
-                *gate as usize,
-                std::cmp::Reverse(diagnostics.as_deref().map_or(0, gates::error_count)),
+                gate.rank(),
+                std::cmp::Reverse(diagnostics.as_deref().map_or(0, error_count)),
             ),
         }
     }
@@ -178,8 +144,8 @@ pub fn variants(code: &str, diagnostics: &str, rewrites: bool) -> Vec<(String, V
             }
         }
     };
-    let machine = gates::apply_suggestions(code, diagnostics, Suggestions::MachineApplicable);
-    let suggested = gates::apply_suggestions(code, diagnostics, Suggestions::Any);
+    let machine = apply_suggestions(code, diagnostics, Suggestions::MachineApplicable);
+    let suggested = apply_suggestions(code, diagnostics, Suggestions::Any);
     add(machine, vec![Fix::MachineApplicable]);
     add(suggested.clone(), vec![Fix::Suggested]);
     if !rewrites {
@@ -204,21 +170,8 @@ pub fn variants(code: &str, diagnostics: &str, rewrites: bool) -> Vec<(String, V
 /// neither moves the other's spans.
 fn apply_both(code: &str, diagnostics: &str) -> Option<String> {
     let mut edits = rewrites(code, diagnostics);
-    edits.extend(gates::suggested_edits(code, diagnostics));
+    edits.extend(suggested_edits(code, diagnostics));
     apply(code, edits)
-}
-
-/// One replacement of `code[start..end]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Edit {
-    /// Byte offset in the candidate's code.
-    pub start: usize,
-    /// Byte offset in the candidate's code.
-    pub end: usize,
-    /// What replaces it.
-    pub text: String,
-    /// The rewrite it comes from (`None`: a rustc suggestion).
-    pub fix: Option<Fix>,
 }
 
 /// `code` with every rewrite the diagnostics call for, and which ones.
@@ -254,7 +207,7 @@ fn apply(code: &str, mut edits: Vec<Edit>) -> Option<String> {
 
 /// The rewrites for errors rustc offers no suggestion for.
 fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
-    let errors = gates::candidate_errors(diagnostics, code);
+    let errors = candidate_errors(diagnostics, code);
     let cases = errors.iter().any(|(message, _, _)| {
         message.contains("incompatible types")
             && (message.contains("`ToUppercase`") || message.contains("`ToLowercase`"))

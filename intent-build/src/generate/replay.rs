@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use super::{CandidateReport, IntentReport};
+use crate::report::{CandidateReport, IntentReport};
 use crate::lock::ModelIdentity;
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::{Completion, Finish};

@@ -1,68 +1,24 @@
-//! rustc for the gates: the confined compile, and what its JSON
-//! diagnostics say — each candidate's own errors, their rendering for a
-//! lesson, and the edits its suggestions make.
+//! What rustc's JSON diagnostics say about the candidates: each one's own
+//! errors, their rendering for evidence and lessons, and the edits its
+//! suggestions make.
 
-use super::*;
+use super::scratch::{candidate_file, module, CANDIDATE_MODULE, FILE_PREFIX};
+use std::collections::HashSet;
 
-impl GateRunner {
-    /// `None` when it compiled, else rustc's JSON diagnostics.
-    pub(super) fn compile(&self, dir: &Path, binary: &Path) -> std::io::Result<Option<String>> {
-        let toolchain = self.toolchain()?;
-        let mut cmd = Command::new(&toolchain.rustc);
-        cmd.current_dir(dir)
-            .env_clear()
-            // The linker is found on PATH; temporary files stay in scratch.
-            .env(
-                "PATH",
-                std::env::var_os("PATH").unwrap_or_else(|| "/usr/bin:/bin".into()),
-            )
-            .env("HOME", dir)
-            .env("TMPDIR", dir)
-            // For the policy's `-Z` flags on a stable toolchain: this rustc only.
-            .env("RUSTC_BOOTSTRAP", "1")
-            .args([
-                "--edition",
-                "2021",
-                "--test",
-                "--crate-name",
-                "intent_candidate",
-                "--error-format=json",
-                "-A",
-                "warnings",
-                "-C",
-                "debuginfo=0",
-                "-C",
-                "opt-level=0",
-            ])
-            .arg(format!("--emit=link,mir={MIR_FILE}"));
-        if self.policy {
-            cmd.args(policy::RUSTC_FLAGS);
-        }
-        if cfg!(all(target_os = "linux", target_env = "gnu")) {
-            // A static test binary needs no dynamic loader, so the run may
-            // execute that one file and nothing else.
-            cmd.args(["-C", "target-feature=+crt-static"]);
-        }
-        cmd.arg("main.rs").arg("-o").arg(binary);
-        let limits = Limits {
-            cpu_seconds: self.timeout.as_secs() + 1,
-            file_bytes: COMPILE_FILE_LIMIT,
-            address_space: None,
-        };
-        self.confine(&mut cmd, Sandbox::compile(dir, &toolchain.sysroot, limits))?;
-        let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT * 4)?;
-        if output.timed_out {
-            return Ok(Some(format!(
-                "{{\"rendered\":\"error: compiling took longer than {} s\"}}",
-                self.timeout.as_secs()
-            )));
-        }
-        Ok(if output.success {
-            None
-        } else {
-            Some(output.stderr)
-        })
-    }
+use crate::judge::behaviour::{self, HARNESS_FILE};
+use crate::report::Fix;
+
+/// One replacement of `code[start..end]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    /// Byte offset in the candidate's code.
+    pub start: usize,
+    /// Byte offset in the candidate's code.
+    pub end: usize,
+    /// What replaces it.
+    pub text: String,
+    /// The rewrite it comes from (`None`: a rustc suggestion).
+    pub fix: Option<Fix>,
 }
 
 /// rustc's error diagnostics (`--error-format=json`, one per line): each
@@ -72,6 +28,12 @@ pub(super) fn error_diagnostics(json: &str) -> impl Iterator<Item = (&str, serde
         let value = serde_json::from_str::<serde_json::Value>(line).ok()?;
         (value["level"] == "error").then_some((line, value))
     })
+}
+
+/// The codes of rustc's errors: `E0308`, or a lint's name (`unsafe_code`).
+pub(super) fn error_codes(json: &str) -> impl Iterator<Item = String> + '_ {
+    error_diagnostics(json)
+        .filter_map(|(_, value)| value["code"]["code"].as_str().map(str::to_string))
 }
 
 /// The lines of rustc's errors with a span in a file `wanted` accepts.
@@ -318,7 +280,7 @@ pub(super) fn in_candidate_file(file: &str) -> bool {
 pub(crate) fn suggested_edits(
     code: &str,
     diagnostics: &str,
-) -> Vec<crate::pipeline::variants::Edit> {
+) -> Vec<Edit> {
     let text = format!("{FILE_PREFIX}{code}");
     let offset = |at: usize| at.saturating_sub(FILE_PREFIX.len());
     own_suggestions(&text, diagnostics, Suggestions::Any)
@@ -326,7 +288,7 @@ pub(crate) fn suggested_edits(
         .flat_map(|s| s.solutions.first())
         .flat_map(|sol| &sol.replacements)
         .filter(|r| r.snippet.range.start >= FILE_PREFIX.len() || r.snippet.range.is_empty())
-        .map(|r| crate::pipeline::variants::Edit {
+        .map(|r| Edit {
             start: offset(r.snippet.range.start),
             end: offset(r.snippet.range.end),
             text: r.replacement.clone(),

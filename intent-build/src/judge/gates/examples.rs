@@ -1,8 +1,41 @@
-//! Confined runs of a compiled candidate: its examples and tests (together,
-//! then alone when the shared run fails), the behaviour harness, and what
-//! their bounded output says.
+//! The examples and tests gates: one confined run of the compiled binary
+//! for every candidate, then alone for each when that run did not succeed.
+//! The spec's extra tests are in the same binary as its examples and run in
+//! the same run: one run judges both gates.
 
-use super::*;
+use std::io;
+use std::path::Path;
+use std::time::Duration;
+
+use super::runner::{libc_signal, Bounded, GateRunner, RunView, FILE_LIMIT, MEMORY_LIMIT_KIB, OUTPUT_LIMIT};
+use super::scratch::RESULT_MARKER;
+use super::verdict::{Batch, Stage, Verdict};
+use crate::gate::Gate;
+use crate::spec::{Expected, Spec};
+
+/// The examples gate's stage, which runs the tests gate's checks too.
+pub(super) struct Examples;
+
+impl Stage for Examples {
+    fn judge(&self, runner: &GateRunner, batch: &mut Batch<'_>) -> io::Result<()> {
+        let runnable = batch.open_compiled();
+        let binary = batch.scratch.binary();
+        for (i, verdict) in runner.run_all(batch.spec, &batch.scratch.dir, &binary, &runnable)? {
+            batch.verdicts[i] = Some(verdict);
+        }
+        Ok(())
+    }
+}
+
+/// The tests gate's stage: its checks ran with the examples (above), which
+/// tell a failing extra test from a failing example.
+pub(super) struct Tests;
+
+impl Stage for Tests {
+    fn judge(&self, _: &GateRunner, _: &mut Batch<'_>) -> io::Result<()> {
+        Ok(())
+    }
+}
 
 impl GateRunner {
     /// Runs the tests of `candidates` in one process; when that run did not
@@ -50,113 +83,8 @@ impl GateRunner {
         let output = self.run_tests(dir, binary, Some(i))?;
         Ok(judge_run(&output.view(i), spec, self.timeout, &output))
     }
-
-    /// The test binary, confined: every test, or candidate `only`'s.
-    pub(super) fn run_tests(
-        &self,
-        dir: &Path,
-        binary: &Path,
-        only: Option<usize>,
-    ) -> std::io::Result<Bounded> {
-        let mut cmd = Command::new(binary);
-        cmd.current_dir(dir)
-            .env_clear()
-            .env("HOME", dir)
-            .env("RUST_BACKTRACE", "0")
-            .args(["--test-threads=1", "--nocapture", "--quiet"]);
-        if let Some(i) = only {
-            cmd.arg(format!("{}::", module(i)));
-        }
-        let limits = self.run_limits();
-        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
-        run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
-    }
-
-    /// Candidate `i` on every generated input, confined, in as many runs as
-    /// it takes: a run stopped by an input that hangs or crashes the process
-    /// is resumed after that input (at most [`behaviour::RESUMES`] times).
-    pub(super) fn behaviour(
-        &self,
-        plan: &Plan,
-        dir: &Path,
-        binary: &Path,
-        i: usize,
-    ) -> std::io::Result<(Behaviour, Option<Violation>)> {
-        let n = plan.inputs.len();
-        let mut outcomes = vec![behaviour::Outcome::NotRun; n];
-        let mut violation = None;
-        let mut from = 0;
-        let test = format!("{}::__intent_tests::intent_behaviour", module(i));
-        for _ in 0..=behaviour::RESUMES {
-            let nonce = behaviour::nonce();
-            let output = self.run_harness(dir, binary, &test, &nonce, from)?;
-            let run = behaviour::read_run(&output.stdout, &nonce);
-            let stopped = run
-                .timed_out
-                .or_else(|| run.outcomes.keys().max().map(|k| k + 1))
-                .unwrap_or(from);
-            for (k, outcome) in run.outcomes {
-                if k < n {
-                    outcomes[k] = outcome;
-                }
-            }
-            if violation.is_none() {
-                violation = run.violation.map(|(k, property, result)| Violation {
-                    property,
-                    call: plan
-                        .inputs
-                        .get(k)
-                        .map_or_else(String::new, |i| i.call.clone()),
-                    result,
-                });
-            }
-            if run.done || stopped >= n {
-                break;
-            }
-            if outcomes[stopped] == behaviour::Outcome::NotRun {
-                outcomes[stopped] = if output.timed_out {
-                    behaviour::Outcome::TimedOut
-                } else {
-                    behaviour::Outcome::Crashed
-                };
-            }
-            from = stopped + 1;
-        }
-        let calls = plan.inputs.iter().map(|i| i.call.clone()).collect();
-        Ok((Behaviour { calls, outcomes }, violation))
-    }
-
-    /// One ignored harness test, confined, its lines marked with `nonce`.
-    pub(super) fn run_harness(
-        &self,
-        dir: &Path,
-        binary: &Path,
-        test: &str,
-        nonce: &str,
-        from: usize,
-    ) -> std::io::Result<Bounded> {
-        let mut cmd = Command::new(binary);
-        cmd.current_dir(dir)
-            .env_clear()
-            .env("HOME", dir)
-            .env("RUST_BACKTRACE", "0")
-            .env("INTENT_BEHAVIOUR_NONCE", nonce)
-            .env("INTENT_BEHAVIOUR_FROM", from.to_string())
-            .args(["--ignored", "--exact", test])
-            .args(["--test-threads=1", "--nocapture", "--quiet"]);
-        let limits = self.run_limits();
-        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
-        run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
-    }
-
-    pub(super) fn run_limits(&self) -> Limits {
-        Limits {
-            cpu_seconds: self.timeout.as_secs() + 1,
-            file_bytes: FILE_LIMIT,
-            address_space: Some(MEMORY_LIMIT_KIB * 1024),
-        }
-    }
 }
+
 
 /// One candidate's verdict from a test run: `view` is the run's output as
 /// that candidate sees it ([`Bounded::view`]), `whole` the run itself.
@@ -219,15 +147,6 @@ pub(super) fn judge_run(
         evidence: failure_evidence(&text, spec, &failing),
         diagnostics: None,
     }
-}
-
-/// Signal numbers of the resource limits (the same on every Linux
-/// architecture this runs on).
-pub(super) mod libc_signal {
-    /// `SIGXCPU`: the CPU-time limit.
-    pub const XCPU: i32 = 24;
-    /// `SIGXFSZ`: the file-size limit.
-    pub const XFSZ: i32 = 25;
 }
 
 /// The `Debug` of each example's result, in example order.
@@ -360,111 +279,4 @@ pub(super) fn assert_eq_sides(message: &[String]) -> Option<(String, String)> {
             .find_map(|l| l.strip_prefix(prefix).map(|v| v.trim().to_string()))
     };
     Some((side("left:")?, side("right:")?))
-}
-
-pub(super) struct Bounded {
-    pub(super) success: bool,
-    /// The signal that ended it, if one did.
-    pub(super) signal: Option<i32>,
-    pub(super) timed_out: bool,
-    pub(super) truncated: bool,
-    pub(super) stdout: String,
-    pub(super) stderr: String,
-}
-
-/// Runs `cmd` with a wall-clock timeout, keeping at most `limit` bytes of
-/// each stream; past the limit or the timeout the process is killed.
-pub(super) fn run_bounded(
-    mut cmd: Command,
-    timeout: Duration,
-    limit: usize,
-) -> std::io::Result<Bounded> {
-    use std::sync::atomic::{AtomicBool, Ordering};
-    use std::sync::Arc;
-
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn()?;
-    let over_limit = Arc::new(AtomicBool::new(false));
-    let reader = |mut stream: Box<dyn Read + Send>| {
-        let over_limit = Arc::clone(&over_limit);
-        std::thread::spawn(move || {
-            let mut kept = Vec::new();
-            let mut buffer = [0u8; 8192];
-            while let Ok(n) = stream.read(&mut buffer) {
-                if n == 0 {
-                    break;
-                }
-                if kept.len() + n > limit {
-                    over_limit.store(true, Ordering::SeqCst);
-                    break;
-                }
-                kept.extend_from_slice(&buffer[..n]);
-            }
-            kept
-        })
-    };
-    let out = reader(Box::new(child.stdout.take().expect("piped")));
-    let err = reader(Box::new(child.stderr.take().expect("piped")));
-    let start = Instant::now();
-    let (status, timed_out) = loop {
-        if let Some(status) = child.try_wait()? {
-            break (Some(status), false);
-        }
-        let late = start.elapsed() > timeout;
-        if late || over_limit.load(Ordering::SeqCst) {
-            let _ = child.kill();
-            let _ = child.wait();
-            break (None, late);
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    };
-    let stdout = out.join().unwrap_or_default();
-    let stderr = err.join().unwrap_or_default();
-    let truncated = over_limit.load(Ordering::SeqCst);
-    Ok(Bounded {
-        success: status.is_some_and(|s| s.success()) && !truncated,
-        signal: status.and_then(exit_signal),
-        timed_out: timed_out && !truncated,
-        truncated,
-        stdout: String::from_utf8_lossy(&stdout).to_string(),
-        stderr: String::from_utf8_lossy(&stderr).to_string(),
-    })
-}
-
-/// A test run's output as one candidate sees it: its own test names and
-/// result lines in the harness's plain form, every other candidate's left
-/// in a form the parsers skip.
-pub(super) struct RunView {
-    stdout: String,
-    stderr: String,
-}
-
-impl Bounded {
-    pub(super) fn view(&self, i: usize) -> RunView {
-        let tests = format!("{}::__intent_tests::", module(i));
-        let marker = format!("{RESULT_MARKER}:{i} ");
-        let rewrite = |text: &str| {
-            text.replace(&tests, "__intent_tests::")
-                .replace(&marker, &format!("{RESULT_MARKER} "))
-        };
-        RunView {
-            stdout: rewrite(&self.stdout),
-            stderr: rewrite(&self.stderr),
-        }
-    }
-}
-
-pub(super) fn exit_signal(status: std::process::ExitStatus) -> Option<i32> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::ExitStatusExt;
-        status.signal()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = status;
-        None
-    }
 }

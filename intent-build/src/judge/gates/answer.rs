@@ -2,7 +2,10 @@
 //! must equal, compiled against a stub of the signature before it becomes
 //! an example, so a typo is caught at the prompt, not by the next lock.
 
-use super::*;
+use super::diagnostics::{error_diagnostics, rendered_errors, spans};
+use super::runner::GateRunner;
+use crate::sandbox;
+use crate::spec::Spec;
 
 impl GateRunner {
     /// `None` when `expected` compiles as what `call` must return (the

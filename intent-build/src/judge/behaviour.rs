@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::inputs::{Pass, Plan};
 use crate::files::sha256_hex;
+pub use crate::report::{Change, Group};
 use crate::spec::Spec;
 
 /// Wall-clock limit for one input.
@@ -98,23 +99,6 @@ pub struct Behaviour {
     pub calls: Vec<String>,
     /// What each call did.
     pub outcomes: Vec<Outcome>,
-}
-
-/// One input where two behaviours differ.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Change {
-    /// The call.
-    pub call: String,
-    /// What it did before (the pinned behaviour).
-    pub before: String,
-    /// What it does now.
-    pub after: String,
-}
-
-impl std::fmt::Display for Change {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {} -> {}", self.call, self.before, self.after)
-    }
 }
 
 /// A property that failed: the first (smallest) input it failed on.
@@ -563,13 +547,6 @@ impl Behaviour {
             })
             .collect()
     }
-}
-
-/// Candidates with the same outcomes, largest group first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Group {
-    /// Candidate indices (in the round), ascending.
-    pub members: Vec<u32>,
 }
 
 /// Groups `behaviours` (candidate index, behaviour) by their outcomes on

@@ -1,0 +1,481 @@
+//! The schema of `target/intent/report.json`: what happened to each intent,
+//! round and candidate. At the bottom of the crate: generation writes it,
+//! judging fills its candidates' lines, and the CLI, the page and the
+//! benches read it; it imports none of them.
+
+use serde::{Deserialize, Serialize};
+
+pub use crate::gate::Gate;
+use crate::lock::{Confidence, ModelIdentity};
+use crate::spec::{SpecFile, SpecFormat};
+
+/// One gate's verdict for a candidate.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct GateVerdict {
+    /// The gate (its [`Gate::name`] in `report.json`).
+    pub gate: Gate,
+    /// Whether it passed.
+    pub passed: bool,
+}
+
+impl GateVerdict {
+    pub fn of(gate: Gate, passed: bool) -> GateVerdict {
+        GateVerdict { gate, passed }
+    }
+}
+
+/// One candidate of a round in the report.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct CandidateReport {
+    /// Its index in the round (0: greedy in round 0).
+    pub index: u32,
+    /// The seed it was sampled with (`None`: greedy, or no answer).
+    pub seed: Option<u32>,
+    /// The provider that answered.
+    pub provider: Option<String>,
+    /// Its model identity.
+    pub model: Option<ModelIdentity>,
+    /// Prompt tokens.
+    pub prompt_tokens: u32,
+    /// Completion tokens.
+    pub completion_tokens: u32,
+    /// Seconds the model took for the whole batch this candidate was in.
+    pub model_seconds: f64,
+    /// Seconds the gates took for this candidate.
+    pub gate_seconds: f64,
+    /// Whether the completion came from the response cache.
+    pub cached: bool,
+    /// Whether it was decoded before the user answered a question and
+    /// judged again after (`generate::replay`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub replayed: bool,
+    /// Gate verdicts in order.
+    pub gates: Vec<GateVerdict>,
+    /// Whether rustc's suggestions were applied.
+    pub rustfix_applied: bool,
+    /// Whether the suggestions alone made the candidate pass.
+    pub rustfix_saved: bool,
+    /// The mechanical repairs that made the judged code from the decoded
+    /// one (`judge::variants`); empty when it was judged as decoded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixes: Vec<Fix>,
+    /// Why it failed.
+    pub failure: Option<String>,
+    /// The code the gates judged (after rustc's fixes), or the raw answer
+    /// when no code could be extracted from it.
+    pub code: Option<String>,
+    /// Whether this candidate was the one accepted.
+    pub accepted: bool,
+}
+
+impl CandidateReport {
+    /// Whether it passed every gate.
+    pub fn passed(&self) -> bool {
+        self.failure.is_none() && self.gates.iter().all(|g| g.passed) && self.code.is_some()
+    }
+}
+
+/// One round in the report.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RoundReport {
+    /// 0 for the first round.
+    pub round: u32,
+    /// The lessons its prompt carried (empty in round 0).
+    #[serde(default)]
+    pub lessons: Vec<String>,
+    /// Every candidate, in index order.
+    pub candidates: Vec<CandidateReport>,
+    /// The passing candidates grouped by behaviour, largest group first
+    /// (empty when fewer than one passed or behaviour is unknown).
+    #[serde(default)]
+    pub groups: Vec<Group>,
+}
+
+impl RoundReport {
+    /// Model seconds (candidates of one batch share them: the longest) plus
+    /// every candidate's gate seconds.
+    pub fn seconds(&self) -> f64 {
+        self.model_seconds() + self.gate_seconds()
+    }
+
+    /// Seconds the model took: one batch's, shared by its candidates.
+    pub fn model_seconds(&self) -> f64 {
+        self.candidates
+            .iter()
+            .map(|c| c.model_seconds)
+            .fold(0.0, f64::max)
+    }
+
+    /// Seconds every candidate's gates took.
+    pub fn gate_seconds(&self) -> f64 {
+        self.candidates.iter().map(|c| c.gate_seconds).sum()
+    }
+
+    /// Model calls made (candidates not answered from the cache).
+    pub fn model_calls(&self) -> usize {
+        self.candidates
+            .iter()
+            .filter(|c| c.provider.is_some() && !c.cached)
+            .count()
+    }
+}
+
+/// How an intent's generation ended, in the report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum IntentOutcome {
+    /// A candidate passed the gates (not yet recorded).
+    Generated,
+    /// Recorded in the lock and snapshot.
+    Accepted,
+    /// Passed, and the same code was already accepted.
+    Unchanged,
+    /// Waiting for review.
+    Pending,
+    /// No candidate passed.
+    Failed,
+    /// Candidates passed but disagree: the user is asked.
+    Question,
+}
+
+/// What happened to one intent.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct IntentReport {
+    /// Intent name.
+    pub name: String,
+    /// Every round.
+    pub rounds: Vec<RoundReport>,
+    /// How it ended.
+    pub outcome: IntentOutcome,
+    /// Where generation stopped: the furthest gate a candidate of the last
+    /// round reached and failed, or another reason.
+    pub last_gate: Option<StoppedAt>,
+    /// Why it failed.
+    pub reason: Option<String>,
+    /// The question, when the passing candidates disagreed.
+    #[serde(default)]
+    pub question: Option<Question>,
+    /// The accepted candidate's agreement: its group, of the passing.
+    #[serde(default)]
+    pub agreement: Option<(usize, usize)>,
+    /// Why behaviour was not judged (no generator for a type).
+    #[serde(default)]
+    pub behaviour_unchecked: Option<String>,
+    /// What vouched for the accepted candidate.
+    #[serde(default)]
+    pub confidence: Option<Confidence>,
+    /// When the passing candidates of every round fell into more than one
+    /// behaviour group: the inputs that split them and each group's
+    /// outcomes there (groups' members are positions among all the
+    /// intent's candidates, rounds in order).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub split: Option<Question>,
+    /// Where the new behaviour differs from the one pinned before.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub behaviour_change: Vec<Change>,
+    /// The intent it uses that has no accepted code, when that kept it
+    /// from being generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<String>,
+}
+
+/// Where an intent's generation stopped without an accepted candidate.
+/// Written in `report.json` as its name (`compile`, `quorum`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoppedAt {
+    /// A gate the furthest candidate failed.
+    Gate(Gate),
+    /// No answer came from any provider.
+    Model,
+    /// The gates could not run.
+    Gates,
+    /// Passing candidates split, or behave other than the pinned behaviour.
+    Behaviour,
+    /// Too few candidates agreed, and no question could be asked.
+    Quorum,
+    /// A used intent has no accepted code.
+    Uses,
+    /// The verified result could not be recorded.
+    Accept,
+}
+
+impl StoppedAt {
+    /// Everything but a gate, for reading names back.
+    const OTHERS: [StoppedAt; 6] = [
+        StoppedAt::Model,
+        StoppedAt::Gates,
+        StoppedAt::Behaviour,
+        StoppedAt::Quorum,
+        StoppedAt::Uses,
+        StoppedAt::Accept,
+    ];
+
+    /// Its name in reports and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            StoppedAt::Gate(gate) => gate.name(),
+            StoppedAt::Model => "model",
+            StoppedAt::Gates => "gates",
+            StoppedAt::Behaviour => "behaviour",
+            StoppedAt::Quorum => "quorum",
+            StoppedAt::Uses => "uses",
+            StoppedAt::Accept => "accept",
+        }
+    }
+
+    /// The place named `name`, if any.
+    pub fn parse(name: &str) -> Option<StoppedAt> {
+        Gate::ORDER
+            .iter()
+            .map(|g| StoppedAt::Gate(*g))
+            .chain(StoppedAt::OTHERS)
+            .find(|s| s.name() == name)
+    }
+}
+
+impl From<Gate> for StoppedAt {
+    fn from(gate: Gate) -> StoppedAt {
+        StoppedAt::Gate(gate)
+    }
+}
+
+impl Serialize for StoppedAt {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for StoppedAt {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(deserializer)?;
+        StoppedAt::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown stopping place `{name}`")))
+    }
+}
+
+impl std::fmt::Display for StoppedAt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl IntentReport {
+    /// The report of an intent before its first round: failed, for now.
+    pub fn new(name: &str) -> IntentReport {
+        IntentReport {
+            name: name.to_string(),
+            rounds: Vec::new(),
+            outcome: IntentOutcome::Failed,
+            last_gate: None,
+            reason: None,
+            question: None,
+            agreement: None,
+            behaviour_unchecked: None,
+            confidence: None,
+            split: None,
+            behaviour_change: Vec::new(),
+            blocked_by: None,
+        }
+    }
+
+    /// The report of an intent not generated because `by`, which it uses,
+    /// has no accepted code.
+    pub fn blocked(name: &str, by: &str) -> IntentReport {
+        IntentReport {
+            last_gate: Some(StoppedAt::Uses),
+            blocked_by: Some(by.to_string()),
+            reason: Some(format!(
+                "blocked: it uses `{by}`, which has no accepted code"
+            )),
+            ..IntentReport::new(name)
+        }
+    }
+
+    /// Model and gate seconds over every round: the last generation's cost.
+    pub fn seconds(&self) -> f64 {
+        self.rounds.iter().map(RoundReport::seconds).sum()
+    }
+
+    /// Model calls over every round (cached answers are not calls).
+    pub fn model_calls(&self) -> usize {
+        self.rounds.iter().map(RoundReport::model_calls).sum()
+    }
+}
+
+/// The reports in the report file, or `None` when there is none (or it is
+/// from an incompatible version: it is a log, not an input).
+pub fn read_report(path: &std::path::Path) -> Option<Vec<IntentReport>> {
+    serde_json::from_slice(&std::fs::read(path).ok()?).ok()
+}
+
+/// The report file, `target/intent/report.json`.
+pub fn write_report(path: &std::path::Path, reports: &[IntentReport]) -> crate::Result<()> {
+    let text = serde_json::to_string_pretty(reports).map_err(|e| crate::Error::Serialize {
+        what: "the report",
+        message: e.to_string(),
+    })?;
+    crate::files::write_atomic(path, text.as_bytes())
+}
+
+/// One mechanical edit that made a variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Fix {
+    /// rustc's machine-applicable suggestions, as `cargo fix` applies them.
+    MachineApplicable,
+    /// Every rustc suggestion, "maybe incorrect" ones included (a borrow,
+    /// a deref, a similar name): the gates judge the result.
+    Suggested,
+    /// An integer that is not `usize` used as an index: `v[i]` → `v[i as usize]`.
+    IndexCast,
+    /// A `sum()`/`product()` into a type its items do not add up to:
+    /// summed as the items' own type, then cast (`sum::<i32>() as i64`).
+    SumCast,
+    /// A `collect()` of references into a collection of values:
+    /// `cloned().collect()`.
+    CollectCloned,
+    /// A reference pattern over owned items: `for &c in s.chars()` →
+    /// `for c in s.chars()`.
+    RefPattern,
+    /// A `str` indexed by an integer, meaning its character there:
+    /// `s[i]` → `s.chars().nth(i).unwrap()`.
+    StrIndex,
+    /// An iterator sorted as if it were a `Vec` (`v.into_iter().sorted()`,
+    /// `….sort_unstable()`): collected, sorted, and iterated again.
+    IterSort,
+    /// A `collect()` of `&str`s into a collection of `String`s:
+    /// `map(|s| s.to_string()).collect()`.
+    CollectOwned,
+    /// A character's case changed in two branches (`ToUppercase` against
+    /// `ToLowercase`, two iterator types): each change made a `String`.
+    CaseString,
+    /// A number of one primitive type where another is expected, cast:
+    /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
+    NumericCast,
+}
+
+
+/// A question for the user: inputs on which the passing candidates split.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Question {
+    /// The calls that split the groups, smallest first (at most three).
+    pub calls: Vec<String>,
+    /// Each group (largest first, at most three): its candidates and its
+    /// outcome for each call.
+    pub groups: Vec<(Group, Vec<String>)>,
+    /// How many candidates passed the examples.
+    pub passing: usize,
+}
+
+impl Question {
+    /// The lines to add to the spec's examples, one per call, in the spec's
+    /// own form, with `?` where the user's answer goes.
+    pub fn example_lines(&self, format: SpecFormat) -> Vec<String> {
+        self.calls
+            .iter()
+            .map(|call| match format {
+                SpecFormat::Toml => {
+                    format!("{{ call = {}, expect = \"?\" }},", toml_string(call))
+                }
+                SpecFormat::Markdown => format!("- {call} == ?"),
+            })
+            .collect()
+    }
+
+    /// What is asked, in one line: which group is right, or, for a lone
+    /// behaviour below the quorum, whether its answers are.
+    pub fn headline(&self) -> String {
+        match self.groups.as_slice() {
+            [(group, _)] => format!(
+                "only {} of the {} passing candidates gave these answers, fewer than the quorum; are they right?",
+                group.members.len(),
+                self.passing
+            ),
+            _ => format!(
+                "the {} passing candidates disagree; which is right?",
+                self.passing
+            ),
+        }
+    }
+
+    /// The question as printed: each splitting call with every group's
+    /// answer, then the example lines to add.
+    pub fn render(&self, spec: &SpecFile) -> String {
+        let mut out = String::new();
+        for (k, call) in self.calls.iter().enumerate() {
+            out.push_str(&format!("  {call}\n"));
+            for (group, outcomes) in &self.groups {
+                let members: Vec<String> = group.members.iter().map(u32::to_string).collect();
+                out.push_str(&format!(
+                    "      {} of {} (candidate {}): {}\n",
+                    group.members.len(),
+                    self.passing,
+                    members.join(", "),
+                    outcomes[k]
+                ));
+            }
+        }
+        out.push_str(&format!(
+            "help: add the right answer to the examples of {}, then run `cargo intent lock` again:\n",
+            spec.path.display()
+        ));
+        for line in self.example_lines(spec.format) {
+            out.push_str(&format!("    {line}\n"));
+        }
+        out
+    }
+}
+
+/// `text` as a TOML basic string.
+fn toml_string(text: &str) -> String {
+    // JSON string escapes are valid TOML basic-string escapes.
+    serde_json::Value::String(text.to_string()).to_string()
+}
+
+
+/// One input where two behaviours differ.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Change {
+    /// The call.
+    pub call: String,
+    /// What it did before (the pinned behaviour).
+    pub before: String,
+    /// What it does now.
+    pub after: String,
+}
+
+impl std::fmt::Display for Change {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {} -> {}", self.call, self.before, self.after)
+    }
+}
+
+/// Candidates with the same outcomes, largest group first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Group {
+    /// Candidate indices (in the round), ascending.
+    pub members: Vec<u32>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn where_generation_stopped_reads_back_from_its_name() {
+        for at in Gate::ORDER
+            .iter()
+            .map(|g| StoppedAt::Gate(*g))
+            .chain(StoppedAt::OTHERS)
+        {
+            let json = serde_json::to_string(&at).unwrap();
+            assert_eq!(json, format!("\"{}\"", at.name()));
+            assert_eq!(serde_json::from_str::<StoppedAt>(&json).unwrap(), at);
+        }
+        assert!(serde_json::from_str::<StoppedAt>("\"nowhere\"").is_err());
+    }
+}
+

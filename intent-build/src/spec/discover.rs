@@ -1,0 +1,164 @@
+//! Finding a crate's specs: every spec file under the specs folder, parsed
+//! (through the cache when there is one), and the `uses` between them checked.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::cache::SpecCache;
+use super::model::SpecFile;
+use super::parse::parse_file;
+use super::model::{MARKDOWN_SUFFIX, TOML_SUFFIX};
+use crate::error::{Error, Result, SpecError};
+
+/// Every spec file under `dir`, in subfolders too, sorted by path: what
+/// [`discover`] parses and what `cargo intent watch` watches.
+///
+/// # Errors
+///
+/// [`Error::Io`] when a folder cannot be read.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    if dir.is_dir() {
+        for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                Error::io(path, e.into())
+            })?;
+            let name = entry.file_name().to_string_lossy();
+            if entry.file_type().is_file()
+                && (name.ends_with(TOML_SUFFIX) || name.ends_with(MARKDOWN_SUFFIX))
+            {
+                files.push(entry.into_path());
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Finds and parses every spec under `dir` (recursively), sorted by name.
+///
+/// Paths are reported relative to `crate_root`. Two specs with one name are
+/// an error, as is any invalid spec; all errors are collected, not just the
+/// first.
+///
+/// # Errors
+///
+/// [`Error::Spec`] listing every invalid spec and duplicate name.
+pub fn discover(dir: &Path, crate_root: &Path) -> Result<Vec<SpecFile>> {
+    discover_with(dir, crate_root, None)
+}
+
+/// [`discover`], reusing the parse of every file whose bytes are unchanged
+/// since it was recorded in `cache`, and recording the others.
+///
+/// # Errors
+///
+/// As [`discover`].
+pub fn discover_with(
+    dir: &Path,
+    crate_root: &Path,
+    mut cache: Option<&mut SpecCache>,
+) -> Result<Vec<SpecFile>> {
+    let files = spec_files(dir)?;
+    let mut errors = Vec::new();
+    let mut specs: Vec<SpecFile> = Vec::new();
+    for path in files {
+        let display = path.strip_prefix(crate_root).unwrap_or(&path).to_path_buf();
+        let parsed = match cache.as_deref_mut() {
+            Some(cache) => cache.parse_file(&path, &display),
+            None => parse_file(&path, &display),
+        };
+        match parsed {
+            Ok(spec) => specs.push(spec),
+            Err(Error::Spec(errs)) => errors.extend(errs),
+            Err(other) => return Err(other),
+        }
+    }
+    let mut seen: BTreeMap<&str, &SpecFile> = BTreeMap::new();
+    for spec in &specs {
+        if let Some(first) = seen.insert(&spec.spec.name, spec) {
+            errors.push(SpecError {
+                path: spec.path.clone(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "duplicate intent name `{}`, also declared in {}",
+                    spec.spec.name,
+                    first.path.display()
+                ),
+                expected: "each intent name once per crate".into(),
+            });
+        }
+    }
+    errors.extend(check_uses(&specs));
+    if !errors.is_empty() {
+        return Err(Error::Spec(errors));
+    }
+    specs.sort_by(|a, b| a.spec.name.cmp(&b.spec.name));
+    Ok(specs)
+}
+
+/// Every `uses` names an intent of the crate, and no intent uses itself
+/// through others (each cycle is reported once, at the name that closes it).
+fn check_uses(specs: &[SpecFile]) -> Vec<SpecError> {
+    let by_name: BTreeMap<&str, &SpecFile> =
+        specs.iter().map(|s| (s.spec.name.as_str(), s)).collect();
+    let at = |spec: &SpecFile, i: usize| spec.locations.uses.get(i).copied().unwrap_or_default();
+    let mut errors = Vec::new();
+    for spec in specs {
+        for (i, used) in spec.spec.uses.iter().enumerate() {
+            if !by_name.contains_key(used.as_str()) {
+                let known: Vec<&str> = by_name
+                    .keys()
+                    .copied()
+                    .filter(|n| *n != spec.spec.name)
+                    .collect();
+                errors.push(spec.error_at(
+                    at(spec, i),
+                    format!("`uses` names `{used}`, which is not an intent of this crate"),
+                    if known.is_empty() {
+                        "an intent of this crate (it has no other)".to_string()
+                    } else {
+                        format!("one of: {}", known.join(", "))
+                    },
+                ));
+            }
+        }
+    }
+    // Depth-first search from each intent, in name order: a path that comes
+    // back to its start is a cycle, reported once (from its smallest name).
+    let mut reported: Vec<Vec<String>> = Vec::new();
+    for start in by_name.values() {
+        let mut stack: Vec<(String, Vec<String>)> =
+            vec![(start.spec.name.clone(), vec![start.spec.name.clone()])];
+        while let Some((current, path)) = stack.pop() {
+            let Some(spec) = by_name.get(current.as_str()) else {
+                continue;
+            };
+            for (i, used) in spec.spec.uses.iter().enumerate() {
+                if *used == start.spec.name {
+                    let mut cycle = path.clone();
+                    cycle.sort();
+                    if !reported.contains(&cycle) && path.iter().min() == Some(&start.spec.name) {
+                        reported.push(cycle);
+                        let shown: Vec<String> = path
+                            .iter()
+                            .chain(std::iter::once(used))
+                            .map(|n| format!("`{n}`"))
+                            .collect();
+                        errors.push(spec.error_at(
+                            at(spec, i),
+                            format!("intents use each other in a cycle: {}", shown.join(" → ")),
+                            "uses that end at intents which use nothing in turn",
+                        ));
+                    }
+                } else if !path.contains(used) {
+                    let mut next = path.clone();
+                    next.push(used.clone());
+                    stack.push((used.clone(), next));
+                }
+            }
+        }
+    }
+    errors
+}

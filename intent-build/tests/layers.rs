@@ -1,0 +1,264 @@
+//! The crate's module graph, read from its sources: no module depends on
+//! itself through others, and the layers point one way — judging never
+//! imports generation, the report schema and the gate list import nothing
+//! above them.
+//!
+//! A module is a file (`a/b.rs` or `a/b/mod.rs` is `a::b`); a module depends
+//! on another when one of its `use` declarations or paths names it or an
+//! item in it. Test modules (`#[cfg(test)]`) and the crate root, which only
+//! declares the modules and re-exports, are left out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use syn::visit::Visit;
+
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+/// Every module of `src` with its source.
+fn modules(src: &Path) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(src) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = path.strip_prefix(src).unwrap().with_extension("");
+        let mut parts: Vec<String> = rel
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        if parts.last().is_some_and(|p| p == "mod" || p == "lib") {
+            parts.pop();
+        }
+        out.insert(parts.join("::"), std::fs::read_to_string(&path).unwrap());
+    }
+    out
+}
+
+/// The paths one file names, with the inline module each is named in
+/// (relative to the file).
+#[derive(Default)]
+struct Names {
+    /// (inline modules around it, the path's segments).
+    paths: Vec<(Vec<String>, Vec<String>)>,
+    inline: Vec<String>,
+}
+
+impl Names {
+    fn use_tree(&mut self, prefix: &mut Vec<String>, tree: &syn::UseTree) {
+        match tree {
+            syn::UseTree::Path(p) => {
+                prefix.push(p.ident.to_string());
+                self.use_tree(prefix, &p.tree);
+                prefix.pop();
+            }
+            syn::UseTree::Name(n) => self.push(prefix, &n.ident.to_string()),
+            syn::UseTree::Rename(r) => self.push(prefix, &r.ident.to_string()),
+            syn::UseTree::Glob(_) => self.push(prefix, "*"),
+            syn::UseTree::Group(g) => {
+                for tree in &g.items {
+                    self.use_tree(prefix, tree);
+                }
+            }
+        }
+    }
+
+    fn push(&mut self, prefix: &[String], last: &str) {
+        let mut path = prefix.to_vec();
+        path.push(last.to_string());
+        self.paths.push((self.inline.clone(), path));
+    }
+}
+
+fn is_test_only(attrs: &[syn::Attribute]) -> bool {
+    attrs.iter().any(|a| {
+        a.path().is_ident("cfg")
+            && a.parse_args::<syn::Ident>()
+                .is_ok_and(|ident| ident == "test")
+    })
+}
+
+impl<'ast> Visit<'ast> for Names {
+    fn visit_item_mod(&mut self, item: &'ast syn::ItemMod) {
+        if is_test_only(&item.attrs) {
+            return;
+        }
+        self.inline.push(item.ident.to_string());
+        syn::visit::visit_item_mod(self, item);
+        self.inline.pop();
+    }
+
+    fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
+        self.use_tree(&mut Vec::new(), &item.tree);
+    }
+
+    // `pub(super)` names a module it grants access to, not one it uses.
+    fn visit_visibility(&mut self, _: &'ast syn::Visibility) {}
+
+    fn visit_path(&mut self, path: &'ast syn::Path) {
+        let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        self.paths.push((self.inline.clone(), segments));
+        syn::visit::visit_path(self, path);
+    }
+}
+
+/// The module a path names from module `at` (inside its inline modules
+/// `inline`): the longest prefix that is a module of the crate.
+fn resolve(
+    modules: &BTreeMap<String, String>,
+    at: &str,
+    inline: &[String],
+    path: &[String],
+) -> Option<String> {
+    let here: Vec<String> = at
+        .split("::")
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    let (mut base, mut rest) = match path.first().map(String::as_str) {
+        Some("crate") => (Vec::new(), &path[1..]),
+        Some("self") => (here.clone(), &path[1..]),
+        Some("super") => {
+            // `super` in an inline module is the file's module or an inline
+            // one inside it: no other file.
+            if !inline.is_empty() {
+                return None;
+            }
+            (here[..here.len().saturating_sub(1)].to_vec(), &path[1..])
+        }
+        // A child module of this one (`use child::X`, `child::f()`).
+        Some(first) if inline.is_empty() && modules.contains_key(&join(&here, first)) => {
+            (here.clone(), path)
+        }
+        _ => return None,
+    };
+    while rest.first().is_some_and(|s| s == "super") {
+        base.pop();
+        rest = &rest[1..];
+    }
+    let mut full = base;
+    full.extend(rest.iter().cloned());
+    (0..=full.len())
+        .rev()
+        .map(|k| full[..k].join("::"))
+        .find(|m| modules.contains_key(m))
+}
+
+fn join(here: &[String], last: &str) -> String {
+    let mut parts = here.to_vec();
+    parts.push(last.to_string());
+    parts.join("::")
+}
+
+fn graph(src: &Path) -> Graph {
+    let modules = modules(src);
+    let mut graph = Graph::new();
+    for (name, text) in &modules {
+        if name.is_empty() {
+            continue;
+        }
+        let file = syn::parse_file(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let mut names = Names::default();
+        names.visit_file(&file);
+        let deps = graph.entry(name.clone()).or_default();
+        for (inline, path) in &names.paths {
+            if let Some(dep) = resolve(&modules, name, inline, path) {
+                if dep != *name && !dep.is_empty() {
+                    deps.insert(dep);
+                }
+            }
+        }
+    }
+    graph
+}
+
+/// Modules that depend on themselves through others, one cycle each.
+fn cycles(graph: &Graph) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    let mut done = BTreeSet::new();
+    for start in graph.keys() {
+        if done.contains(start) {
+            continue;
+        }
+        // Depth-first from `start`, with the path so far.
+        let mut stack = vec![(start.clone(), vec![start.clone()])];
+        let mut seen = BTreeSet::new();
+        while let Some((at, path)) = stack.pop() {
+            for dep in graph.get(&at).into_iter().flatten() {
+                if dep == start {
+                    found.push(path.clone());
+                } else if seen.insert(dep.clone()) {
+                    let mut next = path.clone();
+                    next.push(dep.clone());
+                    stack.push((dep.clone(), next));
+                }
+            }
+        }
+        done.insert(start.clone());
+        if found.len() > 5 {
+            break;
+        }
+    }
+    found
+}
+
+fn src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("src")
+}
+
+#[test]
+fn no_module_depends_on_itself_through_others() {
+    let cycles = cycles(&graph(&src()));
+    assert!(
+        cycles.is_empty(),
+        "module cycles:\n{}",
+        cycles
+            .iter()
+            .map(|c| format!("  {} -> (back)", c.join(" -> ")))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn layers_point_one_way() {
+    let graph = graph(&src());
+    let in_module = |m: &str, root: &str| m == root || m.starts_with(&format!("{root}::"));
+    let mut wrong = Vec::new();
+    for (module, deps) in &graph {
+        for dep in deps {
+            let forbidden = (in_module(module, "judge") && in_module(dep, "generate"))
+                || ((module == "report" || module == "gate")
+                    && [
+                        "judge", "generate", "ops", "store", "provider", "project", "page",
+                    ]
+                    .iter()
+                    .any(|upper| in_module(dep, upper)))
+                || (in_module(module, "judge::gates::diagnostics")
+                    && in_module(dep, "judge::variants"));
+            if forbidden {
+                wrong.push(format!("{module} -> {dep}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "imports against the layers: {wrong:?}");
+}
+
+#[test]
+fn the_graph_sees_real_imports() {
+    // Guards the reader itself: a graph that saw nothing would pass both
+    // tests above.
+    let graph = graph(&src());
+    assert!(graph["generate"].contains("judge"));
+    assert!(graph["judge::variants"].contains("judge::gates::diagnostics"));
+    assert!(graph["report"].contains("gate"));
+}
+
+#[test]
+#[ignore = "prints the graph"]
+fn print_graph() {
+    for (m, deps) in graph(&src()) {
+        println!("{m} -> {deps:?}");
+    }
+}
