@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 use intent_build::env::Env;
 use intent_build::generate::{self, Options};
 use intent_build::judge::gates::{GateRunner, Verdict};
-use intent_build::lock::{LockEntry, Lockfile, ModelIdentity, Support};
-use intent_build::provider::settings::{Cores, RouterOptions};
+use intent_build::lockfile::{LockEntry, Lockfile, ModelIdentity, Support};
+use intent_build::provider::factory::{Cores, RouterOptions};
 use intent_build::provider::{Provider, Request};
 use intent_build::settings::{ProviderKind, ProviderSettings, Settings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
@@ -1089,7 +1089,7 @@ fn mbpp() {
     let wrong_at = |support| wrong_where(&by_evidence, |s| *s == Some(support));
     println!(
         "mbpp: the new rule, false acceptance by the support recorded: thin (under {} agreeing) {}; broad {}",
-        intent_build::lock::BROAD_SUPPORT,
+        intent_build::lockfile::BROAD_SUPPORT,
         wrong_at(Support::Thin),
         wrong_at(Support::Broad)
     );

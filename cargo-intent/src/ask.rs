@@ -128,3 +128,23 @@ fn typed(file: &SpecFile, call: &str, initial: &str, runner: &GateRunner) -> Res
         .interact_text()?;
     Ok(answer.trim().to_string())
 }
+
+/// The terminal, as the asker of `cargo intent lock`'s questions.
+pub struct Terminal;
+
+impl intent_build::ops::questions::Asker for Terminal {
+    type Error = anyhow::Error;
+
+    fn ask(
+        &mut self,
+        file: &SpecFile,
+        question: &Question,
+        runner: &GateRunner,
+    ) -> Result<Vec<NewExample>> {
+        ask(file, question, runner)
+    }
+
+    fn added(&mut self, path: &std::path::Path, count: usize) {
+        eprintln!("{:>12} {count} example(s) to {}", "Added", path.display());
+    }
+}

@@ -25,6 +25,7 @@ mod ask;
 mod cli;
 mod commands;
 mod interrupt;
+mod summary;
 mod table;
 mod workspace;
 

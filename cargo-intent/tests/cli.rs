@@ -339,7 +339,7 @@ fn accept_and_diff_work_on_pending_results() {
     };
     let candidate = intent_build::judge::PassingCandidate {
         code: "pub fn neg(a: i32) -> i32 {\n    0 - a\n}".into(),
-        identity: intent_build::lock::ModelIdentity {
+        identity: intent_build::lockfile::ModelIdentity {
             provider: "embedded".into(),
             name: "qwen2.5-coder-0.5b".into(),
             digest: "sha256:x".into(),

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::lock::Lockfile;
+use crate::lockfile::Lockfile;
 use crate::manifest::CratePaths;
 use crate::out::{self, INDEX_FILE, INTENTS_DIR};
 use crate::snapshot::SNAPSHOT_DIR;
@@ -38,7 +38,7 @@ pub struct Config {
 
 /// What a run of [`Config`] found and wrote.
 #[derive(Debug, Clone, Default)]
-pub struct Outcome {
+pub struct BuildRun {
     /// Lines for Cargo (`cargo::rerun-if-changed=…`, `cargo::error=…`).
     pub directives: Vec<String>,
     /// Intents whose code was written to `OUT_DIR` (fresh ones included).
@@ -181,7 +181,7 @@ impl Config {
     pub fn compile(&self) -> Result<()> {
         let (outcome, result) = match Env::from_process() {
             Ok(env) => self.run(&env),
-            Err(err) => with_errors(Outcome::watching_env(), Err(err)),
+            Err(err) => with_errors(BuildRun::watching_env(), Err(err)),
         };
         for line in &outcome.directives {
             println!("{line}");
@@ -192,8 +192,8 @@ impl Config {
     /// Does the work of [`Config::compile`] without printing, in the
     /// environment `env`; returns the directives it would print.
     #[doc(hidden)]
-    pub fn run(&self, env: &Env) -> (Outcome, Result<()>) {
-        let mut outcome = Outcome::watching_env();
+    pub fn run(&self, env: &Env) -> (BuildRun, Result<()>) {
+        let mut outcome = BuildRun::watching_env();
         let result = self.run_inner(env, &mut outcome);
         with_errors(outcome, result)
     }
@@ -201,7 +201,7 @@ impl Config {
     /// The build script's stages: read the specs (watching every file they
     /// come from), assess them against the lock, hand the stale ones to the
     /// engine where allowed, and write `OUT_DIR`.
-    fn run_inner(&self, env: &Env, outcome: &mut Outcome) -> Result<()> {
+    fn run_inner(&self, env: &Env, outcome: &mut BuildRun) -> Result<()> {
         let paths = self.paths()?;
         let out_dir = self.resolved_out_dir()?;
         let specs = read_specs(&paths, &out_dir, outcome)?;
@@ -268,7 +268,7 @@ fn rerun(path: &Path) -> String {
 /// Every spec of the crate (through the spec cache in `out_dir`), with a
 /// rerun directive for the manifest (it holds `specs-dir` and `lockfile`),
 /// the spec folder, the snapshots, the lock and each spec and snapshot.
-fn read_specs(paths: &CratePaths, out_dir: &Path, outcome: &mut Outcome) -> Result<Vec<SpecFile>> {
+fn read_specs(paths: &CratePaths, out_dir: &Path, outcome: &mut BuildRun) -> Result<Vec<SpecFile>> {
     let (root, specs_dir) = (&paths.root, &paths.specs_dir);
     outcome.directives.push(rerun(&root.join("Cargo.toml")));
     outcome.directives.push(rerun(specs_dir));
@@ -299,7 +299,7 @@ fn write_out_dir(
     out_dir: &Path,
     statuses: &[IntentStatus],
     regenerated: &[crate::handoff::Regenerated],
-    outcome: &mut Outcome,
+    outcome: &mut BuildRun,
 ) -> Result<()> {
     let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
     let intents_dir = out_dir.join(INTENTS_DIR);
@@ -338,21 +338,21 @@ fn write_out_dir(
     Ok(())
 }
 
-impl Outcome {
+impl BuildRun {
     /// An outcome that asks Cargo to rerun when any variable that matters changes.
-    fn watching_env() -> Outcome {
-        Outcome {
+    fn watching_env() -> BuildRun {
+        BuildRun {
             directives: env::WATCHED
                 .iter()
                 .map(|name| format!("cargo::rerun-if-env-changed={name}"))
                 .collect(),
-            ..Outcome::default()
+            ..BuildRun::default()
         }
     }
 }
 
 /// `outcome` with one `cargo::error` line per problem in `result`.
-fn with_errors(mut outcome: Outcome, result: Result<()>) -> (Outcome, Result<()>) {
+fn with_errors(mut outcome: BuildRun, result: Result<()>) -> (BuildRun, Result<()>) {
     if let Err(err) = &result {
         let lines = match err {
             Error::Spec(errors) => errors.iter().map(|e| e.to_string()).collect(),

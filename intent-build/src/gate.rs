@@ -79,6 +79,16 @@ impl Gate {
         self == Gate::Parse
     }
 
+    /// What a refusal at this gate teaches the next round's prompt.
+    pub fn teaches(self) -> Teaching {
+        match self {
+            Gate::Parse => Teaching::Unusable,
+            Gate::Compile => Teaching::CompilerErrors,
+            Gate::Policy => Teaching::ComputeOnly,
+            Gate::Examples | Gate::Tests | Gate::Properties => Teaching::FailedChecks,
+        }
+    }
+
     /// The gates a candidate of `spec` that passed them all went through, in
     /// order.
     pub fn passed(spec: &Spec, behaviour_judged: bool) -> Vec<Gate> {
@@ -103,6 +113,19 @@ impl Gate {
             .map(|&g| (g, g != self))
             .collect()
     }
+}
+
+/// What a refusal teaches the next round, by the gate that refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Teaching {
+    /// The answer could not be used at all: why, in one line.
+    Unusable,
+    /// rustc's errors, as rules the model can follow.
+    CompilerErrors,
+    /// It reached outside the process: compute in memory only.
+    ComputeOnly,
+    /// The checks it failed, each a line of what was expected.
+    FailedChecks,
 }
 
 impl std::fmt::Display for Gate {

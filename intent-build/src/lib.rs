@@ -65,7 +65,7 @@ support! {
     env;
     files;
     handoff;
-    lock;
+    lockfile;
     manifest;
     out;
     sandbox;
@@ -101,9 +101,9 @@ engine! {
     store;
 }
 
-pub use config::Config;
 #[doc(hidden)]
-pub use config::Outcome;
+pub use config::BuildRun;
+pub use config::Config;
 pub use error::{Error, Result, SpecError};
 
 /// Compiles the crate's intents with the default [`Config`].

@@ -3,12 +3,12 @@
 //! `[package.metadata.intent]` wins; without it, the nearest workspace's
 //! `[workspace.metadata.intent]`. This is the one reader of that table, for
 //! the build script (which needs only the paths) and for `cargo intent`
-//! (which needs everything: `provider::settings::Settings`).
+//! (which needs everything: `provider::factory::Settings`).
 
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::lock::LOCKFILE_NAME;
+use crate::lockfile::LOCKFILE_NAME;
 use crate::snapshot::SNAPSHOT_DIR;
 
 /// Folder of specs, relative to the crate root.

@@ -7,16 +7,16 @@ use std::time::Duration;
 
 use crate::env::Env;
 use crate::error::Result;
-use crate::lock::{LockEntry, Lockfile};
+use crate::lockfile::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::store::{self, Store};
 use crate::judge::behaviour::Behaviour;
 use crate::judge::gates::GateRunner;
 use crate::generate::{prompt, Options};
-use crate::provider::settings::{Cores, RouterOptions};
+use crate::provider::factory::{Cores, RouterOptions};
 use crate::settings::{ProviderKind, Settings};
 use crate::spec::{self, SpecFile};
-use crate::state::{self, short, IntentStatus};
+use crate::state::{self, short, IntentStatus, State};
 
 /// A crate with intents.
 #[derive(Debug, Clone)]
@@ -53,10 +53,37 @@ pub struct Expectation {
 pub struct Staleness {
     /// Intent name.
     pub name: String,
-    /// Short state label (`stale: spec`, `stale: model`, `missing`, `edited`).
-    pub label: String,
+    /// What is stale.
+    pub stale: Stale,
     /// What changed, old → new.
     pub reason: String,
+}
+
+/// What makes an intent's accepted code stale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// Its lock entry, snapshot, spec or what it uses ([`State`], never
+    /// [`State::Fresh`]).
+    State(State),
+    /// The model, prompt template or generation parameters changed since
+    /// it was accepted.
+    Model,
+}
+
+impl Stale {
+    /// Its short label: `stale: spec`, `stale: model`, `missing`, `edited`, …
+    pub fn label(&self) -> &'static str {
+        match self {
+            Stale::State(state) => state.label(),
+            Stale::Model => "stale: model",
+        }
+    }
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.label())
+    }
 }
 
 impl Project {
@@ -217,7 +244,7 @@ impl Project {
         let params_hash = first.params().hash();
         let (provider, model, digest) = match first.kind {
             ProviderKind::Embedded => {
-                let (path, name) = crate::provider::settings::embedded_model(
+                let (path, name) = crate::provider::factory::embedded_model(
                     first.model.as_deref(),
                     &crate::models::home(),
                 );
@@ -274,14 +301,14 @@ pub fn staleness(status: &IntentStatus, expectation: &Expectation) -> Option<Sta
     if !status.state.is_fresh() {
         return Some(Staleness {
             name,
-            label: status.state.label().into(),
+            stale: Stale::State(status.state.clone()),
             reason: status.state.describe(),
         });
     }
     let reason = model_change(status.entry.as_ref()?, expectation)?;
     Some(Staleness {
         name,
-        label: "stale: model".into(),
+        stale: Stale::Model,
         reason,
     })
 }

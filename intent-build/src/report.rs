@@ -6,21 +6,21 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::gate::Gate;
-use crate::lock::{Confidence, ModelIdentity};
+use crate::lockfile::{Confidence, ModelIdentity};
 use crate::spec::{SpecFile, SpecFormat};
 
 /// One gate's verdict for a candidate.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct GateVerdict {
+pub struct GateRecord {
     /// The gate (its [`Gate::name`] in `report.json`).
     pub gate: Gate,
     /// Whether it passed.
     pub passed: bool,
 }
 
-impl GateVerdict {
-    pub fn of(gate: Gate, passed: bool) -> GateVerdict {
-        GateVerdict { gate, passed }
+impl GateRecord {
+    pub fn of(gate: Gate, passed: bool) -> GateRecord {
+        GateRecord { gate, passed }
     }
 }
 
@@ -51,7 +51,7 @@ pub struct CandidateReport {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub replayed: bool,
     /// Gate verdicts in order.
-    pub gates: Vec<GateVerdict>,
+    pub gates: Vec<GateRecord>,
     /// Whether rustc's suggestions were applied.
     pub rustfix_applied: bool,
     /// Whether the suggestions alone made the candidate pass.

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Result;
-use crate::lock::{LockEntry, Lockfile};
+use crate::lockfile::{LockEntry, Lockfile};
 use crate::snapshot::{snapshot_path, Snapshot};
 use crate::spec::SpecFile;
 
@@ -180,7 +180,7 @@ pub fn assess(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lock::ModelIdentity;
+    use crate::lockfile::ModelIdentity;
 
     const SPEC: &str = "signature = \"pub fn f(a: i32) -> i32\"\ndescription = \"Twice a.\"\nexamples = [{ call = \"f(2)\", expect = \"4\" }]\n";
     const CODE: &str = "pub fn f(a: i32) -> i32 {\n    a * 2\n}";

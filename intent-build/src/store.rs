@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use crate::generate::prompt::TEMPLATE_VERSION;
 use crate::judge::PassingCandidate;
 use crate::error::{Error, Result};
-use crate::lock::{LockEntry, Lockfile};
+use crate::lockfile::{LockEntry, Lockfile};
 use crate::files::write_if_changed;
 use crate::snapshot::{behaviour_path, output_hash, pending_path, snapshot_path, Snapshot};
 use crate::spec::SpecFile;

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use intent_build::generate::{generate, Options};
-use intent_build::judge::behaviour::{Behaviour, Outcome};
+use intent_build::judge::behaviour::{Behaviour, CallOutcome};
 use intent_build::provider::router::Router;
 use intent_build::spec::{parse_str, SpecFile};
 use intent_build::{
@@ -78,7 +78,7 @@ fn candidates_run_on_generated_inputs_and_differ_where_the_examples_did_not_look
     assert!(right
         .outcomes
         .iter()
-        .all(|o| matches!(o, Outcome::Value(_))));
+        .all(|o| matches!(o, CallOutcome::Value(_))));
     assert_eq!(right, also, "two right candidates behave the same");
     let differences = right.differences(wrong, false);
     assert!(!differences.is_empty());
@@ -102,7 +102,7 @@ fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
         .check_all(&spec.spec, &[code.to_string()], "hang")
         .unwrap();
     let b = behaviour_of(&verdicts[0]);
-    let outcome = |prefix: &str| -> Vec<&Outcome> {
+    let outcome = |prefix: &str| -> Vec<&CallOutcome> {
         b.calls
             .iter()
             .zip(&b.outcomes)
@@ -110,8 +110,10 @@ fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
             .map(|(_, o)| o)
             .collect()
     };
-    assert_eq!(outcome("clamp(7,")[0], &Outcome::TimedOut);
-    assert!(outcome("clamp(9,").iter().all(|o| **o == Outcome::Panicked));
+    assert_eq!(outcome("clamp(7,")[0], &CallOutcome::TimedOut);
+    assert!(outcome("clamp(9,")
+        .iter()
+        .all(|o| **o == CallOutcome::Panicked));
     let after_hang = b
         .calls
         .iter()
@@ -121,7 +123,7 @@ fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
     assert!(
         matches!(
             b.outcomes[after_hang],
-            Outcome::Value(_) | Outcome::Panicked | Outcome::TimedOut
+            CallOutcome::Value(_) | CallOutcome::Panicked | CallOutcome::TimedOut
         ),
         "the run resumed after the hang: {:?}",
         b.outcomes[after_hang]
@@ -129,7 +131,7 @@ fn an_input_that_hangs_or_panics_is_one_outcome_and_the_rest_still_run() {
     assert!(
         b.outcomes
             .iter()
-            .filter(|o| matches!(o, Outcome::Value(_)))
+            .filter(|o| matches!(o, CallOutcome::Value(_)))
             .count()
             > 50
     );
@@ -166,10 +168,10 @@ fn assume_narrows_the_inputs() {
         .check_all(&spec.spec, &[WRONG.to_string(), RIGHT.to_string()], "a")
         .unwrap();
     let (wrong, right) = (behaviour_of(&verdicts[0]), behaviour_of(&verdicts[1]));
-    assert!(right.outcomes.contains(&Outcome::Skipped));
+    assert!(right.outcomes.contains(&CallOutcome::Skipped));
     for (call, outcome) in right.calls.iter().zip(&right.outcomes) {
         if call.starts_with("clamp(-") {
-            assert_eq!(outcome, &Outcome::Skipped, "{call}");
+            assert_eq!(outcome, &CallOutcome::Skipped, "{call}");
         }
     }
     // Still apart on some n >= 0 below lo.

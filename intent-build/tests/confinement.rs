@@ -382,7 +382,7 @@ fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../example-project");
     let specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
     // Every locked intent is judged: none is skipped by a missing spec.
-    let lock = intent_build::lock::Lockfile::load(&root.join("Intent.lock")).unwrap();
+    let lock = intent_build::lockfile::Lockfile::load(&root.join("Intent.lock")).unwrap();
     assert!(!lock.entries.is_empty());
     assert_eq!(specs.len(), lock.entries.len());
     let scratch = tempfile::tempdir().unwrap();

@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
+use intent_build::lockfile::{LockEntry, Lockfile, ModelIdentity};
 
 const CHILD_DIR: &str = "INTENT_TEST_LOCK_DIR";
 const CHILD_PREFIX: &str = "INTENT_TEST_LOCK_PREFIX";

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use intent_build::generate::{generate, Options, Repair};
-use intent_build::lock::{Lockfile, ModelIdentity};
+use intent_build::lockfile::{Lockfile, ModelIdentity};
 use intent_build::provider::router::Router;
 use intent_build::provider::Request;
 use intent_build::spec::{parse_str, SpecFile};
@@ -965,7 +965,7 @@ fn a_candidate_cannot_redefine_the_macros_its_tests_use() {
                 .unwrap();
             assert_eq!(
                 behaviour.outcomes[first],
-                intent_build::judge::behaviour::Outcome::Value("3".into())
+                intent_build::judge::behaviour::CallOutcome::Value("3".into())
             );
         }
         other => panic!("{other:?}"),

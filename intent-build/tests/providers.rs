@@ -819,7 +819,7 @@ fn max_tokens_from_the_settings_reaches_the_providers_requests() {
     let router = settings
         .router(
             &intent_build::env::Env::default(),
-            &intent_build::provider::settings::RouterOptions {
+            &intent_build::provider::factory::RouterOptions {
                 home: std::env::temp_dir(),
                 cache_dir: None,
                 offline: false,

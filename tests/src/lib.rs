@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use intent_build::lock::{LockEntry, Lockfile, ModelIdentity};
+use intent_build::lockfile::{LockEntry, Lockfile, ModelIdentity};
 use intent_build::settings::{ProviderKind, ProviderSettings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 

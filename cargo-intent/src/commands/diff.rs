@@ -28,7 +28,7 @@ pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
                     outln!(
                         "behaviour changes on {} generated input(s) (accepted -> {}):",
                         diff.behaviour.len(),
-                        diff.label
+                        diff.against.name()
                     )?;
                     for change in &diff.behaviour {
                         outln!("  {change}")?;

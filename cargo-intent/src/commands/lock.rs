@@ -7,10 +7,11 @@ use intent_build::env::Env;
 use intent_build::handoff::HandoffLine;
 use intent_build::manifest::CratePaths;
 use intent_build::ops;
-use intent_build::ops::lock::{LockOptions, LockSummary};
+use intent_build::ops::lock::{LockOptions, LockSummary, Settled};
+use intent_build::ops::questions;
 use intent_build::progress::Progress;
 use intent_build::project::Project;
-use intent_build::provider::settings::Cores;
+use intent_build::provider::factory::Cores;
 
 use super::Status;
 use crate::cli::Global;
@@ -84,7 +85,7 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
                 "{}: intent `{}` is {}: {}",
                 package.name,
                 stale.name,
-                stale.label,
+                stale.stale,
                 stale.reason
             )?;
         }
@@ -140,12 +141,12 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         let line = HandoffLine {
             name: name.clone(),
             code: code.clone(),
-            recorded: !summary.kept_pending.contains(name),
+            recorded: !summary.is(name, |s| *s == Settled::KeptPending),
         };
         outln!("{}", serde_json::to_string(&line)?)?;
     }
-    print_failures("", &summary);
-    for (name, _) in &summary.questions {
+    crate::summary::print_failures("", &summary);
+    for (name, _) in summary.questions() {
         eprintln!("error: intent `{name}`: the passing candidates disagree or too few agree; `cargo intent lock {name}` asks which answers are right");
     }
     Ok(if summary.is_success() {
@@ -189,12 +190,12 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
             return Ok(Status::Failed);
         }
-        let asking = crate::ask::enabled(global, &env) && !summary.questions.is_empty();
+        let asking = crate::ask::enabled(global, &env) && summary.questions().next().is_some();
         let generated = summary.report.clone();
         let settled = if asking {
             settle(global, &project, &options, &env, &progress, summary)?
         } else {
-            report(global, &project, &summary)?
+            crate::summary::report(global, &project, &summary)?
         };
         if let Some(json) = generated {
             let page = intent_build::page::write(&project, &json)?;
@@ -210,10 +211,8 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
     Ok(if ok { Status::Ok } else { Status::Failed })
 }
 
-/// Asks each question of `summary` at the terminal, writes the answers into
-/// the specs, and locks the answered intents again (and those they
-/// blocked): their passing candidates are judged again with the new
-/// examples before anything is decoded. Whether everything ended settled.
+/// Asks the questions of `summary` at the terminal and locks the answered
+/// intents again in the same run; whether everything ended settled.
 fn settle(
     global: &Global,
     project: &Project,
@@ -222,149 +221,12 @@ fn settle(
     progress: &Progress,
     mut summary: LockSummary,
 ) -> Result<bool> {
-    let specs = project.specs()?;
-    let runner = project.gate_runner(env, &options.intent_dir, None);
-    let mut again = options.clone();
-    again.names.clear();
-    for (name, question) in &summary.questions {
-        let Some(file) = specs.iter().find(|s| &s.spec.name == name) else {
-            continue;
-        };
-        let examples = crate::ask::ask(file, question, &runner)?;
-        if examples.is_empty() {
-            continue;
-        }
-        let path = project.root.join(&file.path);
-        intent_build::spec::edit::add_examples(&path, &file.path, &examples)?;
-        eprintln!(
-            "{:>12} {} example(s) to {}",
-            "Added",
-            examples.len(),
-            file.path.display()
-        );
-        let mut judged = summary.judged.get(name).cloned().unwrap_or_default();
-        judged.answers = examples.len();
-        again.answered.insert(name.clone(), judged);
-        again.names.push(name.clone());
-    }
-    if again.names.is_empty() {
-        return report(global, project, &summary);
-    }
-    // Intents that waited for an answered one are generated now too.
-    for blocked in &summary.blocked {
-        if again.names.contains(&blocked.by) && !again.names.contains(&blocked.name) {
-            again.names.push(blocked.name.clone());
-        }
-    }
-    summary
-        .questions
-        .retain(|(name, _)| !again.names.contains(name));
-    summary.blocked.retain(|b| !again.names.contains(&b.name));
-    let first = report(global, project, &summary)?;
-    let later = ops::lock::lock(project, &again, env, progress)?;
-    Ok(report(global, project, &later)? && first)
-}
-
-/// Prints what `summary` says for one package; whether all is settled.
-fn report(global: &Global, project: &Project, summary: &LockSummary) -> Result<bool> {
-    let package = &project.name;
-    print_done(global, package, summary);
-    print_errors(package, summary);
-    if !global.quiet {
-        print_notes(summary);
-    }
-    print_questions(project, package, summary)?;
-    if !summary.pending.is_empty() {
-        eprintln!(
-            "note: review pending results with `cargo intent accept` or `cargo insta review`"
-        );
-    }
-    Ok(summary.is_success())
-}
-
-/// One line per intent the run settled, as cargo reports what it did.
-fn print_done(global: &Global, package: &str, summary: &LockSummary) {
-    if global.quiet {
-        return;
-    }
-    let say = |verb: &str, names: &[String]| {
-        for name in names {
-            eprintln!("{verb:>12} {package}::{name}");
-        }
+    let terminal = &mut crate::ask::Terminal;
+    let Some(again) = questions::answer(project, options, env, &summary, terminal)? else {
+        return crate::summary::report(global, project, &summary);
     };
-    say("Recorded", &summary.recorded);
-    say("Unchanged", &summary.unchanged);
-    say("Adopted", &summary.adopted);
-    say("Reverified", &summary.reverified);
-    say("Pending", &summary.pending);
-    say("Removed", &summary.removed);
-    if global.verbose > 0 {
-        say("Fresh", &summary.fresh);
-    }
-}
-
-/// What is left stale: refused, failed, blocked.
-fn print_errors(package: &str, summary: &LockSummary) {
-    for refused in &summary.refused {
-        eprintln!("error: intent `{}` in {package} is stale ({}) and --locked forbids regenerating it; run `cargo intent lock` without --locked", refused.name, refused.stale);
-    }
-    print_failures(&format!(" in {package}"), summary);
-}
-
-/// Intents no candidate passed for, and those blocked by one they use;
-/// `place` follows each name (` in PACKAGE`, or nothing).
-fn print_failures(place: &str, summary: &LockSummary) {
-    for failure in &summary.failed {
-        eprintln!(
-            "error: intent `{}`{place}: no candidate passed (last gate: {}): {}",
-            failure.name, failure.at, failure.reason
-        );
-    }
-    for blocked in &summary.blocked {
-        eprintln!(
-            "error: intent `{}`{place} was not generated: blocked: {blocked}",
-            blocked.name
-        );
-    }
-}
-
-/// What was accepted with less than the usual evidence, or changed.
-fn print_notes(summary: &LockSummary) {
-    for (name, why) in &summary.unchecked {
-        eprintln!("note: intent `{name}` was judged on its examples alone: {why}");
-    }
-    for (name, confidence) in &summary.thin {
-        eprintln!(
-            "note: intent `{name}` was accepted on thin support ({}): fewer than {} candidates agreed, the kind of acceptance that is wrong most often; read it with `cargo intent show {name}`, or add an example or a property",
-            confidence.summary(),
-            intent_build::lock::BROAD_SUPPORT
-        );
-    }
-    for (name, changes) in &summary.behaviour_changes {
-        eprintln!(
-            "note: intent `{name}` behaves differently from before on {} generated input(s):",
-            changes.len()
-        );
-        for change in changes.iter().take(5) {
-            eprintln!("      {change}");
-        }
-    }
-}
-
-/// Each question: its headline, then the inputs and the examples to add.
-fn print_questions(project: &Project, package: &str, summary: &LockSummary) -> Result<()> {
-    if summary.questions.is_empty() {
-        return Ok(());
-    }
-    let specs = project.specs()?;
-    for (name, question) in &summary.questions {
-        eprintln!(
-            "error: intent `{name}` in {package}: {}",
-            question.headline()
-        );
-        if let Some(spec) = specs.iter().find(|s| &s.spec.name == name) {
-            eprint!("{}", question.render(spec));
-        }
-    }
-    Ok(())
+    questions::set_aside(&mut summary, &again);
+    let first = crate::summary::report(global, project, &summary)?;
+    let later = ops::lock::lock(project, &again, env, progress)?;
+    Ok(crate::summary::report(global, project, &later)? && first)
 }

@@ -129,7 +129,7 @@ fn list(global: &Global) -> Result<Status> {
             &ws.intent_dir(),
             global.is_offline(),
             global.verbose > 1,
-            intent_build::provider::settings::Cores::All,
+            intent_build::provider::factory::Cores::All,
         )?;
         let settings = &project.settings;
         outln!("{}:", package.name)?;

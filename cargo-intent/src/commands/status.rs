@@ -6,7 +6,7 @@ use anstyle::{AnsiColor, Style};
 use anyhow::Result;
 use clap::{Args, ValueEnum};
 use intent_build::env::Env;
-use intent_build::lock::{Support, BROAD_SUPPORT};
+use intent_build::lockfile::{Support, BROAD_SUPPORT};
 use intent_build::ops;
 use intent_build::project::Project;
 
@@ -109,7 +109,7 @@ fn table(rows: &[ops::StatusRow]) -> Table {
         let cells = vec![
             (row.package.clone(), plain),
             (row.intent.clone(), plain),
-            (row.state.clone(), state),
+            (row.state_label().to_string(), state),
             (row.model.clone().unwrap_or_else(|| "-".into()), plain),
             (gates_cell(row), plain),
             (confidence_cell(row), plain),

@@ -13,6 +13,7 @@ use intent_build::progress::Progress;
 use intent_build::project::Project;
 
 use super::lock::LockArgs;
+use intent_build::ops::lock::{LockSummary, Settled};
 
 use super::Status;
 use crate::cli::Global;
@@ -80,39 +81,30 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
 }
 
 /// One line per intent the run settled (or one saying all are fresh).
-fn print_summary(package: &str, summary: &ops::lock::LockSummary) -> Result<()> {
-    for name in summary
-        .recorded
-        .iter()
-        .chain(&summary.unchanged)
-        .chain(&summary.adopted)
-    {
-        outln!("{package}::{name}: accepted")?;
+fn print_summary(package: &str, summary: &LockSummary) -> Result<()> {
+    let accepted = [Settled::Recorded, Settled::Unchanged, Settled::Adopted];
+    for kind in &accepted {
+        for name in summary.names(|s| s == kind) {
+            outln!("{package}::{name}: accepted")?;
+        }
     }
-    for name in &summary.pending {
+    for name in summary.names(|s| *s == Settled::Pending) {
         outln!("{package}::{name}: pending review")?;
     }
-    for failure in &summary.failed {
-        outln!(
-            "{package}::{}: failed at {}: {}",
-            failure.name,
-            failure.at,
-            failure.reason
-        )?;
+    for (name, settled) in &summary.intents {
+        if let Settled::Failed { at, reason } = settled {
+            outln!("{package}::{name}: failed at {at}: {reason}")?;
+        }
     }
-    for refused in &summary.refused {
-        outln!(
-            "{package}::{}: stale ({}), not regenerated under --locked",
-            refused.name,
-            refused.stale
-        )?;
+    for (name, settled) in &summary.intents {
+        if let Settled::Refused { stale } = settled {
+            outln!("{package}::{name}: stale ({stale}), not regenerated under --locked")?;
+        }
     }
-    if summary.recorded.is_empty()
-        && summary.failed.is_empty()
-        && summary.adopted.is_empty()
-        && summary.unchanged.is_empty()
-        && summary.pending.is_empty()
-    {
+    let settled_now = |s: &Settled| {
+        accepted.contains(s) || matches!(s, Settled::Pending | Settled::Failed { .. })
+    };
+    if summary.names(settled_now).next().is_none() {
         outln!("{package}: all intents fresh")?;
     }
     Ok(())

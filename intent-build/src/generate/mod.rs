@@ -28,7 +28,7 @@ pub mod replay;
 pub mod round;
 pub mod uses;
 
-pub use crate::lock::Confidence;
+pub use crate::lockfile::Confidence;
 use crate::provider::router::Router;
 use crate::provider::Request;
 use crate::judge::inputs;
@@ -217,7 +217,7 @@ impl<'a> Generation<'a> {
                 let seek = options.seek_rival
                     && self.quorum > 1
                     && self.report.behaviour_unchecked.is_none()
-                    && support < crate::lock::BROAD_SUPPORT
+                    && support < crate::lockfile::BROAD_SUPPORT
                     && more;
                 if kept_pin || (support >= self.quorum && !seek) {
                     Flow::Accept(index)

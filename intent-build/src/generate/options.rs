@@ -61,7 +61,7 @@ pub struct Options {
     /// when fewer than `quorum` agree, more are sampled up to this.
     pub max_candidates: u32,
     /// Before accepting on thin support (fewer than
-    /// [`crate::lock::BROAD_SUPPORT`] agreeing), sample the rest of
+    /// [`crate::lockfile::BROAD_SUPPORT`] agreeing), sample the rest of
     /// `max_candidates` once, so that a rival reading of the spec can show
     /// itself and split the vote; the decision is then taken over them all.
     pub seek_rival: bool,

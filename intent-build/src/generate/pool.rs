@@ -5,7 +5,7 @@ use super::options::Options;
 use super::round;
 use super::uses::Used;
 use crate::judge::{Judged, PassingCandidate};
-use crate::lock::Confidence;
+use crate::lockfile::Confidence;
 use crate::judge::behaviour;
 use crate::report::{IntentOutcome, IntentReport, StoppedAt};
 use crate::spec::SpecFile;

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use crate::report::{CandidateReport, IntentReport};
-use crate::lock::ModelIdentity;
+use crate::lockfile::ModelIdentity;
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::{Completion, Finish};
 

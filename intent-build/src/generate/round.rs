@@ -5,7 +5,7 @@
 //! policy of the loop in [`super::generate`] and are unit-tested here.
 
 use super::prompt;
-use crate::gate::Gate;
+use crate::gate::Teaching;
 use crate::judge::behaviour::{self, Behaviour, Group};
 use crate::judge::gates::diagnostics::error_lessons;
 use crate::judge::{furthest, is_truncated, Judged, Judgement};
@@ -212,7 +212,7 @@ fn question(
             .expect("every group member is known")
     };
     let shown: Vec<&Group> = groups.iter().take(3).collect();
-    let outcomes: Vec<(&Behaviour, Vec<behaviour::Outcome>)> =
+    let outcomes: Vec<(&Behaviour, Vec<behaviour::CallOutcome>)> =
         shown.iter().map(|g| behaviour_of(g)).collect();
     let splits = |a: usize, b: usize| -> Vec<usize> {
         shared
@@ -307,12 +307,12 @@ impl Next {
                     }) => {
                         // The answer as the gates saw it: extracted code in
                         // a fence, or the raw reply that had none.
-                        let answer = if *gate == Gate::Parse {
+                        let answer = if gate.judges_the_reply() {
                             code.clone()
                         } else {
                             format!("```rust\n{code}\n```")
                         };
-                        let evidence = if *gate == Gate::Parse {
+                        let evidence = if gate.judges_the_reply() {
                             format!("It could not be used: {evidence}.")
                         } else {
                             evidence.clone()
@@ -344,31 +344,26 @@ pub fn lessons(judged: &[Judged]) -> Vec<String> {
             Judgement::NoAnswer(e) if is_truncated(e) => vec![prompt::SHORTER.to_string()],
             Judgement::NoAnswer(_) | Judgement::Broken(_) | Judgement::Passed { .. } => Vec::new(),
             Judgement::Refused {
-                gate: Gate::Compile,
-                diagnostics: Some(diagnostics),
-                ..
-            } => error_lessons(diagnostics),
-            Judgement::Refused {
-                gate: Gate::Parse,
+                gate,
                 evidence,
+                diagnostics,
                 ..
-            } => vec![format!(
-                "An earlier answer could not be used: {}",
-                first_line(evidence)
-            )],
-            Judgement::Refused {
-                gate: Gate::Policy,
-                evidence,
-                ..
-            } => vec![format!(
-                "Use only computation in memory: an earlier answer was refused because it {}",
-                first_line(evidence).trim_start_matches("the code ")
-            )],
-            Judgement::Refused { evidence, .. } => evidence
-                .lines()
-                .take(3)
-                .map(|line| example_lesson(line).unwrap_or_else(|| line.trim().to_string()))
-                .collect(),
+            } => match (gate.teaches(), diagnostics) {
+                (Teaching::CompilerErrors, Some(diagnostics)) => error_lessons(diagnostics),
+                (Teaching::Unusable, _) => vec![format!(
+                    "An earlier answer could not be used: {}",
+                    first_line(evidence)
+                )],
+                (Teaching::ComputeOnly, _) => vec![format!(
+                    "Use only computation in memory: an earlier answer was refused because it {}",
+                    first_line(evidence).trim_start_matches("the code ")
+                )],
+                (Teaching::CompilerErrors | Teaching::FailedChecks, _) => evidence
+                    .lines()
+                    .take(3)
+                    .map(|line| example_lesson(line).unwrap_or_else(|| line.trim().to_string()))
+                    .collect(),
+            },
         };
         for lesson in taught {
             if !lesson.is_empty() && !out.contains(&lesson) {
@@ -400,6 +395,7 @@ pub(crate) fn first_line(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use crate::gate::Gate;
     use crate::judge::PassingCandidate as Candidate;
     use crate::report::CandidateReport;
     use super::*;
@@ -442,7 +438,7 @@ mod tests {
             judgement: Judgement::Passed {
                 candidate: Box::new(Candidate {
                     code: format!("fn f() {{ /* {index} */ }}"),
-                    identity: crate::lock::ModelIdentity {
+                    identity: crate::lockfile::ModelIdentity {
                         provider: "p".into(),
                         name: "m".into(),
                         digest: "d".into(),
@@ -625,7 +621,7 @@ mod tests {
                 calls: (0..outcomes.len()).map(|k| format!("f({k})")).collect(),
                 outcomes: outcomes
                     .iter()
-                    .map(|o| behaviour::Outcome::Value((*o).into()))
+                    .map(|o| behaviour::CallOutcome::Value((*o).into()))
                     .collect(),
             });
         }
@@ -672,8 +668,8 @@ mod tests {
         let pinned = Behaviour {
             calls: vec!["f(0)".into(), "f(1)".into()],
             outcomes: vec![
-                behaviour::Outcome::Value("1".into()),
-                behaviour::Outcome::Value("3".into()),
+                behaviour::CallOutcome::Value("1".into()),
+                behaviour::CallOutcome::Value("3".into()),
             ],
         };
         let round = vec![

@@ -42,7 +42,7 @@ const FILE_HEADER: &str = "# intent-behaviour/1";
 /// What one call did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Outcome {
+pub enum CallOutcome {
     /// It returned this (its `Debug`; with `&mut` parameters, the pair of
     /// the result and their values after the call).
     Value(String),
@@ -58,36 +58,36 @@ pub enum Outcome {
     NotRun,
 }
 
-impl Outcome {
+impl CallOutcome {
     /// Whether the outcome says something about meaning: time limits and
     /// crashes depend on the machine, so they are never compared.
     pub fn comparable(&self) -> bool {
         matches!(
             self,
-            Outcome::Value(_) | Outcome::Panicked | Outcome::Skipped
+            CallOutcome::Value(_) | CallOutcome::Panicked | CallOutcome::Skipped
         )
     }
 
     /// As shown to people and written in the pinned file.
     pub fn text(&self) -> String {
         match self {
-            Outcome::Value(v) => v.clone(),
-            Outcome::Panicked => "panicked".into(),
-            Outcome::Skipped => "skipped (assume)".into(),
-            Outcome::TimedOut => "timed out".into(),
-            Outcome::Crashed => "crashed".into(),
-            Outcome::NotRun => "not run".into(),
+            CallOutcome::Value(v) => v.clone(),
+            CallOutcome::Panicked => "panicked".into(),
+            CallOutcome::Skipped => "skipped (assume)".into(),
+            CallOutcome::TimedOut => "timed out".into(),
+            CallOutcome::Crashed => "crashed".into(),
+            CallOutcome::NotRun => "not run".into(),
         }
     }
 
-    fn parse(text: &str) -> Outcome {
+    fn parse(text: &str) -> CallOutcome {
         match text {
-            "panicked" => Outcome::Panicked,
-            "skipped (assume)" => Outcome::Skipped,
-            "timed out" => Outcome::TimedOut,
-            "crashed" => Outcome::Crashed,
-            "not run" => Outcome::NotRun,
-            other => Outcome::Value(other.to_string()),
+            "panicked" => CallOutcome::Panicked,
+            "skipped (assume)" => CallOutcome::Skipped,
+            "timed out" => CallOutcome::TimedOut,
+            "crashed" => CallOutcome::Crashed,
+            "not run" => CallOutcome::NotRun,
+            other => CallOutcome::Value(other.to_string()),
         }
     }
 }
@@ -98,7 +98,7 @@ pub struct Behaviour {
     /// Each input's call, as an example would write it.
     pub calls: Vec<String>,
     /// What each call did.
-    pub outcomes: Vec<Outcome>,
+    pub outcomes: Vec<CallOutcome>,
 }
 
 /// A property that failed: the first (smallest) input it failed on.
@@ -355,7 +355,7 @@ fn tuple(items: &[impl AsRef<str>]) -> String {
 #[derive(Debug, Default)]
 pub(crate) struct RunLines {
     /// Outcomes by input index.
-    pub outcomes: BTreeMap<usize, Outcome>,
+    pub outcomes: BTreeMap<usize, CallOutcome>,
     /// The first property violation: (input, property, result).
     pub violation: Option<(usize, usize, String)>,
     /// Whether the loop reached its end.
@@ -384,7 +384,7 @@ pub(crate) fn read_run(stdout: &str, nonce: &str) -> RunLines {
             continue;
         };
         let outcome = if let Some(value) = what.strip_prefix("= ") {
-            Outcome::Value(value.to_string())
+            CallOutcome::Value(value.to_string())
         } else if let Some(rest) = what.strip_prefix("! ") {
             let (p, value) = rest.split_once(' ').unwrap_or((rest, ""));
             if run.violation.is_none() {
@@ -392,14 +392,14 @@ pub(crate) fn read_run(stdout: &str, nonce: &str) -> RunLines {
                     run.violation = Some((k, p, value.to_string()));
                 }
             }
-            Outcome::Value(value.to_string())
+            CallOutcome::Value(value.to_string())
         } else {
             match what {
-                "skip" => Outcome::Skipped,
-                "panicked" => Outcome::Panicked,
+                "skip" => CallOutcome::Skipped,
+                "panicked" => CallOutcome::Panicked,
                 "timeout" => {
                     run.timed_out = Some(k);
-                    Outcome::TimedOut
+                    CallOutcome::TimedOut
                 }
                 _ => continue,
             }
@@ -464,11 +464,11 @@ pub fn round_floats(text: &str) -> String {
 
 impl Behaviour {
     /// The outcomes as compared: floats rounded when `floats`.
-    pub fn normalised(&self, floats: bool) -> Vec<Outcome> {
+    pub fn normalised(&self, floats: bool) -> Vec<CallOutcome> {
         self.outcomes
             .iter()
             .map(|o| match o {
-                Outcome::Value(v) if floats => Outcome::Value(round_floats(v)),
+                CallOutcome::Value(v) if floats => CallOutcome::Value(round_floats(v)),
                 other => other.clone(),
             })
             .collect()
@@ -501,7 +501,7 @@ impl Behaviour {
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let (call, outcome) = line.split_once(" => ")?;
             behaviour.calls.push(call.to_string());
-            behaviour.outcomes.push(Outcome::parse(outcome));
+            behaviour.outcomes.push(CallOutcome::parse(outcome));
         }
         Some(behaviour)
     }
@@ -525,9 +525,9 @@ impl Behaviour {
     }
 
     /// Inputs both ran where the outcomes differ (compared as
-    /// [`Outcome::comparable`], floats rounded).
+    /// [`CallOutcome::comparable`], floats rounded).
     pub fn differences(&self, after: &Behaviour, floats: bool) -> Vec<Change> {
-        let before: BTreeMap<&str, Outcome> = self
+        let before: BTreeMap<&str, CallOutcome> = self
             .calls
             .iter()
             .map(String::as_str)
@@ -554,7 +554,7 @@ impl Behaviour {
 /// group first, ties by their lowest candidate index. Also returns those
 /// inputs' indices.
 pub fn group(behaviours: &[(u32, &Behaviour)], floats: bool) -> (Vec<Group>, Vec<usize>) {
-    let normalised: Vec<(u32, Vec<Outcome>)> = behaviours
+    let normalised: Vec<(u32, Vec<CallOutcome>)> = behaviours
         .iter()
         .map(|(i, b)| (*i, b.normalised(floats)))
         .collect();
@@ -563,12 +563,12 @@ pub fn group(behaviours: &[(u32, &Behaviour)], floats: bool) -> (Vec<Group>, Vec
         .filter(|&k| {
             normalised
                 .iter()
-                .all(|(_, o)| o.get(k).is_some_and(Outcome::comparable))
+                .all(|(_, o)| o.get(k).is_some_and(CallOutcome::comparable))
         })
         .collect();
-    let mut groups: Vec<(Vec<&Outcome>, Vec<u32>)> = Vec::new();
+    let mut groups: Vec<(Vec<&CallOutcome>, Vec<u32>)> = Vec::new();
     for (i, outcomes) in &normalised {
-        let key: Vec<&Outcome> = shared.iter().map(|&k| &outcomes[k]).collect();
+        let key: Vec<&CallOutcome> = shared.iter().map(|&k| &outcomes[k]).collect();
         match groups.iter_mut().find(|(k, _)| *k == key) {
             Some((_, members)) => members.push(*i),
             None => groups.push((key, vec![*i])),
@@ -603,7 +603,7 @@ mod tests {
     fn behaviour(outcomes: &[&str]) -> Behaviour {
         Behaviour {
             calls: (0..outcomes.len()).map(|k| format!("f({k})")).collect(),
-            outcomes: outcomes.iter().map(|o| Outcome::parse(o)).collect(),
+            outcomes: outcomes.iter().map(|o| CallOutcome::parse(o)).collect(),
         }
     }
 

@@ -70,20 +70,44 @@ pub fn primary_block(reply: &str, name: &str) -> Option<String> {
         .cloned()
 }
 
+/// Why no function came out of a reply. Shown to people (and to the
+/// model, as a lesson) through its `Display`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ExtractError {
+    /// The spec's own signature or prelude does not parse.
+    Spec(String),
+    /// The reply holds no Rust code at all.
+    NoCode,
+    /// No block of the reply parses as Rust: the parser's message and where.
+    Unparsable(String),
+    /// A block parses but does not hold the spec's function as asked.
+    NotAsAsked(String),
+}
+
+impl std::fmt::Display for ExtractError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExtractError::Spec(why) | ExtractError::NotAsAsked(why) => f.write_str(why),
+            ExtractError::NoCode => f.write_str("the reply contains no Rust code"),
+            ExtractError::Unparsable(why) => write!(f, "the code does not parse: {why}"),
+        }
+    }
+}
+
 /// Finds, checks and formats the function for `spec` in `reply`.
 ///
 /// # Errors
 ///
 /// A message for the parse gate saying what is wrong, to be fed back to the
 /// model in a repair round.
-pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
+pub fn extract(reply: &str, spec: &Spec) -> Result<String, ExtractError> {
     let wanted = parse_signature(&spec.signature)
-        .map_err(|e| format!("the spec's signature does not parse: {e}"))?;
+        .map_err(|e| ExtractError::Spec(format!("the spec's signature does not parse: {e}")))?;
     let prelude = parse_items(&spec.prelude)
-        .map_err(|e| format!("the spec's prelude does not parse: {e}"))?;
+        .map_err(|e| ExtractError::Spec(format!("the spec's prelude does not parse: {e}")))?;
     let prelude_names: Vec<String> = prelude.items.iter().filter_map(item_name).collect();
 
-    let mut last_error = String::from("the reply contains no Rust code");
+    let mut last_error = ExtractError::NoCode;
     let candidates = blocks(reply);
     // Prefer the block that defines the function; otherwise try them in order.
     let mut ordered: Vec<&String> = candidates
@@ -100,18 +124,18 @@ pub fn extract(reply: &str, spec: &Spec) -> Result<String, String> {
             Ok(file) => file,
             Err(e) => {
                 let start = e.span().start();
-                last_error = format!(
-                    "the code does not parse: {e} (line {}, column {})",
+                last_error = ExtractError::Unparsable(format!(
+                    "{e} (line {}, column {})",
                     start.line,
                     start.column + 1
-                );
+                ));
                 continue;
             }
         };
         let file = without_docs(file);
         match reconcile(file.clone(), spec, &wanted, &prelude_names) {
             Ok(code) => return Ok(code),
-            Err(e) => last_error = e,
+            Err(e) => last_error = ExtractError::NotAsAsked(e),
         }
         // Spec names keep their author's spelling (`cummulative_sum`); a
         // model tends to correct it. One function with the spec's types
@@ -456,7 +480,7 @@ mod rename_tests {
         assert!(code.contains("n + cummulative_sum(n - 1)"), "{code}");
         // Two candidates for the name, or other types: not guessed.
         let two = "```rust\nfn a(n: u64) -> u64 { n }\nfn b(n: u64) -> u64 { n }\n```";
-        assert!(extract(two, &spec).unwrap_err().contains("has no function"));
+        assert!(extract(two, &spec).unwrap_err().to_string().contains("has no function"));
         let other = "```rust\nfn a(n: &str) -> u64 { 0 }\n```";
         assert!(extract(other, &spec).is_err());
     }
@@ -541,7 +565,7 @@ mod tests {
     fn repeated_definition_is_refused() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { a + b }\npub fn add(a: i32, b: i32) -> i32 { b + a }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "the code defines `add` twice"
         );
     }
@@ -550,7 +574,7 @@ mod tests {
     fn different_parameter_type_says_how_it_differs() {
         let reply = "```rust\npub fn add(a: i64, b: i32) -> i32 { a as i32 + b }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "parameter 1 of `add` is `i64` in the candidate but `i32` in the spec"
         );
     }
@@ -559,7 +583,7 @@ mod tests {
     fn different_return_type_says_how_it_differs() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i64 { (a + b) as i64 }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "`add` returns `i64` in the candidate but `i32` in the spec"
         );
     }
@@ -568,7 +592,7 @@ mod tests {
     fn leftover_todo_fails() {
         let reply = "```rust\npub fn add(a: i32, b: i32) -> i32 { todo!() }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "the code still contains `todo!()`; write the implementation"
         );
     }
@@ -579,7 +603,7 @@ mod tests {
         // with two, neither is guessed.
         let reply = "```rust\npub fn sum(a: i32, b: i32) -> i32 { a + b }\npub fn total(a: i32, b: i32) -> i32 { a + b }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "the code has no function `add` (found `sum`, `total`)"
         );
     }
@@ -588,7 +612,7 @@ mod tests {
     fn a_module_from_another_file_is_refused() {
         let reply = "```rust\n#[path = \"/etc/passwd\"]\nmod secrets;\npub fn add(a: i32, b: i32) -> i32 { a + b }\n```";
         assert_eq!(
-            extract(reply, &spec()).unwrap_err(),
+            extract(reply, &spec()).unwrap_err().to_string(),
             "the code reads module `secrets` from another file; write everything in one block"
         );
     }
@@ -596,7 +620,7 @@ mod tests {
     #[test]
     fn prose_only_is_a_parse_failure() {
         assert_eq!(
-            extract("I cannot help with that.", &spec()).unwrap_err(),
+            extract("I cannot help with that.", &spec()).unwrap_err().to_string(),
             "the code has no function `add`"
         );
     }

@@ -6,7 +6,7 @@
 //! 2. *check* — a round's extracted candidates go through the policy, one
 //!    shared compile, the batched repairs of [`variants`], the examples,
 //!    tests, behaviour and properties together ([`GateRunner::check_all`]),
-//!    each ending as a [`Judging`];
+//!    each ending as a [`Attempt`];
 //! 3. *conclude* — each check becomes a [`Judged`], the candidate's line in
 //!    the report and its judgement.
 //!
@@ -23,11 +23,11 @@ pub mod variants;
 use behaviour::Behaviour;
 use gates::diagnostics::{apply_suggestions, rendered_errors, Suggestions};
 use gates::{GateRunner, Verdict};
-use variants::Judging;
+use variants::{Attempt, Repairs};
 use crate::files::sha256_hex;
 use crate::gate::Gate;
-use crate::lock::{Confidence, ModelIdentity};
-use crate::report::{CandidateReport, GateVerdict};
+use crate::lockfile::{Confidence, ModelIdentity};
+use crate::report::{CandidateReport, GateRecord};
 use crate::provider::router::{Routed, Router, RouterError};
 use crate::provider::ErrorKind;
 use crate::spec::{Spec, SpecFile};
@@ -193,28 +193,38 @@ pub fn judge_all(
 
 /// The gates for every extracted candidate in one shared compile and run,
 /// then the batched repairs of those that did not compile
-/// ([`variants::repair_all`]).
+/// ([`Repairs`]): one batched walk of the gates per pass.
 fn check_and_repair(
     runner: &GateRunner,
     spec: &Spec,
     codes: Vec<String>,
     tag: &str,
     rewrites: bool,
-) -> Vec<Result<Judging, String>> {
+) -> Vec<Result<Attempt, String>> {
     if codes.is_empty() {
         return Vec::new();
     }
     let judged = runner.check_all(spec, &codes, tag).and_then(|verdicts| {
-        let mut judged: Vec<Judging> = codes
+        let mut judged: Vec<Attempt> = codes
             .iter()
             .zip(verdicts)
-            .map(|(code, verdict)| Judging {
+            .map(|(code, verdict)| Attempt {
                 code: code.clone(),
                 verdict,
                 fixes: Vec::new(),
             })
             .collect();
-        variants::repair_all(runner, spec, &mut judged, tag, rewrites)?;
+        let mut repairs = Repairs::new(rewrites);
+        while let Some(fresh) = repairs.propose(&judged) {
+            if fresh.is_empty() {
+                // Every variant was judged in an earlier pass.
+                repairs.settle(&mut judged, fresh, Vec::new());
+                continue;
+            }
+            let pass_tag = format!("{tag}-fix{}", repairs.pass() - 1);
+            let checked = runner.check_all(spec, &fresh, &pass_tag)?;
+            repairs.settle(&mut judged, fresh, checked);
+        }
         Ok(judged)
     });
     match judged {
@@ -267,7 +277,7 @@ fn extract_one(
     report.gate_seconds = started.elapsed().as_secs_f64();
     match extracted {
         Ok(code) => {
-            report.gates.push(GateVerdict::of(Gate::Parse, true));
+            report.gates.push(GateRecord::of(Gate::Parse, true));
             Parsed::Code(Extracted {
                 report,
                 code,
@@ -275,7 +285,7 @@ fn extract_one(
             })
         }
         Err(reason) => {
-            report.gates.push(GateVerdict::of(Gate::Parse, false));
+            report.gates.push(GateRecord::of(Gate::Parse, false));
             report.failure = Some(reason.clone());
             report.code = Some(reply.clone());
             Parsed::Judged(Judged {
@@ -296,7 +306,7 @@ fn conclude(
     spec: &SpecFile,
     router: &Router,
     extracted: Extracted,
-    checked: Result<Judging, String>,
+    checked: Result<Attempt, String>,
 ) -> Judged {
     let Extracted {
         mut report, routed, ..
@@ -323,7 +333,7 @@ fn conclude(
             let passed = Gate::passed(&spec.spec, behaviour.is_some());
             report
                 .gates
-                .extend(passed.iter().filter(|g| g.rank() > Gate::Parse.rank()).map(|g| GateVerdict::of(*g, true)));
+                .extend(passed.iter().filter(|g| g.rank() > Gate::Parse.rank()).map(|g| GateRecord::of(*g, true)));
             Judgement::Passed {
                 candidate: Box::new(PassingCandidate {
                     code,
@@ -351,7 +361,7 @@ fn conclude(
             report.gates.extend(
                 gate.verdicts_after_parse()
                     .into_iter()
-                    .map(|(g, passed)| GateVerdict::of(g, passed)),
+                    .map(|(g, passed)| GateRecord::of(g, passed)),
             );
             report.failure = Some(evidence.clone());
             Judgement::Refused {
@@ -374,12 +384,13 @@ fn rescue_unparsable(
     spec: &SpecFile,
     reply: &str,
     tag: &str,
-    reason: String,
+    reason: extract::ExtractError,
     report: &mut CandidateReport,
 ) -> Result<String, String> {
-    if !reason.starts_with("the code does not parse") {
-        return Err(reason);
+    if !matches!(reason, extract::ExtractError::Unparsable(_)) {
+        return Err(reason.to_string());
     }
+    let reason = reason.to_string();
     let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
         return Err(reason);
     };

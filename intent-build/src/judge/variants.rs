@@ -7,7 +7,9 @@
 //! the errors rustc offers nothing for (an integer that is not `usize` used
 //! as an index; a `sum()` or `collect()` over references or into a wider
 //! type) — and every variant of the round is compiled in one batched
-//! `rustc` ([`GateRunner::check_all`]), like the round's candidates were.
+//! `rustc` (`GateRunner::check_all`, called by the judge), like the round's
+//! candidates were. This module only proposes variants and keeps the
+//! better ones: it never runs the gates itself.
 //!
 //! A variant stands in for its parent: a parent yields at most one judged
 //! candidate, whichever of its variants got furthest, so one decode is
@@ -17,10 +19,9 @@
 use super::gates::diagnostics::{
     apply_suggestions, candidate_errors, error_count, suggested_edits, Edit, Suggestions,
 };
-use super::gates::{GateRunner, Verdict};
+use super::gates::Verdict;
 use crate::gate::Gate;
 pub use crate::report::Fix;
-use crate::spec::Spec;
 
 /// How often the variants of a still-failing variant are tried, as
 /// `cargo fix` re-runs rustc until nothing applies.
@@ -28,7 +29,7 @@ const PASSES: usize = 3;
 
 /// A candidate's code on its way through the repairs.
 #[derive(Debug, Clone)]
-pub struct Judging {
+pub struct Attempt {
     /// The code judged.
     pub code: String,
     /// Its verdict.
@@ -37,7 +38,7 @@ pub struct Judging {
     pub fixes: Vec<Fix>,
 }
 
-impl Judging {
+impl Attempt {
     /// rustc's diagnostics when it failed to compile.
     fn compile_errors(&self) -> Option<&str> {
         match &self.verdict {
@@ -65,61 +66,73 @@ impl Judging {
     }
 }
 
-/// Repairs every candidate in `judged` that failed to compile: each pass
-/// compiles all their variants together, and a variant that got further
-/// than its parent takes its place. Without `rewrites`, only rustc's own
-/// suggestions make variants.
+/// The repairs of one round's candidates that failed to compile, pass by
+/// pass: [`Repairs::propose`] makes the variants to judge, the judge runs
+/// the gates over them (one batched walk per pass, as for the round's
+/// candidates), and [`Repairs::settle`] lets a variant that got further than
+/// its parent take its place. At most [`PASSES`] passes.
 ///
-/// # Errors
-///
-/// The gates could not run.
-pub fn repair_all(
-    runner: &GateRunner,
-    spec: &Spec,
-    judged: &mut [Judging],
-    tag: &str,
+/// Each (parent, variant) is tried once; each variant's code is judged
+/// once, and its verdict serves every parent it came from: sampled
+/// candidates often repeat, and every copy is a vote of its own.
+#[derive(Debug, Default)]
+pub struct Repairs {
     rewrites: bool,
-) -> std::io::Result<()> {
-    // Each (parent, variant) is tried once; each variant's code is judged
-    // once, and its verdict serves every parent it came from: sampled
-    // candidates often repeat, and every copy is a vote of its own.
-    let mut tried = std::collections::HashSet::new();
-    let mut verdicts: std::collections::HashMap<String, Verdict> = std::collections::HashMap::new();
-    for pass in 0..PASSES {
-        let mut tries: Vec<(usize, Judging)> = Vec::new();
+    passes: usize,
+    tried: std::collections::HashSet<(usize, String)>,
+    verdicts: std::collections::HashMap<String, Verdict>,
+    tries: Vec<(usize, Attempt)>,
+}
+
+impl Repairs {
+    /// Repairs with rustc's suggestions, and the rewrites with `rewrites`.
+    pub fn new(rewrites: bool) -> Repairs {
+        Repairs {
+            rewrites,
+            ..Repairs::default()
+        }
+    }
+
+    /// The next pass's variants of every attempt in `judged` that failed to
+    /// compile: the code not judged yet, to go through the gates. `None`
+    /// when there is nothing left to try or the passes are spent.
+    pub fn propose(&mut self, judged: &[Attempt]) -> Option<Vec<String>> {
+        if self.passes == PASSES {
+            return None;
+        }
+        self.passes += 1;
+        self.tries.clear();
         for (parent, candidate) in judged.iter().enumerate() {
             let Some(diagnostics) = candidate.compile_errors() else {
                 continue;
             };
-            for (code, fixes) in variants(&candidate.code, diagnostics, rewrites) {
-                if tried.insert((parent, code.clone())) {
+            for (code, fixes) in variants(&candidate.code, diagnostics, self.rewrites) {
+                if self.tried.insert((parent, code.clone())) {
                     let fixes = candidate.fixes.iter().copied().chain(fixes).collect();
-                    tries.push((
-                        parent,
-                        Judging {
-                            code,
-                            verdict: candidate.verdict.clone(),
-                            fixes,
-                        },
-                    ));
+                    let verdict = candidate.verdict.clone();
+                    self.tries.push((parent, Attempt { code, verdict, fixes }));
                 }
             }
         }
-        if tries.is_empty() {
-            break;
+        if self.tries.is_empty() {
+            return None;
         }
         let mut fresh: Vec<String> = Vec::new();
-        for (_, t) in &tries {
-            if !verdicts.contains_key(&t.code) && !fresh.contains(&t.code) {
+        for (_, t) in &self.tries {
+            if !self.verdicts.contains_key(&t.code) && !fresh.contains(&t.code) {
                 fresh.push(t.code.clone());
             }
         }
-        if !fresh.is_empty() {
-            let checked = runner.check_all(spec, &fresh, &format!("{tag}-fix{pass}"))?;
-            verdicts.extend(fresh.into_iter().zip(checked));
-        }
-        for (parent, mut variant) in tries {
-            variant.verdict = verdicts[&variant.code].clone();
+        Some(fresh)
+    }
+
+    /// Takes the verdicts of the code [`Repairs::propose`] gave, in its
+    /// order, and puts each variant in its parent's place when it got at
+    /// least as far.
+    pub fn settle(&mut self, judged: &mut [Attempt], fresh: Vec<String>, checked: Vec<Verdict>) {
+        self.verdicts.extend(fresh.into_iter().zip(checked));
+        for (parent, mut variant) in self.tries.drain(..) {
+            variant.verdict = self.verdicts[&variant.code].clone();
             // As far as its parent counts too: rustc reports some errors
             // only once others are mended (a type error hides the next
             // one), so a variant that traded one error for another is the
@@ -129,7 +142,11 @@ pub fn repair_all(
             }
         }
     }
-    Ok(())
+
+    /// The pass [`Repairs::propose`] last made (1 for the first).
+    pub fn pass(&self) -> usize {
+        self.passes
+    }
 }
 
 /// The variants of `code` that `diagnostics` (its failed compile) point
@@ -249,14 +266,6 @@ const INTEGERS: &[&str] = &[
 /// The rewrite for one error: its message and its primary span in `code`.
 fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
     let span = code.get(start..end)?;
-    let edit = |start, end, text: String, fix| {
-        Some(Edit {
-            start,
-            end,
-            text,
-            fix: Some(fix),
-        })
-    };
     if message.starts_with("the type `str` cannot be indexed by `") {
         return str_index(code, message, start, end);
     }
@@ -264,7 +273,7 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         return iterator_sort(code, message, method, start, end);
     }
     if let Some(cast) = numeric_cast(message) {
-        return edit(start, end, format!("({} as {cast})", operand(span)), Fix::NumericCast);
+        return fixed(start, end, format!("({} as {cast})", operand(span)), Fix::NumericCast);
     }
     if message.starts_with("mismatched types") && message.contains("found `&_`") {
         // The pattern takes a reference apart; the items are values.
@@ -272,12 +281,12 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         if pattern.starts_with("mut ") || pattern.is_empty() {
             return None;
         }
-        return edit(start, end, pattern.to_string(), Fix::RefPattern);
+        return fixed(start, end, pattern.to_string(), Fix::RefPattern);
     }
     if let Some(index) = between(message, "cannot be indexed by `", "`") {
         // Ranges of another integer type need each end cast; not done.
         if INTEGERS.contains(&index) && !span.contains("..") {
-            return edit(
+            return fixed(
                 start,
                 end,
                 format!("{} as usize", operand(span)),
@@ -286,6 +295,13 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         }
         return None;
     }
+    from_iterator(code, message, start, end)
+}
+
+/// The edit for a `sum()`, `product()` or `collect()` whose items do not
+/// make the type asked for (`elements of type` … `a value of type`).
+fn from_iterator(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+    let span = code.get(start..end)?;
     let target = between(message, "a value of type `", "`")?;
     let item = between(message, "elements of type `", "`")?;
     let owned = item.trim_start_matches('&');
@@ -300,7 +316,7 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         // `… as T` would bind to a method called after it.
         let sums = span == "sum" || span == "product";
         if sums && numeric(target) && numeric(owned) && !after.starts_with(['.', '?']) {
-            return edit(
+            return fixed(
                 start,
                 call_end,
                 format!("{span}::<{owned}>() as {target}"),
@@ -309,20 +325,17 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         }
         return None;
     }
-    if message.contains("cannot be built from an iterator")
-        && span == "collect"
-        && item == "&str"
-        && target.contains("String")
-    {
-        return edit(
+    let collects = message.contains("cannot be built from an iterator") && span == "collect";
+    if collects && item == "&str" && target.contains("String") {
+        return fixed(
             start,
             end,
             "map(|s| s.to_string()).collect".to_string(),
             Fix::CollectOwned,
         );
     }
-    if message.contains("cannot be built from an iterator") && span == "collect" && item != owned {
-        return edit(
+    if collects && item != owned {
+        return fixed(
             start,
             end,
             "cloned().collect".to_string(),
@@ -330,6 +343,16 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         );
     }
     None
+}
+
+/// A rewrite replacing `start..end` with `text`.
+fn fixed(start: usize, end: usize, text: String, fix: Fix) -> Option<Edit> {
+    Some(Edit {
+        start,
+        end,
+        text,
+        fix: Some(fix),
+    })
 }
 
 /// `receiver.sort_unstable(args)` on an iterator, which has no such

@@ -8,9 +8,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 
+pub use super::summary::{LockSummary, Note, Settled};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::lock::Lockfile;
+use crate::lockfile::Lockfile;
 use crate::store::{self, Accepted, Store};
 use crate::judge::behaviour::Change;
 use crate::judge::gates::GateRunner;
@@ -22,49 +23,10 @@ use crate::report::{self, IntentOutcome, IntentReport, StoppedAt};
 use crate::progress::Progress;
 use crate::project::{pinned_behaviour, staleness, Project};
 use crate::provider::router::Router;
-use crate::provider::settings::Cores;
+use crate::provider::factory::Cores;
 use crate::snapshot::output_hash;
 use crate::spec::{Spec, SpecFile};
 use crate::state::{IntentStatus, State};
-
-/// An intent that failed: where, and why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Failure {
-    /// The intent.
-    pub name: String,
-    /// Where its generation stopped.
-    pub at: StoppedAt,
-    /// Why, one line.
-    pub reason: String,
-}
-
-/// A stale intent `--locked` kept from being regenerated.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refused {
-    /// The intent.
-    pub name: String,
-    /// Why it is stale (what changed since it was accepted).
-    pub stale: String,
-}
-
-/// An intent not generated because one it uses has no accepted code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Blocked {
-    /// The intent.
-    pub name: String,
-    /// The intent it uses that has no accepted code.
-    pub by: String,
-}
-
-impl std::fmt::Display for Blocked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "it uses `{}`, which has no accepted code",
-            self.by
-        )
-    }
-}
 
 /// How `cargo intent lock` runs.
 #[derive(Debug, Clone)]
@@ -100,86 +62,6 @@ pub struct LockOptions {
     pub answered: BTreeMap<String, Answered>,
 }
 
-/// What `lock` did.
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct LockSummary {
-    /// Fresh and untouched.
-    pub fresh: Vec<String>,
-    /// Regenerated and recorded.
-    pub recorded: Vec<String>,
-    /// Regenerated with the same code and behaviour.
-    pub unchanged: Vec<String>,
-    /// Pending results adopted without a model call.
-    pub adopted: Vec<String>,
-    /// Waiting for review as `NAME.snap.new`.
-    pub pending: Vec<String>,
-    /// Stale and refused by `--locked`: (name, reason).
-    pub refused: Vec<Refused>,
-    /// Failed: where and why.
-    pub failed: Vec<Failure>,
-    /// `target/intent/report.json`, when anything was generated.
-    pub report: Option<PathBuf>,
-    /// Lock entries (and their snapshots) removed because their spec is gone.
-    pub removed: Vec<String>,
-    /// Verified results kept pending ([`LockOptions::pending_only`]),
-    /// generated now or by an earlier run.
-    pub kept_pending: Vec<String>,
-    /// The verified code of every intent regenerated, adopted or kept
-    /// pending by this run, by name.
-    pub code: std::collections::BTreeMap<String, String>,
-    /// Intents whose used intents' code changed, checked again with it and
-    /// still passing: their lock entries now record that code, no model asked.
-    pub reverified: Vec<String>,
-    /// Intents not generated because an intent they use has no accepted
-    /// code.
-    pub blocked: Vec<Blocked>,
-    /// Intents judged on their examples alone: (name, why no inputs could
-    /// be generated).
-    pub unchecked: Vec<(String, String)>,
-    /// Intents whose passing candidates disagreed: the question to answer.
-    pub questions: Vec<(String, crate::report::Question)>,
-    /// For each intent asked about, its passing candidates: what
-    /// [`LockOptions::answered`] judges again once the user has answered.
-    pub judged: BTreeMap<String, Answered>,
-    /// Intents recorded with behaviour other than what was pinned before
-    /// (their spec changed), with where.
-    pub behaviour_changes: Vec<(String, Vec<Change>)>,
-    /// Intents accepted (recorded, unchanged or pending) on
-    /// [`Support::Thin`](crate::lock::Support::Thin) evidence, with what
-    /// vouched for them: what to review first.
-    pub thin: Vec<(String, crate::lock::Confidence)>,
-}
-
-impl LockSummary {
-    /// Whether anything is left stale or failed.
-    pub fn is_success(&self) -> bool {
-        self.failed.is_empty()
-            && self.refused.is_empty()
-            && self.questions.is_empty()
-            && self.blocked.is_empty()
-    }
-
-    /// Adds what a follow-up run (the users of what this run recorded) did.
-    fn merge(&mut self, later: LockSummary) {
-        self.recorded.extend(later.recorded);
-        self.unchanged.extend(later.unchanged);
-        self.adopted.extend(later.adopted);
-        self.pending.extend(later.pending);
-        self.refused.extend(later.refused);
-        self.failed.extend(later.failed);
-        self.kept_pending.extend(later.kept_pending);
-        self.code.extend(later.code);
-        self.reverified.extend(later.reverified);
-        self.blocked.extend(later.blocked);
-        self.unchecked.extend(later.unchecked);
-        self.questions.extend(later.questions);
-        self.judged.extend(later.judged);
-        self.behaviour_changes.extend(later.behaviour_changes);
-        self.thin.extend(later.thin);
-        self.report = later.report.or(self.report.take());
-    }
-}
 
 /// Regenerates what is stale in `project`, adopts pending results, and
 /// records everything that passes its gates.
@@ -273,7 +155,9 @@ impl LockCtx<'_> {
         self.check_names(&statuses)?;
         let opts = self.options;
         if opts.names.is_empty() && !opts.locked && !opts.pending_only {
-            summary.removed = prune(self.project, &statuses)?;
+            for name in prune(self.project, &statuses)? {
+                summary.settle(name, Settled::Removed);
+            }
         }
         let known = Known::of(&statuses);
         let triage = self.triage(statuses, &mut summary)?;
@@ -338,16 +222,14 @@ impl LockCtx<'_> {
             }
             let why = staleness(&status, &expectation).map(|s| s.reason);
             if why.is_none() && !opts.force {
-                summary.fresh.push(name);
+                summary.settle(name, Settled::Fresh);
             } else if matches!(status.state, State::UsesChanged { .. }) && !opts.force {
                 triage.reverify.push(status);
             } else if let Some(pending) = store.pending(&status.spec).filter(|_| !opts.force) {
                 self.adopt(&store, &status.spec, pending, summary)?;
             } else if opts.locked {
-                summary.refused.push(Refused {
-                    name,
-                    stale: why.unwrap_or_else(|| "--force".into()),
-                });
+                let stale = why.unwrap_or_else(|| "--force".into());
+                summary.settle(name, Settled::Refused { stale });
             } else {
                 triage.generate.push(status.spec);
             }
@@ -367,14 +249,14 @@ impl LockCtx<'_> {
         let name = spec.spec.name.clone();
         if self.options.pending_only {
             summary.code.insert(name.clone(), pending.code);
-            summary.kept_pending.push(name);
+            summary.settle(name, Settled::KeptPending);
         } else if store.awaits_review(spec, &pending) {
             // Review mode: `lock` leaves a result to its reviewer.
-            summary.pending.push(name);
+            summary.settle(name, Settled::Pending);
         } else {
             store.adopt(spec, &pending)?;
             summary.code.insert(name.clone(), pending.code);
-            summary.adopted.push(name);
+            summary.settle(name, Settled::Adopted);
         }
         Ok(())
     }
@@ -399,11 +281,12 @@ impl LockCtx<'_> {
                     if let Some(snapshot) = &status.snapshot {
                         summary.code.insert(name.clone(), snapshot.code.clone());
                     }
-                    if opts.pending_only {
-                        summary.kept_pending.push(name);
+                    let settled = if opts.pending_only {
+                        Settled::KeptPending
                     } else {
-                        summary.pending.push(name);
-                    }
+                        Settled::Pending
+                    };
+                    summary.settle(name, settled);
                 }
                 (Ok(used), _) => {
                     Lockfile::update(&self.project.lockfile(), |lock| {
@@ -412,15 +295,15 @@ impl LockCtx<'_> {
                         }
                         Ok(())
                     })?;
-                    summary.reverified.push(name);
+                    summary.settle(name, Settled::Reverified);
                 }
-                (Err(why), opts) if opts.locked => summary.refused.push(Refused {
-                    name,
-                    stale: format!(
+                (Err(why), opts) if opts.locked => {
+                    let stale = format!(
                         "{}; checked again, it fails ({why})",
                         status.state.describe()
-                    ),
-                }),
+                    );
+                    summary.settle(name, Settled::Refused { stale });
+                }
                 (Err(_), _) => regenerate.push(status.spec),
             }
         }
@@ -509,8 +392,13 @@ impl LockCtx<'_> {
                 scope.spawn(|| worker.work());
             }
         });
-        summary.behaviour_changes = into_inner(worker.changes);
-        summary.behaviour_changes.sort();
+        let mut changes = into_inner(worker.changes);
+        changes.sort();
+        summary.notes.extend(
+            changes
+                .into_iter()
+                .map(|(name, changes)| (name, Note::BehaviourChanged(changes))),
+        );
         let mut generated = into_inner(worker.generated);
         generated.sort_by(|a, b| a.spec.spec.name.cmp(&b.spec.spec.name));
         Ok(generated)
@@ -632,7 +520,7 @@ impl Worker<'_> {
                 }
             };
             match generated {
-                Some(generated) => lock_ignoring_poison(&self.generated).push(generated),
+                Some(generated) => guard_ignoring_poison(&self.generated).push(generated),
                 None => break,
             }
         }
@@ -661,7 +549,7 @@ impl Worker<'_> {
             let changes = old.differences(new, false);
             if !changes.is_empty() {
                 report.behaviour_change = changes.clone();
-                lock_ignoring_poison(&self.changes).push((name.clone(), changes));
+                guard_ignoring_poison(&self.changes).push((name.clone(), changes));
             }
         }
         bar.finish(candidate.is_some(), report.reason.as_deref());
@@ -711,50 +599,54 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
     {
         let name = spec.spec.name.clone();
         if let Some(why) = &report.behaviour_unchecked {
-            summary.unchecked.push((name.clone(), why.clone()));
+            summary.notes.push((name.clone(), Note::Unchecked(why.clone())));
         }
         if let Some(Ok((_, code))) = &accepted {
             summary.code.insert(name.clone(), code.clone());
             if let Some(confidence) = report.confidence {
-                if confidence.support() == Some(crate::lock::Support::Thin) {
-                    summary.thin.push((name.clone(), confidence));
+                if confidence.support() == Some(crate::lockfile::Support::Thin) {
+                    summary.notes.push((name.clone(), Note::Thin(confidence)));
                 }
             }
         }
         match accepted.map(|r| r.map(|(a, _)| a)) {
             Some(Ok(kept)) => {
-                let (outcome, list) = match kept {
-                    Accepted::Recorded => (IntentOutcome::Accepted, &mut summary.recorded),
-                    Accepted::Unchanged => (IntentOutcome::Unchanged, &mut summary.unchanged),
-                    Accepted::Kept => (IntentOutcome::Pending, &mut summary.kept_pending),
+                let (outcome, settled) = match kept {
+                    Accepted::Recorded => (IntentOutcome::Accepted, Settled::Recorded),
+                    Accepted::Unchanged => (IntentOutcome::Unchanged, Settled::Unchanged),
+                    Accepted::Kept => (IntentOutcome::Pending, Settled::KeptPending),
                     Accepted::Pending | Accepted::Skipped => {
-                        (IntentOutcome::Pending, &mut summary.pending)
+                        (IntentOutcome::Pending, Settled::Pending)
                     }
                 };
                 report.outcome = outcome;
-                list.push(name);
+                summary.settle(name, settled);
             }
-            Some(Err(e)) => summary.failed.push(Failure {
+            Some(Err(e)) => summary.settle(
                 name,
-                at: StoppedAt::Accept,
-                reason: e.to_string(),
-            }),
+                Settled::Failed {
+                    at: StoppedAt::Accept,
+                    reason: e.to_string(),
+                },
+            ),
             None => match (&report.question, report.last_gate) {
                 (Some(question), _) => {
                     summary
                         .judged
                         .insert(name.clone(), Answered::from_report(&report, 0));
-                    summary.questions.push((name, question.clone()));
+                    summary.settle(name, Settled::Asked(question.clone()));
                 }
-                (None, Some(StoppedAt::Uses)) => summary.blocked.push(Blocked {
+                (None, Some(StoppedAt::Uses)) => {
+                    let by = report.blocked_by.clone().unwrap_or_default();
+                    summary.settle(name, Settled::Blocked { by });
+                }
+                (None, at) => summary.settle(
                     name,
-                    by: report.blocked_by.clone().unwrap_or_default(),
-                }),
-                (None, at) => summary.failed.push(Failure {
-                    name,
-                    at: at.unwrap_or(StoppedAt::Model),
-                    reason: report.reason.clone().unwrap_or_default(),
-                }),
+                    Settled::Failed {
+                        at: at.unwrap_or(StoppedAt::Model),
+                        reason: report.reason.clone().unwrap_or_default(),
+                    },
+                ),
             },
         }
         reports.push(report);
@@ -762,7 +654,7 @@ fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Vec<IntentRep
     reports
 }
 
-fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+fn guard_ignoring_poison<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -4,6 +4,8 @@
 //! (`lock --check` is [`Project::check`]).
 
 pub mod lock;
+pub mod questions;
+mod summary;
 mod verify;
 
 pub use verify::{verify, Pin, Verified, VerifyOutcome};
@@ -15,7 +17,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::judge::behaviour::{Behaviour, Change};
 use crate::report::{read_report, IntentReport};
-use crate::project::{staleness, Project};
+use crate::project::{staleness, Project, Stale};
 use crate::state::IntentStatus;
 
 /// `cargo intent new NAME --signature SIG`: writes `SPECS_DIR/NAME.intent.toml`
@@ -95,13 +97,31 @@ fn status_of(project: &Project, name: &str) -> Result<Option<IntentStatus>> {
         .find(|s| s.spec.spec.name == name))
 }
 
+/// The code `cargo intent diff` compares the accepted code with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Against {
+    /// The result waiting for review.
+    Pending,
+    /// The newest candidate the gates judged.
+    Candidate,
+}
+
+impl Against {
+    /// Its name in the diff's header.
+    pub fn name(self) -> &'static str {
+        match self {
+            Against::Pending => "pending",
+            Against::Candidate => "candidate",
+        }
+    }
+}
+
 /// A candidate against the accepted code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CodeDiff {
-    /// Which candidate: `pending` (waiting for review), or `candidate` (the
-    /// last one the gates judged).
-    pub label: String,
+    /// Which code the accepted code is compared with.
+    pub against: Against,
     /// The unified diff (empty when they are the same).
     pub diff: String,
     /// Where the pending result's behaviour differs from the pinned
@@ -128,10 +148,10 @@ pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<Co
             if let (Some(old), Some(new)) = (pinned, new) {
                 behaviour = old.differences(&new, false);
             }
-            ("pending".to_string(), pending.code)
+            (Against::Pending, pending.code)
         }
         None => match newest_candidate(&intent_dir.join("report.json"), name) {
-            Some(code) => ("candidate".to_string(), code),
+            Some(code) => (Against::Candidate, code),
             None => return Ok(Found::NoCode),
         },
     };
@@ -140,10 +160,10 @@ pub fn diff(project: &Project, intent_dir: &Path, name: &str) -> Result<Found<Co
         &format!("{}\n", candidate.trim_end()),
     )
     .unified_diff()
-    .header(&format!("accepted/{name}"), &label)
+    .header(&format!("accepted/{name}"), label.name())
     .to_string();
     Ok(Found::Intent(CodeDiff {
-        label,
+        against: label,
         diff,
         behaviour,
     }))
@@ -192,11 +212,10 @@ pub struct StatusRow {
     pub package: String,
     /// The intent.
     pub intent: String,
-    /// `fresh`, `stale: spec`, `stale: model`, `missing`, `edited`, …
-    pub state: String,
-    /// Whether the accepted code can be used as it is (`state` is `fresh`).
-    #[serde(skip)]
-    pub fresh: bool,
+    /// `None` when fresh; written as its label (`fresh`, `stale: spec`,
+    /// `stale: model`, `missing`, `edited`, …).
+    #[serde(serialize_with = "state_label")]
+    pub state: Option<Stale>,
     /// The model of the accepted code, if any.
     pub model: Option<String>,
     /// The gates it passed.
@@ -209,13 +228,18 @@ pub struct StatusRow {
     /// What the spec allows the code beyond computing (`capabilities`).
     pub capabilities: Vec<String>,
     /// What vouched for the accepted code, from its lock entry.
-    pub confidence: Option<crate::lock::Confidence>,
+    pub confidence: Option<crate::lockfile::Confidence>,
 }
 
 impl StatusRow {
     /// Whether the accepted code can be used as it is.
     pub fn is_fresh(&self) -> bool {
-        self.fresh
+        self.state.is_none()
+    }
+
+    /// Its state's label: `fresh`, `stale: spec`, `stale: model`, …
+    pub fn state_label(&self) -> &'static str {
+        self.state.as_ref().map_or("fresh", Stale::label)
     }
 }
 
@@ -237,8 +261,7 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
             let stale = staleness(&status, &expectation);
             StatusRow {
                 package: project.name.clone(),
-                fresh: stale.is_none(),
-                state: stale.map_or_else(|| "fresh".to_string(), |s| s.label),
+                state: stale.map(|s| s.stale),
                 model: status.entry.as_ref().map(|e| e.model.name.clone()),
                 gates: status
                     .entry
@@ -281,4 +304,12 @@ pub fn specs_fingerprint(specs_dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
             (path, bytes)
         })
         .collect()
+}
+
+/// A status row's state as its label (`fresh` when there is nothing stale).
+fn state_label<S: serde::Serializer>(
+    state: &Option<Stale>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    s.serialize_str(state.as_ref().map_or("fresh", Stale::label))
 }

@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::error::{Error, Result};
-use crate::lock::{Confidence, Lockfile};
+use crate::lockfile::{Confidence, Lockfile};
 use crate::judge::behaviour::Behaviour;
 use crate::judge::extract::{extract, has_docs};
 use crate::judge::gates::{GateRunner, Verdict};
@@ -140,7 +140,7 @@ struct Context<'a> {
     runner: &'a GateRunner,
     store: &'a crate::store::Store,
     locked: bool,
-    entry: &'a crate::lock::LockEntry,
+    entry: &'a crate::lockfile::LockEntry,
 }
 
 impl Context<'_> {

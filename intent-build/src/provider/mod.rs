@@ -14,14 +14,14 @@ pub(crate) mod http;
 pub mod ollama;
 pub mod openai;
 pub mod router;
-pub mod settings;
+pub mod factory;
 
 use std::fmt;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::lock::ModelIdentity;
+pub use crate::lockfile::ModelIdentity;
 
 /// One chat request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -179,7 +179,7 @@ pub fn model_threads() -> i32 {
 
 use std::collections::VecDeque;
 
-use intent_build::lock::ModelIdentity;
+use intent_build::lockfile::ModelIdentity;
 use intent_build::provider::{
     Completion, Finish, GenerationParams, Provider, ProviderError, Request,
 };

@@ -53,7 +53,7 @@ impl GateRunner {
         i: usize,
     ) -> std::io::Result<(Behaviour, Option<Violation>)> {
         let n = plan.inputs.len();
-        let mut outcomes = vec![behaviour::Outcome::NotRun; n];
+        let mut outcomes = vec![behaviour::CallOutcome::NotRun; n];
         let mut violation = None;
         let mut from = 0;
         let test = format!("{}::__intent_tests::intent_behaviour", module(i));
@@ -83,11 +83,11 @@ impl GateRunner {
             if run.done || stopped >= n {
                 break;
             }
-            if outcomes[stopped] == behaviour::Outcome::NotRun {
+            if outcomes[stopped] == behaviour::CallOutcome::NotRun {
                 outcomes[stopped] = if output.timed_out {
-                    behaviour::Outcome::TimedOut
+                    behaviour::CallOutcome::TimedOut
                 } else {
-                    behaviour::Outcome::Crashed
+                    behaviour::CallOutcome::Crashed
                 };
             }
             from = stopped + 1;
