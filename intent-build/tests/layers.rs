@@ -254,11 +254,3 @@ fn the_graph_sees_real_imports() {
     assert!(graph["judge::variants"].contains("judge::gates::diagnostics"));
     assert!(graph["report"].contains("gate"));
 }
-
-#[test]
-#[ignore = "prints the graph"]
-fn print_graph() {
-    for (m, deps) in graph(&src()) {
-        println!("{m} -> {deps:?}");
-    }
-}

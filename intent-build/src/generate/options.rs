@@ -17,11 +17,11 @@ pub enum GrammarKind {
     /// One fenced Rust block ([`RUST_BLOCK_GRAMMAR`]).
     Fence,
     /// One fenced Rust block whose imports stay inside the crate
-    /// ([`grammar::for_prelude`]).
+    /// ([`super::grammar::for_prelude`]).
     #[default]
     Policy,
     /// As `Policy`, and the block opens with the spec's signature
-    /// ([`grammar::for_spec`]). Not the default: measured on 29 MBPP specs
+    /// ([`super::grammar::for_spec`]). Not the default: measured on 29 MBPP specs
     /// side by side with `Policy` (the `mbpp` bench section), fewer
     /// candidates passed (81 of 368 against 87 of 360) and three times as
     /// many answers were cut at the token limit (32 against 12).
@@ -37,7 +37,7 @@ pub struct Options {
     /// The grammar decoding follows where the provider supports one.
     pub grammar: GrammarKind,
     /// Besides rustc's own suggestions, repair candidates that do not
-    /// compile with the rewrites of [`variants`] (index casts, sums,
+    /// compile with the rewrites of [`crate::judge::variants`] (index casts, sums,
     /// collects of references).
     pub rewrites: bool,
     /// How a failed round informs the next.

@@ -11,7 +11,7 @@
 //!    the report and its judgement.
 //!
 //! No stage calls back into an earlier one; what a round does with its
-//! judged candidates is [`super::round`]'s.
+//! judged candidates is `generate::round`'s: judging never imports generation.
 
 pub mod behaviour;
 pub mod extract;

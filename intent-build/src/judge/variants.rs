@@ -70,7 +70,7 @@ impl Attempt {
 /// pass: [`Repairs::propose`] makes the variants to judge, the judge runs
 /// the gates over them (one batched walk per pass, as for the round's
 /// candidates), and [`Repairs::settle`] lets a variant that got further than
-/// its parent take its place. At most [`PASSES`] passes.
+/// its parent take its place. At most three passes (`PASSES`).
 ///
 /// Each (parent, variant) is tried once; each variant's code is judged
 /// once, and its verdict serves every parent it came from: sampled

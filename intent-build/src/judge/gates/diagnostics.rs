@@ -225,7 +225,7 @@ pub enum Suggestions {
 /// Applies rustc's suggestions for a candidate's file to its `code`. `None`
 /// when there were none to apply.
 ///
-/// The diagnostics are one candidate's (as [`Verdict::Failed`] holds them);
+/// The diagnostics are one candidate's (as [`super::Verdict::Failed`] holds them);
 /// their byte offsets are in its file, whose first line starts with the
 /// prelude import, so the suggestions are applied to that text and the
 /// import taken out again. A suggestion outside the code (in the tests the

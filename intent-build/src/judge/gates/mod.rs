@@ -14,7 +14,7 @@
 //! outside the process before it runs at all.
 //!
 //! Adding a gate: a variant in [`Gate::ORDER`] (`crate::gate`), a file here
-//! with its [`Stage`], and its line in [`stage`].
+//! with its `Stage`, and its line in `stage()`.
 
 mod answer;
 mod compile;
