@@ -179,18 +179,12 @@ impl GateRunner {
         binary: &Path,
         only: Option<usize>,
     ) -> std::io::Result<Bounded> {
-        let mut cmd = Command::new(binary);
-        cmd.current_dir(dir)
-            .env_clear()
-            .env("HOME", dir)
-            .env("RUST_BACKTRACE", "0")
-            .args(["--test-threads=1", "--nocapture", "--quiet"]);
+        let mut cmd = test_binary(dir, binary);
+        cmd.args(["--test-threads=1", "--nocapture", "--quiet"]);
         if let Some(i) = only {
             cmd.arg(format!("{}::", module(i)));
         }
-        let limits = self.run_limits();
-        self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
-        run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
+        self.run_confined(cmd, dir, binary)
     }
 
     /// One ignored harness test, confined, its lines marked with `nonce`.
@@ -202,15 +196,17 @@ impl GateRunner {
         nonce: &str,
         from: usize,
     ) -> std::io::Result<Bounded> {
-        let mut cmd = Command::new(binary);
-        cmd.current_dir(dir)
-            .env_clear()
-            .env("HOME", dir)
-            .env("RUST_BACKTRACE", "0")
-            .env("INTENT_BEHAVIOUR_NONCE", nonce)
+        let mut cmd = test_binary(dir, binary);
+        cmd.env("INTENT_BEHAVIOUR_NONCE", nonce)
             .env("INTENT_BEHAVIOUR_FROM", from.to_string())
             .args(["--ignored", "--exact", test])
             .args(["--test-threads=1", "--nocapture", "--quiet"]);
+        self.run_confined(cmd, dir, binary)
+    }
+
+    /// Runs `cmd`, a test binary in `dir`, confined, within the gates'
+    /// limits and with its output bounded.
+    fn run_confined(&self, mut cmd: Command, dir: &Path, binary: &Path) -> std::io::Result<Bounded> {
         let limits = self.run_limits();
         self.confine(&mut cmd, Sandbox::run(dir, binary, limits))?;
         run_bounded(cmd, self.timeout, OUTPUT_LIMIT)
@@ -225,6 +221,16 @@ impl GateRunner {
     }
 }
 
+
+/// A compiled test binary to run in `dir`, with a cleared environment.
+fn test_binary(dir: &Path, binary: &Path) -> Command {
+    let mut cmd = Command::new(binary);
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("HOME", dir)
+        .env("RUST_BACKTRACE", "0");
+    cmd
+}
 
 pub(super) struct Bounded {
     pub(super) success: bool,
