@@ -254,3 +254,77 @@ fn the_graph_sees_real_imports() {
     assert!(graph["judge::variants"].contains("judge::gates::diagnostics"));
     assert!(graph["report"].contains("gate"));
 }
+
+/// The longest functions of `src` as (lines, file, name), longest first:
+/// from a `fn` line to the closing brace at its indentation (rustfmt's
+/// layout), signatures without a body left out.
+fn function_lengths(src: &Path) -> Vec<(usize, String, String)> {
+    let mut out = Vec::new();
+    for entry in walkdir::WalkDir::new(src) {
+        let path = entry.unwrap().into_path();
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let trimmed = line.trim_start();
+            let indent = &line[..line.len() - trimmed.len()];
+            let Some(name) = fn_name(trimmed) else {
+                continue;
+            };
+            let Some(open) =
+                (i..lines.len()).find(|&j| lines[j].contains('{') || lines[j].ends_with(';'))
+            else {
+                continue;
+            };
+            if !lines[open].contains('{') {
+                continue;
+            }
+            let close = format!("{indent}}}");
+            let end = if lines[open].trim_end().ends_with('}') {
+                open
+            } else {
+                (open + 1..lines.len())
+                    .find(|&j| lines[j] == close)
+                    .unwrap_or(open)
+            };
+            out.push((end - i + 1, path.display().to_string(), name));
+        }
+    }
+    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out
+}
+
+/// The name of the function a line declares, if it declares one.
+fn fn_name(line: &str) -> Option<String> {
+    let mut rest = line;
+    for qualifier in [
+        "pub(crate) ",
+        "pub(super) ",
+        "pub ",
+        "const ",
+        "async ",
+        "unsafe ",
+    ] {
+        rest = rest.strip_prefix(qualifier).unwrap_or(rest);
+    }
+    let name = rest.strip_prefix("fn ")?;
+    Some(
+        name.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect(),
+    )
+}
+
+#[test]
+fn no_function_is_longer_than_80_lines() {
+    let lengths = function_lengths(&src());
+    assert!(
+        lengths.len() > 500,
+        "the reader found {} functions",
+        lengths.len()
+    );
+    let long: Vec<_> = lengths.iter().filter(|(n, ..)| *n > 80).collect();
+    assert!(long.is_empty(), "functions over 80 lines: {long:?}");
+}
