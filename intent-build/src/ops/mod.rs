@@ -46,18 +46,7 @@ pub fn new_spec(project: &Project, name: &str, signature: &str) -> Result<PathBu
     );
     // Check the signature and name now, with the errors `lock` would give;
     // the placeholder example is the user's to fill in.
-    let check = text
-        .replace("/* arguments */", "")
-        .replace("/* expected value */", "()");
-    if let Err(Error::Spec(errors)) = crate::spec::parse_str(&check, &path) {
-        let relevant: Vec<_> = errors
-            .into_iter()
-            .filter(|e| !e.message.contains("example"))
-            .collect();
-        if !relevant.is_empty() {
-            return Err(Error::Spec(relevant));
-        }
-    }
+    crate::spec::check_signature(&text, &path)?;
     let dir = project.specs_dir();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     crate::files::write_atomic(&path, text.as_bytes())?;

@@ -47,5 +47,5 @@ pub use cache::SpecCache;
 pub use discover::{discover, discover_with, spec_files};
 pub use model::*;
 #[cfg_attr(not(feature = "engine"), allow(unused_imports))]
-pub use parse::{parse_file, parse_str};
+pub use parse::{check_signature, parse_file, parse_str};
 

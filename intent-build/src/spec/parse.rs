@@ -33,28 +33,7 @@ pub fn parse_file(path: &Path, display_path: &Path) -> Result<SpecFile> {
 ///
 /// As [`parse_file`].
 pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
-    let file_name = path
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or_default();
-    let (format, stem) = if let Some(stem) = file_name.strip_suffix(TOML_SUFFIX) {
-        (SpecFormat::Toml, stem)
-    } else if let Some(stem) = file_name.strip_suffix(MARKDOWN_SUFFIX) {
-        (SpecFormat::Markdown, stem)
-    } else {
-        return Err(SpecError {
-            path: path.to_path_buf(),
-            line: 1,
-            column: 1,
-            message: "not a spec file name".into(),
-            expected: format!("a name ending in `{TOML_SUFFIX}` or `{MARKDOWN_SUFFIX}`"),
-        }
-        .into());
-    };
-    let raw = match format {
-        SpecFormat::Toml => toml::read(source, path, stem)?,
-        SpecFormat::Markdown => markdown::read(source, path, stem)?,
-    };
+    let (format, raw) = read_raw(source, path)?;
     let spec = validate(&raw).map_err(Error::Spec)?;
     let hash = spec.hash();
     let location = |text: &Text| Location {
@@ -77,6 +56,52 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
             uses: raw.uses.iter().map(location).collect(),
         },
     })
+}
+
+/// Checks only the `signature` of spec text, and the name it gives the
+/// intent, with the errors [`parse_str`] would give for them: what
+/// `cargo intent new` checks before the rest of the spec is written.
+///
+/// # Errors
+///
+/// [`Error::Spec`] for a bad signature or name, or text that is not a spec.
+pub fn check_signature(source: &str, path: &Path) -> Result<()> {
+    let (_, raw) = read_raw(source, path)?;
+    let mut errors = Vec::new();
+    let signature = signature(&raw, &mut errors);
+    name(&raw, signature.as_ref(), &mut errors);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Spec(errors))
+    }
+}
+
+/// The raw form of spec text, read by the syntax `path`'s suffix names.
+fn read_raw(source: &str, path: &Path) -> Result<(SpecFormat, RawSpec)> {
+    let file_name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let (format, stem) = if let Some(stem) = file_name.strip_suffix(TOML_SUFFIX) {
+        (SpecFormat::Toml, stem)
+    } else if let Some(stem) = file_name.strip_suffix(MARKDOWN_SUFFIX) {
+        (SpecFormat::Markdown, stem)
+    } else {
+        return Err(SpecError {
+            path: path.to_path_buf(),
+            line: 1,
+            column: 1,
+            message: "not a spec file name".into(),
+            expected: format!("a name ending in `{TOML_SUFFIX}` or `{MARKDOWN_SUFFIX}`"),
+        }
+        .into());
+    };
+    let raw = match format {
+        SpecFormat::Toml => toml::read(source, path, stem)?,
+        SpecFormat::Markdown => markdown::read(source, path, stem)?,
+    };
+    Ok((format, raw))
 }
 
 fn syn_error(
