@@ -127,11 +127,13 @@ fn handoff(global: &Global, args: &LockArgs) -> Result<Status> {
         packages: vec![package],
         target_dir: intent_dir.parent().map(Into::into).unwrap_or_default(),
     };
-    let mut options = lock_options(global, &ws, args);
-    options.intent_dir = intent_dir;
-    options.pending_only = !project.settings.update_lock;
-    // cargo compiles other crates beside a build script.
-    options.cores = Cores::Half;
+    let options = LockOptions {
+        intent_dir,
+        pending_only: !project.settings.update_lock,
+        // cargo compiles other crates beside a build script.
+        cores: Cores::Half,
+        ..lock_options(global, &ws, args)
+    };
     let env = Env::from_process()?;
     let summary = ops::lock::lock(&project, &options, &env, &Progress::new(global.quiet))?;
     if let Some(json) = &summary.report {
