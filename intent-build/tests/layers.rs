@@ -292,7 +292,7 @@ fn function_lengths(src: &Path) -> Vec<(usize, String, String)> {
             out.push((end - i + 1, path.display().to_string(), name));
         }
     }
-    out.sort_by(|a, b| b.0.cmp(&a.0));
+    out.sort_by_key(|f| std::cmp::Reverse(f.0));
     out
 }
 

@@ -18,10 +18,10 @@ pub mod extract;
 pub mod gates;
 pub mod inputs;
 pub mod policy;
+mod rescue;
 pub mod variants;
 
 use behaviour::Behaviour;
-use gates::diagnostics::{apply_suggestions, rendered_errors, Suggestions};
 use gates::{GateRunner, Verdict};
 use variants::{Attempt, Repairs};
 use crate::files::sha256_hex;
@@ -272,7 +272,7 @@ fn extract_one(
     let reply = routed.completion.text.clone();
     let extracted = extract::extract(&reply, &spec.spec).or_else(|reason| {
         let tag = format!("{tag}-c{index}-raw");
-        rescue_unparsable(runner, spec, &reply, &tag, reason, &mut report)
+        rescue::rescue_unparsable(runner, spec, &reply, &tag, reason, &mut report.rustfix_applied)
     });
     report.gate_seconds = started.elapsed().as_secs_f64();
     match extracted {
@@ -373,45 +373,4 @@ fn conclude(
         }
     };
     Judged { report, judgement }
-}
-
-/// A block `syn` cannot read (a multi-character `'IV'` literal, say) goes
-/// to rustc as it is: its machine-applicable suggestions may make it valid,
-/// and otherwise its diagnostics are far better repair evidence than the
-/// parser's message.
-fn rescue_unparsable(
-    runner: &GateRunner,
-    spec: &SpecFile,
-    reply: &str,
-    tag: &str,
-    reason: extract::ExtractError,
-    report: &mut CandidateReport,
-) -> Result<String, String> {
-    if !matches!(reason, extract::ExtractError::Unparsable(_)) {
-        return Err(reason.to_string());
-    }
-    let reason = reason.to_string();
-    let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
-        return Err(reason);
-    };
-    let Ok(Verdict::Failed {
-        gate: Gate::Compile,
-        diagnostics: Some(diagnostics),
-        ..
-    }) = runner.check(&spec.spec, &block, tag)
-    else {
-        return Err(reason);
-    };
-    let fixed = apply_suggestions(&block, &diagnostics, Suggestions::MachineApplicable)
-        .or_else(|| apply_suggestions(&block, &diagnostics, Suggestions::Any));
-    if let Some(fixed) = fixed {
-        report.rustfix_applied = true;
-        if let Ok(code) = extract::extract(&fixed, &spec.spec) {
-            return Ok(code);
-        }
-    }
-    Err(format!(
-        "{reason}\n{}",
-        rendered_errors(&diagnostics)
-    ))
 }
