@@ -24,6 +24,19 @@ ensure_system_packages() {
         DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
     fi
     command -v cargo >/dev/null || { echo "error: cargo not found; install Rust from https://rustup.rs" >&2; exit 2; }
+    ensure_rust_docs
+}
+
+# The toolchain's documentation: the grammar reads from it which std, core
+# and alloc paths exist (rustup installs it by default; a minimal profile
+# does not).
+ensure_rust_docs() {
+    local docs
+    docs="$(rustc --print sysroot)/share/doc/rust/html/std"
+    [ -d "$docs" ] && return
+    step "adding the rust-docs component (the std paths the grammar allows)"
+    rustup component add rust-docs \
+        || echo "warning: no rust-docs: the grammar checks std imports by their first segment only" >&2
 }
 
 # Headless Chromium from the distribution, for the report page's tests

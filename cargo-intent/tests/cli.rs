@@ -534,6 +534,41 @@ fn lock_shows_each_rounds_tally_as_a_live_line_on_a_terminal_and_as_lines_off_it
     );
 }
 
+#[test]
+fn a_lock_of_several_intents_counts_them_done_with_the_time_left() {
+    // Two intents the scripted model answers alike (the second is the
+    // first's function under the spec's name).
+    let twice = DOUBLE.replace("double", "twice");
+    let model = ScriptedModel::answering(DOUBLE_CODE);
+    let specs = [("double", DOUBLE), ("twice", twice.as_str())];
+    let target = tempfile::tempdir().unwrap();
+    // Off a terminal: each intent's last line carries the run's count.
+    let f = model_crate("count_lines", "repair-rounds = 1\n", &model, &specs);
+    let (code, _, err) = run_full(
+        intent(&f, &["lock"])
+            .env_remove("CI")
+            .env("CARGO_TARGET_DIR", target.path()),
+    );
+    assert_eq!(code, 0, "{err}");
+    let counted: Vec<&str> = err.lines().filter(|l| l.contains("intents done")).collect();
+    assert_eq!(counted.len(), 2, "{err}");
+    assert!(counted[0].contains("[1/2 intents done, about "), "{err}");
+    assert!(counted[1].ends_with("[2/2 intents done]"), "{err}");
+    // On a terminal the count is a live line of its own above the intents'.
+    let f = model_crate("count_tty", "repair-rounds = 1\n", &model, &specs);
+    let command = format!("{} intent lock", bin().display());
+    let output = f
+        .command(std::path::Path::new("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("CI")
+        .env("CARGO_TARGET_DIR", target.path())
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    assert!(screen.contains("lock 2/2 intents done"), "{screen:?}");
+}
+
 /// After a successful `lock`: the entry, the snapshot, no model needed for
 /// the next `lock` (byte-identical lock), and a CI build from the lock alone.
 fn assert_recorded_and_needs_no_model(f: &Fixture, model_name: &str) {

@@ -208,6 +208,54 @@ mod embedded {
     }
 
     #[test]
+    fn real_model_std_grammar_imports_only_what_the_toolchain_has() {
+        let provider = smol(params());
+        let runner = intent_build::judge::gates::GateRunner::new(
+            std::env::temp_dir(),
+            Duration::from_secs(10),
+        );
+        let std = intent_build::generate::std_paths::StdPaths::of_sysroot(
+            &runner.sysroot().unwrap(),
+        )
+        .expect("the toolchain's documentation (`rustup component add rust-docs`; scripts/test adds it)");
+        let grammar = intent_build::generate::grammar::for_imports(
+            "pub enum Shape { Square(f64) }",
+            Some(&std),
+        );
+        let accepts = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
+        for allowed in [
+            "```rust\nuse std::collections::HashMap;\n```",
+            "```rust\nuse std::collections::{HashMap, HashSet};\n```",
+            "```rust\nuse std::io::{self, Read as _};\n```",
+            "```rust\nuse std::cmp::Ordering::{Less, Greater};\n```",
+            "```rust\nuse std::collections::hash_map::Entry;\n```",
+            "```rust\n    use core::fmt::Write;\nuse alloc::vec::Vec;\nuse std::fmt::*;\n```",
+            "```rust\npub(crate) use Shape::*;\nuse self::helpers::x;\n```",
+        ] {
+            assert_eq!(accepts(allowed), None, "{allowed}");
+        }
+        // A module or item std does not have is cut where it starts.
+        for (refused, at) in [
+            ("```rust\nuse std::regex::Regex;\n```", "regex"),
+            ("```rust\nuse std::str::Trim;\n```", "Trim"),
+            ("```rust\nuse std::collections::HashMapEntry;\n```", "Entry"),
+            (
+                "```rust\nuse std::collections::{HashMap, Counter};\n```",
+                "Counter",
+            ),
+            ("```rust\nuse regex::Regex;\n```", "regex"),
+        ] {
+            let (allowed, token) =
+                accepts(refused).unwrap_or_else(|| panic!("{refused} was accepted"));
+            let word = refused.rfind(at).unwrap();
+            assert!(
+                word < allowed.len() + token.len() && allowed.len() <= word + at.len(),
+                "{refused}: allowed {allowed:?}, refused {token:?}, not at `{at}`"
+            );
+        }
+    }
+
+    #[test]
     fn real_model_signature_grammar_opens_the_block_with_the_spec_signature() {
         let provider = smol(params());
         let grammar = intent_build::generate::grammar::anchored(

@@ -154,6 +154,31 @@ fn list(global: &Global) -> Result<Status> {
             },
         };
         outln!("  confinement: {confinement}")?;
+        outln!("  imports: {}", std_paths(&project, &env, &ws.intent_dir()))?;
     }
     Ok(Status::Ok)
+}
+
+/// What the grammar lets a candidate import from std: the toolchain's
+/// module tree, or the crate roots alone when its documentation is missing.
+fn std_paths(
+    project: &intent_build::project::Project,
+    env: &intent_build::env::Env,
+    intent_dir: &std::path::Path,
+) -> String {
+    let runner = project.gate_runner(env, intent_dir, None);
+    let Ok(sysroot) = runner.sysroot() else {
+        return "std, core and alloc by their first segment (no rustc to ask)".to_string();
+    };
+    match intent_build::generate::std_paths::StdPaths::of_sysroot(&sysroot) {
+        Some(paths) => {
+            let (modules, items) = paths
+                .crates
+                .values()
+                .map(|m| m.size())
+                .fold((0, 0), |(m, i), (cm, ci)| (m + cm, i + ci));
+            format!("std, core and alloc paths that exist ({modules} modules, {items} items, from the toolchain's documentation)")
+        }
+        None => "std, core and alloc by their first segment: the toolchain has no documentation (`rustup component add rust-docs` lets the grammar check whole paths)".to_string(),
+    }
 }

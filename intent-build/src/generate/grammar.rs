@@ -25,6 +25,7 @@
 
 use std::collections::BTreeSet;
 
+use super::std_paths::{Module, StdPaths, CRATES};
 use crate::spec::Spec;
 
 /// The path roots every candidate may import from.
@@ -43,16 +44,83 @@ const ITEM_KEYWORDS: &[&str] = &[
 /// The grammar for `spec`'s candidates: imports inside what its prelude
 /// (as the gates compile it, used intents included) allows, and the answer
 /// anchored at its signature.
-pub fn for_spec(spec: &Spec) -> String {
-    anchored(&for_prelude(&spec.prelude), &spec.signature)
+pub fn for_spec(spec: &Spec, std: Option<&StdPaths>) -> String {
+    anchored(&for_imports(&spec.prelude, std), &spec.signature)
 }
 
 /// The grammar for candidates compiled after `prelude`, with no anchor:
 /// any lines whose imports stay inside the crate.
 pub fn for_prelude(prelude: &str) -> String {
+    for_imports(prelude, None)
+}
+
+/// As [`for_prelude`], and with `std`, a `use` of `std`, `core` or `alloc`
+/// names only modules and items that exist there ([`StdPaths`]).
+pub fn for_imports(prelude: &str, std: Option<&StdPaths>) -> String {
     let mut roots: BTreeSet<String> = STD_ROOTS.iter().map(|r| r.to_string()).collect();
+    if std.is_some() {
+        for name in CRATES {
+            roots.remove(name);
+        }
+    }
     roots.extend(declared_items(prelude));
-    grammar(&roots)
+    let mut text = grammar(&roots);
+    if let Some(std) = std {
+        text = text.replacen("import ::= \"::\"? (", "import ::= \"::\"? std-use | \"::\"? (", 1);
+        text.push_str(&std_rules(std).join("\n"));
+        text.push('\n');
+    }
+    text
+}
+
+/// The rules of `use` paths inside the std crates: `std-use` walks the
+/// module tree one rule per module, so every segment is one that exists;
+/// after an item anything path-like may follow (enum variants, associated
+/// items), and groups (`{HashMap, HashSet}`), globs and `as` are allowed
+/// on one line.
+fn std_rules(std: &StdPaths) -> Vec<String> {
+    let mut rules = Vec::new();
+    let mut roots = Vec::new();
+    for (name, module) in &std.crates {
+        let id = module_rules(module, &mut rules);
+        roots.push(format!("\"{name}::\" {id}"));
+    }
+    rules.push(format!("std-use ::= ({}) use-end", roots.join(" | ")));
+    rules.push("use-end ::= alias? [ \\t]* \";\" rest".to_string());
+    rules.push("alias ::= [ \\t]+ \"as\" [ \\t]+ [a-zA-Z_] [a-zA-Z0-9_]*".to_string());
+    rules.push(
+        "after-item ::= \"::\" ([a-zA-Z0-9_]+ (\"::\" [a-zA-Z0-9_]+)* (\"::\" (\"*\" | loose-group))? | \"*\" | loose-group)"
+            .to_string(),
+    );
+    rules.push("loose-group ::= \"{\" [a-zA-Z0-9_, \\t]* \"}\"".to_string());
+    rules
+}
+
+/// The rules for `module` and every module under it; the name of its own.
+fn module_rules(module: &Module, rules: &mut Vec<String>) -> String {
+    let id = format!("m{}", rules.len() / 3);
+    // Reserve the three rule slots of this module before its children.
+    let at = rules.len();
+    rules.extend([String::new(), String::new(), String::new()]);
+    let mut segments: Vec<String> = Vec::new();
+    if !module.items.is_empty() {
+        let items: Vec<String> = module.items.iter().map(|i| format!("\"{i}\"")).collect();
+        segments.push(format!("({}) after-item?", items.join(" | ")));
+    }
+    for (name, child) in &module.modules {
+        let child_id = module_rules(child, rules);
+        segments.push(format!("\"{name}\" (\"::\" {child_id})?"));
+    }
+    if segments.is_empty() {
+        // A module whose items are not documented here: any path below it.
+        segments.push("[a-zA-Z0-9_]+ after-item?".to_string());
+    }
+    rules[at] = format!(
+        "{id} ::= \"*\" | \"{{\" [ \\t]* {id}-g ([ \\t]* \",\" [ \\t]* {id}-g)* [ \\t]* \",\"? [ \\t]* \"}}\" | {id}-e"
+    );
+    rules[at + 1] = format!("{id}-g ::= (\"self\" | {id}-e) alias?");
+    rules[at + 2] = format!("{id}-e ::= {}", segments.join(" | "));
+    id
 }
 
 /// `grammar` (one of [`for_prelude`]'s) with its block made to open with
@@ -181,6 +249,31 @@ mod tests {
         for rule in ["head ::=", "line ::=", "import ::=", "word ::="] {
             assert!(grammar.contains(rule), "{rule} missing:\n{grammar}");
         }
+    }
+
+    #[test]
+    fn std_imports_walk_the_module_tree_when_it_is_known() {
+        let mut collections = Module::default();
+        collections.items.insert("HashMap".into());
+        let mut root = Module::default();
+        root.modules.insert("collections".into(), collections);
+        let std = StdPaths {
+            crates: CRATES
+                .iter()
+                .map(|c| (c.to_string(), root.clone()))
+                .collect(),
+        };
+        let grammar = for_imports("", Some(&std));
+        // The crates are reached only through the tree…
+        let import = grammar.lines().find(|l| l.starts_with("import ::=")).unwrap();
+        assert!(import.contains("std-use"), "{import}");
+        assert!(!import.contains("\"std\""), "{import}");
+        assert!(grammar.contains("std-use ::= (\"alloc::\" m0 | \"core::\" m2 | \"std::\" m4) use-end"), "{grammar}");
+        // …whose modules list what they hold, nothing else.
+        assert!(grammar.contains("m5-e ::= (\"HashMap\") after-item?"), "{grammar}");
+        assert!(grammar.contains("m4-e ::= \"collections\" (\"::\" m5)?"), "{grammar}");
+        // Without a tree, the first segment is all that is checked.
+        assert!(for_prelude("").contains("\"std\""));
     }
 
     #[test]

@@ -26,6 +26,7 @@ mod pool;
 pub mod prompt;
 pub mod replay;
 pub mod round;
+pub mod std_paths;
 pub mod uses;
 
 pub use crate::lockfile::Confidence;
@@ -292,6 +293,11 @@ fn ask_round(
     phase: &dyn Fn(Phase),
 ) -> Vec<Judged> {
     phase(Phase::Generating(round));
+    // What std really has, from the toolchain the gates compile with.
+    let std = runner
+        .sysroot()
+        .ok()
+        .and_then(|sysroot| std_paths::StdPaths::of_sysroot(&sysroot));
     let request = Request {
         system: prompt::SYSTEM.to_string(),
         history: next.history.clone(),
@@ -302,8 +308,8 @@ fn ask_round(
         grammar: match options.grammar {
             GrammarKind::Off => None,
             GrammarKind::Fence => Some(RUST_BLOCK_GRAMMAR.to_string()),
-            GrammarKind::Policy => Some(grammar::for_prelude(&spec.spec.prelude)),
-            GrammarKind::Signature => Some(grammar::for_spec(&spec.spec)),
+            GrammarKind::Policy => Some(grammar::for_imports(&spec.spec.prelude, std.as_deref())),
+            GrammarKind::Signature => Some(grammar::for_spec(&spec.spec, std.as_deref())),
         },
         round,
         candidate: 0,

@@ -376,6 +376,7 @@ impl LockCtx<'_> {
             .min(std::thread::available_parallelism().map_or(1, |n| n.get()))
             .min(work.len())
             .max(1);
+        self.progress.start_run(work.len());
         let worker = Worker {
             ctx: self,
             runner,
@@ -512,6 +513,8 @@ impl Worker<'_> {
                 Err(blocker) => {
                     self.queue.finish(&spec.spec.name, None);
                     let report = IntentReport::blocked(&spec.spec.name, &blocker);
+                    let bar = self.ctx.progress.intent(&spec.spec.name);
+                    bar.finish(false, report.reason.as_deref());
                     Some(Generated {
                         spec,
                         report,

@@ -74,6 +74,15 @@ impl GateRunner {
         self
     }
 
+    /// The sysroot of the compiler the gates run.
+    ///
+    /// # Errors
+    ///
+    /// `rustc` cannot be run or does not say.
+    pub fn sysroot(&self) -> std::io::Result<PathBuf> {
+        Ok(self.toolchain()?.sysroot.clone())
+    }
+
     pub(super) fn toolchain(&self) -> std::io::Result<&Toolchain> {
         self.toolchain
             .get_or_init(|| {
