@@ -779,9 +779,16 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// `INTENT_BENCH_THREADS` (the embedded provider's threads), `INTENT_BENCH_MIN_P`
 /// (min-p of sampled candidates), `INTENT_BENCH_SAMPLE_TEMPERATURE` (their
 /// temperature), `INTENT_BENCH_GRAMMAR` (`off`, `fence`,
-/// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`.
+/// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`,
+/// `INTENT_BENCH_STD_PATHS=0` (imports checked by their first segment only),
+/// `INTENT_BENCH_SET=realistic` (`../shared/bench/realistic` instead).
 fn mbpp() {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench/mbpp-rs");
+    // `INTENT_BENCH_SET=realistic`: the application functions of
+    // `../shared/bench/realistic` (same layout) instead of the puzzles.
+    let set = std::env::var("INTENT_BENCH_SET").unwrap_or_else(|_| "mbpp-rs".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/bench")
+        .join(&set);
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
     let defaults = Settings::default();
     let candidates: u32 = bench_setting(
@@ -864,6 +871,7 @@ fn mbpp() {
         _ => generate::GrammarKind::default(),
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
+    options.std_paths = bench_setting("INTENT_BENCH_STD_PATHS", 1u8) == 1;
     options.seek_rival =
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
     // The default (`generate::DEFAULT_AGREEMENT`) is one of these.

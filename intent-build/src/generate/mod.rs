@@ -294,9 +294,10 @@ fn ask_round(
 ) -> Vec<Judged> {
     phase(Phase::Generating(round));
     // What std really has, from the toolchain the gates compile with.
-    let std = runner
-        .sysroot()
-        .ok()
+    let std = options
+        .std_paths
+        .then(|| runner.sysroot().ok())
+        .flatten()
         .and_then(|sysroot| std_paths::StdPaths::of_sysroot(&sysroot));
     let request = Request {
         system: prompt::SYSTEM.to_string(),

@@ -42,6 +42,10 @@ pub struct Options {
     pub rewrites: bool,
     /// How a failed round informs the next.
     pub repair: Repair,
+    /// Whether the grammar checks every segment of a `use` under `std`,
+    /// `core` and `alloc` against the toolchain's documentation
+    /// ([`super::std_paths`]), rather than the first alone.
+    pub std_paths: bool,
     /// Share of the passing candidates whose behaviour must agree
     /// ([`behaviour::settled`]).
     pub agreement: f64,
@@ -110,6 +114,7 @@ impl Default for Options {
             repair_rounds: 1,
             grammar: GrammarKind::Policy,
             rewrites: true,
+            std_paths: true,
             repair: Repair::default(),
             agreement: DEFAULT_AGREEMENT,
             allow_behaviour_change: false,
