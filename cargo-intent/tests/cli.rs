@@ -566,7 +566,12 @@ fn a_lock_of_several_intents_counts_them_done_with_the_time_left() {
         .unwrap();
     let screen = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(0), "{screen}");
-    assert!(screen.contains("lock 2/2 intents done"), "{screen:?}");
+    assert!(screen.contains("1/2 intents done, about "), "{screen:?}");
+    assert!(screen.contains("2/2 intents done"), "{screen:?}");
+    assert!(
+        !screen.contains("[2/2 intents done]"),
+        "plain lines on a terminal: {screen:?}"
+    );
 }
 
 /// After a successful `lock`: the entry, the snapshot, no model needed for
