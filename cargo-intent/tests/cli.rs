@@ -510,16 +510,7 @@ fn lock_shows_each_rounds_tally_as_a_live_line_on_a_terminal_and_as_lines_off_it
     // On a terminal: `script` runs the command on a real pseudo-terminal;
     // the spinner redraws its line in place and finishes with the tally.
     let (f, _model) = scripted_fixture("progress_tty", DOUBLE_CODE);
-    let command = format!("{} intent lock", bin().display());
-    let output = f
-        .command(std::path::Path::new("script"))
-        .args(["-qec", &command, "/dev/null"])
-        .env_remove("CI")
-        .env("CARGO_TARGET_DIR", target.path())
-        .output()
-        .unwrap();
-    let screen = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{screen}");
+    let screen = lock_on_a_terminal(&f, target.path());
     assert!(
         screen.contains("\u{1b}[") || screen.contains('\r'),
         "no live line: {screen:?}"
@@ -556,22 +547,29 @@ fn a_lock_of_several_intents_counts_them_done_with_the_time_left() {
     assert!(counted[1].ends_with("[2/2 intents done]"), "{err}");
     // On a terminal the count is a live line of its own above the intents'.
     let f = model_crate("count_tty", "repair-rounds = 1\n", &model, &specs);
-    let command = format!("{} intent lock", bin().display());
-    let output = f
-        .command(std::path::Path::new("script"))
-        .args(["-qec", &command, "/dev/null"])
-        .env_remove("CI")
-        .env("CARGO_TARGET_DIR", target.path())
-        .output()
-        .unwrap();
-    let screen = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "{screen}");
+    let screen = lock_on_a_terminal(&f, target.path());
     assert!(screen.contains("1/2 intents done, about "), "{screen:?}");
     assert!(screen.contains("2/2 intents done"), "{screen:?}");
     assert!(
         !screen.contains("[2/2 intents done]"),
         "plain lines on a terminal: {screen:?}"
     );
+}
+
+/// `cargo intent lock` in `f` on a real pseudo-terminal (`script`), with
+/// `target` as its target folder: what the screen received. It must succeed.
+fn lock_on_a_terminal(f: &Fixture, target: &std::path::Path) -> String {
+    let command = format!("{} intent lock", bin().display());
+    let output = f
+        .command(std::path::Path::new("script"))
+        .args(["-qec", &command, "/dev/null"])
+        .env_remove("CI")
+        .env("CARGO_TARGET_DIR", target)
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{screen}");
+    screen
 }
 
 /// After a successful `lock`: the entry, the snapshot, no model needed for

@@ -169,6 +169,17 @@ mod embedded {
         assert!(prompt_tokens.len() <= 1, "{prompt_tokens:?}");
     }
 
+    /// Asserts a grammar refused `refused` at the word `at`, found at byte
+    /// `word`: everything before it was allowed, and the token refused is in
+    /// it or right after it (where an excluded word must end).
+    fn assert_cut_at(refusal: Option<(String, String)>, refused: &str, word: usize, at: &str) {
+        let (allowed, token) = refusal.unwrap_or_else(|| panic!("{refused} was accepted"));
+        assert!(
+            word < allowed.len() + token.len() && allowed.len() <= word + at.len(),
+            "{refused}: allowed {allowed:?}, refused {token:?}, not at `{at}`"
+        );
+    }
+
     #[test]
     fn real_model_policy_grammar_keeps_imports_inside_the_crate() {
         let provider = smol(params());
@@ -195,15 +206,7 @@ mod embedded {
             ("```rust\nextern crate regex;\n```", "extern"),
             ("```rust\nunsafe fn f() {}\n```", "unsafe"),
         ] {
-            let (allowed, token) =
-                accepts(refused).unwrap_or_else(|| panic!("{refused} was accepted"));
-            // Everything before the word was allowed, and the token refused
-            // is in it or right after it (where an excluded word must end).
-            let word = refused.find(at).unwrap();
-            assert!(
-                word < allowed.len() + token.len() && allowed.len() <= word + at.len(),
-                "{refused}: allowed {allowed:?}, refused {token:?}, not at `{at}`"
-            );
+            assert_cut_at(accepts(refused), refused, refused.find(at).unwrap(), at);
         }
     }
 
@@ -245,13 +248,7 @@ mod embedded {
             ),
             ("```rust\nuse regex::Regex;\n```", "regex"),
         ] {
-            let (allowed, token) =
-                accepts(refused).unwrap_or_else(|| panic!("{refused} was accepted"));
-            let word = refused.rfind(at).unwrap();
-            assert!(
-                word < allowed.len() + token.len() && allowed.len() <= word + at.len(),
-                "{refused}: allowed {allowed:?}, refused {token:?}, not at `{at}`"
-            );
+            assert_cut_at(accepts(refused), refused, refused.rfind(at).unwrap(), at);
         }
     }
 
