@@ -92,6 +92,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 functional_hash: "sha256:00".into(),
                 gates: vec!["parse".into()],
                 uses: Default::default(),
+                crates: Default::default(),
                 capabilities: Vec::new(),
                 confidence: None,
             },
@@ -501,7 +502,7 @@ fn candidates() {
         .unwrap();
     let std_paths = generate::std_paths::StdPaths::of_sysroot(&sysroot)
         .expect("the toolchain's documentation (rustup component add rust-docs)");
-    let tree = generate::grammar::for_imports(&spec.spec.prelude, Some(&std_paths));
+    let tree = generate::grammar::for_imports(&spec.spec.prelude, &[], Some(&std_paths));
     // Alternated three times each, medians compared: one batch's speed
     // varies by more than the grammars differ.
     let mut speeds: [Vec<f64>; 2] = [Vec::new(), Vec::new()];

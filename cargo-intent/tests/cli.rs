@@ -355,6 +355,7 @@ fn accept_and_diff_work_on_pending_results() {
         agreement: None,
         confidence: None,
         uses: Default::default(),
+        crates: Default::default(),
     };
     store.save_pending(&spec, &candidate, false).unwrap();
 

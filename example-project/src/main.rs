@@ -28,4 +28,7 @@ fn main() {
     let timings = [3.2, 1.5, 8.0, 2.4];
     println!("median({timings:?}) = {:?}", median(&timings));
     println!("format_duration(3725) = {}", format_duration(3725));
+    // Written with the `regex` crate the package depends on.
+    let card = "card 4111 1111 1111 1111, exp 09/27";
+    println!("mask_digits({card:?}) = {}", mask_digits(card));
 }

@@ -267,7 +267,8 @@ fn rerun(path: &Path) -> String {
 
 /// Every spec of the crate (through the spec cache in `out_dir`), with a
 /// rerun directive for the manifest (it holds `specs-dir` and `lockfile`),
-/// the spec folder, the snapshots, the lock and each spec and snapshot.
+/// the spec folder, the snapshots, the lock and each spec and snapshot, and
+/// `Cargo.lock` when a spec names crates.
 fn read_specs(paths: &CratePaths, out_dir: &Path, outcome: &mut BuildRun) -> Result<Vec<SpecFile>> {
     let (root, specs_dir) = (&paths.root, &paths.specs_dir);
     outcome.directives.push(rerun(&root.join("Cargo.toml")));
@@ -280,6 +281,12 @@ fn read_specs(paths: &CratePaths, out_dir: &Path, outcome: &mut BuildRun) -> Res
     let mut cache = spec::SpecCache::load(&cache_path);
     let specs = spec::discover_with(specs_dir, root, Some(&mut cache))?;
     cache.save(&cache_path)?;
+    // A dependency upgrade makes the intents that name it stale.
+    if specs.iter().any(|s| !s.spec.crates.is_empty()) {
+        if let Some(lock) = crate::dependencies::find_upward(root, "Cargo.lock") {
+            outcome.directives.push(rerun(&lock));
+        }
+    }
     for spec in &specs {
         outcome.directives.push(rerun(&root.join(&spec.path)));
         outcome

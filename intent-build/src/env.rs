@@ -73,6 +73,12 @@ pub struct Env {
 }
 
 impl Env {
+    /// Whether cargo may not reach the registry: in CI, or with
+    /// `INTENT_OFFLINE` or `CARGO_NET_OFFLINE`.
+    pub fn offline(&self) -> bool {
+        self.ci || self.intent_offline || self.cargo_net_offline
+    }
+
     /// Reads the process environment.
     ///
     /// # Errors

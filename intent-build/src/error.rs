@@ -10,7 +10,8 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// Where in a spec file something is wrong, and what was expected there.
 ///
 /// Displayed as `path:line:column: message (expected …)`, the shape editors
-/// and terminals turn into a clickable location.
+/// and terminals turn into a clickable location, with the fix (when one can
+/// be named) on a `help:` line below.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpecError {
     /// The spec file, as the user named it (relative to the crate when possible).
@@ -23,6 +24,17 @@ pub struct SpecError {
     pub message: String,
     /// What would have been accepted instead.
     pub expected: String,
+    /// The fix, when one can be named: printed on a `help:` line of its own.
+    pub help: Option<String>,
+}
+
+impl SpecError {
+    /// The same error with `help` as its fix.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> SpecError {
+        self.help = Some(help.into());
+        self
+    }
 }
 
 impl fmt::Display for SpecError {
@@ -38,7 +50,7 @@ impl fmt::Display for SpecError {
         if !self.expected.is_empty() {
             write!(f, " (expected {})", self.expected)?;
         }
-        Ok(())
+        write!(f, "{}", help_line(&self.help))
     }
 }
 

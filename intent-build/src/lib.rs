@@ -62,6 +62,7 @@ macro_rules! support {
 
 support! {
     capability;
+    dependencies;
     env;
     files;
     handoff;
@@ -87,6 +88,7 @@ macro_rules! engine {
 
 engine! {
     digest;
+    externs;
     gate;
     generate;
     judge;

@@ -68,6 +68,11 @@ pub struct LockEntry {
     /// was last verified with them.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub uses: std::collections::BTreeMap<String, String>,
+    /// The version of each crate its spec names (`crates`), as the gates
+    /// compiled it: a dependency upgrade makes the intent stale, to be
+    /// checked again with the new version.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub crates: std::collections::BTreeMap<String, String>,
     /// What the spec allowed the code beyond computing (its `capabilities`),
     /// so that a reviewer of the lock sees it; absent when nothing.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -277,16 +282,8 @@ impl Lockfile {
                 .map(|g| q(g))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let uses = if entry.uses.is_empty() {
-                String::new()
-            } else {
-                let pairs: Vec<String> = entry
-                    .uses
-                    .iter()
-                    .map(|(name, hash)| format!("{name} = {}", q(hash)))
-                    .collect();
-                format!("uses = {{ {} }}\n", pairs.join(", "))
-            };
+            let uses = inline_table("uses", &entry.uses);
+            let crates = inline_table("crates", &entry.crates);
             let confidence = entry.confidence.map_or_else(String::new, |c| {
                 let answered = if c.answered > 0 {
                     format!(", answered = {}", c.answered)
@@ -307,7 +304,7 @@ impl Lockfile {
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
                  model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
-                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{capabilities}{confidence}",
+                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{crates}{capabilities}{confidence}",
                 q(&entry.name),
                 q(&entry.spec),
                 q(&entry.spec_hash),
@@ -386,6 +383,18 @@ impl DirLock {
     }
 }
 
+/// `key = { name = "value", … }` and a newline, or nothing for an empty map.
+fn inline_table(key: &str, map: &BTreeMap<String, String>) -> String {
+    if map.is_empty() {
+        return String::new();
+    }
+    let pairs: Vec<String> = map
+        .iter()
+        .map(|(name, value)| format!("{name} = {}", toml::Value::from(value.as_str())))
+        .collect();
+    format!("{key} = {{ {} }}\n", pairs.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -407,6 +416,7 @@ mod tests {
             functional_hash: "sha256:ee".into(),
             gates: vec!["parse".into(), "compile".into()],
             uses: Default::default(),
+            crates: Default::default(),
             capabilities: Vec::new(),
             confidence: None,
         }

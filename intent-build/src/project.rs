@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::env::Env;
-use crate::error::Result;
+use crate::dependencies::Dependencies;
+use crate::error::{Error, Result};
+use crate::externs::BuildCrates;
 use crate::lockfile::{LockEntry, Lockfile};
 use crate::manifest::CratePaths;
 use crate::store::{self, Store};
@@ -181,6 +183,39 @@ impl Project {
             timeout.unwrap_or_else(|| self.settings.gate_time_limit()),
         )
         .with_sandbox(self.settings.sandbox_mode(env))
+    }
+
+    /// `runner` with the crates `specs` name built for it (by cargo, once;
+    /// see `externs`) and told which crates the package has; `offline`:
+    /// cargo may use only what is downloaded.
+    ///
+    /// # Errors
+    ///
+    /// The manifest cannot be read, or cargo cannot build a named crate.
+    pub fn with_crates<'s>(
+        &self,
+        runner: GateRunner,
+        specs: impl Iterator<Item = &'s SpecFile>,
+        intent_dir: &Path,
+        offline: bool,
+    ) -> Result<GateRunner> {
+        let mut names: Vec<String> = specs.flat_map(|s| s.spec.crates.iter().cloned()).collect();
+        names.sort();
+        names.dedup();
+        let dependencies = match Dependencies::of_package(&self.root) {
+            Ok(dependencies) => dependencies,
+            // Only to name the key in a refusal when no spec names a crate.
+            Err(_) if names.is_empty() => Dependencies::default(),
+            Err(e) => return Err(e),
+        };
+        let rustc = runner.real_rustc().map_err(|e| Error::io(intent_dir, e))?;
+        let build = BuildCrates {
+            root: &self.root,
+            intent_dir,
+            rustc: &rustc,
+            offline,
+        };
+        Ok(runner.with_externs(build.build(&dependencies, &names)?))
     }
 
     /// How generation runs for this crate: its rounds and repair.

@@ -189,6 +189,13 @@ impl Sandbox {
         }
     }
 
+    /// The same sandbox, also reading beneath `dir` (the libraries of the
+    /// crates a spec names).
+    pub fn reading(mut self, dir: PathBuf) -> Sandbox {
+        self.readable.push(dir);
+        self
+    }
+
     /// For running the statically linked test `binary` in `scratch`.
     pub fn run(scratch: &Path, binary: &Path, limits: Limits) -> Sandbox {
         Sandbox {

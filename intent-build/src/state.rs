@@ -5,6 +5,9 @@
 
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeMap;
+
+use crate::dependencies::Dependencies;
 use crate::error::Result;
 use crate::lockfile::{LockEntry, Lockfile};
 use crate::snapshot::{snapshot_path, Snapshot};
@@ -45,6 +48,17 @@ pub enum State {
         /// The used intent.
         used: String,
     },
+    /// A crate its spec names is at another version in `Cargo.lock` than
+    /// the one its code was accepted with: `cargo intent lock` checks it
+    /// again with the new version (no model needed unless that fails).
+    CratesChanged {
+        /// The crate, as code names it.
+        krate: String,
+        /// The version recorded in the lock.
+        locked: String,
+        /// The version `Cargo.lock` holds now.
+        current: String,
+    },
 }
 
 impl State {
@@ -62,6 +76,7 @@ impl State {
             State::Edited { .. } => "edited",
             State::SnapshotMissing { .. } => "missing: snapshot",
             State::UsesChanged { .. } => "stale: uses",
+            State::CratesChanged { .. } => "stale: crates",
         }
     }
 
@@ -92,6 +107,13 @@ impl State {
             }
             State::UsesChanged { used } => format!(
                 "it uses `{used}`, whose accepted code changed since it was verified with it"
+            ),
+            State::CratesChanged {
+                krate,
+                locked,
+                current,
+            } => format!(
+                "it uses the crate `{krate}`, now {current} in Cargo.lock (its code was accepted with {locked})"
             ),
         }
     }
@@ -132,6 +154,7 @@ pub fn assess(
     specs_dir: &Path,
     crate_root: &Path,
 ) -> Result<Vec<IntentStatus>> {
+    let versions = crate_versions(&specs, lock, crate_root)?;
     specs
         .into_iter()
         .map(|spec| {
@@ -162,6 +185,8 @@ pub fn assess(
                         }
                     } else if let Some((used, _)) = changed_use {
                         State::UsesChanged { used: used.clone() }
+                    } else if let Some(changed) = changed_crate(entry, &versions) {
+                        changed
                     } else {
                         State::Fresh
                     }
@@ -175,6 +200,37 @@ pub fn assess(
             })
         })
         .collect()
+}
+
+/// The version `Cargo.lock` holds of each crate a locked spec names; read
+/// only when one does (the fast path of every other crate stays as it was).
+fn crate_versions(
+    specs: &[SpecFile],
+    lock: &Lockfile,
+    crate_root: &Path,
+) -> Result<BTreeMap<String, String>> {
+    let names: Vec<String> = specs
+        .iter()
+        .filter(|s| lock.entries.get(&s.spec.name).is_some_and(|e| !e.crates.is_empty()))
+        .flat_map(|s| s.spec.crates.iter().cloned())
+        .collect();
+    if names.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    Dependencies::of_package(crate_root)?.locked_versions(crate_root, &names)
+}
+
+/// The first crate `entry` was accepted with at another version than
+/// `Cargo.lock` holds now.
+fn changed_crate(entry: &LockEntry, versions: &BTreeMap<String, String>) -> Option<State> {
+    entry.crates.iter().find_map(|(krate, locked)| {
+        let current = versions.get(krate)?;
+        (current != locked).then(|| State::CratesChanged {
+            krate: krate.clone(),
+            locked: locked.clone(),
+            current: current.clone(),
+        })
+    })
 }
 
 #[cfg(test)]
@@ -202,6 +258,7 @@ mod tests {
             functional_hash: String::new(),
             gates: Vec::new(),
             uses: Default::default(),
+            crates: Default::default(),
             capabilities: Vec::new(),
             confidence: None,
         }

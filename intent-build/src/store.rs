@@ -90,6 +90,7 @@ fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
             .map(|g| g.name().to_string())
             .collect(),
         uses: candidate.uses.clone(),
+        crates: candidate.crates.clone(),
         capabilities: spec
             .spec
             .capabilities

@@ -26,6 +26,7 @@ fn entry(name: &str) -> LockEntry {
         functional_hash: "sha256:03".into(),
         gates: vec!["parse".into()],
         uses: Default::default(),
+        crates: Default::default(),
         capabilities: Vec::new(),
         confidence: None,
     }

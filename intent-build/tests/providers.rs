@@ -223,6 +223,7 @@ mod embedded {
         .expect("the toolchain's documentation (`rustup component add rust-docs`; scripts/test adds it)");
         let grammar = intent_build::generate::grammar::for_imports(
             "pub enum Shape { Square(f64) }",
+            &[],
             Some(&std),
         );
         let accepts = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();

@@ -166,6 +166,7 @@ impl Fixture {
                     functional_hash: "sha256:00".into(),
                     gates: vec!["parse".into(), "compile".into(), "examples".into()],
                     uses: Default::default(),
+                    crates: Default::default(),
                     capabilities: Vec::new(),
                     confidence: None,
                 },

@@ -25,6 +25,8 @@ pub fn exec(global: &Global, args: &VerifyArgs) -> Result<Status> {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let runner = project.gate_runner(&env, &ws.intent_dir(), None);
+        let specs = project.specs()?;
+        let runner = project.with_crates(runner, specs.iter(), &ws.intent_dir(), env.offline())?;
         let store = project.store(&ws.intent_dir());
         let locked = global.is_locked() || env.ci;
         for verified in ops::verify(&project, &runner, &store, &args.names, locked)? {

@@ -5,8 +5,9 @@
 //! a lesson says they are not available; every such candidate dies at the
 //! compile gate having cost its whole decode. The grammar lets a line start
 //! with `use` only when the path's first segment is one the candidate's
-//! crate has: `std`, `core`, `alloc`, `self`, `super`, `crate`, or an item
-//! the spec's prelude (and so every intent it uses) declares. Lines may not
+//! crate has: `std`, `core`, `alloc`, `self`, `super`, `crate`, a crate
+//! the spec names in `crates`, or an item the spec's prelude (and so every
+//! intent it uses) declares. Lines may not
 //! start with `extern` (`extern crate`, FFI blocks) or `unsafe`, both of
 //! which the policy refuses anyway.
 //!
@@ -45,18 +46,19 @@ const ITEM_KEYWORDS: &[&str] = &[
 /// (as the gates compile it, used intents included) allows, and the answer
 /// anchored at its signature.
 pub fn for_spec(spec: &Spec, std: Option<&StdPaths>) -> String {
-    anchored(&for_imports(&spec.prelude, std), &spec.signature)
+    anchored(&for_imports(&spec.prelude, &spec.crates, std), &spec.signature)
 }
 
 /// The grammar for candidates compiled after `prelude`, with no anchor:
 /// any lines whose imports stay inside the crate.
 pub fn for_prelude(prelude: &str) -> String {
-    for_imports(prelude, None)
+    for_imports(prelude, &[], None)
 }
 
-/// As [`for_prelude`], and with `std`, a `use` of `std`, `core` or `alloc`
-/// names only modules and items that exist there ([`StdPaths`]).
-pub fn for_imports(prelude: &str, std: Option<&StdPaths>) -> String {
+/// As [`for_prelude`], with `crates` (the spec's) importable too, and with
+/// `std`, a `use` of `std`, `core` or `alloc` names only modules and items
+/// that exist there ([`StdPaths`]).
+pub fn for_imports(prelude: &str, crates: &[String], std: Option<&StdPaths>) -> String {
     let mut roots: BTreeSet<String> = STD_ROOTS.iter().map(|r| r.to_string()).collect();
     if std.is_some() {
         for name in CRATES {
@@ -64,6 +66,7 @@ pub fn for_imports(prelude: &str, std: Option<&StdPaths>) -> String {
         }
     }
     roots.extend(declared_items(prelude));
+    roots.extend(crates.iter().cloned());
     let mut text = grammar(&roots);
     if let Some(std) = std {
         text = text.replacen("import ::= \"::\"? (", "import ::= \"::\"? std-use | \"::\"? (", 1);
@@ -263,7 +266,7 @@ mod tests {
                 .map(|c| (c.to_string(), root.clone()))
                 .collect(),
         };
-        let grammar = for_imports("", Some(&std));
+        let grammar = for_imports("", &[], Some(&std));
         // The crates are reached only through the tree…
         let import = grammar.lines().find(|l| l.starts_with("import ::=")).unwrap();
         assert!(import.contains("std-use"), "{import}");

@@ -309,7 +309,7 @@ fn ask_round(
         grammar: match options.grammar {
             GrammarKind::Off => None,
             GrammarKind::Fence => Some(RUST_BLOCK_GRAMMAR.to_string()),
-            GrammarKind::Policy => Some(grammar::for_imports(&spec.spec.prelude, std.as_deref())),
+            GrammarKind::Policy => Some(grammar::for_imports(&spec.spec.prelude, &spec.spec.crates, std.as_deref())),
             GrammarKind::Signature => Some(grammar::for_spec(&spec.spec, std.as_deref())),
         },
         round,

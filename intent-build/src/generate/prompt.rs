@@ -46,6 +46,18 @@ pub fn first(spec: &Spec, lessons: &[String]) -> String {
             out.push_str(&format!("- {c}\n"));
         }
     }
+    if !spec.crates.is_empty() {
+        // Only for specs that name crates: every other prompt, and so every
+        // lock entry's prompt version, stays as it was.
+        out.push_str(&format!(
+            "\nBesides the standard library you may use these crates: {}.\n",
+            spec.crates
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     if !spec.prelude.is_empty() {
         out.push_str(&format!(
             "\nThese items already exist; use them, do not repeat them:\n```rust\n{}\n```\n",

@@ -451,6 +451,7 @@ mod tests {
                     agreement: None,
                     confidence: None,
                     uses: Default::default(),
+                    crates: Default::default(),
                 }),
             },
         }

@@ -670,6 +670,7 @@ mod tests {
             properties: Vec::new(),
             uses: Vec::new(),
             capabilities: Vec::new(),
+            crates: Vec::new(),
         }
     }
 

@@ -53,6 +53,8 @@ pub struct PassingCandidate {
     pub confidence: Option<Confidence>,
     /// The `output-hash` of each used intent it was verified with.
     pub uses: std::collections::BTreeMap<String, String>,
+    /// The version of each crate its spec names, as the gates built it.
+    pub crates: std::collections::BTreeMap<String, String>,
 }
 
 
@@ -350,6 +352,7 @@ fn conclude(
                     agreement: None,
                     confidence: None,
                     uses: Default::default(),
+                    crates: Default::default(),
                 }),
             }
         }

@@ -237,6 +237,84 @@ pub fn refusal_in_tokens(code: &str) -> Option<String> {
     first_denied_attribute(tokens.clone(), false).or_else(|| first_denied_ident(tokens))
 }
 
+/// The first crate `code` names that its spec does not declare, as a
+/// refusal with the key that would allow it: a crate of the package's
+/// dependencies (`available`) outside `declared`, or any crate but std's
+/// named by `extern crate` or a `::`-rooted path. A spec's `crates` are the
+/// author vouching for those crates, as `capabilities` vouch for what they
+/// allow: calls into them are the crate's business, not the policy's.
+pub fn refusal_of_crates(code: &str, declared: &[String], available: &[String]) -> Option<String> {
+    use proc_macro2::TokenTree;
+    fn walk(
+        tokens: proc_macro2::TokenStream,
+        allowed: &dyn Fn(&str) -> bool,
+        available: &[String],
+    ) -> Option<(String, usize)> {
+        let trees: Vec<TokenTree> = tokens.into_iter().collect();
+        let colons = |i: usize| {
+            matches!(
+                (trees.get(i), trees.get(i + 1)),
+                (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+                    if a.as_char() == ':' && b.as_char() == ':'
+            )
+        };
+        let word = |i: usize| match trees.get(i) {
+            Some(TokenTree::Ident(id)) => Some(id.to_string()),
+            _ => None,
+        };
+        for (i, tree) in trees.iter().enumerate() {
+            match tree {
+                TokenTree::Group(group) => {
+                    if let Some(found) = walk(group.stream(), allowed, available) {
+                        return Some(found);
+                    }
+                }
+                TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    let line = ident.span().start().line;
+                    let after_colons = i >= 2 && colons(i - 2);
+                    let extern_crate = i >= 1
+                        && word(i - 1).as_deref() == Some("crate")
+                        && i >= 2
+                        && word(i - 2).as_deref() == Some("extern");
+                    // `::name::…`: a crate, whatever the package has.
+                    let global = after_colons && (i < 3 || word(i - 3).is_none());
+                    let root = !after_colons && colons(i + 1);
+                    let names_crate = extern_crate
+                        || global
+                        || (root && available.contains(&name));
+                    if names_crate && !allowed(&name) {
+                        return Some((name, line));
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+    let tokens: proc_macro2::TokenStream = code.parse().ok()?;
+    let allowed = |name: &str| {
+        matches!(name, "std" | "core" | "alloc" | "crate" | "self" | "super")
+            || declared.iter().any(|d| d == name)
+    };
+    let (name, line) = walk(tokens, &allowed, available)?;
+    let key = declared
+        .iter()
+        .map(|d| format!("\"{d}\", "))
+        .collect::<String>();
+    Some(if available.contains(&name) {
+        format!(
+            "line {line}: the crate `{name}`, which the spec does not declare; \
+             `crates = [{key}\"{name}\"]` in the spec would allow it"
+        )
+    } else {
+        format!(
+            "line {line}: the crate `{name}`: generated code uses std and the crates its spec \
+             declares in `crates`, which must be dependencies of the package"
+        )
+    })
+}
+
 /// The first attribute that is not written out in the open or not on the
 /// allowed list; `in_macro` when `tokens` are a macro's input or body.
 fn first_denied_attribute(tokens: proc_macro2::TokenStream, in_macro: bool) -> Option<String> {
@@ -565,6 +643,29 @@ fn span_line(line: &str, candidate_file: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn crates_outside_the_spec_are_refused_with_the_key_that_allows_them() {
+        let available = ["regex".to_string(), "itoa".to_string()];
+        let declared = ["itoa".to_string()];
+        let refuse = |code: &str| refusal_of_crates(code, &declared, &available);
+        let used = refuse("use regex::Regex;\nfn f() {}").unwrap();
+        assert!(used.contains(r#"`crates = ["itoa", "regex"]`"#), "{used}");
+        assert!(refuse("fn f() -> bool { regex::Regex::new(\"a\").is_ok() }").is_some());
+        assert!(refuse("fn f() { let _ = itoa::Buffer::new(); }").is_none());
+        // Crates of the sysroot or elsewhere, by `extern crate` or `::`.
+        assert!(refuse("extern crate proc_macro;").unwrap().contains("`proc_macro`"));
+        assert!(refuse("fn f() { ::getopts::Options::new(); }").is_some());
+        // Not crates: std's, local items, associated items after `::`.
+        for fine in [
+            "use std::collections::HashMap;",
+            "fn f() -> u32 { u32::MAX.min(Self::X) }",
+            "fn f() { let _ = ::std::mem::size_of::<u8>(); crate::g(); }",
+            "mod regexes { pub fn g() {} } fn f() { regexes::g() }",
+        ] {
+            assert_eq!(refuse(fine), None, "{fine}");
+        }
+    }
 
     const MIR: &str = "\
 fn add(_1: i32, _2: i32) -> i32 {

@@ -167,6 +167,11 @@ impl LockCtx<'_> {
         // No model call for code that could not be judged anyway.
         crate::sandbox::ensure(self.project.settings.sandbox_mode(self.env))?;
         let runner = self.project.gate_runner(self.env, &opts.intent_dir, None);
+        let judged = triage.generate.iter().chain(triage.reverify.iter().map(|s| &s.spec));
+        // The build script's run (pending only) never reaches the
+        // registry: its own cargo has downloaded the package's crates.
+        let offline = opts.offline || opts.pending_only || self.env.offline();
+        let runner = self.project.with_crates(runner, judged, &opts.intent_dir, offline)?;
         let mut work = triage.generate;
         work.extend(self.reverify(&runner, &known, triage.reverify, &mut summary)?);
         if work.is_empty() {
@@ -223,7 +228,11 @@ impl LockCtx<'_> {
             let why = staleness(&status, &expectation).map(|s| s.reason);
             if why.is_none() && !opts.force {
                 summary.settle(name, Settled::Fresh);
-            } else if matches!(status.state, State::UsesChanged { .. }) && !opts.force {
+            } else if matches!(
+                status.state,
+                State::UsesChanged { .. } | State::CratesChanged { .. }
+            ) && !opts.force
+            {
                 triage.reverify.push(status);
             } else if let Some(pending) = store.pending(&status.spec).filter(|_| !opts.force) {
                 self.adopt(&store, &status.spec, pending, summary)?;
@@ -289,9 +298,11 @@ impl LockCtx<'_> {
                     summary.settle(name, settled);
                 }
                 (Ok(used), _) => {
+                    let crates = runner.externs.versions(&status.spec.spec.crates);
                     Lockfile::update(&self.project.lockfile(), |lock| {
                         if let Some(entry) = lock.entries.get_mut(&name) {
                             entry.uses = generate::Used::hashes(&used);
+                            entry.crates = crates;
                         }
                         Ok(())
                     })?;
@@ -561,7 +572,10 @@ impl Worker<'_> {
             self.queue.clear();
             return None;
         }
-        let accepted = candidate.map(|c| self.keep(&spec, c));
+        let accepted = candidate.map(|mut c| {
+            c.crates = self.runner.externs.versions(&spec.spec.crates);
+            self.keep(&spec, c)
+        });
         // Users of this intent are compiled with its new code.
         let code = match &accepted {
             Some(Ok((_, code))) => Some((code.clone(), output_hash(code))),

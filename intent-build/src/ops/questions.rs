@@ -78,6 +78,7 @@ fn answers<A: Asker>(
 ) -> Result<LockOptions, A::Error> {
     let specs = project.specs()?;
     let runner = project.gate_runner(env, &options.intent_dir, None);
+    let runner = project.with_crates(runner, specs.iter(), &options.intent_dir, env.offline())?;
     let mut again = options.clone();
     again.names.clear();
     for (name, question) in summary.questions() {

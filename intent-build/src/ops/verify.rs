@@ -196,26 +196,39 @@ impl Context<'_> {
                     .into(),
             ));
         }
+        // The crates it names, at the versions the build uses now.
+        let crates = self.runner.externs.versions(&spec.spec.crates);
+        if self.locked && crates != self.entry.crates {
+            return Ok(VerifyOutcome::Refused(format!(
+                "it was accepted with the crates {} and the build now uses {} \
+                 (`cargo intent verify` without --locked records them)",
+                versions(&self.entry.crates),
+                versions(&crates)
+            )));
+        }
         // Code accepted before confidence was recorded gets what this
         // judgement vouches for.
         let vouch = self.entry.confidence.is_none();
-        if !self.locked && (stripped || pin == Pin::Pinned || vouch) {
-            self.record(spec, &judged, &behaviour, pinned.as_ref())?;
+        let upgraded = crates != self.entry.crates;
+        if !self.locked && (stripped || pin == Pin::Pinned || vouch || upgraded) {
+            let mut entry = self.entry.clone();
+            entry.crates = crates;
+            self.record(spec, &judged, &behaviour, pinned.as_ref(), entry)?;
         }
         Ok(VerifyOutcome::Passed { pin, stripped })
     }
 
-    /// Records `code` (the snapshot as judged) and its behaviour, keeping
-    /// the lock entry's model and spec: only what the code is and what it
-    /// passed change.
+    /// Records `code` (the snapshot as judged) and its behaviour in
+    /// `entry` (the lock entry's, with today's crate versions), keeping its
+    /// model and spec: only what the code is and what it passed change.
     fn record(
         &self,
         spec: &SpecFile,
         code: &str,
         behaviour: &Option<Behaviour>,
         pinned: Option<&Behaviour>,
+        mut entry: crate::lockfile::LockEntry,
     ) -> Result<()> {
-        let mut entry = self.entry.clone();
         entry.output_hash = output_hash(code);
         if let Some(behaviour) = behaviour {
             entry.functional_hash = behaviour.hash();
@@ -242,4 +255,16 @@ impl Context<'_> {
         self.store.record(spec, code, entry, text)?;
         Ok(())
     }
+}
+
+/// `regex 1.10.2, serde_json 1.0.100`, or `none`.
+fn versions(crates: &BTreeMap<String, String>) -> String {
+    if crates.is_empty() {
+        return "none".into();
+    }
+    crates
+        .iter()
+        .map(|(name, version)| format!("{name} {version}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -1,5 +1,6 @@
 //! Finding a crate's specs: every spec file under the specs folder, parsed
-//! (through the cache when there is one), and the `uses` between them checked.
+//! (through the cache when there is one), the `uses` between them checked,
+//! and the `crates` they name checked against the package's dependencies.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -87,10 +88,15 @@ pub fn discover_with(
                     first.path.display()
                 ),
                 expected: "each intent name once per crate".into(),
+                help: None,
             });
         }
     }
     errors.extend(check_uses(&specs));
+    if specs.iter().any(|s| !s.spec.crates.is_empty()) {
+        let dependencies = crate::dependencies::Dependencies::of_package(crate_root)?;
+        errors.extend(specs.iter().flat_map(|s| dependencies.check(s)));
+    }
     if !errors.is_empty() {
         return Err(Error::Spec(errors));
     }

@@ -48,6 +48,7 @@ pub fn add_examples(path: &Path, display: &Path, examples: &[NewExample]) -> Res
             column: 1,
             message: "the answers did not become examples".into(),
             expected: "an `examples` list the answers can join".into(),
+            help: None,
         }]));
     }
     crate::files::write_atomic(path, edited.as_bytes())
@@ -66,6 +67,7 @@ fn with_toml_examples(source: &str, examples: &[NewExample], path: &Path) -> Res
             column: pos.column,
             message: format!("not TOML: {}", e.message()),
             expected: "a TOML spec".into(),
+            help: None,
         }])
     })?;
     let table = doc.as_table_mut();
@@ -101,6 +103,7 @@ fn with_toml_examples(source: &str, examples: &[NewExample], path: &Path) -> Res
                 column: 1,
                 message: "`examples` is neither an array nor an array of tables".into(),
                 expected: "`examples = [{ call = \"…\", expect = \"…\" }]`".into(),
+                help: None,
             }]))
         }
     }

@@ -41,6 +41,7 @@ const SECTIONS: &[&str] = &[
     "properties",
     "uses",
     "capabilities",
+    "crates",
 ];
 
 /// One `# key:` section: the rest of the heading line and the lines below it.
@@ -61,6 +62,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         column: pos.column,
         message,
         expected: expected.to_string(),
+        help: None,
     };
     let mut errors = Vec::new();
     let sections = sections(source, &err, &mut errors);
@@ -84,6 +86,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         .unwrap_or_default();
     let uses = find("uses").map(names).unwrap_or_default();
     let capabilities = find("capabilities").map(names).unwrap_or_default();
+    let crates = find("crates").map(names).unwrap_or_default();
 
     let examples = find("examples")
         .map(|section| {
@@ -109,6 +112,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         properties,
         uses,
         capabilities,
+        crates,
     })
 }
 
@@ -124,6 +128,7 @@ pub(crate) fn examples_end(source: &str) -> Option<usize> {
         column: pos.column,
         message,
         expected: expected.to_string(),
+        help: None,
     };
     let sections = sections(source, &err, &mut Vec::new());
     let examples = sections.iter().find(|s| s.key == "examples")?;
@@ -151,7 +156,7 @@ fn sections(source: &str, err: ErrorAt<'_>, errors: &mut Vec<SpecError>) -> Vec<
                     column: 1,
                 };
                 if !SECTIONS.contains(&key.as_str()) {
-                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`, `# uses:`, `# capabilities:`"));
+                    errors.push(err(key_pos, format!("unknown section `# {key}:`"), "one of `# name:`, `# target:`, `# description:`, `# signature:`, `# prelude:`, `# constraints:`, `# examples:`, `# tests:`, `# assume:`, `# properties:`, `# uses:`, `# capabilities:`, `# crates:`"));
                 } else if sections.iter().any(|s| s.key == key) {
                     errors.push(err(
                         key_pos,
@@ -256,7 +261,7 @@ fn examples(
     examples
 }
 
-/// `# uses: gcd, lcm` (or `# capabilities: clock`) or a list of names, each with its position.
+/// `# uses: gcd, lcm` (or `# capabilities: clock`, `# crates: regex`) or a list of names, each with its position.
 fn names(section: &Section) -> Vec<Text> {
     let listed = section.lines.iter().any(|(_, l)| {
         let t = l.trim_start();

@@ -51,6 +51,10 @@ pub struct Spec {
     /// empty means computation only.
     #[serde(default)]
     pub capabilities: Vec<Capability>,
+    /// Crates of the package's `[dependencies]` the code may use, by the
+    /// name code calls them (`regex`, `serde_json`), each once.
+    #[serde(default)]
+    pub crates: Vec<String>,
 }
 
 /// One example: a call and what it must produce.
@@ -118,6 +122,9 @@ pub struct Locations {
     /// Each name in `uses`, in order.
     #[serde(default)]
     pub uses: Vec<Location>,
+    /// Each name in `crates`, in order.
+    #[serde(default)]
+    pub crates: Vec<Location>,
 }
 
 impl SpecFile {
@@ -146,6 +153,7 @@ pub(super) fn located(
         column,
         message: message.into(),
         expected: expected.into(),
+        help: None,
     }
 }
 
@@ -166,6 +174,7 @@ pub(crate) struct RawSpec {
     pub properties: Vec<Text>,
     pub uses: Vec<Text>,
     pub capabilities: Vec<Text>,
+    pub crates: Vec<Text>,
 }
 
 pub(crate) struct RawExample {
@@ -267,6 +276,9 @@ impl Spec {
         if !self.capabilities.is_empty() {
             let names: Vec<&str> = self.capabilities.iter().map(|c| c.name()).collect();
             fields.push(("capabilities", names.into()));
+        }
+        if !self.crates.is_empty() {
+            fields.push(("crates", self.crates.clone().into()));
         }
         let body = fields
             .iter()

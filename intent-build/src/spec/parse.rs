@@ -54,6 +54,7 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
                 .map(location)
                 .collect(),
             uses: raw.uses.iter().map(location).collect(),
+            crates: raw.crates.iter().map(location).collect(),
         },
     })
 }
@@ -94,6 +95,7 @@ fn read_raw(source: &str, path: &Path) -> Result<(SpecFormat, RawSpec)> {
             column: 1,
             message: "not a spec file name".into(),
             expected: format!("a name ending in `{TOML_SUFFIX}` or `{MARKDOWN_SUFFIX}`"),
+            help: None,
         }
         .into());
     };
@@ -135,6 +137,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
     let (assume, properties) = assume_and_properties(raw, &mut errors);
     let uses = uses(raw, &name, &mut errors);
     let capabilities = capabilities(raw, &mut errors);
+    let crates = crates(raw, &mut errors);
     if !errors.is_empty() {
         return Err(errors);
     }
@@ -150,6 +153,7 @@ fn validate(raw: &RawSpec) -> std::result::Result<Spec, Vec<SpecError>> {
         properties,
         uses,
         capabilities,
+        crates,
     })
 }
 
@@ -436,6 +440,32 @@ fn uses(raw: &RawSpec, name: &str, errors: &mut Vec<SpecError>) -> Vec<String> {
         }
     }
     uses
+}
+
+/// `crates`: names of crates, each once, as code names them (`serde_json`
+/// for `serde-json`). Whether the package depends on them is checked with
+/// the crate's manifest, by `discover`.
+fn crates(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<String> {
+    let mut crates: Vec<String> = Vec::new();
+    for text in &raw.crates {
+        let named = text.value.trim().replace('-', "_");
+        if !rust::is_identifier(&named) || matches!(named.as_str(), "std" | "core" | "alloc") {
+            errors.push(raw.error(
+                text.pos(),
+                format!("`crates`: `{}` is not the name of a dependency", text.value.trim()),
+                "names from the package's `[dependencies]`, e.g. `crates = [\"regex\"]`",
+            ));
+        } else if crates.contains(&named) {
+            errors.push(raw.error(
+                text.pos(),
+                format!("`crates` names `{named}` twice"),
+                "each crate once",
+            ));
+        } else {
+            crates.push(named);
+        }
+    }
+    crates
 }
 
 /// The declared capabilities, sorted and each once; an unknown name is an

@@ -28,6 +28,8 @@ struct File {
     uses: Vec<Spanned<String>>,
     #[serde(default)]
     capabilities: Vec<Spanned<String>>,
+    #[serde(default)]
+    crates: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -40,7 +42,7 @@ struct ExampleTable {
     tolerance: Option<Spanned<f64>>,
 }
 
-const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties`, `uses` or `capabilities`";
+const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties`, `uses`, `capabilities` or `crates`";
 
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
     let file: File = toml::from_str(source).map_err(|err| {
@@ -61,6 +63,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
             column: pos.column,
             message: message.replace("ExampleTable", "example"),
             expected,
+            help: None,
         })
     })?;
     let text = |s: &Spanned<String>| string_text(source, s);
@@ -95,6 +98,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         properties: file.properties.iter().map(text).collect(),
         uses: file.uses.iter().map(text).collect(),
         capabilities: file.capabilities.iter().map(text).collect(),
+        crates: file.crates.iter().map(text).collect(),
     })
 }
 

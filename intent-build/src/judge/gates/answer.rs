@@ -28,7 +28,7 @@ impl GateRunner {
         std::fs::create_dir_all(&dir)?;
         let dir = dir.canonicalize()?;
         std::fs::write(dir.join("main.rs"), answer_root(spec, call, expected))?;
-        let Some(diagnostics) = self.compile(&dir, &dir.join("answer"))? else {
+        let Some(diagnostics) = self.compile(&dir, &dir.join("answer"), &spec.crates)? else {
             return Ok(None);
         };
         let first = error_diagnostics(&diagnostics)

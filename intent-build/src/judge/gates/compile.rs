@@ -35,7 +35,7 @@ impl GateRunner {
                 return Ok(Vec::new());
             }
             scratch.write_root(spec, &open)?;
-            let Some(diagnostics) = self.compile(&scratch.dir, &scratch.binary())? else {
+            let Some(diagnostics) = self.compile(&scratch.dir, &scratch.binary(), &spec.crates)? else {
                 return Ok(open);
             };
             if scratch.plan.is_some() && !errors_in(&diagnostics, |f| f == HARNESS_FILE).is_empty()

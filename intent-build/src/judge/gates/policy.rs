@@ -19,7 +19,12 @@ impl Stage for Policy {
         }
         for (verdict, code) in batch.verdicts.iter_mut().zip(batch.codes) {
             if verdict.is_none() {
-                *verdict = policy::refusal_in_tokens(code).map(Verdict::policy);
+                let declared = &batch.spec.crates;
+                *verdict = policy::refusal_in_tokens(code)
+                    .or_else(|| {
+                        policy::refusal_of_crates(code, declared, &runner.externs.available)
+                    })
+                    .map(Verdict::policy);
             }
         }
     }

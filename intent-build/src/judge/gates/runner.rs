@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use super::scratch::{module, MIR_FILE, RESULT_MARKER};
+use crate::externs::Externs;
 use crate::judge::policy;
 use crate::sandbox::{Limits, Sandbox, SandboxMode};
 
@@ -40,6 +41,8 @@ pub struct GateRunner {
     /// product; the sandbox's own tests turn it off to show that the OS
     /// confinement holds by itself.
     pub policy: bool,
+    /// The crates specs may name, built for this run (see `externs`).
+    pub externs: std::sync::Arc<Externs>,
     toolchain: OnceLock<Result<Toolchain, String>>,
 }
 
@@ -64,8 +67,24 @@ impl GateRunner {
                 .unwrap_or_else(|| "rustc".into()),
             sandbox: SandboxMode::Required,
             policy: true,
+            externs: Default::default(),
             toolchain: OnceLock::new(),
         }
+    }
+
+    /// The same runner compiling specs that name crates against `externs`.
+    pub fn with_externs(mut self, externs: Externs) -> Self {
+        self.externs = std::sync::Arc::new(externs);
+        self
+    }
+
+    /// The real `rustc` the gates run (the crates they link must be built by it).
+    ///
+    /// # Errors
+    ///
+    /// `rustc` cannot be run or does not say its sysroot.
+    pub fn real_rustc(&self) -> std::io::Result<PathBuf> {
+        Ok(self.toolchain()?.rustc.clone())
     }
 
     /// The same runner with `mode` for the sandbox.
@@ -122,9 +141,16 @@ impl GateRunner {
         sandbox.confine(cmd)
     }
 
-    /// `None` when it compiled, else rustc's JSON diagnostics.
-    pub(super) fn compile(&self, dir: &Path, binary: &Path) -> std::io::Result<Option<String>> {
+    /// `None` when it compiled, else rustc's JSON diagnostics; `crates`
+    /// are the spec's, the only ones it can name.
+    pub(super) fn compile(
+        &self,
+        dir: &Path,
+        binary: &Path,
+        crates: &[String],
+    ) -> std::io::Result<Option<String>> {
         let toolchain = self.toolchain()?;
+        let externs = self.externs.rustc_args(crates)?;
         let mut cmd = Command::new(&toolchain.rustc);
         cmd.current_dir(dir)
             .env_clear()
@@ -160,13 +186,18 @@ impl GateRunner {
             // execute that one file and nothing else.
             cmd.args(["-C", "target-feature=+crt-static"]);
         }
+        cmd.args(&externs);
         cmd.arg("main.rs").arg("-o").arg(binary);
         let limits = Limits {
             cpu_seconds: self.timeout.as_secs() + 1,
             file_bytes: COMPILE_FILE_LIMIT,
             address_space: None,
         };
-        self.confine(&mut cmd, Sandbox::compile(dir, &toolchain.sysroot, limits))?;
+        let mut sandbox = Sandbox::compile(dir, &toolchain.sysroot, limits);
+        if !externs.is_empty() {
+            sandbox = sandbox.reading(self.externs.deps_dir.clone());
+        }
+        self.confine(&mut cmd, sandbox)?;
         let output = run_bounded(cmd, self.timeout, OUTPUT_LIMIT * 4)?;
         if output.timed_out {
             return Ok(Some(format!(

@@ -36,7 +36,7 @@ impl GateRunner {
         std::fs::write(dir.join(HARNESS_FILE), harness)?;
         std::fs::write(dir.join("main.rs"), crate_root(spec, &[], true))?;
         let binary = dir.join("spec-tests");
-        if let Some(diagnostics) = self.compile(&dir, &binary)? {
+        if let Some(diagnostics) = self.compile(&dir, &binary, &spec.crates)? {
             let mut errors = Vec::new();
             for (check, message) in check_errors(&diagnostics, &spans) {
                 let (at, what) = match check {
