@@ -10,8 +10,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result, SpecError};
-use crate::spec::SpecFile;
+use crate::error::{Error, Result};
 
 /// One entry of the package's `[dependencies]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,56 +61,6 @@ impl Dependencies {
             listed.insert(dependency.name.clone(), dependency);
         }
         Ok(Dependencies { package, listed })
-    }
-
-    /// Every name in a spec's `crates` that the package does not depend on
-    /// in every build, as located errors with the fix.
-    pub fn check(&self, spec: &SpecFile) -> Vec<SpecError> {
-        let mut errors = Vec::new();
-        for (i, name) in spec.spec.crates.iter().enumerate() {
-            let at = spec.locations.crates.get(i).copied().unwrap_or_default();
-            let error = match self.listed.get(name) {
-                None => spec
-                    .error_at(
-                        at,
-                        format!(
-                            "`crates` names `{name}`, which is not in the `[dependencies]` of {}",
-                            self.package
-                        ),
-                        self.expected(),
-                    )
-                    .with_help(format!(
-                        "add it to the package (`cargo add {}`), or remove it from `crates`",
-                        name.replace('_', "-")
-                    )),
-                Some(dependency) if dependency.optional => spec
-                    .error_at(
-                        at,
-                        format!("`crates` names `{name}`, an optional dependency of {}", self.package),
-                        "a dependency every build of the package has",
-                    )
-                    .with_help(format!(
-                        "make `{name}` a non-optional dependency, or remove it from `crates`"
-                    )),
-                Some(_) => continue,
-            };
-            errors.push(error);
-        }
-        errors
-    }
-
-    fn expected(&self) -> String {
-        let names: Vec<&str> = self
-            .listed
-            .values()
-            .filter(|d| !d.optional)
-            .map(|d| d.name.as_str())
-            .collect();
-        if names.is_empty() {
-            "a crate of the package's `[dependencies]` (it has none)".into()
-        } else {
-            format!("one of the package's dependencies: {}", names.join(", "))
-        }
     }
 
     /// The version `Cargo.lock` resolves each of `names` to for this
@@ -298,19 +247,5 @@ mod tests {
             .unwrap();
         assert_eq!(versions["regex"], "1.10.2");
         assert_eq!(versions["serde_json"], "1.0.100");
-    }
-
-    #[test]
-    fn a_crate_the_package_lacks_is_a_located_error_with_its_fix() {
-        let (dir, deps) = package(MANIFEST, None);
-        let spec_path = dir.path().join("intents/f.intent.toml");
-        let source = "signature = \"pub fn f(s: &str) -> bool\"\ndescription = \"d\"\ncrates = [\"regex\", \"chrono\", \"maybe\"]\nexamples = [{ call = \"f(\\\"a\\\")\", expect = \"true\" }]\n";
-        let spec = crate::spec::parse_str(source, &spec_path).unwrap();
-        let errors = deps.check(&spec);
-        assert_eq!(errors.len(), 2, "{errors:?}");
-        let text = errors[0].to_string();
-        assert!(text.contains(":3:21: `crates` names `chrono`"), "{text}");
-        assert!(text.contains("\nhelp: add it to the package (`cargo add chrono`)"), "{text}");
-        assert!(errors[1].to_string().contains("optional dependency"), "{}", errors[1]);
     }
 }

@@ -9,6 +9,7 @@ use super::cache::SpecCache;
 use super::model::SpecFile;
 use super::parse::parse_file;
 use super::model::{MARKDOWN_SUFFIX, TOML_SUFFIX};
+use crate::dependencies::Dependencies;
 use crate::error::{Error, Result, SpecError};
 
 /// Every spec file under `dir`, in subfolders too, sorted by path: what
@@ -94,8 +95,8 @@ pub fn discover_with(
     }
     errors.extend(check_uses(&specs));
     if specs.iter().any(|s| !s.spec.crates.is_empty()) {
-        let dependencies = crate::dependencies::Dependencies::of_package(crate_root)?;
-        errors.extend(specs.iter().flat_map(|s| dependencies.check(s)));
+        let dependencies = Dependencies::of_package(crate_root)?;
+        errors.extend(specs.iter().flat_map(|s| check_crates(s, &dependencies)));
     }
     if !errors.is_empty() {
         return Err(Error::Spec(errors));
@@ -167,4 +168,78 @@ fn check_uses(specs: &[SpecFile]) -> Vec<SpecError> {
         }
     }
     errors
+}
+
+/// Every name in a spec's `crates` that the package does not depend on
+/// in every build, as located errors with the fix.
+fn check_crates(spec: &SpecFile, dependencies: &Dependencies) -> Vec<SpecError> {
+    let mut errors = Vec::new();
+    for (i, name) in spec.spec.crates.iter().enumerate() {
+        let at = spec.locations.crates.get(i).copied().unwrap_or_default();
+        let error = match dependencies.listed.get(name) {
+            None => spec
+                .error_at(
+                    at,
+                    format!(
+                        "`crates` names `{name}`, which is not in the `[dependencies]` of {}",
+                        dependencies.package
+                    ),
+                    expected_crates(dependencies),
+                )
+                .with_help(format!(
+                    "add it to the package (`cargo add {}`), or remove it from `crates`",
+                    name.replace('_', "-")
+                )),
+            Some(dependency) if dependency.optional => spec
+                .error_at(
+                    at,
+                    format!("`crates` names `{name}`, an optional dependency of {}", dependencies.package),
+                    "a dependency every build of the package has",
+                )
+                .with_help(format!(
+                    "make `{name}` a non-optional dependency, or remove it from `crates`"
+                )),
+            Some(_) => continue,
+        };
+        errors.push(error);
+    }
+    errors
+}
+
+/// What `crates` may name in this package, for the error.
+fn expected_crates(dependencies: &Dependencies) -> String {
+    let names: Vec<&str> = dependencies
+        .listed
+        .values()
+        .filter(|d| !d.optional)
+        .map(|d| d.name.as_str())
+        .collect();
+    if names.is_empty() {
+        "a crate of the package's `[dependencies]` (it has none)".into()
+    } else {
+        format!("one of the package's dependencies: {}", names.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "[package]\nname = \"app\"\nversion = \"0.1.0\"\n\n[dependencies]\nregex = \"1\"\nmaybe = { version = \"1\", optional = true }\n";
+
+    #[test]
+    fn a_crate_the_package_lacks_is_a_located_error_with_its_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("Cargo.toml"), MANIFEST).unwrap();
+        let deps = Dependencies::of_package(dir.path()).unwrap();
+        let spec_path = dir.path().join("intents/f.intent.toml");
+        let source = "signature = \"pub fn f(s: &str) -> bool\"\ndescription = \"d\"\ncrates = [\"regex\", \"chrono\", \"maybe\"]\nexamples = [{ call = \"f(\\\"a\\\")\", expect = \"true\" }]\n";
+        let spec = crate::spec::parse_str(source, &spec_path).unwrap();
+        let errors = check_crates(&spec, &deps);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        let text = errors[0].to_string();
+        assert!(text.contains(":3:21: `crates` names `chrono`"), "{text}");
+        assert!(text.contains("\nhelp: add it to the package (`cargo add chrono`)"), "{text}");
+        assert!(errors[1].to_string().contains("optional dependency"), "{}", errors[1]);
+    }
 }
