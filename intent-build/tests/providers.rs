@@ -632,6 +632,56 @@ fn real_model_openai_provider_against_a_llama_cpp_python_server() {
 }
 
 #[test]
+fn an_endpoint_that_fails_hands_its_request_to_another_and_all_failing_name_each() {
+    let answer = Reply::json(
+        200,
+        json!({"choices": [{"message": {"content": "ok"}, "finish_reason": "stop"}]}),
+    );
+    let sick = ReplayServer::start(vec![(
+        "/v1/chat/completions",
+        Reply::json(503, json!({"error": {"message": "loading model"}})),
+    )]);
+    let well = ReplayServer::start(vec![("/v1/chat/completions", answer)]);
+    let dead = refused_url();
+    let provider = OpenAi::new(
+        vec![sick.url.clone(), dead.clone(), well.url.clone()],
+        "m",
+        params(),
+        Duration::from_secs(5),
+        1,
+        None,
+    );
+    // Every request is answered, by the one endpoint that can.
+    for _ in 0..3 {
+        assert_eq!(provider.complete(&request("hi")).unwrap().text, "ok");
+    }
+    assert_eq!(well.requests.lock().unwrap().len(), 3);
+    // The failing endpoint rests after failing, and is not forgotten: it
+    // is asked again once its rest is over.
+    let asked_sick = sick.requests.lock().unwrap().len();
+    assert!(asked_sick >= 1, "the 5xx endpoint was never asked");
+    std::thread::sleep(Duration::from_secs(2));
+    provider.complete(&request("hi")).unwrap();
+    assert!(sick.requests.lock().unwrap().len() > asked_sick, "forgotten");
+
+    // No endpoint answers: one error, each endpoint with what it answered.
+    let down = OpenAi::new(
+        vec![sick.url.clone(), dead.clone()],
+        "m",
+        params(),
+        Duration::from_secs(5),
+        1,
+        None,
+    );
+    let err = down.complete(&request("hi")).unwrap_err();
+    assert!(err.try_next(), "{err:?}");
+    let lines: Vec<&str> = err.message.lines().collect();
+    assert!(lines[0].ends_with("every endpoint failed:"), "{err}");
+    assert!(lines[1].contains(&sick.url) && lines[1].contains("answered 503 (loading model)"), "{err}");
+    assert!(lines[2].contains(&dead) && lines[2].contains("cannot connect"), "{err}");
+}
+
+#[test]
 fn openai_error_paths() {
     let server = ReplayServer::start(vec![(
         "/v1/chat/completions",

@@ -31,6 +31,13 @@ pub(crate) fn send_error(label: &str, url: &str, err: &reqwest::Error) -> Provid
             ErrorKind::Unreachable,
             format!("{label}: cannot connect to {url} (is the server running?)"),
         )
+    } else if err.is_request() || err.is_body() {
+        // The connection broke (reset, closed mid-answer): the server went
+        // away as surely as one that refuses connections.
+        ProviderError::new(
+            ErrorKind::Unreachable,
+            format!("{label}: the connection to {url} broke: {err}"),
+        )
     } else {
         ProviderError::new(
             ErrorKind::BadResponse,

@@ -2,9 +2,14 @@
 //! llama-server, llama-cpp-python, LM Studio, vLLM.
 //!
 //! Several endpoints may serve one model; requests go to the least busy one
-//! below its concurrency limit, and an endpoint that cannot be reached is
-//! skipped for the others. That is how a team points intent at a GPU fleet
-//! without changing anything else.
+//! below its concurrency limit. An endpoint that fails a request (refused,
+//! reset, timed out, a 5xx) hands it to another and rests for a backoff
+//! that doubles with each failure in a row; it is tried again after that,
+//! never forgotten, and one answer puts it back in full service. A request
+//! every endpoint failed is one error naming each endpoint and what it
+//! answered. Which endpoint answers never changes what is asked: the seed
+//! and sampling come from the request alone. That is how a team points
+//! intent at a GPU fleet without changing anything else.
 
 use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -25,9 +30,28 @@ pub struct OpenAi {
     api_key: Option<String>,
     per_endpoint: usize,
     client: reqwest::blocking::Client,
-    in_flight: Mutex<Vec<usize>>,
+    pool: Mutex<Vec<Endpoint>>,
     freed: Condvar,
 }
+
+/// One endpoint's load and health.
+#[derive(Debug, Clone, Default)]
+struct Endpoint {
+    in_flight: usize,
+    /// Failures in a row; 0 when its last request was answered.
+    failures: u32,
+    /// Resting until then after a failure.
+    rest_until: Option<Instant>,
+}
+
+/// The first rest after a failure; each failure in a row doubles it.
+const FIRST_REST: Duration = Duration::from_millis(500);
+
+/// The longest rest.
+const LONGEST_REST: Duration = Duration::from_secs(30);
+
+/// How often one request may try one endpoint.
+const TRIES_PER_ENDPOINT: usize = 2;
 
 /// Releases an endpoint slot when a request ends, however it ends.
 struct Slot<'a> {
@@ -37,13 +61,13 @@ struct Slot<'a> {
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        let mut in_flight = self
+        let mut pool = self
             .provider
-            .in_flight
+            .pool
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        in_flight[self.index] -= 1;
-        self.provider.freed.notify_one();
+        pool[self.index].in_flight -= 1;
+        self.provider.freed.notify_all();
     }
 }
 
@@ -70,7 +94,7 @@ impl OpenAi {
             })
             .collect();
         OpenAi {
-            in_flight: Mutex::new(vec![0; endpoints.len()]),
+            pool: Mutex::new(vec![Endpoint::default(); endpoints.len()]),
             endpoints,
             model: model.to_string(),
             params,
@@ -81,24 +105,70 @@ impl OpenAi {
         }
     }
 
-    /// Takes a slot on the least busy endpoint not in `skip`, waiting while all are full.
-    fn acquire(&self, skip: &[usize]) -> Option<Slot<'_>> {
-        let mut in_flight = self.in_flight.lock().unwrap_or_else(|e| e.into_inner());
+    /// Takes a slot on an endpoint `tries` allows (fewer than
+    /// [`TRIES_PER_ENDPOINT`] tries of this request): the least busy of
+    /// those not resting, else the one whose rest ends first, once it ends;
+    /// waits while they are full. `None`: every endpoint was tried enough.
+    fn acquire(&self, tries: &[usize]) -> Option<Slot<'_>> {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
         loop {
-            let candidates = (0..self.endpoints.len()).filter(|i| !skip.contains(i));
-            let best = candidates.min_by_key(|&i| in_flight[i])?;
-            if in_flight[best] < self.per_endpoint {
-                in_flight[best] += 1;
-                return Some(Slot {
-                    provider: self,
-                    index: best,
-                });
+            let now = Instant::now();
+            let open = |i: &usize| tries[*i] < TRIES_PER_ENDPOINT;
+            let resting = |i: usize| pool[i].rest_until.is_some_and(|t| t > now);
+            let awake = (0..pool.len()).filter(open).filter(|&i| !resting(i));
+            let choice = match awake.min_by_key(|&i| pool[i].in_flight) {
+                Some(best) => Ok(best),
+                None => (0..pool.len())
+                    .filter(open)
+                    .min_by_key(|&i| pool[i].rest_until)
+                    .map(Err)?,
+            };
+            match choice {
+                Ok(best) if pool[best].in_flight < self.per_endpoint => {
+                    pool[best].in_flight += 1;
+                    return Some(Slot {
+                        provider: self,
+                        index: best,
+                    });
+                }
+                // Full: wait for a slot to free.
+                Ok(_) => {
+                    pool = self.freed.wait(pool).unwrap_or_else(|e| e.into_inner());
+                }
+                // Every endpoint left rests: wait for the first to wake.
+                Err(first) => {
+                    let wake = pool[first].rest_until.unwrap_or(now);
+                    let wait = wake.saturating_duration_since(now);
+                    pool = self
+                        .freed
+                        .wait_timeout(pool, wait)
+                        .unwrap_or_else(|e| e.into_inner())
+                        .0;
+                    if Instant::now() >= wake {
+                        pool[first].rest_until = None;
+                    }
+                }
             }
-            in_flight = self
-                .freed
-                .wait(in_flight)
-                .unwrap_or_else(|e| e.into_inner());
         }
+    }
+
+    /// Records how a request at endpoint `index` went: an answer ends its
+    /// rest; a failure starts one, twice as long as the last.
+    fn note(&self, index: usize, failed: bool) {
+        let mut pool = self.pool.lock().unwrap_or_else(|e| e.into_inner());
+        let endpoint = &mut pool[index];
+        if failed {
+            endpoint.failures += 1;
+            let rest = FIRST_REST
+                .saturating_mul(1 << (endpoint.failures - 1).min(16))
+                .min(LONGEST_REST);
+            endpoint.rest_until = Some(Instant::now() + rest);
+        } else {
+            endpoint.failures = 0;
+            endpoint.rest_until = None;
+        }
+        drop(pool);
+        self.freed.notify_all();
     }
 
     fn complete_at(&self, base: &str, request: &Request) -> Result<Completion, ProviderError> {
@@ -170,6 +240,53 @@ impl OpenAi {
     }
 }
 
+impl OpenAi {
+    /// One error for a request no endpoint answered: each endpoint with
+    /// what it answered last, of the kind the last one met (so the router
+    /// may try its next provider).
+    fn all_failed(&self, answered: Vec<Option<ProviderError>>) -> ProviderError {
+        let label = self.label();
+        let kind = answered
+            .iter()
+            .flatten()
+            .last()
+            .map_or(ErrorKind::Config, |e| e.kind);
+        if self.endpoints.is_empty() {
+            return ProviderError::new(kind, format!("{label}: no endpoints configured"));
+        }
+        let lines: Vec<String> = self
+            .endpoints
+            .iter()
+            .zip(&answered)
+            .map(|(url, error)| {
+                let what = error.as_ref().map_or("not asked".to_string(), |e| {
+                    // Each message starts with the label; the endpoint names itself.
+                    e.message
+                        .strip_prefix(&format!("{label}: "))
+                        .unwrap_or(&e.message)
+                        .to_string()
+                });
+                format!("  {url}: {what}")
+            })
+            .collect();
+        let message = if self.endpoints.len() == 1 {
+            lines[0].trim_start().to_string()
+        } else {
+            format!("every endpoint failed:\n{}", lines.join("\n"))
+        };
+        ProviderError::new(kind, format!("{label}: {message}"))
+    }
+}
+
+/// Whether `error` says the endpoint failed rather than the request: then
+/// another endpoint may answer it.
+fn endpoint_failed(error: &ProviderError) -> bool {
+    matches!(
+        error.kind,
+        ErrorKind::Unreachable | ErrorKind::Timeout | ErrorKind::Server
+    )
+}
+
 impl Provider for OpenAi {
     fn label(&self) -> String {
         format!("openai {} at {}", self.model, self.endpoints.join(", "))
@@ -224,24 +341,30 @@ impl Provider for OpenAi {
     }
 
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {
-        let mut skip = Vec::new();
-        let mut last = None;
-        while let Some(slot) = self.acquire(&skip) {
-            let base = self.endpoints[slot.index].clone();
-            match self.complete_at(&base, request) {
-                Err(e) if e.kind == ErrorKind::Unreachable => {
-                    skip.push(slot.index);
-                    last = Some(e);
+        let mut tries = vec![0; self.endpoints.len()];
+        // What each endpoint answered last, for the error when none succeeds.
+        let mut answered: Vec<Option<ProviderError>> = vec![None; self.endpoints.len()];
+        while let Some(slot) = self.acquire(&tries) {
+            let index = slot.index;
+            tries[index] += 1;
+            let result = self.complete_at(&self.endpoints[index], request);
+            drop(slot);
+            match result {
+                Err(e) if endpoint_failed(&e) => {
+                    self.note(index, true);
+                    // A slow endpoint is not asked to be slow twice.
+                    if e.kind == ErrorKind::Timeout {
+                        tries[index] = TRIES_PER_ENDPOINT;
+                    }
+                    answered[index] = Some(e);
                 }
-                other => return other,
+                other => {
+                    self.note(index, false);
+                    return other;
+                }
             }
         }
-        Err(last.unwrap_or_else(|| {
-            ProviderError::new(
-                ErrorKind::Config,
-                format!("{}: no endpoints configured", self.label()),
-            )
-        }))
+        Err(self.all_failed(answered))
     }
 
     fn params(&self) -> &GenerationParams {
