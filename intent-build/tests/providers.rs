@@ -11,6 +11,7 @@ use intent_build::provider::openai::OpenAi;
 use intent_build::provider::router::Router;
 use intent_build::provider::{ErrorKind, GenerationParams, Provider, ProviderError, Request};
 use serde_json::json;
+use support::python::PythonServer;
 use support::{refused_url, ReplayServer, Reply};
 
 fn request(user: &str) -> Request {
@@ -524,65 +525,9 @@ fn ollama_connection_refused_and_cloud_models() {
 
 // ---- OpenAI-compatible: a real llama-cpp-python server, and error paths ----
 
-struct PythonServer {
-    child: std::process::Child,
-    url: String,
-}
-
-impl Drop for PythonServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// llama-cpp-python's server with the SmolLM2 GGUF, on a free loopback port.
 fn llama_cpp_python() -> PythonServer {
-    let python = std::env::var("INTENT_TEST_PYTHON")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|_| intent_build::models::home().join("venv/bin/python"));
-    assert!(
-        python.is_file(),
-        "{} is missing: run `scripts/test`, which installs llama-cpp-python[server] there",
-        python.display()
-    );
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let model = support::model_file(intent_build::models::TEST_MODEL);
-    let child = std::process::Command::new(&python)
-        .args(["-m", "llama_cpp.server", "--model"])
-        .arg(&model)
-        .args([
-            "--model_alias",
-            "smol",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            &port.to_string(),
-            "--n_threads",
-            &support::model_threads().to_string(),
-            "--n_ctx",
-            "2048",
-        ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let server = PythonServer {
-        child,
-        url: format!("http://127.0.0.1:{port}"),
-    };
-    let start = std::time::Instant::now();
-    while start.elapsed() < Duration::from_secs(60) {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("llama-cpp-python's server did not start within 60 s");
+    PythonServer::start("smol", support::model_threads())
 }
 
 #[test]
@@ -662,7 +607,10 @@ fn an_endpoint_that_fails_hands_its_request_to_another_and_all_failing_name_each
     assert!(asked_sick >= 1, "the 5xx endpoint was never asked");
     std::thread::sleep(Duration::from_secs(2));
     provider.complete(&request("hi")).unwrap();
-    assert!(sick.requests.lock().unwrap().len() > asked_sick, "forgotten");
+    assert!(
+        sick.requests.lock().unwrap().len() > asked_sick,
+        "forgotten"
+    );
 
     // No endpoint answers: one error, each endpoint with what it answered.
     let down = OpenAi::new(
@@ -677,8 +625,14 @@ fn an_endpoint_that_fails_hands_its_request_to_another_and_all_failing_name_each
     assert!(err.try_next(), "{err:?}");
     let lines: Vec<&str> = err.message.lines().collect();
     assert!(lines[0].ends_with("every endpoint failed:"), "{err}");
-    assert!(lines[1].contains(&sick.url) && lines[1].contains("answered 503 (loading model)"), "{err}");
-    assert!(lines[2].contains(&dead) && lines[2].contains("cannot connect"), "{err}");
+    assert!(
+        lines[1].contains(&sick.url) && lines[1].contains("answered 503 (loading model)"),
+        "{err}"
+    );
+    assert!(
+        lines[2].contains(&dead) && lines[2].contains("cannot connect"),
+        "{err}"
+    );
 }
 
 #[test]

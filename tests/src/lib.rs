@@ -387,3 +387,9 @@ pub fn cargo_intent_bin() -> Option<PathBuf> {
         .join(format!("cargo-intent{}", std::env::consts::EXE_SUFFIX));
     bin.is_file().then_some(bin)
 }
+
+// One server helper for both test crates (intent-build's provider tests
+// and the end-to-end ones): llama-cpp-python with the test model.
+#[path = "../../intent-build/tests/support/python.rs"]
+mod python;
+pub use python::PythonServer;

@@ -10,6 +10,11 @@
 //! the toolchain the gates compile with, so it changes when the toolchain
 //! does; nothing is typed by hand. Without the documentation the grammar
 //! checks the first segment only, as before.
+//!
+//! Items a module's page marks *Experimental* are left out: they exist
+//! only on nightly, so on the stable toolchain users build with, a
+//! candidate that imports one (`use std::str::pattern::Pattern;`, which the
+//! realistic dev set's candidates wrote five times) dies at the compile gate.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -103,8 +108,12 @@ fn read_module(dir: &Path) -> Option<Module> {
         (name.starts_with("sidebar-items") && name.ends_with(".js")).then(|| entry.path())
     })?;
     let kinds = parse_sidebar(&std::fs::read_to_string(sidebar).ok()?)?;
+    let unstable = std::fs::read_to_string(dir.join("index.html"))
+        .map(|page| experimental(&page))
+        .unwrap_or_default();
     let mut module = Module::default();
-    for (kind, names) in kinds {
+    for (kind, mut names) in kinds {
+        names.retain(|n| !unstable.contains(n));
         if kind == "mod" {
             for name in names {
                 // A module re-exported from another crate may have no page
@@ -121,6 +130,23 @@ fn read_module(dir: &Path) -> Option<Module> {
         }
     }
     Some(module)
+}
+
+/// The names a module's `index.html` lists as *Experimental* (unstable):
+/// each entry is a `<dt>` whose link's title ends in the item's path and
+/// which carries rustdoc's `stab unstable` badge.
+fn experimental(page: &str) -> BTreeSet<String> {
+    page.split("<dt>")
+        .skip(1)
+        .filter_map(|entry| {
+            let entry = entry.split("</dt>").next()?;
+            if !entry.contains("class=\"stab unstable\"") {
+                return None;
+            }
+            let title = entry.split("title=\"").nth(1)?.split('"').next()?;
+            Some(title.rsplit("::").next()?.to_string())
+        })
+        .collect()
 }
 
 /// `window.SIDEBAR_ITEMS = {"kind":["name",…],…};` as (kind, names).
@@ -156,8 +182,13 @@ mod tests {
         }
         sidebar(
             &html.path().join("std/collections"),
-            r#"{"mod":["hash_map"],"struct":["HashMap"]}"#,
+            r#"{"mod":["hash_map"],"struct":["HashMap","Cursor"]}"#,
         );
+        std::fs::write(
+            html.path().join("std/collections/index.html"),
+            r#"<dl><dt><a class="struct" href="struct.HashMap.html" title="struct std::collections::HashMap">HashMap</a></dt><dt><a class="struct" href="struct.Cursor.html" title="struct std::collections::Cursor">Cursor</a><wbr><span class="stab unstable" title="">Experimental</span></dt></dl>"#,
+        )
+        .unwrap();
         let paths = StdPaths::read(html.path()).unwrap();
         assert!(paths.contains("std::collections::HashMap"));
         assert!(paths.contains("std::collections::hash_map"));
@@ -166,6 +197,7 @@ mod tests {
         assert!(!paths.contains("std::fn"), "keywords are not importable");
         assert!(!paths.contains("std::collections::HashMapEntry"));
         assert!(!paths.contains("regex::Regex"));
+        assert!(!paths.contains("std::collections::Cursor"), "unstable");
         assert_eq!(paths.crates["std"].size(), (3, 2));
     }
 

@@ -297,18 +297,18 @@ impl Provider for OpenAi {
     /// and the lock says so in its `note`.
     fn identity(&self) -> Result<ModelIdentity, ProviderError> {
         let label = self.label();
-        let mut last = None;
-        for base in &self.endpoints {
+        let mut answered = vec![None; self.endpoints.len()];
+        for (i, base) in self.endpoints.iter().enumerate() {
             let url = format!("{base}/v1/models");
             let reply = match http::get(&self.client, &label, &url, self.api_key.as_deref()) {
                 Ok(reply) => reply,
                 Err(e) => {
-                    last = Some(e);
+                    answered[i] = Some(e);
                     continue;
                 }
             };
             if reply.status >= 500 {
-                last = Some(reply.server_error(&label, &url));
+                answered[i] = Some(reply.server_error(&label, &url));
                 continue;
             }
             let value = reply.json(&label, &url)?;
@@ -332,12 +332,7 @@ impl Provider for OpenAi {
                 note: Some("server exposes no weights digest: hash of its /v1/models entry".into()),
             });
         }
-        Err(last.unwrap_or_else(|| {
-            ProviderError::new(
-                ErrorKind::Config,
-                format!("{label}: no endpoints configured"),
-            )
-        }))
+        Err(self.all_failed(answered))
     }
 
     fn complete(&self, request: &Request) -> Result<Completion, ProviderError> {

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+pub mod python;
+
 /// A canned answer: status, body, and a delay before answering.
 #[derive(Clone)]
 pub struct Reply {
