@@ -122,7 +122,8 @@ pub enum Error {
     #[error("{0}")]
     Confinement(String),
 
-    /// A model could not be fetched, verified or registered.
+    /// A model could not be fetched, verified or registered, or no model
+    /// server could be reached.
     #[error("{message}{}", help_line(.help))]
     Model {
         /// What failed.

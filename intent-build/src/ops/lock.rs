@@ -380,6 +380,11 @@ impl LockCtx<'_> {
             opts.verbose,
             opts.cores,
         )?;
+        // Every server down: one error naming each, before any intent.
+        router.reachable().map_err(|e| Error::Model {
+            message: e.to_string(),
+            help: Some("start the model servers, or fix their URLs in [package.metadata.intent]".into()),
+        })?;
         let workers = router
             .providers()
             .first()

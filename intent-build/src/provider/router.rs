@@ -69,6 +69,33 @@ impl Router {
         self
     }
 
+    /// `Ok` when a provider can be reached (its identity answers), else
+    /// every provider's failure: a run should stop before its first
+    /// intent rather than fail each one alike. Failures that another try
+    /// would not mend (a missing model, a bad setting) are left to the
+    /// requests, which report them per intent.
+    ///
+    /// # Errors
+    ///
+    /// Every provider is unreachable, timed out or answered 5xx.
+    pub fn reachable(&self) -> Result<(), RouterError> {
+        let mut failures = Vec::new();
+        for provider in &self.providers {
+            match provider.identity() {
+                Ok(_) => return Ok(()),
+                Err(e) if e.try_next() && e.kind != super::ErrorKind::ModelMissing => {
+                    failures.push((provider.label(), e));
+                }
+                Err(_) => return Ok(()),
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(RouterError { failures })
+        }
+    }
+
     /// The providers, in order.
     pub fn providers(&self) -> &[Box<dyn Provider>] {
         &self.providers
