@@ -80,6 +80,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 name,
                 spec: rel,
                 spec_hash: spec.hash,
+                author: Default::default(),
                 model: ModelIdentity {
                     provider: "embedded".into(),
                     name: default.name.into(),

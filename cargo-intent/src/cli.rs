@@ -92,6 +92,8 @@ pub enum Command {
     Show(crate::commands::show::ShowArgs),
     /// Show the pending or newest candidate against the accepted code
     Diff(crate::commands::diff::DiffArgs),
+    /// Write an intent's code by hand in $EDITOR; `lock` then judges it
+    Edit(crate::commands::edit::EditArgs),
     /// Accept pending results (from review mode or `cargo build`)
     Accept(crate::commands::accept::AcceptArgs),
     /// Judge every accepted intent again with today's gates, without a model

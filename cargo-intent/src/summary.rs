@@ -35,6 +35,7 @@ fn print_done(global: &Global, package: &str, summary: &LockSummary) {
         ("Unchanged", Settled::Unchanged),
         ("Adopted", Settled::Adopted),
         ("Reverified", Settled::Reverified),
+        ("Judged", Settled::Hand),
         ("Pending", Settled::Pending),
         ("Removed", Settled::Removed),
     ];

@@ -86,7 +86,8 @@ fn through_one_server(name: &str) -> (i32, Outcome) {
 }
 
 #[test]
-fn a_lock_through_two_servers_spreads_its_requests_and_equals_the_lock_through_one() {
+fn real_model_pool_a_lock_through_two_servers_spreads_its_requests_and_equals_the_lock_through_one()
+{
     let (code_one, single) = through_one_server("pool_one");
     let (a, b) = (
         PythonServer::start("smol", 1),
@@ -106,7 +107,7 @@ fn a_lock_through_two_servers_spreads_its_requests_and_equals_the_lock_through_o
 }
 
 #[test]
-fn a_server_killed_mid_lock_leaves_the_run_to_the_other_and_both_down_stop_it() {
+fn real_model_pool_a_server_killed_mid_lock_leaves_the_run_to_the_other_and_both_down_stop_it() {
     let (mut a, b) = (
         PythonServer::start("smol", 1),
         PythonServer::start("smol", 1),

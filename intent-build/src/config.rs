@@ -401,7 +401,7 @@ fn stale_message(
     let name = &status.spec.spec.name;
     match &status.state {
         State::Edited { path, .. } => format!(
-            "intent `{name}`: {}; restore it with `git checkout -- {}` or regenerate it with `cargo intent lock{package_flag} --force {name}`",
+            "intent `{name}`: {}; judge it with `cargo intent lock{package_flag} {name}` (every gate, no model: code written by hand is recorded as such), or restore it with `git checkout -- {}`",
             status.state.describe(),
             path.display()
         ),

@@ -40,6 +40,34 @@ pub struct ModelIdentity {
     pub note: Option<String>,
 }
 
+/// Who wrote an intent's accepted code. Whoever wrote it, it passed the
+/// same gates; the author decides only what may replace it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Author {
+    /// A model, named by the entry's `model` (the default: absent in the lock).
+    #[default]
+    Model,
+    /// A person, in the snapshot or through `cargo intent edit`: a model
+    /// change never replaces it, and the entry's model fields stay empty.
+    Hand,
+}
+
+impl Author {
+    /// Whether a model wrote it.
+    pub fn is_model(&self) -> bool {
+        *self == Author::Model
+    }
+
+    /// `model` or `hand`, as the lock and `status` say it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Author::Model => "model",
+            Author::Hand => "hand",
+        }
+    }
+}
+
 /// One intent's record in the lock.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
@@ -50,6 +78,9 @@ pub struct LockEntry {
     pub spec: String,
     /// The spec's canonical hash when its code was accepted.
     pub spec_hash: String,
+    /// Who wrote the accepted code (absent: a model).
+    #[serde(default, skip_serializing_if = "Author::is_model")]
+    pub author: Author,
     /// The model that wrote the accepted code.
     pub model: ModelIdentity,
     /// The prompt template version, e.g. `intent-prompt/2`.
@@ -282,6 +313,11 @@ impl Lockfile {
                 .map(|g| q(g))
                 .collect::<Vec<_>>()
                 .join(", ");
+            let author = if entry.author.is_model() {
+                String::new()
+            } else {
+                format!("author = {}\n", q(entry.author.name()))
+            };
             let uses = inline_table("uses", &entry.uses);
             let crates = inline_table("crates", &entry.crates);
             let confidence = entry.confidence.map_or_else(String::new, |c| {
@@ -303,7 +339,7 @@ impl Lockfile {
             };
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
-                 model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
+                 {author}model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
                  prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{crates}{capabilities}{confidence}",
                 q(&entry.name),
                 q(&entry.spec),
@@ -404,6 +440,7 @@ mod tests {
             name: name.into(),
             spec: format!("intents/{name}.intent.toml"),
             spec_hash: "sha256:aa".into(),
+            author: Default::default(),
             model: ModelIdentity {
                 provider: "embedded".into(),
                 name: "qwen".into(),

@@ -340,7 +340,9 @@ pub fn staleness(status: &IntentStatus, expectation: &Expectation) -> Option<Sta
             reason: status.state.describe(),
         });
     }
-    let reason = model_change(status.entry.as_ref()?, expectation)?;
+    // A model change never replaces what a person wrote.
+    let entry = status.entry.as_ref().filter(|e| e.author.is_model())?;
+    let reason = model_change(entry, expectation)?;
     Some(Staleness {
         name,
         stale: Stale::Model,

@@ -246,6 +246,7 @@ mod tests {
             name: "f".into(),
             spec: "intents/f.intent.toml".into(),
             spec_hash: spec_hash.into(),
+            author: Default::default(),
             model: ModelIdentity {
                 provider: "p".into(),
                 name: "m".into(),

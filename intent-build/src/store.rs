@@ -79,6 +79,7 @@ fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
         name: spec.spec.name.clone(),
         spec: spec.path.display().to_string().replace('\\', "/"),
         spec_hash: spec.hash.clone(),
+        author: Default::default(),
         model: candidate.identity.clone(),
         prompt: TEMPLATE_VERSION.to_string(),
         params_hash: candidate.params_hash.clone(),
@@ -102,7 +103,8 @@ fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
 }
 
 impl Store {
-    fn snapshot(&self, spec: &SpecFile, code: &str) -> Snapshot {
+    /// The snapshot that holds `code` as `spec`'s accepted code.
+    pub(crate) fn snapshot(spec: &SpecFile, code: &str) -> Snapshot {
         Snapshot {
             source: spec.path.display().to_string().replace('\\', "/"),
             expression: spec.spec.signature.clone(),
@@ -128,7 +130,7 @@ impl Store {
         }
         let entry = entry_for(spec, candidate);
         if review {
-            let snapshot = self.snapshot(spec, &candidate.code);
+            let snapshot = Store::snapshot(spec, &candidate.code);
             write_if_changed(
                 &pending_path(&self.specs_dir, &spec.spec.name),
                 &snapshot.render(),
@@ -163,7 +165,7 @@ impl Store {
         }
         let snap_path = snapshot_path(&self.specs_dir, &name);
         let previous = Snapshot::read(&snap_path)?;
-        let snapshot = self.snapshot(spec, code);
+        let snapshot = Store::snapshot(spec, code);
         let unchanged = Lockfile::load(&self.lockfile)?
             .entries
             .get(&name)

@@ -14,6 +14,7 @@ fn entry(name: &str) -> LockEntry {
         name: name.into(),
         spec: format!("intents/{name}.intent.toml"),
         spec_hash: format!("sha256:{name}"),
+        author: Default::default(),
         model: ModelIdentity {
             provider: "embedded".into(),
             name: "m".into(),

@@ -154,6 +154,7 @@ impl Fixture {
                     name: spec.spec.name.clone(),
                     spec: spec_rel.to_string(),
                     spec_hash: spec.hash.clone(),
+                    author: Default::default(),
                     model: ModelIdentity {
                         provider: "embedded".into(),
                         name: default.name.into(),

@@ -4,6 +4,7 @@
 pub mod accept;
 pub mod build;
 pub mod diff;
+pub mod edit;
 pub mod lock;
 pub mod models;
 pub mod new;
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Status(args) => status::exec(&cli.global, &args),
         Command::Show(args) => show::exec(&cli.global, &args),
         Command::Diff(args) => diff::exec(&cli.global, &args),
+        Command::Edit(args) => edit::exec(&cli.global, &args),
         Command::Accept(args) => accept::exec(&cli.global, &args),
         Command::Verify(args) => verify::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),

@@ -3,6 +3,7 @@
 //! parses its arguments, calls one of these and prints what it returns
 //! (`lock --check` is [`Project::check`]).
 
+pub mod hand;
 pub mod lock;
 pub mod questions;
 mod summary;
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::judge::behaviour::{Behaviour, Change};
+use crate::lockfile::Author;
 use crate::report::{read_report, IntentReport};
 use crate::project::{staleness, Project, Stale};
 use crate::state::IntentStatus;
@@ -205,7 +207,7 @@ pub struct StatusRow {
     /// `stale: model`, `missing`, `edited`, …).
     #[serde(serialize_with = "state_label")]
     pub state: Option<Stale>,
-    /// The model of the accepted code, if any.
+    /// Who wrote the accepted code, if any: its model's name, or `by hand`.
     pub model: Option<String>,
     /// The gates it passed.
     pub gates: Vec<String>,
@@ -251,7 +253,10 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
             StatusRow {
                 package: project.name.clone(),
                 state: stale.map(|s| s.stale),
-                model: status.entry.as_ref().map(|e| e.model.name.clone()),
+                model: status.entry.as_ref().map(|e| match e.author {
+                    Author::Model => e.model.name.clone(),
+                    Author::Hand => "by hand".to_string(),
+                }),
                 gates: status
                     .entry
                     .as_ref()

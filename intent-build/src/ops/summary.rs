@@ -29,6 +29,9 @@ pub enum Settled {
     /// The code it uses changed; checked again with it and still passing,
     /// its lock entry now records that code, no model asked.
     Reverified,
+    /// Its snapshot, written by hand, passed every gate and is recorded
+    /// with `author = "hand"`; no model asked.
+    Hand,
     /// Its lock entry (and snapshot) removed: its spec is gone.
     Removed,
     /// Stale, and `--locked` kept it from being regenerated: what changed.
