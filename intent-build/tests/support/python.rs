@@ -17,6 +17,11 @@ impl PythonServer {
     /// Starts one serving the model as `alias` with `threads`, and waits
     /// until it accepts connections (at most 60 s).
     pub fn start(alias: &str, threads: i32) -> PythonServer {
+        PythonServer::start_with(alias, threads, &[])
+    }
+
+    /// As [`PythonServer::start`], with more of the server's own flags.
+    pub fn start_with(alias: &str, threads: i32, flags: &[&str]) -> PythonServer {
         let python = std::env::var("INTENT_TEST_PYTHON")
             .map(PathBuf::from)
             .unwrap_or_else(|_| intent_build::models::home().join("venv/bin/python"));
@@ -41,6 +46,7 @@ impl PythonServer {
             .arg("--n_threads")
             .arg(threads.to_string())
             .args(["--n_ctx", "2048"])
+            .args(flags)
             .stdout(log.reopen().unwrap())
             .stderr(log.reopen().unwrap())
             .spawn()
