@@ -94,6 +94,8 @@ pub enum Command {
     Diff(crate::commands::diff::DiffArgs),
     /// Write an intent's code by hand in $EDITOR; `lock` then judges it
     Edit(crate::commands::edit::EditArgs),
+    /// Turn an intent back into ordinary Rust in the crate's sources
+    Eject(crate::commands::eject::EjectArgs),
     /// Accept pending results (from review mode or `cargo build`)
     Accept(crate::commands::accept::AcceptArgs),
     /// Judge every accepted intent again with today's gates, without a model

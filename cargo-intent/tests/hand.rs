@@ -127,3 +127,42 @@ fn edit_opens_the_editor_on_the_code_and_judges_what_is_saved() {
     assert!(f.read("intents/snapshots/double.snap").contains("x << 1"));
     assert!(f.read("Intent.lock").contains("author = \"hand\""));
 }
+
+#[test]
+fn eject_leaves_ordinary_rust_that_builds_and_tests_without_intent() {
+    let model = ScriptedModel::answering(DOUBLE_CODE);
+    let f = locked("ejected", &model);
+    // A caller in the crate's own tests, before and after.
+    f.write(
+        "tests/caller.rs",
+        "#[test]\nfn calls() {\n    assert_eq!(ejected::double(21), 42);\n}\n",
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["eject", "double"]));
+    assert_eq!(code, 0, "{err}");
+    let module = f.read("src/double.rs");
+    assert!(
+        module.contains(
+            "/// Return x multiplied by 2.\npub fn double(x: i32) -> i32 {\n    x * 2\n}"
+        ),
+        "{module}"
+    );
+    assert!(
+        module.contains("#[test]\n    fn examples() {\n        assert_eq!(double(2), 4);"),
+        "{module}"
+    );
+    assert!(f
+        .read("src/lib.rs")
+        .ends_with("\nmod double;\npub use double::*;\n"));
+    for gone in [
+        "intents/double.intent.toml",
+        "intents/snapshots/double.snap",
+        "intents/snapshots/double.behaviour",
+    ] {
+        assert!(!f.root.join(gone).exists(), "{gone} is still there");
+    }
+    assert!(!f.read("Intent.lock").contains("double"));
+    // The crate builds and tests with no intent left and no model.
+    let (code, _, err) = run_full(f.cargo("test").env("INTENT_OFFLINE", "1"));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(model.calls(), 1, "{err}");
+}

@@ -10,8 +10,12 @@ use crate::spec::{rust, Example, Expected, Spec, SpecFile};
 /// the constraints, and the examples as doctests that `use CRATE::*;`
 /// (`crate_name` as Rust spells it: `example_project`).
 pub fn document(spec: &SpecFile, code: &str, crate_name: &str) -> String {
-    let comment = doc_comment(spec, crate_name);
-    let name = &spec.spec.name;
+    place(code, &doc_comment(spec, crate_name), &spec.spec.name)
+}
+
+/// `code` with `comment` (`///` lines) above function `name`'s declaration
+/// and its attributes.
+pub(crate) fn place(code: &str, comment: &str, name: &str) -> String {
     let mut out = String::with_capacity(code.len() + comment.len());
     let mut placed = false;
     let lines: Vec<&str> = code.lines().collect();
@@ -50,9 +54,9 @@ fn declares(line: &str, name: &str) -> bool {
         .is_some_and(|r| r.starts_with('(') || r.starts_with('<'))
 }
 
-/// The doc comment, as `///` lines.
-fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
-    let spec = &file.spec;
+/// The spec's description and constraints as documentation lines (an
+/// empty line between paragraphs).
+pub(crate) fn prose(spec: &Spec) -> Vec<String> {
     let mut doc: Vec<String> = Vec::new();
     for (i, paragraph) in spec.description.split("\n\n").enumerate() {
         if i > 0 {
@@ -66,6 +70,27 @@ fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
         doc.push(String::new());
         doc.extend(spec.constraints.iter().map(|c| format!("- {c}")));
     }
+    doc
+}
+
+/// `lines` as a `///` comment.
+pub(crate) fn comment(lines: &[String]) -> String {
+    lines
+        .iter()
+        .map(|l| {
+            if l.is_empty() {
+                "///\n".to_string()
+            } else {
+                format!("/// {l}\n")
+            }
+        })
+        .collect()
+}
+
+/// The doc comment, as `///` lines.
+fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
+    let spec = &file.spec;
+    let mut doc = prose(spec);
     let public = spec.signature.starts_with("pub fn") || spec.signature.starts_with("pub const");
     // A crate-private function cannot be called from a doctest.
     let fence = if public { "```" } else { "```text" };
@@ -108,21 +133,13 @@ fn doc_comment(file: &SpecFile, crate_name: &str) -> String {
         "*Written by a language model from `{}` and accepted by intent's gates.*",
         file.path.display().to_string().replace('\\', "/")
     ));
-    doc.iter()
-        .map(|l| {
-            if l.is_empty() {
-                "///\n".to_string()
-            } else {
-                format!("/// {l}\n")
-            }
-        })
-        .collect()
+    comment(&doc)
 }
 
 /// One returning example as doctest lines: `assert_eq!`, or within its
 /// tolerance for a float result; other approximate results are shown, not
 /// compared (the gates' approximate comparison is not the user's API).
-fn assertion(example: &Example, float: bool) -> String {
+pub(crate) fn assertion(example: &Example, float: bool) -> String {
     let Expected::Returns(expected) = &example.expected else {
         return String::new();
     };
@@ -143,7 +160,7 @@ fn assertion(example: &Example, float: bool) -> String {
 }
 
 /// Whether the function returns a bare `f32` or `f64`.
-fn returns_float(spec: &Spec) -> bool {
+pub(crate) fn returns_float(spec: &Spec) -> bool {
     rust::parse_signature(&spec.signature).is_ok_and(|sig| match &sig.sig.output {
         syn::ReturnType::Type(_, ty) => {
             matches!(&**ty, syn::Type::Path(p) if p.path.is_ident("f64") || p.path.is_ident("f32"))

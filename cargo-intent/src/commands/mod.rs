@@ -5,6 +5,7 @@ pub mod accept;
 pub mod build;
 pub mod diff;
 pub mod edit;
+pub mod eject;
 pub mod lock;
 pub mod models;
 pub mod new;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Show(args) => show::exec(&cli.global, &args),
         Command::Diff(args) => diff::exec(&cli.global, &args),
         Command::Edit(args) => edit::exec(&cli.global, &args),
+        Command::Eject(args) => eject::exec(&cli.global, &args),
         Command::Accept(args) => accept::exec(&cli.global, &args),
         Command::Verify(args) => verify::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),

@@ -3,6 +3,7 @@
 //! parses its arguments, calls one of these and prints what it returns
 //! (`lock --check` is [`Project::check`]).
 
+pub mod eject;
 pub mod hand;
 pub mod lock;
 pub mod questions;

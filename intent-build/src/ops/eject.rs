@@ -1,0 +1,137 @@
+//! `cargo intent eject NAME`: an intent turned back into ordinary Rust.
+//! Its accepted code goes into a module of the crate's own sources
+//! (`src/NAME.rs`, declared and re-exported from `src/lib.rs`), with the
+//! spec's description as its documentation and its examples and tests as
+//! `#[test]`s; its spec, snapshot, behaviour file and lock entry go. The
+//! function stays where callers found it, so the crate builds and its tests
+//! pass: nothing locks a team in.
+
+use std::path::PathBuf;
+
+use crate::docs;
+use crate::error::{Error, Result};
+use crate::lockfile::Lockfile;
+use crate::project::Project;
+use crate::snapshot::{behaviour_path, snapshot_path, Snapshot};
+use crate::spec::{Expected, SpecFile};
+
+/// What `eject` wrote and removed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ejected {
+    /// The module written, relative to the crate root.
+    pub module: PathBuf,
+    /// The files removed (spec, snapshot, behaviour), relative to the root.
+    pub removed: Vec<PathBuf>,
+}
+
+/// Ejects intent `name` of `project`.
+///
+/// # Errors
+///
+/// No such intent, no accepted code, an intent that others use, a module
+/// file that exists already, a crate root that does not include the
+/// intents, or a file that cannot be written or removed.
+pub fn eject(project: &Project, name: &str) -> Result<Ejected> {
+    let specs = project.specs()?;
+    let spec = specs
+        .iter()
+        .find(|s| s.spec.name == name)
+        .ok_or_else(|| refusal(format!("no intent named `{name}`"), "`cargo intent status` lists them"))?;
+    if let Some(user) = specs.iter().find(|s| s.spec.uses.iter().any(|u| u == name)) {
+        return Err(refusal(
+            format!("intent `{}` uses `{name}`: ejected, it would have nothing to use", user.spec.name),
+            format!("eject `{}` first, or remove `{name}` from its `uses`", user.spec.name),
+        ));
+    }
+    let specs_dir = project.specs_dir();
+    let snapshot = Snapshot::read(&snapshot_path(&specs_dir, name))?
+        .ok_or_else(|| refusal(format!("intent `{name}` has no accepted code"), format!("run `cargo intent lock {name}` first")))?;
+    let root_file = project.root.join("src/lib.rs");
+    let root_text = std::fs::read_to_string(&root_file).map_err(|e| Error::io(&root_file, e))?;
+    if !root_text.contains("intents.rs\"))") {
+        return Err(refusal(
+            "src/lib.rs does not include the intents (`include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"))`)".into(),
+            "eject works on a library crate whose src/lib.rs includes them",
+        ));
+    }
+    let module = PathBuf::from("src").join(format!("{name}.rs"));
+    let module_file = project.root.join(&module);
+    if module_file.exists() {
+        return Err(refusal(
+            format!("{} exists already", module.display()),
+            "move it aside, or rename the intent",
+        ));
+    }
+    crate::files::write_atomic(&module_file, module_source(spec, &snapshot.code).as_bytes())?;
+    let declaration = format!("\nmod {name};\npub use {name}::*;\n");
+    crate::files::write_atomic(&root_file, format!("{}{declaration}", root_text).as_bytes())?;
+    Lockfile::update(&project.lockfile(), |lock| {
+        lock.entries.remove(name);
+        Ok(())
+    })?;
+    let mut removed = Vec::new();
+    let files = [
+        project.root.join(&spec.path),
+        snapshot_path(&specs_dir, name),
+        behaviour_path(&specs_dir, name),
+    ];
+    for file in files {
+        match std::fs::remove_file(&file) {
+            Ok(()) => removed.push(file.strip_prefix(&project.root).unwrap_or(&file).to_path_buf()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(Error::io(&file, e)),
+        }
+    }
+    Ok(Ejected { module, removed })
+}
+
+fn refusal(message: String, help: impl Into<String>) -> Error {
+    Error::Setting {
+        message,
+        help: Some(help.into()),
+    }
+}
+
+/// The module: the spec's prelude, its description as the function's
+/// documentation, the accepted code, and the examples and tests as tests.
+pub fn module_source(spec: &SpecFile, code: &str) -> String {
+    let spec_ref = &spec.spec;
+    let mut out = String::new();
+    if !spec_ref.prelude.is_empty() {
+        out.push_str(&spec_ref.prelude);
+        out.push_str("\n\n");
+    }
+    let comment = docs::comment(&docs::prose(spec_ref));
+    out.push_str(&docs::place(code.trim_end(), &comment, &spec_ref.name));
+    out.push_str("\n#[cfg(test)]\nmod tests {\n    use super::*;\n");
+    let float = docs::returns_float(spec_ref);
+    let returning: Vec<String> = spec_ref
+        .examples
+        .iter()
+        .filter(|e| e.expected != Expected::Panics)
+        .map(|e| docs::assertion(e, float))
+        .collect();
+    if !returning.is_empty() {
+        out.push_str("\n    #[test]\n    fn examples() {\n");
+        for line in returning.iter().flat_map(|a| a.lines()) {
+            out.push_str(&format!("        {line}\n"));
+        }
+        out.push_str("    }\n");
+    }
+    let panicking = spec_ref.examples.iter().filter(|e| e.expected == Expected::Panics);
+    for (i, example) in panicking.enumerate() {
+        out.push_str(&format!(
+            "\n    #[test]\n    #[should_panic]\n    fn panics_{i}() {{\n        let _ = {};\n    }}\n",
+            example.call
+        ));
+    }
+    if !spec_ref.tests.is_empty() {
+        out.push_str("\n    #[test]\n    fn tests() {\n");
+        for line in spec_ref.tests.lines() {
+            out.push_str(&format!("        {line}\n"));
+        }
+        out.push_str("    }\n");
+    }
+    out.push_str("}\n");
+    out
+}
