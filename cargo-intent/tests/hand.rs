@@ -70,6 +70,18 @@ fn a_hand_edit_that_passes_is_recorded_as_the_authors_and_survives_a_model_chang
     assert_eq!(code, 0, "{err}");
     assert_eq!(other.calls(), 0, "{err}");
     assert!(f.read("intents/snapshots/double.snap").contains("x + x"));
+    // A spec change: the hand code is judged against the new spec first,
+    // and kept when it passes.
+    let spec = f.read("intents/double.intent.toml");
+    f.write(
+        "intents/double.intent.toml",
+        &spec.replace("]\n", ", { call = \"double(-3)\", expect = \"-6\" }]\n"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("Judged hand_ok::double"), "{err}");
+    assert_eq!(other.calls(), 0, "{err}");
+    assert!(f.read("Intent.lock").contains("author = \"hand\""));
     // The build uses it with no model, offline.
     let (code, _, err) = run_full(f.cargo("build").env("INTENT_OFFLINE", "1"));
     assert_eq!(code, 0, "{err}");
