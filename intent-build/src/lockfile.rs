@@ -162,6 +162,11 @@ pub struct Confidence {
     /// answer became an example and counts as one vote toward the quorum).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub answered: usize,
+    /// Of the accepted code's mutants the spec judged, how many it rules
+    /// out and how many it could tell apart at all (ruled out + open);
+    /// absent when none could be judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adequacy: Option<(usize, usize)>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -182,6 +187,7 @@ impl Confidence {
             inputs,
             rounds: 0,
             answered: 0,
+            adequacy: None,
         }
     }
 
@@ -217,6 +223,9 @@ impl Confidence {
         }
         if self.answered > 0 {
             out.push_str(&format!(" · {} answered", self.answered));
+        }
+        if let Some((ruled_out, judged)) = self.adequacy {
+            out.push_str(&format!(" · adequacy {ruled_out}/{judged}"));
         }
         if self.support() == Some(Support::Thin) {
             out.push_str(" · thin");
@@ -326,8 +335,11 @@ impl Lockfile {
                 } else {
                     String::new()
                 };
+                let adequacy = c.adequacy.map_or_else(String::new, |(ruled_out, judged)| {
+                    format!(", adequacy = [{ruled_out}, {judged}]")
+                });
                 format!(
-                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {}{answered} }}\n",
+                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {}{answered}{adequacy} }}\n",
                     c.agreed, c.passed, c.decoded, c.examples, c.properties, c.inputs, c.rounds
                 )
             });

@@ -140,6 +140,41 @@ pub enum IntentOutcome {
     Question,
 }
 
+/// How much of the accepted code's behaviour the spec pins down: its
+/// mutants judged by the spec (see `judge::mutants`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Adequacy {
+    /// Mutants the spec's examples, tests or properties refused.
+    pub ruled_out: usize,
+    /// Mutants that pass the whole spec yet answer otherwise on a
+    /// generated input: where the spec is silent.
+    pub open: Vec<OpenInput>,
+    /// Mutants that answer as the accepted code on every input.
+    pub equivalent: usize,
+    /// Mutants that do not compile (or the policy refuses).
+    pub unviable: usize,
+}
+
+impl Adequacy {
+    /// `ruled out / (ruled out + open)`, as `14/20`.
+    pub fn figure(&self) -> String {
+        format!("{}/{}", self.ruled_out, self.ruled_out + self.open.len())
+    }
+}
+
+/// An input on which an open mutant answers otherwise than the accepted code.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OpenInput {
+    /// What the mutant changed (`line 3: \`+\` → \`-\``).
+    pub mutant: String,
+    /// The call, as an example would write it.
+    pub call: String,
+    /// What the accepted code answers.
+    pub accepted: String,
+    /// What the mutant answers.
+    pub mutated: String,
+}
+
 /// What happened to one intent.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -180,6 +215,10 @@ pub struct IntentReport {
     /// from being generated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked_by: Option<String>,
+    /// How much of the accepted code's behaviour the spec pins down, when
+    /// its mutants could be judged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adequacy: Option<Adequacy>,
 }
 
 /// Where an intent's generation stopped without an accepted candidate.
@@ -278,6 +317,7 @@ impl IntentReport {
             split: None,
             behaviour_change: Vec::new(),
             blocked_by: None,
+            adequacy: None,
         }
     }
 

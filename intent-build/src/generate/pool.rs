@@ -74,6 +74,7 @@ impl Pool {
                 inputs: c.behaviour.as_ref().map_or(0, |b| b.calls.len()),
                 rounds,
                 answered: options.answered.as_ref().map_or(0, |a| a.answers),
+                adequacy: None,
             };
             report.confidence = Some(confidence);
             PassingCandidate {

@@ -17,6 +17,7 @@ pub mod behaviour;
 pub mod extract;
 pub mod gates;
 pub mod inputs;
+pub mod mutants;
 pub mod policy;
 mod rescue;
 pub mod variants;

@@ -638,8 +638,11 @@ impl Worker<'_> {
             answered: self.ctx.options.answered.get(&name).cloned(),
             ..self.options.clone()
         };
-        let (mut report, candidate) =
+        let (mut report, mut candidate) =
             generate::generate(&spec, self.router, self.runner, &options, &phase);
+        if let Some(accepted) = candidate.as_mut() {
+            self.judge_adequacy(&spec, &options.used, accepted, &mut report);
+        }
         let new = candidate.as_ref().and_then(|c| c.behaviour.as_ref());
         if let (Some(old), Some(new), false) = (&pinned, new, same_spec) {
             let changes = old.differences(new, false);
@@ -669,6 +672,31 @@ impl Worker<'_> {
             report,
             accepted,
         })
+    }
+
+    /// Judges how much of `accepted`'s behaviour the spec pins down (its
+    /// mutants, in one batch) into its report and confidence; a failure to
+    /// run them costs only the figure.
+    fn judge_adequacy(
+        &self,
+        spec: &SpecFile,
+        used: &[generate::Used],
+        accepted: &mut judge::PassingCandidate,
+        report: &mut IntentReport,
+    ) {
+        let gated = generate::gated(spec, used);
+        let behaviour = accepted.behaviour.as_ref();
+        let Ok(Some(adequacy)) =
+            judge::mutants::adequacy(self.runner, &gated.spec, &accepted.code, behaviour)
+        else {
+            return;
+        };
+        let figure = (adequacy.ruled_out, adequacy.ruled_out + adequacy.open.len());
+        if let Some(confidence) = accepted.confidence.as_mut() {
+            confidence.adequacy = Some(figure);
+            report.confidence = Some(*confidence);
+        }
+        report.adequacy = Some(adequacy);
     }
 
     /// Records a verified candidate, or keeps it pending for the build.
