@@ -45,6 +45,8 @@ fn mutants_the_examples_leave_open_are_named_with_their_input_and_an_example_rul
         lock_text.contains(&format!("adequacy = [{ruled_out}, {judged}]")),
         "{lock_text}"
     );
+    let page = std::fs::read_to_string(target.path().join("intent/report.html")).unwrap();
+    assert!(page.contains("Where the spec is silent") && page.contains(call), "{page}");
     let (_, out, _) = run_full(intent(&f, &["status"]).env("CARGO_TARGET_DIR", target.path()));
     assert!(
         out.contains(&format!("adequacy {ruled_out}/{judged}")),

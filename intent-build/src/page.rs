@@ -172,6 +172,14 @@ fn intent(report: &IntentReport, spec: Option<&SpecText>) -> Markup {
                 h3 { "Accepted code" }
                 pre.code { (code) }
             }
+            @if let Some(adequacy) = report.adequacy.as_ref().filter(|a| !a.open.is_empty()) {
+                h3 { "Where the spec is silent: adequacy " (adequacy.figure()) }
+                p { "These mutants of the accepted code pass every example, test and property, yet answer otherwise on these inputs. An example on one of them rules its mutant out." }
+                table.change {
+                    thead { tr { th { "input" } th { "accepted" } th { "mutant" } th { "what the mutant changed" } } }
+                    tbody { @for o in &adequacy.open { tr { td { code { (o.call) } } td { code { (o.accepted) } } td { code { (o.mutated) } } td { (o.mutant) } } } }
+                }
+            }
             @for round in &report.rounds { (round_section(round, offset(report, round.round))) }
         }
     }

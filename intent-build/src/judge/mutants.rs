@@ -154,12 +154,11 @@ impl VisitMut for Mutator {
                     }
                 }
             }
-            syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) => {
-                if self.here() {
-                    self.what = Some(format!("line {line}: `!` removed"));
-                    *expr = (*unary.expr).clone();
-                    return;
-                }
+            // The guard counts the site only for a `!`.
+            syn::Expr::Unary(unary) if matches!(unary.op, syn::UnOp::Not(_)) && self.here() => {
+                self.what = Some(format!("line {line}: `!` removed"));
+                *expr = (*unary.expr).clone();
+                return;
             }
             syn::Expr::Lit(syn::ExprLit {
                 lit: syn::Lit::Int(int),
