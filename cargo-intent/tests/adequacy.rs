@@ -46,7 +46,10 @@ fn mutants_the_examples_leave_open_are_named_with_their_input_and_an_example_rul
         "{lock_text}"
     );
     let page = std::fs::read_to_string(target.path().join("intent/report.html")).unwrap();
-    assert!(page.contains("Where the spec is silent") && page.contains(call), "{page}");
+    assert!(
+        page.contains("Where the spec is silent") && page.contains(call),
+        "{page}"
+    );
     let (_, out, _) = run_full(intent(&f, &["status"]).env("CARGO_TARGET_DIR", target.path()));
     assert!(
         out.contains(&format!("adequacy {ruled_out}/{judged}")),

@@ -254,6 +254,10 @@ impl OpenAi {
         if self.endpoints.is_empty() {
             return ProviderError::new(kind, format!("{label}: no endpoints configured"));
         }
+        // One endpoint: its own error says it all.
+        if let [Some(only)] = &answered[..] {
+            return only.clone();
+        }
         let lines: Vec<String> = self
             .endpoints
             .iter()
@@ -269,12 +273,10 @@ impl OpenAi {
                 format!("  {url}: {what}")
             })
             .collect();
-        let message = if self.endpoints.len() == 1 {
-            lines[0].trim_start().to_string()
-        } else {
-            format!("every endpoint failed:\n{}", lines.join("\n"))
-        };
-        ProviderError::new(kind, format!("{label}: {message}"))
+        ProviderError::new(
+            kind,
+            format!("{label}: every endpoint failed:\n{}", lines.join("\n")),
+        )
     }
 }
 
