@@ -387,6 +387,14 @@ fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
     assert_eq!(specs.len(), lock.entries.len());
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(20));
+    // The crates its specs name (`mask_digits`: regex), built as `lock`
+    // builds them, once, under the workspace's target folder.
+    let project =
+        intent_build::project::Project::open("example-project", &root.join("Cargo.toml")).unwrap();
+    let crates_dir = root.join("../target/intent");
+    let runner = project
+        .with_crates(runner, specs.iter(), &crates_dir, true)
+        .unwrap();
     let code_of = |name: &str| {
         intent_build::snapshot::Snapshot::read(&intent_build::snapshot::snapshot_path(
             &root.join("intents"),
