@@ -277,8 +277,9 @@ pub fn refusal_of_crates(code: &str, declared: &[String], available: &[String]) 
                         && word(i - 1).as_deref() == Some("crate")
                         && i >= 2
                         && word(i - 2).as_deref() == Some("extern");
-                    // `::name::…`: a crate, whatever the package has.
-                    let global = after_colons && (i < 3 || word(i - 3).is_none());
+                    // `::name::…`: a crate, whatever the package has. Not
+                    // after a path (`Vec::<u8>::new`, `<T as Tr>::f`, `a::b`).
+                    let global = after_colons && (i < 3 || starts_path(&trees[i - 3]));
                     let root = !after_colons && colons(i + 1);
                     let names_crate = extern_crate
                         || global
@@ -291,6 +292,17 @@ pub fn refusal_of_crates(code: &str, declared: &[String], available: &[String]) 
             }
         }
         None
+    }
+    /// Whether a `::` after `before` starts a path (`= ::std`, `use ::std`)
+    /// rather than continuing one (`Vec::<u8>::new`, `a::b`, `f()::x`).
+    fn starts_path(before: &TokenTree) -> bool {
+        match before {
+            TokenTree::Punct(p) => p.as_char() != '>',
+            TokenTree::Ident(id) => {
+                matches!(id.to_string().as_str(), "use" | "return" | "in" | "let" | "mut" | "as" | "else" | "match" | "if" | "while" | "break")
+            }
+            TokenTree::Group(_) | TokenTree::Literal(_) => false,
+        }
     }
     let tokens: proc_macro2::TokenStream = code.parse().ok()?;
     let allowed = |name: &str| {
@@ -662,6 +674,9 @@ mod tests {
             "fn f() -> u32 { u32::MAX.min(Self::X) }",
             "fn f() { let _ = ::std::mem::size_of::<u8>(); crate::g(); }",
             "mod regexes { pub fn g() {} } fn f() { regexes::g() }",
+            "fn f() -> Vec<f64> { let v = Vec::<f64>::new(); v }",
+            "fn f() -> u8 { <u8 as Default>::default() + u8::default() }",
+            "fn f() -> u8 { let x = HashMap::<u8, u8>::new(); x.len() as u8 }",
         ] {
             assert_eq!(refuse(fine), None, "{fine}");
         }
