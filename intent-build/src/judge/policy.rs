@@ -244,72 +244,12 @@ pub fn refusal_in_tokens(code: &str) -> Option<String> {
 /// author vouching for those crates, as `capabilities` vouch for what they
 /// allow: calls into them are the crate's business, not the policy's.
 pub fn refusal_of_crates(code: &str, declared: &[String], available: &[String]) -> Option<String> {
-    use proc_macro2::TokenTree;
-    fn walk(
-        tokens: proc_macro2::TokenStream,
-        allowed: &dyn Fn(&str) -> bool,
-        available: &[String],
-    ) -> Option<(String, usize)> {
-        let trees: Vec<TokenTree> = tokens.into_iter().collect();
-        let colons = |i: usize| {
-            matches!(
-                (trees.get(i), trees.get(i + 1)),
-                (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
-                    if a.as_char() == ':' && b.as_char() == ':'
-            )
-        };
-        let word = |i: usize| match trees.get(i) {
-            Some(TokenTree::Ident(id)) => Some(id.to_string()),
-            _ => None,
-        };
-        for (i, tree) in trees.iter().enumerate() {
-            match tree {
-                TokenTree::Group(group) => {
-                    if let Some(found) = walk(group.stream(), allowed, available) {
-                        return Some(found);
-                    }
-                }
-                TokenTree::Ident(ident) => {
-                    let name = ident.to_string();
-                    let line = ident.span().start().line;
-                    let after_colons = i >= 2 && colons(i - 2);
-                    let extern_crate = i >= 1
-                        && word(i - 1).as_deref() == Some("crate")
-                        && i >= 2
-                        && word(i - 2).as_deref() == Some("extern");
-                    // `::name::…`: a crate, whatever the package has. Not
-                    // after a path (`Vec::<u8>::new`, `<T as Tr>::f`, `a::b`).
-                    let global = after_colons && (i < 3 || starts_path(&trees[i - 3]));
-                    let root = !after_colons && colons(i + 1);
-                    let names_crate = extern_crate
-                        || global
-                        || (root && available.contains(&name));
-                    if names_crate && !allowed(&name) {
-                        return Some((name, line));
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-    /// Whether a `::` after `before` starts a path (`= ::std`, `use ::std`)
-    /// rather than continuing one (`Vec::<u8>::new`, `a::b`, `f()::x`).
-    fn starts_path(before: &TokenTree) -> bool {
-        match before {
-            TokenTree::Punct(p) => p.as_char() != '>',
-            TokenTree::Ident(id) => {
-                matches!(id.to_string().as_str(), "use" | "return" | "in" | "let" | "mut" | "as" | "else" | "match" | "if" | "while" | "break")
-            }
-            TokenTree::Group(_) | TokenTree::Literal(_) => false,
-        }
-    }
     let tokens: proc_macro2::TokenStream = code.parse().ok()?;
     let allowed = |name: &str| {
         matches!(name, "std" | "core" | "alloc" | "crate" | "self" | "super")
             || declared.iter().any(|d| d == name)
     };
-    let (name, line) = walk(tokens, &allowed, available)?;
+    let (name, line) = first_crate(tokens, &allowed, available)?;
     let key = declared
         .iter()
         .map(|d| format!("\"{d}\", "))
@@ -325,6 +265,68 @@ pub fn refusal_of_crates(code: &str, declared: &[String], available: &[String]) 
              declares in `crates`, which must be dependencies of the package"
         )
     })
+}
+
+/// The first crate named in `tokens` that `allowed` does not allow, with
+/// its line (see [`refusal_of_crates`]).
+fn first_crate(
+    tokens: proc_macro2::TokenStream,
+    allowed: &dyn Fn(&str) -> bool,
+    available: &[String],
+) -> Option<(String, usize)> {
+    let trees: Vec<proc_macro2::TokenTree> = tokens.into_iter().collect();
+    let colons = |i: usize| {
+        matches!(
+            (trees.get(i), trees.get(i + 1)),
+            (Some(proc_macro2::TokenTree::Punct(a)), Some(proc_macro2::TokenTree::Punct(b)))
+                if a.as_char() == ':' && b.as_char() == ':'
+        )
+    };
+    let word = |i: usize| match trees.get(i) {
+        Some(proc_macro2::TokenTree::Ident(id)) => Some(id.to_string()),
+        _ => None,
+    };
+    for (i, tree) in trees.iter().enumerate() {
+        match tree {
+            proc_macro2::TokenTree::Group(group) => {
+                if let Some(found) = first_crate(group.stream(), allowed, available) {
+                    return Some(found);
+                }
+            }
+            proc_macro2::TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                let line = ident.span().start().line;
+                let after_colons = i >= 2 && colons(i - 2);
+                let extern_crate = i >= 1
+                    && word(i - 1).as_deref() == Some("crate")
+                    && i >= 2
+                    && word(i - 2).as_deref() == Some("extern");
+                // `::name::…`: a crate, whatever the package has. Not
+                // after a path (`Vec::<u8>::new`, `<T as Tr>::f`, `a::b`).
+                let global = after_colons && (i < 3 || starts_path(&trees[i - 3]));
+                let root = !after_colons && colons(i + 1);
+                let names_crate = extern_crate
+                    || global
+                    || (root && available.contains(&name));
+                if names_crate && !allowed(&name) {
+                    return Some((name, line));
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+/// Whether a `::` after `before` starts a path (`= ::std`, `use ::std`)
+/// rather than continuing one (`Vec::<u8>::new`, `a::b`, `f()::x`).
+fn starts_path(before: &proc_macro2::TokenTree) -> bool {
+    match before {
+        proc_macro2::TokenTree::Punct(p) => p.as_char() != '>',
+        proc_macro2::TokenTree::Ident(id) => {
+            matches!(id.to_string().as_str(), "use" | "return" | "in" | "let" | "mut" | "as" | "else" | "match" | "if" | "while" | "break")
+        }
+        proc_macro2::TokenTree::Group(_) | proc_macro2::TokenTree::Literal(_) => false,
+    }
 }
 
 /// The first attribute that is not written out in the open or not on the
