@@ -94,6 +94,8 @@ pub enum Command {
     Diff(crate::commands::diff::DiffArgs),
     /// Write an intent's code by hand in $EDITOR; `lock` then judges it
     Edit(crate::commands::edit::EditArgs),
+    /// Bring existing functions of the crate under specs, as adopted code
+    Adopt(crate::commands::adopt::AdoptArgs),
     /// Turn an intent back into ordinary Rust in the crate's sources
     Eject(crate::commands::eject::EjectArgs),
     /// Accept pending results (from review mode or `cargo build`)

@@ -51,6 +51,9 @@ pub enum Author {
     /// A person, in the snapshot or through `cargo intent edit`: a model
     /// change never replaces it, and the entry's model fields stay empty.
     Hand,
+    /// Code the crate had before it was an intent, brought under a spec by
+    /// `cargo intent adopt`: judged and kept as code written by hand is.
+    Adopted,
 }
 
 impl Author {
@@ -59,11 +62,12 @@ impl Author {
         *self == Author::Model
     }
 
-    /// `model` or `hand`, as the lock and `status` say it.
+    /// `model`, `hand` or `adopted`, as the lock and `status` say it.
     pub fn name(self) -> &'static str {
         match self {
             Author::Model => "model",
             Author::Hand => "hand",
+            Author::Adopted => "adopted",
         }
     }
 }

@@ -27,10 +27,12 @@ pub fn exec(global: &Global, args: &EjectArgs) -> Result<Status> {
         let ejected = eject::eject(&project, &args.name)?;
         eprintln!("{:>12} {}", "Wrote", ejected.module.display());
         let name = &args.name;
-        eprintln!(
-            "{:>12} src/lib.rs (mod {name}; pub use {name}::*;)",
-            "Declared"
-        );
+        if ejected.declared {
+            eprintln!(
+                "{:>12} src/lib.rs (mod {name}; pub use {name}::*;)",
+                "Declared"
+            );
+        }
         for file in &ejected.removed {
             eprintln!("{:>12} {}", "Removed", file.display());
         }

@@ -2,6 +2,7 @@
 //! that calls into `intent-build`.
 
 pub mod accept;
+pub mod adopt;
 pub mod build;
 pub mod diff;
 pub mod edit;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Diff(args) => diff::exec(&cli.global, &args),
         Command::Edit(args) => edit::exec(&cli.global, &args),
         Command::Eject(args) => eject::exec(&cli.global, &args),
+        Command::Adopt(args) => adopt::exec(&cli.global, &args),
         Command::Accept(args) => accept::exec(&cli.global, &args),
         Command::Verify(args) => verify::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),

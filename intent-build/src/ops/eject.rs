@@ -18,8 +18,11 @@ use crate::spec::{Expected, SpecFile};
 /// What `eject` wrote and removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ejected {
-    /// The module written, relative to the crate root.
+    /// The module written, relative to the crate root: `src/NAME.rs`, or
+    /// for a function `cargo intent adopt` took from a file, that file.
     pub module: PathBuf,
+    /// Whether `src/lib.rs` declares the module now (a new module).
+    pub declared: bool,
     /// The files removed (spec, snapshot, behaviour), relative to the root.
     pub removed: Vec<PathBuf>,
 }
@@ -46,25 +49,14 @@ pub fn eject(project: &Project, name: &str) -> Result<Ejected> {
     let specs_dir = project.specs_dir();
     let snapshot = Snapshot::read(&snapshot_path(&specs_dir, name))?
         .ok_or_else(|| refusal(format!("intent `{name}` has no accepted code"), format!("run `cargo intent lock {name}` first")))?;
-    let root_file = project.root.join("src/lib.rs");
-    let root_text = std::fs::read_to_string(&root_file).map_err(|e| Error::io(&root_file, e))?;
-    if !root_text.contains("intents.rs\"))") {
-        return Err(refusal(
-            "src/lib.rs does not include the intents (`include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"))`)".into(),
-            "eject works on a library crate whose src/lib.rs includes them",
-        ));
-    }
-    let module = PathBuf::from("src").join(format!("{name}.rs"));
-    let module_file = project.root.join(&module);
-    if module_file.exists() {
-        return Err(refusal(
-            format!("{} exists already", module.display()),
-            "move it aside, or rename the intent",
-        ));
-    }
-    crate::files::write_atomic(&module_file, module_source(spec, &snapshot.code).as_bytes())?;
-    let declaration = format!("\nmod {name};\npub use {name}::*;\n");
-    crate::files::write_atomic(&root_file, format!("{}{declaration}", root_text).as_bytes())?;
+    let root_text = check_includes(project)?;
+    let (module, declared) = match adopted_from(project, name)? {
+        Some((file, text)) => {
+            crate::files::write_atomic(&project.root.join(&file), put_back(&text, spec, &snapshot.code).as_bytes())?;
+            (file, false)
+        }
+        None => (new_module(project, spec, &snapshot.code, &root_text)?, true),
+    };
     Lockfile::update(&project.lockfile(), |lock| {
         lock.entries.remove(name);
         Ok(())
@@ -82,7 +74,95 @@ pub fn eject(project: &Project, name: &str) -> Result<Ejected> {
             Err(e) => return Err(Error::io(&file, e)),
         }
     }
-    Ok(Ejected { module, removed })
+    Ok(Ejected { module, declared, removed })
+}
+
+/// `src/NAME.rs` with the intent's code, declared and re-exported from
+/// `src/lib.rs` (whose text is `root_text`).
+fn new_module(project: &Project, spec: &SpecFile, code: &str, root_text: &str) -> Result<PathBuf> {
+    let name = &spec.spec.name;
+    let module = PathBuf::from("src").join(format!("{name}.rs"));
+    let module_file = project.root.join(&module);
+    if module_file.exists() {
+        return Err(refusal(
+            format!("{} exists already", module.display()),
+            "move it aside, or rename the intent",
+        ));
+    }
+    crate::files::write_atomic(&module_file, module_source(spec, code).as_bytes())?;
+    let declaration = format!("\nmod {name};\npub use {name}::*;\n");
+    let root_file = project.root.join("src/lib.rs");
+    crate::files::write_atomic(&root_file, format!("{root_text}{declaration}").as_bytes())?;
+    Ok(module)
+}
+
+/// The line `cargo intent adopt` left where it took `name` from.
+fn adopt_note(name: &str) -> String {
+    format!("(`cargo intent eject {name}` puts it back here).")
+}
+
+/// The source file (relative to the root) and its text where `cargo intent
+/// adopt` took `name` from, when its note is still there.
+fn adopted_from(project: &Project, name: &str) -> Result<Option<(PathBuf, String)>> {
+    let note = adopt_note(name);
+    let files = walkdir::WalkDir::new(project.root.join("src"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rs"));
+    for entry in files {
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+        if text.contains(&note) {
+            let rel = entry.path().strip_prefix(&project.root).unwrap_or(entry.path());
+            return Ok(Some((rel.to_path_buf(), text)));
+        }
+    }
+    Ok(None)
+}
+
+/// `text` with adopt's note (and the `use` after it) replaced by the
+/// function, documented by its spec, and its examples as tests at the end.
+/// A function adopted private (its `use` has no visibility) is private again.
+fn put_back(text: &str, spec: &SpecFile, code: &str) -> String {
+    let name = &spec.spec.name;
+    let note = adopt_note(name);
+    let mut lines: Vec<&str> = text.lines().collect();
+    let Some(at) = lines.iter().position(|l| l.contains(&note)) else {
+        return text.to_string();
+    };
+    let import = lines.get(at + 1).map(|l| l.trim()).filter(|l| l.ends_with(&format!("use crate::{name};")));
+    let private = import == Some(&*format!("use crate::{name};"));
+    let code = match code.trim_start().strip_prefix("pub(crate) ") {
+        Some(rest) if private => rest.to_string(),
+        _ => code.to_string(),
+    };
+    let comment = docs::comment(&docs::prose(&spec.spec));
+    let function = docs::place(code.trim_end(), &comment, name);
+    let end = if import.is_some() { at + 2 } else { at + 1 };
+    let function = function.trim_end();
+    lines.splice(at..end, [function]);
+    let mut out = lines.join("\n");
+    out.push('\n');
+    out.push_str(&tests_module(spec, &format!("{name}_examples")));
+    out
+}
+
+/// The text of `src/lib.rs`, which must include the intents: adopt and
+/// eject move functions between it and `OUT_DIR`.
+///
+/// # Errors
+///
+/// No `src/lib.rs`, or one that does not include the intents.
+pub(crate) fn check_includes(project: &Project) -> Result<String> {
+    let root_file = project.root.join("src/lib.rs");
+    let root_text = std::fs::read_to_string(&root_file).map_err(|e| Error::io(&root_file, e))?;
+    if !root_text.contains("intents.rs\"))") {
+        return Err(refusal(
+            "src/lib.rs does not include the intents (`include!(concat!(env!(\"OUT_DIR\"), \"/intents.rs\"))`)".into(),
+            "adopt and eject work on a library crate whose src/lib.rs includes them",
+        ));
+    }
+    Ok(root_text)
 }
 
 fn refusal(message: String, help: impl Into<String>) -> Error {
@@ -103,7 +183,14 @@ pub fn module_source(spec: &SpecFile, code: &str) -> String {
     }
     let comment = docs::comment(&docs::prose(spec_ref));
     out.push_str(&docs::place(code.trim_end(), &comment, &spec_ref.name));
-    out.push_str("\n#[cfg(test)]\nmod tests {\n    use super::*;\n");
+    out.push_str(&tests_module(spec, "tests"));
+    out
+}
+
+/// The spec's examples and tests as `#[cfg(test)] mod MODULE`.
+fn tests_module(spec: &SpecFile, module: &str) -> String {
+    let spec_ref = &spec.spec;
+    let mut out = format!("\n#[cfg(test)]\nmod {module} {{\n    use super::*;\n");
     let float = docs::returns_float(spec_ref);
     let returning: Vec<String> = spec_ref
         .examples

@@ -16,9 +16,10 @@ use crate::snapshot::output_hash;
 use crate::spec::SpecFile;
 use crate::store::Store;
 
-/// Judges `code`, written by hand for `spec` (with the accepted code of
-/// the intents it `used`), and records it when every gate passes: `Ok(())`,
-/// or the gate that refused it and its evidence.
+/// Judges `code`, written by `author` (a person, or the crate before the
+/// intent was adopted) for `spec` (with the accepted code of the intents
+/// it `used`), and records it when every gate passes: `Ok(())`, or the gate
+/// that refused it and its evidence.
 ///
 /// # Errors
 ///
@@ -30,6 +31,7 @@ pub(crate) fn judge_and_record(
     spec: &SpecFile,
     code: &str,
     used: &[Used],
+    author: Author,
 ) -> Result<std::result::Result<(), (Gate, String)>> {
     let name = &spec.spec.name;
     let verdict = runner
@@ -49,7 +51,7 @@ pub(crate) fn judge_and_record(
         name: name.clone(),
         spec: spec.path.display().to_string().replace('\\', "/"),
         spec_hash: spec.hash.clone(),
-        author: Author::Hand,
+        author,
         model: ModelIdentity {
             provider: String::new(),
             name: String::new(),

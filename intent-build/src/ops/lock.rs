@@ -11,7 +11,7 @@ use std::sync::Mutex;
 pub use super::summary::{LockSummary, Note, Settled};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::lockfile::Lockfile;
+use crate::lockfile::{Author, Lockfile};
 use crate::store::{self, Accepted, Store};
 use crate::judge::behaviour::Change;
 use crate::judge::gates::GateRunner;
@@ -94,18 +94,18 @@ struct LockCtx<'a> {
 }
 
 /// What every intent of the crate is, for the intents that use it.
-struct Known {
+pub(super) struct Known {
     /// Every intent's spec.
-    specs: BTreeMap<String, Spec>,
+    pub(super) specs: BTreeMap<String, Spec>,
     /// The accepted code the lock vouches for, with its `output-hash`.
-    accepted: BTreeMap<String, uses::Code>,
+    pub(super) accepted: BTreeMap<String, uses::Code>,
     /// The spec each lock entry was accepted for: the same spec means only
     /// the model changed, and the pinned behaviour must be kept.
     locked_specs: BTreeMap<String, String>,
 }
 
 impl Known {
-    fn of(statuses: &[IntentStatus]) -> Known {
+    pub(super) fn of(statuses: &[IntentStatus]) -> Known {
         let name = |s: &IntentStatus| s.spec.spec.name.clone();
         Known {
             specs: statuses
@@ -305,7 +305,13 @@ impl LockCtx<'_> {
                 }
             };
             let spec_changed = matches!(status.state, State::SpecChanged { .. });
-            match super::hand::judge_and_record(runner, &store, &status.spec, &snapshot.code, &used)? {
+            // Code adopted stays adopted when its spec changes; any other
+            // edit is a person's.
+            let author = match status.entry.as_ref().map(|e| e.author) {
+                Some(Author::Adopted) if spec_changed => Author::Adopted,
+                _ => Author::Hand,
+            };
+            match super::hand::judge_and_record(runner, &store, &status.spec, &snapshot.code, &used, author)? {
                 Ok(()) => summary.settle(name, Settled::Hand),
                 Err(_) if spec_changed => regenerate.push(status.spec),
                 Err((gate, evidence)) => summary.settle(
@@ -420,11 +426,13 @@ impl LockCtx<'_> {
         })
     }
 
-    /// A spec whose `assume` or properties do not compile is an error in
-    /// the spec, found before any model is asked.
+    /// A spec whose `assume` or properties do not compile, or whose
+    /// description is still a `TODO` (as `adopt` leaves an undocumented
+    /// function's), is an error in the spec, found before any model is asked.
     fn check_specs(&self, runner: &GateRunner, work: &[SpecFile]) -> Result<()> {
         let mut errors = Vec::new();
         for spec in work {
+            errors.extend(self.todo_description(spec));
             errors.extend(
                 runner
                     .check_spec(spec)
@@ -436,6 +444,23 @@ impl LockCtx<'_> {
         } else {
             Err(Error::Spec(errors))
         }
+    }
+
+    /// The error for a description that only says `TODO`: a model would
+    /// have nothing to go on.
+    fn todo_description(&self, spec: &SpecFile) -> Option<crate::error::SpecError> {
+        if !spec.spec.description.trim_start().starts_with("TODO") {
+            return None;
+        }
+        let text = std::fs::read_to_string(self.project.root.join(&spec.path)).unwrap_or_default();
+        let (line, column) = text
+            .lines()
+            .enumerate()
+            .find_map(|(i, l)| l.find("TODO").map(|c| (i + 1, l[..c].chars().count() + 1)))
+            .unwrap_or((1, 1));
+        let at = crate::spec::Location { line, column };
+        let error = spec.error_at(at, "the description is a TODO: a model cannot write the function from it", "what the function must do");
+        Some(error.with_help(format!("say what `{}` must do, in words and with its edge cases", spec.spec.name)))
     }
 
     /// Generates `work` on as many workers as the first provider serves at

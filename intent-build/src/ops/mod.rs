@@ -3,6 +3,7 @@
 //! parses its arguments, calls one of these and prints what it returns
 //! (`lock --check` is [`Project::check`]).
 
+pub mod adopt;
 pub mod eject;
 pub mod hand;
 pub mod lock;
@@ -257,6 +258,7 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
                 model: status.entry.as_ref().map(|e| match e.author {
                     Author::Model => e.model.name.clone(),
                     Author::Hand => "by hand".to_string(),
+                    Author::Adopted => "adopted".to_string(),
                 }),
                 gates: status
                     .entry

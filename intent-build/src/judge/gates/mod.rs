@@ -34,6 +34,7 @@ pub use verdict::Verdict;
 use std::io;
 
 use crate::gate::Gate;
+use crate::judge::inputs::Input;
 use crate::sandbox;
 use crate::spec::Spec;
 use scratch::Scratch;
@@ -77,13 +78,30 @@ impl GateRunner {
     ///
     /// As [`GateRunner::check`].
     pub fn check_all(&self, spec: &Spec, codes: &[String], tag: &str) -> io::Result<Vec<Verdict>> {
+        self.check_with_inputs(spec, codes, tag, &[])
+    }
+
+    /// [`GateRunner::check_all`] with `first` called before the generated
+    /// inputs: their outcomes lead each behaviour. `cargo intent adopt`
+    /// runs an existing function this way on the calls its tests make.
+    ///
+    /// # Errors
+    ///
+    /// As [`GateRunner::check`].
+    pub fn check_with_inputs(
+        &self,
+        spec: &Spec,
+        codes: &[String],
+        tag: &str,
+        first: &[Input],
+    ) -> io::Result<Vec<Verdict>> {
         // Callers check this before asking a model; checked again here so
         // that no path runs generated code unconfined by mistake.
         sandbox::ensure(self.sandbox).map_err(io::Error::other)?;
         let mut batch = Batch {
             spec,
             codes,
-            scratch: Scratch::write(&self.scratch.join(tag), spec, codes)?,
+            scratch: Scratch::write(&self.scratch.join(tag), spec, codes, first)?,
             verdicts: vec![None; codes.len()],
             compiled: Vec::new(),
             alone: Vec::new(),
@@ -96,7 +114,9 @@ impl GateRunner {
             stage.judge(self, &mut batch)?;
         }
         for &i in &batch.alone {
-            batch.verdicts[i] = Some(self.check(spec, &codes[i], &format!("{tag}-{i}"))?);
+            let alone = std::slice::from_ref(&codes[i]);
+            let mut verdict = self.check_with_inputs(spec, alone, &format!("{tag}-{i}"), first)?;
+            batch.verdicts[i] = verdict.pop();
         }
         Ok(batch
             .verdicts

@@ -34,8 +34,14 @@ pub(super) struct Scratch {
 }
 
 impl Scratch {
-    /// Writes a fresh folder at `dir` with every candidate's file and tests.
-    pub(super) fn write(dir: &Path, spec: &Spec, codes: &[String]) -> std::io::Result<Scratch> {
+    /// Writes a fresh folder at `dir` with every candidate's file and tests;
+    /// `first` are inputs called before the generated ones.
+    pub(super) fn write(
+        dir: &Path,
+        spec: &Spec,
+        codes: &[String],
+        first: &[inputs::Input],
+    ) -> std::io::Result<Scratch> {
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir)?;
         let dir = dir.canonicalize()?;
@@ -44,7 +50,10 @@ impl Scratch {
         }
         let scratch = Scratch {
             dir,
-            plan: inputs::plan(spec).ok(),
+            plan: inputs::plan(spec).ok().map(|mut plan| {
+                plan.inputs.splice(0..0, first.iter().cloned());
+                plan
+            }),
             count: codes.len(),
         };
         scratch.write_tests(spec)?;
