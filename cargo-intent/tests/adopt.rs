@@ -145,7 +145,7 @@ fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_pa
 #[test]
 fn what_cannot_be_adopted_is_refused_with_where_and_why_and_nothing_is_written() {
     let f = Fixture::with_manifest("adopt_refused", "", "[workspace]\n");
-    let extra = "pub fn generic<T: Clone>(t: &T) -> T {\n    t.clone()\n}\n\npub struct Counter;\n\nimpl Counter {\n    pub fn bump(&self, n: u32) -> u32 {\n        n + 1\n    }\n}\n\n/// Reads a file's length.\npub fn size_of_file(path: &str) -> usize {\n    std::fs::read_to_string(path).map_or(0, |s| s.len())\n}\n";
+    let extra = "pub fn generic<T: Clone>(t: &T) -> T {\n    t.clone()\n}\n\npub struct Counter;\n\nimpl Counter {\n    pub fn bump(&self, n: u32) -> u32 {\n        n + 1\n    }\n}\n\n/// Seconds since `since`.\npub fn elapsed(since: u64) -> u64 {\n    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);\n    now.map_or(0, |d| d.as_secs()).saturating_sub(since)\n}\n";
     f.write("src/extra.rs", extra);
     let lib = f.read("src/lib.rs");
     f.write(
@@ -158,7 +158,7 @@ fn what_cannot_be_adopted_is_refused_with_where_and_why_and_nothing_is_written()
             "src/extra.rs:1:8: `generic` is generic",
         ),
         ("src/extra.rs::bump", "src/extra.rs:8:5: `bump` is a method"),
-        ("src/extra.rs::size_of_file", "fails the policy gate"),
+        ("src/extra.rs::elapsed", "fails the policy gate: the code `std::time::SystemTime::now` reaches the clock (line 2), which only a spec with `capabilities = [\"clock\"]` allows"),
         ("src/extra.rs::missing", "no free function `missing`"),
         ("src/extra.rs", "names no function"),
     ] {
@@ -180,6 +180,21 @@ fn what_cannot_be_adopted_is_refused_with_where_and_why_and_nothing_is_written()
     assert_eq!(code, 1, "{err}");
     assert_eq!(err.matches("Skipped").count(), 2, "{err}");
     assert_eq!(f.read("src/extra.rs"), extra);
+
+    // A function that calls another of its file, not an intent.
+    let helped = "pub fn twice(n: i32) -> i32 {\n    helper(n) * 2\n}\n\nfn helper(n: i32) -> i32 {\n    n\n}\n";
+    f.write("src/helped.rs", helped);
+    let lib = f.read("src/lib.rs");
+    f.write(
+        "src/lib.rs",
+        &format!("{lib}mod helped;\npub use helped::*;\n"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["adopt", "src/helped.rs::twice"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`twice` fails the compile gate"), "{err}");
+    assert!(err.contains("help: an intent sees only std"), "{err}");
+    assert_eq!(f.read("src/helped.rs"), helped);
+    assert!(!f.root.join("intents/twice.intent.toml").exists());
 
     // A function without a doc comment is adopted with a TODO description,
     // which a model is never sent.

@@ -56,6 +56,12 @@ fn a_hand_edit_that_passes_is_recorded_as_the_authors_and_survives_a_model_chang
     let (code, out, _) = run_full(&mut intent(&f, &["status"]));
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("by hand"), "{out}");
+    // The page of the last run says who wrote the code now accepted.
+    let (code, out, err) = run_full(&mut intent(&f, &["report"]));
+    assert_eq!(code, 0, "{err}");
+    let page = std::fs::read_to_string(out.trim()).unwrap();
+    assert!(page.contains("<td>hand</td>"), "{page}");
+    assert!(page.contains("Written by hand: double"), "{page}");
 
     // Another model: the hand code stays fresh, and no model is asked.
     let other = ScriptedModel::answering("pub fn double(x: i32) -> i32 {\n    2 * x\n}");

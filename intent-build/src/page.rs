@@ -12,6 +12,7 @@ use std::time::SystemTime;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use crate::error::{Error, Result};
+use crate::lockfile::{Author, Lockfile};
 use crate::report::Question;
 use crate::report::{CandidateReport, IntentOutcome, IntentReport, RoundReport};
 use crate::project::Project;
@@ -39,6 +40,8 @@ pub struct Run<'a> {
     pub reports: &'a [IntentReport],
     /// The specs by intent name (those still on disk).
     pub specs: BTreeMap<String, SpecText>,
+    /// Who wrote each intent's accepted code, from the lock.
+    pub authors: BTreeMap<String, Author>,
 }
 
 /// Renders `report.json` beside it as `report.html`, with the specs of
@@ -59,6 +62,9 @@ pub fn write(project: &Project, report_json: &Path) -> Result<PathBuf> {
         at: SystemTime::now(),
         specs: spec_texts(project),
         reports: &reports,
+        authors: Lockfile::load(&project.lockfile())
+            .map(|lock| lock.entries.into_iter().map(|(name, e)| (name, e.author)).collect())
+            .unwrap_or_default(),
     };
     let path = report_json.with_file_name(FILE);
     crate::files::write_atomic(&path, render(&run).as_bytes())?;
@@ -101,7 +107,8 @@ pub fn render(run: &Run<'_>) -> String {
             body {
                 h1 { "intent run: " (run.package) }
                 p.when { "Ended " (at) " · " (run.reports.len()) " intent(s)" }
-                (index(run.reports))
+                (index(run.reports, &run.authors))
+                (written_by_people(&run.authors))
                 @for report in run.reports {
                     (intent(report, run.specs.get(&report.name)))
                 }
@@ -111,16 +118,17 @@ pub fn render(run: &Run<'_>) -> String {
     .into_string()
 }
 
-/// The table of every intent: outcome, time, model calls, confidence.
-fn index(reports: &[IntentReport]) -> Markup {
+/// The table of every intent: outcome, author, time, model calls, confidence.
+fn index(reports: &[IntentReport], authors: &BTreeMap<String, Author>) -> Markup {
     html! {
         table.index {
-            thead { tr { th { "intent" } th { "outcome" } th.num { "seconds" } th.num { "model calls" } th { "confidence" } th { "why" } } }
+            thead { tr { th { "intent" } th { "outcome" } th { "author" } th.num { "seconds" } th.num { "model calls" } th { "confidence" } th { "why" } } }
             tbody {
                 @for r in reports {
                     tr {
                         td { a href={ "#" (r.name) } { (r.name) } }
                         td { span class={ "outcome " (outcome_word(r.outcome)) } { (outcome_word(r.outcome)) } }
+                        td { (authors.get(&r.name).map_or("-", |a| a.name())) }
                         td.num { (format!("{:.1}", r.seconds())) }
                         td.num { (r.model_calls()) }
                         td { (r.confidence.as_ref().map(|c| c.summary()).unwrap_or_else(|| "-".into())) }
@@ -128,6 +136,23 @@ fn index(reports: &[IntentReport]) -> Markup {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The intents of the lock whose code a person wrote or the crate had
+/// before (`hand`, `adopted`), which a run of the model does not list.
+fn written_by_people(authors: &BTreeMap<String, Author>) -> Markup {
+    let of = |author: Author| -> Vec<&str> {
+        authors.iter().filter(|(_, a)| **a == author).map(|(n, _)| n.as_str()).collect()
+    };
+    let (hand, adopted) = (of(Author::Hand), of(Author::Adopted));
+    html! {
+        @if !hand.is_empty() {
+            p.authors { "Written by hand: " (hand.join(", ")) }
+        }
+        @if !adopted.is_empty() {
+            p.authors { "Adopted from the crate: " (adopted.join(", ")) }
         }
     }
 }

@@ -285,10 +285,13 @@ fn observe(runner: &GateRunner, spec: &Spec, function: &Function, root: &Path) -
 
 /// A gate's refusal of the function's code, as adopt reports it.
 fn refused(name: &str, gate: crate::gate::Gate, evidence: &str) -> Error {
-    Error::setting_help(
-        format!("`{name}` fails the {} gate: {}", gate.name(), evidence.trim()),
-        "a spec can allow what the policy refuses by declaring a capability (`capabilities = [...]`); otherwise keep the function outside intents",
-    )
+    use crate::gate::Gate;
+    let help = match gate {
+        Gate::Compile => "an intent sees only std, the package's crates and other intents: adopt the items of its file it uses first, or keep it outside intents",
+        Gate::Policy => "a spec allows what the policy refuses by declaring the capability it names (`capabilities = [...]`): write that spec by hand, or keep the function outside intents",
+        _ => "keep the function outside intents, or write its spec by hand (`cargo intent new`)",
+    };
+    Error::setting_help(format!("`{name}` fails the {} gate: {}", gate.name(), evidence.trim()), help)
 }
 
 /// One example to write: the call, and `Some(expression)` it returns or
