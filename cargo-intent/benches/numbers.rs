@@ -214,6 +214,7 @@ fn page() {
         at: std::time::SystemTime::now(),
         reports: &reports,
         specs,
+        authors: Default::default(),
     };
     let mut size = 0;
     let times: Vec<Duration> = (0..7)
@@ -913,6 +914,12 @@ fn mbpp() {
     let mut answerable = Vec::new();
     let mut asked = 0;
     let mut deaths = Deaths::default();
+    // (ruled out, judged, agreeing candidates, correct) per acceptance.
+    let mut silent: Vec<(usize, usize, usize, bool)> = Vec::new();
+    // (largest group, next group, correct) per acceptance from a split pool.
+    let mut margins: Vec<(usize, usize, bool)> = Vec::new();
+    // (the rounds' gate seconds, the mutants' seconds) per acceptance.
+    let mut mutant_costs: Vec<(f64, f64)> = Vec::new();
     for (n, spec) in specs.iter().enumerate() {
         let judged = hidden_tests(spec);
         let correct = |code: &str| {
@@ -922,9 +929,18 @@ fn mbpp() {
             )
         };
         let start = Instant::now();
-        let (report, _) = generate::generate(spec, &router, &runner, &options, &|_| {});
+        let (report, candidate) = generate::generate(spec, &router, &runner, &options, &|_| {});
         walls.push(start.elapsed());
         deaths.add(&report);
+        // Where the spec is silent: the accepted code's mutants, timed
+        // apart from the round's own gates.
+        let mutants_started = Instant::now();
+        let adequacy = candidate.as_ref().and_then(|c| {
+            judge::mutants::adequacy(&runner, &spec.spec, &c.code, c.behaviour.as_ref())
+                .ok()
+                .flatten()
+        });
+        let mutant_time = mutants_started.elapsed().as_secs_f64();
         // `INTENT_BENCH_REPORTS=DIR`: each intent's report, to read its deaths.
         if let Ok(dir) = std::env::var("INTENT_BENCH_REPORTS") {
             let path = Path::new(&dir).join(format!("{}.json", spec.spec.name));
@@ -1024,6 +1040,21 @@ fn mbpp() {
         if let (Choice::Accepted(ok), Some(confidence)) = (now_choice, report.confidence) {
             now_by_support.push((confidence.agreed, ok));
             by_evidence.push((confidence.support(), ok));
+        }
+        if let Choice::Accepted(ok) = now_choice {
+            let gates: f64 = report.rounds.iter().map(|r| r.gate_seconds()).sum();
+            mutant_costs.push((gates, mutant_time));
+            if let Some(a) = &adequacy {
+                let agreed = report.confidence.map_or(0, |c| c.agreed);
+                silent.push((a.ruled_out, a.ruled_out + a.open.len(), agreed, ok));
+            }
+            // The passing candidates' groups over every round, largest first.
+            if let Some(split) = report.split.as_ref().filter(|s| !s.groups.is_empty()) {
+                let mut sizes: Vec<usize> =
+                    split.groups.iter().map(|(g, _)| g.members.len()).collect();
+                sizes.sort_unstable_by(|a, b| b.cmp(a));
+                margins.push((sizes[0], sizes.get(1).copied().unwrap_or(0), ok));
+            }
         }
         if let Some(agreement) = report.agreement {
             agreements.push(agreement);
@@ -1134,6 +1165,7 @@ fn mbpp() {
         wrong_at(Support::Broad)
     );
     deaths.print();
+    print_silence(&silent, &margins, &mutant_costs);
     let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
     println!(
         "mbpp: agreement of accepted intents: {unanimous} of {} unanimous; behaviour not judged (types without a generator) for {unchecked}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {calls} model calls",
@@ -1207,4 +1239,66 @@ fn main() {
             section();
         }
     }
+}
+
+/// Issue 37's table: does adequacy (or a split pool's margin) tell wrong
+/// acceptances apart, and what do the mutants cost beside the gates?
+fn print_silence(
+    silent: &[(usize, usize, usize, bool)],
+    margins: &[(usize, usize, bool)],
+    costs: &[(f64, f64)],
+) {
+    let ratio = |r: usize, n: usize| if n == 0 { 1.0 } else { r as f64 / n as f64 };
+    let mean = |ok: bool| {
+        let xs: Vec<f64> = silent
+            .iter()
+            .filter(|s| s.3 == ok)
+            .map(|s| ratio(s.0, s.1))
+            .collect();
+        let m = xs.iter().sum::<f64>() / xs.len().max(1) as f64;
+        format!("{m:.2} over {}", xs.len())
+    };
+    println!(
+        "mbpp: adequacy of acceptances: correct mean {}; wrong mean {}",
+        mean(true),
+        mean(false)
+    );
+    for t in [0.5, 0.7, 0.9, 1.0] {
+        let under: Vec<&(usize, usize, usize, bool)> =
+            silent.iter().filter(|s| ratio(s.0, s.1) < t).collect();
+        let wrong = |xs: &[&(usize, usize, usize, bool)]| xs.iter().filter(|s| !s.3).count();
+        let over: Vec<&(usize, usize, usize, bool)> =
+            silent.iter().filter(|s| ratio(s.0, s.1) >= t).collect();
+        let thin: Vec<&(usize, usize, usize, bool)> = under
+            .iter()
+            .copied()
+            .filter(|s| s.2 < intent_build::lockfile::BROAD_SUPPORT)
+            .collect();
+        println!(
+            "mbpp: adequacy under {t}: {} accepted, {} wrong; at or over: {} accepted, {} wrong; min-adequacy {t} with thin support would ask {} ({} of them wrong)",
+            under.len(), wrong(&under), over.len(), wrong(&over), thin.len(), wrong(&thin)
+        );
+    }
+    for factor in [1.0, 1.5, 2.0, 3.0] {
+        let kept: Vec<&(usize, usize, bool)> = margins
+            .iter()
+            .filter(|m| m.0 as f64 > factor * m.1 as f64 || (factor == 1.0 && m.0 >= m.1))
+            .collect();
+        let asked = margins.len() - kept.len();
+        let wrong_kept = kept.iter().filter(|m| !m.2).count();
+        let wrong_asked = margins.iter().filter(|m| !m.2).count() - wrong_kept;
+        println!(
+            "mbpp: split pools ({} acceptances): margin rule x{factor}: keeps {} ({} wrong), asks {} ({} of them wrong)",
+            margins.len(), kept.len(), wrong_kept, asked, wrong_asked
+        );
+    }
+    let gates: f64 = costs.iter().map(|c| c.0).sum();
+    let mutants: f64 = costs.iter().map(|c| c.1).sum();
+    let n = costs.len().max(1) as f64;
+    println!(
+        "mbpp: mutants cost {:.1} s per acceptance beside {:.1} s of gates: x{:.2} the gate time",
+        mutants / n,
+        gates / n,
+        (gates + mutants) / gates.max(f64::EPSILON)
+    );
 }

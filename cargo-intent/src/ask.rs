@@ -7,9 +7,10 @@
 use std::io::IsTerminal;
 
 use anyhow::Result;
-use dialoguer::{Input, Select};
+use dialoguer::{Confirm, Input, Select};
 use intent_build::env::Env;
 use intent_build::judge::gates::GateRunner;
+use intent_build::ops::tighten::{Confirmation, Offer};
 use intent_build::report::Question;
 use intent_build::spec::edit::NewExample;
 use intent_build::spec::SpecFile;
@@ -129,6 +130,51 @@ fn typed(file: &SpecFile, call: &str, initial: &str, runner: &GateRunner) -> Res
     Ok(answer.trim().to_string())
 }
 
+/// One keystroke per input where the spec is silent: Enter or `y` takes
+/// the accepted code's answer as an example; `n` asks for the right value
+/// (checked as the call's result; empty skips); Esc or `q` stops.
+fn confirm(file: &SpecFile, offer: &Offer, runner: &GateRunner) -> Result<Confirmation> {
+    let right = Confirm::new()
+        .with_prompt(format!(
+            "`{}` gives `{}`: right?",
+            offer.call, offer.accepted
+        ))
+        .default(true)
+        .wait_for_newline(false)
+        .interact_opt()?;
+    Ok(match right {
+        Some(true) => Confirmation::Right,
+        None => Confirmation::Stop,
+        Some(false) => {
+            let typed = typed_or_empty(file, &offer.call, runner)?;
+            if typed.is_empty() {
+                Confirmation::Skip
+            } else {
+                Confirmation::Returns(typed)
+            }
+        }
+    })
+}
+
+/// The value `call` should return, typed and checked; empty to skip.
+fn typed_or_empty(file: &SpecFile, call: &str, runner: &GateRunner) -> Result<String> {
+    let answer: String = Input::new()
+        .with_prompt(format!("{call} == (empty: skip)"))
+        .allow_empty(true)
+        .validate_with(|text: &String| -> std::result::Result<(), String> {
+            if text.trim().is_empty() {
+                return Ok(());
+            }
+            match runner.check_answer(&file.spec, call, text) {
+                Ok(None) => Ok(()),
+                Ok(Some(error)) => Err(error),
+                Err(error) => Err(format!("could not check it: {error}")),
+            }
+        })
+        .interact_text()?;
+    Ok(answer.trim().to_string())
+}
+
 /// The terminal, as the asker of `cargo intent lock`'s questions.
 pub struct Terminal;
 
@@ -142,6 +188,15 @@ impl intent_build::ops::questions::Asker for Terminal {
         runner: &GateRunner,
     ) -> Result<Vec<NewExample>> {
         ask(file, question, runner)
+    }
+
+    fn confirm(
+        &mut self,
+        file: &SpecFile,
+        offer: &Offer,
+        runner: &GateRunner,
+    ) -> Result<Confirmation> {
+        confirm(file, offer, runner)
     }
 
     fn added(&mut self, path: &std::path::Path, count: usize) {

@@ -100,6 +100,8 @@ pub enum Command {
     Eject(crate::commands::eject::EjectArgs),
     /// Accept pending results (from review mode or `cargo build`)
     Accept(crate::commands::accept::AcceptArgs),
+    /// Pin what accepted intents' specs leave open: confirm answers as examples
+    Tighten(crate::commands::tighten::TightenArgs),
     /// Judge every accepted intent again with today's gates, without a model
     Verify(crate::commands::verify::VerifyArgs),
     /// Scaffold a new intent spec

@@ -80,3 +80,125 @@ fn mutants_the_examples_leave_open_are_named_with_their_input_and_an_example_rul
         "{after:#}"
     );
 }
+
+/// A crate whose `add` intent is answered by `model`.
+fn add_crate(name: &str, model: &ScriptedModel) -> Fixture {
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 0\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
+    f.write("intents/add.intent.toml", ADD);
+    f
+}
+
+#[test]
+fn at_a_terminal_lock_offers_the_open_inputs_and_one_keystroke_makes_each_an_example() {
+    use expectrl::{Eof, Expect, Regex, Session};
+    let model = ScriptedModel::answering(ADD_CODE);
+    let f = add_crate("confirm", &model);
+    let target = tempfile::tempdir().unwrap();
+    let mut cmd = intent(&f, &["lock"]);
+    cmd.env_remove("CI")
+        .env("TERM", "xterm")
+        .env("CARGO_TARGET_DIR", target.path());
+    let mut session = Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(300)));
+    let asked = session
+        .expect(Regex(r"`(add\(-?\d+, -?\d+\))` gives `(-?\d+)`: right\?"))
+        .unwrap();
+    let text = |i: usize| String::from_utf8_lossy(asked.get(i).unwrap()).to_string();
+    let (call, answer) = (text(1), text(2));
+    let decoded = model.calls();
+    // One keystroke: `y` takes it; Esc leaves the other offers.
+    session.send("y").unwrap();
+    let mut screen = String::new();
+    let took = session.expect("yes").unwrap();
+    screen.push_str(&String::from_utf8_lossy(took.before()));
+    // Any later offer is left: Esc stops.
+    loop {
+        let next = session
+            .expect(expectrl::Any(vec![
+                Box::new("right?") as Box<dyn expectrl::Needle>,
+                Box::new(Eof),
+            ]))
+            .unwrap();
+        screen.push_str(&String::from_utf8_lossy(next.before()));
+        screen.push_str(&String::from_utf8_lossy(next.as_bytes()));
+        if !String::from_utf8_lossy(next.as_bytes()).contains("right?") {
+            break;
+        }
+        session.send("\x1b").unwrap();
+    }
+    let status = session.get_process().wait().unwrap();
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}: {screen}"
+    );
+    assert!(
+        screen.contains("Tightened confirm::add: 1 example(s), adequacy"),
+        "{screen}"
+    );
+    assert_eq!(
+        model.calls(),
+        decoded,
+        "the model was asked again: {screen}"
+    );
+    let spec = f.read("intents/add.intent.toml");
+    assert!(
+        spec.contains(&format!("{{ call = \"{call}\", expect = \"{answer}\" }}")),
+        "{spec}"
+    );
+    // The accepted code is kept under the new spec: fresh, no model.
+    let (code, out, _) =
+        run_full(intent(&f, &["lock", "--check"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 0, "{out}");
+    assert!(f.read("intents/snapshots/add.snap").contains("a + b"));
+}
+
+#[test]
+fn off_a_terminal_tighten_prints_the_open_inputs_and_writes_nothing() {
+    let model = ScriptedModel::answering(ADD_CODE);
+    let f = add_crate("tighten_off", &model);
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 0, "{err}");
+    let (spec, lock) = (f.read("intents/add.intent.toml"), f.read("Intent.lock"));
+    let (code, _, err) = run_full(intent(&f, &["tighten"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "note: intent `add` (intents/add.intent.toml): the spec does not say what `add("
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("`cargo intent tighten add` at a terminal pins it"),
+        "{err}"
+    );
+    assert!(err.contains("Open tighten_off::add"), "{err}");
+    assert_eq!(f.read("intents/add.intent.toml"), spec);
+    assert_eq!(f.read("Intent.lock"), lock);
+}
+
+#[test]
+fn a_property_that_pins_the_behaviour_leaves_nothing_open() {
+    let model = ScriptedModel::answering(ADD_CODE);
+    let f = add_crate("pinned", &model);
+    f.write(
+        "intents/add.intent.toml",
+        &ADD.replace("examples", "properties = [\"result == a + b\"]\nexamples"),
+    );
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 0, "{err}");
+    let found = adequacy(target.path());
+    assert_eq!(found["open"].as_array().map(Vec::len), Some(0), "{found:#}");
+    let ruled_out = found["ruled_out"].as_u64().unwrap();
+    assert!(ruled_out > 0, "{found:#}");
+    let (_, out, _) = run_full(intent(&f, &["status"]).env("CARGO_TARGET_DIR", target.path()));
+    assert!(
+        out.contains(&format!("adequacy {ruled_out}/{ruled_out}")),
+        "{out}"
+    );
+}

@@ -429,3 +429,35 @@ fn every_accepted_intent_of_example_project_passes_the_confined_gates() {
         );
     }
 }
+
+#[test]
+fn the_mutants_of_accepted_code_run_confined() {
+    // Code the policy would refuse, judged with the policy off: a branch
+    // no example reaches writes outside scratch, and its mutant "the
+    // condition replaced by `true`" takes it. The sandbox alone stops it.
+    let traps = Traps::new();
+    let code = traps.code(
+        "pub fn add(a: i32, b: i32) -> i32 {\n    if a == 123456 {\n        let _ = std::fs::write(\"VICTIM\", \"x\");\n        let _ = std::fs::write(\"MARKER\", \"x\");\n    }\n    a + b\n}",
+    );
+    let verdict = confined(&traps, "accepted", &code);
+    let Verdict::Passed { behaviour, .. } = verdict else {
+        panic!("the accepted code fails: {verdict:?}");
+    };
+    let scratch = tempfile::tempdir().unwrap();
+    let mut runner = GateRunner::new(scratch.path(), Duration::from_secs(10))
+        .with_sandbox(SandboxMode::Required);
+    runner.policy = false;
+    let mutants = intent_build::judge::mutants::mutants(&code, "add");
+    assert!(
+        mutants
+            .iter()
+            .any(|m| m.what.contains("the condition replaced by `true`")),
+        "{mutants:#?}"
+    );
+    let adequacy =
+        intent_build::judge::mutants::adequacy(&runner, &spec().spec, &code, behaviour.as_ref())
+            .unwrap()
+            .expect("mutants judged");
+    assert!(adequacy.ruled_out > 0, "{adequacy:?}");
+    traps.assert_untouched("mutants");
+}

@@ -194,6 +194,7 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         }
         let asking = crate::ask::enabled(global, &env) && summary.questions().next().is_some();
         let generated = summary.report.clone();
+        let in_run: Vec<String> = summary.intents.iter().map(|(n, _)| n.clone()).collect();
         let settled = if asking {
             settle(global, &project, &options, &env, &progress, summary)?
         } else {
@@ -207,10 +208,32 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
                     page.display()
                 );
             }
+            // At a terminal, the inputs the new acceptances' specs leave
+            // open are offered for confirmation.
+            if crate::ask::enabled(global, &env) {
+                let open: Vec<String> = left_open(&json)
+                    .into_iter()
+                    .filter(|n| in_run.contains(n))
+                    .collect();
+                if !open.is_empty() {
+                    ok &= super::tighten::run(global, ws, &project, &env, &open)?;
+                }
+            }
         }
         ok &= settled;
     }
     Ok(if ok { Status::Ok } else { Status::Failed })
+}
+
+/// The intents the run at `json` accepted with mutants their specs leave
+/// open.
+fn left_open(json: &std::path::Path) -> Vec<String> {
+    intent_build::report::read_report(json)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.adequacy.as_ref().is_some_and(|a| !a.open.is_empty()))
+        .map(|r| r.name)
+        .collect()
 }
 
 /// Asks the questions of `summary` at the terminal and locks the answered

@@ -13,6 +13,7 @@ pub mod new;
 pub mod report;
 pub mod show;
 pub mod status;
+pub mod tighten;
 pub mod verify;
 pub mod watch;
 
@@ -56,6 +57,7 @@ pub fn run(cli: Cli) -> Result<Status> {
         Command::Adopt(args) => adopt::exec(&cli.global, &args),
         Command::Accept(args) => accept::exec(&cli.global, &args),
         Command::Verify(args) => verify::exec(&cli.global, &args),
+        Command::Tighten(args) => tighten::exec(&cli.global, &args),
         Command::New(args) => new::exec(&cli.global, &args),
         Command::Report(args) => report::exec(&cli.global, &args),
         Command::Watch(args) => watch::exec(&cli.global, &args),

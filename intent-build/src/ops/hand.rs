@@ -16,6 +16,54 @@ use crate::snapshot::output_hash;
 use crate::spec::SpecFile;
 use crate::store::Store;
 
+/// What every gate said of code judged without a model.
+pub(crate) struct Judged {
+    /// The gates it passed, by name.
+    pub gates: Vec<String>,
+    /// The hash of its behaviour (else of its example results).
+    pub functional_hash: String,
+    /// Its behaviour on the generated inputs, when they could be run.
+    pub behaviour: Option<crate::judge::behaviour::Behaviour>,
+}
+
+/// Judges `code` for `spec` (with the accepted code of the intents it
+/// `used`) through every gate: what they said, or the gate that refused it
+/// and its evidence.
+///
+/// # Errors
+///
+/// The gates cannot run.
+pub(crate) fn judge(
+    runner: &GateRunner,
+    spec: &SpecFile,
+    code: &str,
+    used: &[Used],
+) -> Result<std::result::Result<Judged, (Gate, String)>> {
+    let name = &spec.spec.name;
+    let verdict = runner
+        .check(&gated(spec, used).spec, code, &format!("{name}-hand"))
+        .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?;
+    let (results, behaviour) = match verdict {
+        Verdict::Failed { gate, evidence, .. } => {
+            return Ok(Err((gate, evidence.trim().to_string())));
+        }
+        Verdict::Passed { results, behaviour } => (results, behaviour),
+    };
+    let functional_hash = behaviour.as_ref().map_or_else(
+        || crate::files::sha256_hex(results.join("\n").as_bytes()),
+        |b| b.hash(),
+    );
+    let gates = Gate::passed(&spec.spec, behaviour.is_some())
+        .iter()
+        .map(|g| g.name().to_string())
+        .collect();
+    Ok(Ok(Judged {
+        gates,
+        functional_hash,
+        behaviour,
+    }))
+}
+
 /// Judges `code`, written by `author` (a person, or the crate before the
 /// intent was adopted) for `spec` (with the accepted code of the intents
 /// it `used`), and records it when every gate passes: `Ok(())`, or the gate
@@ -33,22 +81,13 @@ pub(crate) fn judge_and_record(
     used: &[Used],
     author: Author,
 ) -> Result<std::result::Result<(), (Gate, String)>> {
-    let name = &spec.spec.name;
-    let verdict = runner
-        .check(&gated(spec, used).spec, code, &format!("{name}-hand"))
-        .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?;
-    let (results, behaviour) = match verdict {
-        Verdict::Failed { gate, evidence, .. } => {
-            return Ok(Err((gate, evidence.trim().to_string())));
-        }
-        Verdict::Passed { results, behaviour } => (results, behaviour),
+    let judged = match judge(runner, spec, code, used)? {
+        Ok(judged) => judged,
+        Err(refusal) => return Ok(Err(refusal)),
     };
-    let functional_hash = behaviour.as_ref().map_or_else(
-        || crate::files::sha256_hex(results.join("\n").as_bytes()),
-        |b| b.hash(),
-    );
+    let behaviour = judged.behaviour;
     let entry = LockEntry {
-        name: name.clone(),
+        name: spec.spec.name.clone(),
         spec: spec.path.display().to_string().replace('\\', "/"),
         spec_hash: spec.hash.clone(),
         author,
@@ -61,11 +100,8 @@ pub(crate) fn judge_and_record(
         prompt: String::new(),
         params_hash: String::new(),
         output_hash: output_hash(code),
-        functional_hash,
-        gates: Gate::passed(&spec.spec, behaviour.is_some())
-            .iter()
-            .map(|g| g.name().to_string())
-            .collect(),
+        functional_hash: judged.functional_hash,
+        gates: judged.gates,
         uses: Used::hashes(used),
         crates: runner.externs.versions(&spec.spec.crates),
         capabilities: spec

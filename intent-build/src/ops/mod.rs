@@ -8,6 +8,7 @@ pub mod eject;
 pub mod hand;
 pub mod lock;
 pub mod questions;
+pub mod tighten;
 mod summary;
 mod verify;
 

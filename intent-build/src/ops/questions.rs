@@ -35,6 +35,20 @@ pub trait Asker {
         runner: &GateRunner,
     ) -> Result<Vec<NewExample>, Self::Error>;
 
+    /// What the user says of `offer`, an input where the spec of `file`
+    /// is silent: the accepted code's answer is right, or the call returns
+    /// another value (`runner` checks it compiles), or no answer.
+    ///
+    /// # Errors
+    ///
+    /// The user could not be asked.
+    fn confirm(
+        &mut self,
+        file: &SpecFile,
+        offer: &super::tighten::Offer,
+        runner: &GateRunner,
+    ) -> Result<super::tighten::Confirmation, Self::Error>;
+
     /// `count` examples were written into the spec at `path`.
     fn added(&mut self, path: &Path, count: usize);
 }

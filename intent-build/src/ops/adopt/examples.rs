@@ -128,43 +128,6 @@ fn shape(v: &str) -> String {
     }
 }
 
-/// `answer` with each string literal made a `String`: how `Some("a")`
-/// becomes an expression an `Option<String>` equals.
-pub(super) fn owned_strings(answer: &str) -> String {
-    let mut out = String::new();
-    let mut chars = answer.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                // A char literal, which may hold a quote: copied as it is.
-                out.push(c);
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    out.push(c);
-                    if c == '\'' && !escaped {
-                        break;
-                    }
-                    escaped = c == '\\' && !escaped;
-                }
-            }
-            '"' => {
-                out.push_str("String::from(\"");
-                let mut escaped = false;
-                for c in chars.by_ref() {
-                    out.push(c);
-                    if c == '"' && !escaped {
-                        break;
-                    }
-                    escaped = c == '\\' && !escaped;
-                }
-                out.push(')');
-            }
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -202,13 +165,6 @@ mod tests {
         let chosen = choose(&observed);
         let calls: Vec<&str> = chosen.iter().map(|o| o.call.as_str()).collect();
         assert_eq!(calls, ["f(0)", "f(1)", "f(2)"]);
-    }
-
-    #[test]
-    fn string_literals_become_owned() {
-        assert_eq!(owned_strings("Some(\"a\\\"b\")"), "Some(String::from(\"a\\\"b\"))");
-        assert_eq!(owned_strings("('\"', \"x\")"), "('\"', String::from(\"x\"))");
-        assert_eq!(owned_strings("[1, 2]"), "[1, 2]");
     }
 
     #[test]

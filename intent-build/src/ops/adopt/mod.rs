@@ -310,7 +310,7 @@ fn expectations(runner: &GateRunner, spec: &Spec, chosen: &[Observed]) -> Result
     for o in chosen {
         let returns = match &o.outcome {
             CallOutcome::Value(v) => {
-                let mut forms = [v.clone(), examples::owned_strings(v)];
+                let mut forms = [v.clone(), crate::judge::behaviour::owned_strings(v)];
                 if owned_first {
                     forms.swap(0, 1);
                 }
