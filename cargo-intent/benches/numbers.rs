@@ -215,6 +215,7 @@ fn page() {
         reports: &reports,
         specs,
         authors: Default::default(),
+        compression: Default::default(),
     };
     let mut size = 0;
     let times: Vec<Duration> = (0..7)

@@ -201,4 +201,31 @@ fn a_property_that_pins_the_behaviour_leaves_nothing_open() {
         out.contains(&format!("adequacy {ruled_out}/{ruled_out}")),
         "{out}"
     );
+
+    // The seed's compression: the spec, identity and hash over the code.
+    let spec_bytes = f.read("intents/add.intent.toml").len();
+    let code = format!("/ {} bytes)", ADD_CODE.len());
+    let (_, out, err) = run_full(
+        intent(&f, &["status", "--long"])
+            .env("CARGO_TARGET_DIR", target.path())
+            .env("COLUMNS", "300"),
+    );
+    assert!(out.contains("seed/code") && out.contains(&code), "{out}");
+    let seed: usize = out
+        .split(" (")
+        .nth(1)
+        .and_then(|s| s.split(' ').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(seed > spec_bytes, "{out}");
+    assert!(
+        err.contains("seed over code") && err.contains(&code),
+        "{err}"
+    );
+    let page = std::fs::read_to_string(target.path().join("intent/report.html")).unwrap();
+    assert!(
+        page.contains("Seed over code: ") && page.contains(&code),
+        "{page}"
+    );
 }

@@ -259,6 +259,17 @@ fn verify_refuses_hostile_code_an_older_version_accepted_and_changes_nothing_whe
         entry.contains("confidence = { agreed = 0, passed = 0, decoded = 0, examples = "),
         "{lock}"
     );
+    // Where its spec is silent, measured from its mutants and recorded.
+    let figure = out
+        .split("; adequacy ")
+        .nth(1)
+        .and_then(|s| s.split_whitespace().next());
+    let (ruled_out, judged) = figure.and_then(|f| f.split_once('/')).expect(&out);
+    let entry_end = entry.find("\n\n").unwrap_or(entry.len());
+    assert!(
+        entry[..entry_end].contains(&format!("adequacy = [{ruled_out}, {judged}]")),
+        "{lock}"
+    );
     let (_, status, _) = run_full(&mut intent(&f, &["status"]));
     let row = status.lines().find(|l| l.contains("doc_example")).unwrap();
     assert!(row.contains("verified · "), "{status}");

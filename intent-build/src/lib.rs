@@ -87,6 +87,7 @@ macro_rules! engine {
 }
 
 engine! {
+    compression;
     digest;
     externs;
     gate;

@@ -12,6 +12,7 @@ use std::time::SystemTime;
 
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use crate::error::{Error, Result};
+use crate::compression::Compression;
 use crate::lockfile::{Author, Lockfile};
 use crate::report::Question;
 use crate::report::{CandidateReport, IntentOutcome, IntentReport, RoundReport};
@@ -42,6 +43,8 @@ pub struct Run<'a> {
     pub specs: BTreeMap<String, SpecText>,
     /// Who wrote each intent's accepted code, from the lock.
     pub authors: BTreeMap<String, Author>,
+    /// Each accepted intent's seed over its code (see `compression`).
+    pub compression: BTreeMap<String, Compression>,
 }
 
 /// Renders `report.json` beside it as `report.html`, with the specs of
@@ -65,6 +68,12 @@ pub fn write(project: &Project, report_json: &Path) -> Result<PathBuf> {
         authors: Lockfile::load(&project.lockfile())
             .map(|lock| lock.entries.into_iter().map(|(name, e)| (name, e.author)).collect())
             .unwrap_or_default(),
+        compression: project
+            .statuses()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|s| Some((s.spec.spec.name.clone(), crate::ops::compression(project, s)?)))
+            .collect(),
     };
     let path = report_json.with_file_name(FILE);
     crate::files::write_atomic(&path, render(&run).as_bytes())?;
@@ -109,8 +118,12 @@ pub fn render(run: &Run<'_>) -> String {
                 p.when { "Ended " (at) " · " (run.reports.len()) " intent(s)" }
                 (index(run.reports, &run.authors))
                 (written_by_people(&run.authors))
+                @if !run.compression.is_empty() {
+                    p.compression { "The seed's compression (spec, model identity and functional hash over the accepted code), for the crate: "
+                        (Compression::total(run.compression.values()).shown()) }
+                }
                 @for report in run.reports {
-                    (intent(report, run.specs.get(&report.name)))
+                    (intent(report, run.specs.get(&report.name), run.compression.get(&report.name)))
                 }
             }
         }
@@ -158,7 +171,7 @@ fn written_by_people(authors: &BTreeMap<String, Author>) -> Markup {
 }
 
 /// One intent's section.
-fn intent(report: &IntentReport, spec: Option<&SpecText>) -> Markup {
+fn intent(report: &IntentReport, spec: Option<&SpecText>, compression: Option<&Compression>) -> Markup {
     let accepted = report
         .rounds
         .iter()
@@ -169,6 +182,7 @@ fn intent(report: &IntentReport, spec: Option<&SpecText>) -> Markup {
         section.intent id=(report.name) {
             h2 { (report.name) " " span class={ "outcome " (outcome_word(report.outcome)) } { (outcome_word(report.outcome)) } }
             @if let Some(reason) = &report.reason { p.reason { (reason) } }
+            @if let Some(c) = compression { p.compression { "Seed over code: " (c.shown()) } }
             @if let Some(why) = &report.behaviour_unchecked { p.note { "Judged on its examples alone: " (why) } }
             @if let Some(question) = &report.question {
                 h3 { "Question" }

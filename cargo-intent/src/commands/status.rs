@@ -20,6 +20,9 @@ pub struct StatusArgs {
     /// Output format
     #[arg(long, value_enum, default_value = "human")]
     pub message_format: MessageFormat,
+    /// Also each intent's seed over its code, and the crate's
+    #[arg(long)]
+    pub long: bool,
 }
 
 /// `--message-format`.
@@ -42,7 +45,7 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     }
     match args.message_format {
         MessageFormat::Human => {
-            let text = table(&rows).render(crate::table::width());
+            let text = table(&rows, args.long).render(crate::table::width());
             let mut out = anstream::stdout().lock();
             // A closed pipe (`| head -1`) is not an error worth a message.
             let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
@@ -61,6 +64,14 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             "{total} intent(s): {fresh} fresh, {} need `cargo intent lock`",
             total - fresh
         );
+        if args.long {
+            let all: Vec<_> = rows.iter().filter_map(|r| r.compression.as_ref()).collect();
+            let total = intent_build::compression::Compression::total(all.iter().copied());
+            eprintln!(
+                "seed over code (spec, model identity and functional hash over the accepted code), for all: {}",
+                total.shown()
+            );
+        }
         let thin = rows
             .iter()
             .filter(|r| r.confidence.and_then(|c| c.support()) == Some(Support::Thin))
@@ -82,9 +93,9 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
 /// package (shown only when there are several), model, gates and
 /// confidence give way (shortened with `…`) on a narrow terminal — the full
 /// values are in `--message-format json`.
-fn table(rows: &[ops::StatusRow]) -> Table {
+fn table(rows: &[ops::StatusRow], long: bool) -> Table {
     let packages = rows.iter().any(|r| r.package != rows[0].package);
-    let columns = [
+    let mut columns = vec![
         "package",
         "intent",
         "state",
@@ -93,6 +104,9 @@ fn table(rows: &[ops::StatusRow]) -> Table {
         "confidence",
         "time",
     ];
+    if long {
+        columns.push("seed/code");
+    }
     let skip = usize::from(!packages);
     let shrink: Vec<usize> = [0usize, 3, 4, 5]
         .iter()
@@ -106,7 +120,7 @@ fn table(rows: &[ops::StatusRow]) -> Table {
         } else {
             AnsiColor::Yellow.on_default().bold()
         };
-        let cells = vec![
+        let mut cells = vec![
             (row.package.clone(), plain),
             (row.intent.clone(), plain),
             (row.state_label().to_string(), state),
@@ -119,6 +133,10 @@ fn table(rows: &[ops::StatusRow]) -> Table {
                 plain,
             ),
         ];
+        if long {
+            let figure = row.compression.map_or("-".to_string(), |c| c.shown());
+            cells.push((figure, plain));
+        }
         table.row(cells.into_iter().skip(skip).collect());
     }
     table

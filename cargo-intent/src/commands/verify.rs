@@ -32,9 +32,17 @@ pub fn exec(global: &Global, args: &VerifyArgs) -> Result<Status> {
         for verified in ops::verify(&project, &runner, &store, &args.names, locked)? {
             let name = format!("{}::{}", package.name, verified.name);
             match &verified.outcome {
-                VerifyOutcome::Passed { pin, stripped } => {
+                VerifyOutcome::Passed {
+                    pin,
+                    stripped,
+                    adequacy,
+                } => {
                     passed += 1;
-                    outln!("{:>12} {name}{}", "Verified", detail(*pin, *stripped))?;
+                    outln!(
+                        "{:>12} {name}{}",
+                        "Verified",
+                        detail(*pin, *stripped, *adequacy)
+                    )?;
                 }
                 VerifyOutcome::Refused(why) | VerifyOutcome::NotAccepted(why) => {
                     failed += 1;
@@ -57,7 +65,7 @@ pub fn exec(global: &Global, args: &VerifyArgs) -> Result<Status> {
 }
 
 /// What became of the behaviour and the documentation, in words.
-fn detail(pin: Pin, stripped: bool) -> String {
+fn detail(pin: Pin, stripped: bool, adequacy: Option<(usize, usize)>) -> String {
     let pin = match pin {
         Pin::Compared => " (behaviour as pinned)",
         Pin::Pinned => " (behaviour pinned now)",
@@ -69,5 +77,6 @@ fn detail(pin: Pin, stripped: bool) -> String {
     } else {
         ""
     };
-    format!("{pin}{docs}")
+    let adequacy = adequacy.map_or_else(String::new, |(r, n)| format!("; adequacy {r}/{n}"));
+    format!("{pin}{docs}{adequacy}")
 }

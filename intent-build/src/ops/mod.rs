@@ -223,6 +223,8 @@ pub struct StatusRow {
     pub capabilities: Vec<String>,
     /// What vouched for the accepted code, from its lock entry.
     pub confidence: Option<crate::lockfile::Confidence>,
+    /// Its seed's bytes over its code's, when it has accepted code.
+    pub compression: Option<crate::compression::Compression>,
 }
 
 impl StatusRow {
@@ -277,6 +279,7 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
                 .ok()
                 .and_then(|text| Behaviour::agreement_in(&text)),
                 confidence: status.entry.as_ref().and_then(|e| e.confidence),
+                compression: compression(project, &status),
                 capabilities: status
                     .spec
                     .spec
@@ -288,6 +291,13 @@ pub fn status(project: &Project, env: &Env, intent_dir: &Path) -> Result<Vec<Sta
             }
         })
         .collect())
+}
+
+/// The seed's compression of `status`'s accepted code, when it has some.
+pub fn compression(project: &Project, status: &crate::state::IntentStatus) -> Option<crate::compression::Compression> {
+    let (entry, snapshot) = (status.entry.as_ref()?, status.snapshot.as_ref()?);
+    let spec = std::fs::read_to_string(project.root.join(&status.spec.path)).ok()?;
+    Some(crate::compression::Compression::of(&spec, entry, &snapshot.code))
 }
 
 /// Every spec file under `specs_dir` (subfolders too, as discovery finds

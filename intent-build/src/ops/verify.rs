@@ -41,6 +41,9 @@ pub enum VerifyOutcome {
         /// Whether model-written documentation was stripped from the
         /// snapshot (with `--locked`, documentation is a refusal).
         stripped: bool,
+        /// How much of its behaviour the spec pins down: its mutants ruled
+        /// out, of those told apart (see [`crate::judge::mutants`]).
+        adequacy: Option<(usize, usize)>,
     },
     /// Today's gates refuse it: the gate and its evidence.
     Refused(String),
@@ -206,16 +209,26 @@ impl Context<'_> {
                 versions(&crates)
             )));
         }
+        let adequacy = crate::judge::mutants::adequacy(self.runner, &gated.spec, &judged, behaviour.as_ref())
+            .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?
+            .map(|a| (a.ruled_out, a.ruled_out + a.open.len()));
         // Code accepted before confidence was recorded gets what this
         // judgement vouches for.
         let vouch = self.entry.confidence.is_none();
         let upgraded = crates != self.entry.crates;
-        if !self.locked && (stripped || pin == Pin::Pinned || vouch || upgraded) {
+        let measured = self.entry.confidence.is_some_and(|c| c.adequacy != adequacy);
+        if !self.locked && (stripped || pin == Pin::Pinned || vouch || upgraded || measured) {
             let mut entry = self.entry.clone();
             entry.crates = crates;
+            let confidence = entry.confidence.get_or_insert(Confidence::verified(
+                spec.spec.examples.len(),
+                spec.spec.properties.len(),
+                behaviour.as_ref().map_or(0, |b| b.calls.len()),
+            ));
+            confidence.adequacy = adequacy;
             self.record(spec, &judged, &behaviour, pinned.as_ref(), entry)?;
         }
-        Ok(VerifyOutcome::Passed { pin, stripped })
+        Ok(VerifyOutcome::Passed { pin, stripped, adequacy })
     }
 
     /// Records `code` (the snapshot as judged) and its behaviour in
@@ -237,11 +250,6 @@ impl Context<'_> {
             .iter()
             .map(|g| g.name().to_string())
             .collect();
-        entry.confidence.get_or_insert(Confidence::verified(
-            spec.spec.examples.len(),
-            spec.spec.properties.len(),
-            behaviour.as_ref().map_or(0, |b| b.calls.len()),
-        ));
         // A pin keeps the agreement it was accepted with.
         let agreement = pinned.and_then(|_| {
             std::fs::read_to_string(crate::snapshot::behaviour_path(
