@@ -503,7 +503,7 @@ fn candidates() {
     let sysroot = GateRunner::new(std::env::temp_dir(), Duration::from_secs(10))
         .sysroot()
         .unwrap();
-    let std_paths = generate::std_paths::StdPaths::of_sysroot(&sysroot)
+    let std_paths = judge::std_paths::StdPaths::of_sysroot(&sysroot)
         .expect("the toolchain's documentation (rustup component add rust-docs)");
     let tree = generate::grammar::for_imports(&spec.spec.prelude, &[], Some(&std_paths));
     // Alternated three times each, medians compared: one batch's speed

@@ -170,7 +170,7 @@ fn std_paths(
     let Ok(sysroot) = runner.sysroot() else {
         return "std, core and alloc by their first segment (no rustc to ask)".to_string();
     };
-    match intent_build::generate::std_paths::StdPaths::of_sysroot(&sysroot) {
+    match intent_build::judge::std_paths::StdPaths::of_sysroot(&sysroot) {
         Some(paths) => {
             let (modules, items) = paths
                 .crates

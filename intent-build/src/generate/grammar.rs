@@ -26,7 +26,7 @@
 
 use std::collections::BTreeSet;
 
-use super::std_paths::{Module, StdPaths, CRATES};
+use crate::judge::std_paths::{Module, StdPaths, CRATES};
 use crate::spec::Spec;
 
 /// The path roots every candidate may import from.

@@ -26,7 +26,6 @@ mod pool;
 pub mod prompt;
 pub mod replay;
 pub mod round;
-pub mod std_paths;
 pub mod uses;
 
 pub use crate::lockfile::Confidence;
@@ -298,7 +297,7 @@ fn ask_round(
         .std_paths
         .then(|| runner.sysroot().ok())
         .flatten()
-        .and_then(|sysroot| std_paths::StdPaths::of_sysroot(&sysroot));
+        .and_then(|sysroot| crate::judge::std_paths::StdPaths::of_sysroot(&sysroot));
     let request = Request {
         system: prompt::SYSTEM.to_string(),
         history: next.history.clone(),

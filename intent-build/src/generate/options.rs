@@ -44,7 +44,7 @@ pub struct Options {
     pub repair: Repair,
     /// Whether the grammar checks every segment of a `use` under `std`,
     /// `core` and `alloc` against the toolchain's documentation
-    /// ([`super::std_paths`]), rather than the first alone.
+    /// ([`crate::judge::std_paths`]), rather than the first alone.
     pub std_paths: bool,
     /// Share of the passing candidates whose behaviour must agree
     /// ([`behaviour::settled`]).

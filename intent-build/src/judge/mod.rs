@@ -19,6 +19,7 @@ pub mod gates;
 pub mod inputs;
 pub mod mutants;
 pub mod policy;
+pub mod std_paths;
 mod rescue;
 pub mod variants;
 
@@ -217,7 +218,11 @@ fn check_and_repair(
                 fixes: Vec::new(),
             })
             .collect();
-        let mut repairs = Repairs::new(rewrites);
+        // Variants that import what std does not have die at compile; the
+        // toolchain's own list leaves them out (as the grammar does for
+        // decoded candidates).
+        let std = runner.sysroot().ok().and_then(|s| std_paths::StdPaths::of_sysroot(&s));
+        let mut repairs = Repairs::new(rewrites).with_std(std);
         while let Some(fresh) = repairs.propose(&judged) {
             if fresh.is_empty() {
                 // Every variant was judged in an earlier pass.

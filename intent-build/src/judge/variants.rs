@@ -20,6 +20,7 @@ use super::gates::diagnostics::{
     apply_suggestions, candidate_errors, error_count, suggested_edits, Edit, Suggestions,
 };
 use super::gates::Verdict;
+use super::std_paths::{StdPaths, CRATES};
 use crate::gate::Gate;
 pub use crate::report::Fix;
 
@@ -82,6 +83,8 @@ pub struct Repairs {
     tried: std::collections::HashSet<(usize, String)>,
     verdicts: std::collections::HashMap<String, Verdict>,
     tries: Vec<(usize, Attempt)>,
+    /// What `std` has, when the toolchain documents it.
+    std: Option<std::sync::Arc<StdPaths>>,
 }
 
 impl Repairs {
@@ -91,6 +94,13 @@ impl Repairs {
             rewrites,
             ..Repairs::default()
         }
+    }
+
+    /// The same, proposing no variant that imports a `std`, `core` or
+    /// `alloc` path `std` (the toolchain's list) does not have.
+    pub fn with_std(mut self, std: Option<std::sync::Arc<StdPaths>>) -> Repairs {
+        self.std = std;
+        self
     }
 
     /// The next pass's variants of every attempt in `judged` that failed to
@@ -106,7 +116,9 @@ impl Repairs {
             let Some(diagnostics) = candidate.compile_errors() else {
                 continue;
             };
-            for (code, fixes) in variants(&candidate.code, diagnostics, self.rewrites) {
+            let variants = variants(&candidate.code, diagnostics, self.rewrites);
+            let real = |code: &String| self.std.as_deref().is_none_or(|std| imports_exist(code, std));
+            for (code, fixes) in variants.into_iter().filter(|(code, _)| real(code)) {
                 if self.tried.insert((parent, code.clone())) {
                     let fixes = candidate.fixes.iter().copied().chain(fixes).collect();
                     let verdict = candidate.verdict.clone();
@@ -146,6 +158,41 @@ impl Repairs {
     /// The pass [`Repairs::propose`] last made (1 for the first).
     pub fn pass(&self) -> usize {
         self.passes
+    }
+}
+
+/// Whether every `use` of `code` that starts at `std`, `core` or `alloc`
+/// names a path `std` has (a glob, its module). Code that does not parse is
+/// left to the gates.
+pub fn imports_exist(code: &str, std: &StdPaths) -> bool {
+    let Ok(file) = syn::parse_file(code) else {
+        return true;
+    };
+    let mut paths = Vec::new();
+    for item in &file.items {
+        if let syn::Item::Use(u) = item {
+            use_paths(&mut Vec::new(), &u.tree, &mut paths);
+        }
+    }
+    paths
+        .iter()
+        .filter(|p| p.first().is_some_and(|root| CRATES.contains(&root.as_str())))
+        .all(|p| std.contains(&p.join("::")))
+}
+
+/// Each path a `use` tree names, `self` and globs as their module.
+fn use_paths(prefix: &mut Vec<String>, tree: &syn::UseTree, out: &mut Vec<Vec<String>>) {
+    match tree {
+        syn::UseTree::Path(p) => {
+            prefix.push(p.ident.to_string());
+            use_paths(prefix, &p.tree, out);
+            prefix.pop();
+        }
+        syn::UseTree::Name(n) if n.ident == "self" => out.push(prefix.clone()),
+        syn::UseTree::Name(n) => out.push([prefix.clone(), vec![n.ident.to_string()]].concat()),
+        syn::UseTree::Rename(r) => out.push([prefix.clone(), vec![r.ident.to_string()]].concat()),
+        syn::UseTree::Glob(_) => out.push(prefix.clone()),
+        syn::UseTree::Group(g) => g.items.iter().for_each(|t| use_paths(prefix, t, out)),
     }
 }
 
@@ -499,6 +546,23 @@ fn operand(expr: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::judge::std_paths::Module;
+
+    #[test]
+    fn a_variant_importing_what_std_lacks_is_not_proposed() {
+        let mut collections = Module::default();
+        collections.items.insert("HashMap".into());
+        let mut root = Module::default();
+        root.modules.insert("collections".into(), collections);
+        root.items.insert("env".into());
+        let std = StdPaths {
+            crates: CRATES.iter().map(|c| (c.to_string(), root.clone())).collect(),
+        };
+        let real = "use std::collections::{self, HashMap};\nuse std::collections::*;\nuse regex::Regex;\nfn f() {}";
+        assert!(imports_exist(real, &std));
+        assert!(!imports_exist("use std::env::get;\nfn f() {}", &std));
+        assert!(!imports_exist("use std::{collections::HashMap, str::Trim};\nfn f() {}", &std));
+    }
 
     fn one(code: &str, needle: &str, message: &str) -> Option<String> {
         let start = code.find(needle).unwrap();
