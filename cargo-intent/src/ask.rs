@@ -10,7 +10,7 @@ use anyhow::Result;
 use dialoguer::{Confirm, Input, Select};
 use intent_build::env::Env;
 use intent_build::judge::gates::GateRunner;
-use intent_build::ops::tighten::{Confirmation, Offer};
+use intent_build::ops::asker::{Confirmation, Offer};
 use intent_build::report::Question;
 use intent_build::spec::edit::NewExample;
 use intent_build::spec::SpecFile;
@@ -178,7 +178,7 @@ fn typed_or_empty(file: &SpecFile, call: &str, runner: &GateRunner) -> Result<St
 /// The terminal, as the asker of `cargo intent lock`'s questions.
 pub struct Terminal;
 
-impl intent_build::ops::questions::Asker for Terminal {
+impl intent_build::ops::asker::Asker for Terminal {
     type Error = anyhow::Error;
 
     fn ask(

@@ -4,6 +4,7 @@
 //! (`lock --check` is [`Project::check`]).
 
 pub mod adopt;
+pub mod asker;
 pub mod eject;
 pub mod hand;
 pub mod lock;

@@ -3,55 +3,15 @@
 //! written into the spec as examples, and the answered intents locked again
 //! with their earlier passing candidates judged before anything is decoded.
 
-use std::path::Path;
-
 use super::lock::LockOptions;
 #[cfg(doc)]
 use super::lock::lock;
 use super::summary::{LockSummary, Settled};
 use crate::env::Env;
-use crate::judge::gates::GateRunner;
 use crate::project::Project;
-use crate::report::Question;
-use crate::spec::edit::{add_examples, NewExample};
-use crate::spec::SpecFile;
+use crate::spec::edit::add_examples;
 
-/// Who answers the questions of a run.
-pub trait Asker {
-    /// The error the asker can fail with; the library's errors convert to it.
-    type Error: From<crate::Error>;
-
-    /// The examples the user gave for `question` about the intent of
-    /// `file`; none when every call was skipped. `runner` checks an answer
-    /// compiles before it is taken.
-    ///
-    /// # Errors
-    ///
-    /// The user could not be asked.
-    fn ask(
-        &mut self,
-        file: &SpecFile,
-        question: &Question,
-        runner: &GateRunner,
-    ) -> Result<Vec<NewExample>, Self::Error>;
-
-    /// What the user says of `offer`, an input where the spec of `file`
-    /// is silent: the accepted code's answer is right, or the call returns
-    /// another value (`runner` checks it compiles), or no answer.
-    ///
-    /// # Errors
-    ///
-    /// The user could not be asked.
-    fn confirm(
-        &mut self,
-        file: &SpecFile,
-        offer: &super::tighten::Offer,
-        runner: &GateRunner,
-    ) -> Result<super::tighten::Confirmation, Self::Error>;
-
-    /// `count` examples were written into the spec at `path`.
-    fn added(&mut self, path: &Path, count: usize);
-}
+pub use super::asker::Asker;
 
 /// Asks each question of `summary` and writes the answers into the specs;
 /// the options of the run that locks the answered intents again (with

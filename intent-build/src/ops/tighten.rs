@@ -11,7 +11,7 @@
 //! command locks it again from the candidates the last run judged.
 
 use super::hand;
-use super::questions::Asker;
+pub use super::asker::{Asker, Confirmation, Offer};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::generate::{gated, uses, Used};
@@ -26,31 +26,6 @@ use crate::state::State;
 
 /// Most inputs offered per intent.
 pub const MOST_OFFERS: usize = 3;
-
-/// An input where the spec is silent, offered for confirmation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Offer {
-    /// The call, as an example writes it.
-    pub call: String,
-    /// What the accepted code answers.
-    pub accepted: String,
-    /// How many open mutants answer otherwise there: the more, the more an
-    /// example on it rules out.
-    pub open: usize,
-}
-
-/// What the user said of one offer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirmation {
-    /// The accepted answer is right.
-    Right,
-    /// It is wrong; the call returns this expression.
-    Returns(String),
-    /// No answer for this call.
-    Skip,
-    /// No answer for this call or any later one.
-    Stop,
-}
 
 /// What tightening did to one intent.
 #[derive(Debug, Clone, PartialEq, Eq)]

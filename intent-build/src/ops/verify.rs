@@ -209,9 +209,7 @@ impl Context<'_> {
                 versions(&crates)
             )));
         }
-        let adequacy = crate::judge::mutants::adequacy(self.runner, &gated.spec, &judged, behaviour.as_ref())
-            .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?
-            .map(|a| (a.ruled_out, a.ruled_out + a.open.len()));
+        let adequacy = self.adequacy(&gated.spec, &judged, behaviour.as_ref())?;
         // Code accepted before confidence was recorded gets what this
         // judgement vouches for.
         let vouch = self.entry.confidence.is_none();
@@ -220,19 +218,21 @@ impl Context<'_> {
         if !self.locked && (stripped || pin == Pin::Pinned || vouch || upgraded || measured) {
             let mut entry = self.entry.clone();
             entry.crates = crates;
-            let confidence = entry.confidence.get_or_insert(Confidence::verified(
-                spec.spec.examples.len(),
-                spec.spec.properties.len(),
-                behaviour.as_ref().map_or(0, |b| b.calls.len()),
-            ));
-            confidence.adequacy = adequacy;
-            self.record(spec, &judged, &behaviour, pinned.as_ref(), entry)?;
+            self.record(spec, &judged, &behaviour, pinned.as_ref(), (entry, adequacy))?;
         }
         Ok(VerifyOutcome::Passed { pin, stripped, adequacy })
     }
 
+    /// How much of `code`'s behaviour `spec` pins down: its mutants ruled
+    /// out, of those told apart.
+    fn adequacy(&self, spec: &crate::spec::Spec, code: &str, behaviour: Option<&Behaviour>) -> Result<Option<(usize, usize)>> {
+        Ok(crate::judge::mutants::adequacy(self.runner, spec, code, behaviour)
+            .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?
+            .map(|a| (a.ruled_out, a.ruled_out + a.open.len())))
+    }
+
     /// Records `code` (the snapshot as judged) and its behaviour in
-    /// `entry` (the lock entry's, with today's crate versions), keeping its
+    /// `entry` (the lock entry's, with today's crate versions) with its adequacy, keeping its
     /// model and spec: only what the code is and what it passed change.
     fn record(
         &self,
@@ -240,8 +240,14 @@ impl Context<'_> {
         code: &str,
         behaviour: &Option<Behaviour>,
         pinned: Option<&Behaviour>,
-        mut entry: crate::lockfile::LockEntry,
+        (mut entry, adequacy): (crate::lockfile::LockEntry, Option<(usize, usize)>),
     ) -> Result<()> {
+        let confidence = entry.confidence.get_or_insert(Confidence::verified(
+            spec.spec.examples.len(),
+            spec.spec.properties.len(),
+            behaviour.as_ref().map_or(0, |b| b.calls.len()),
+        ));
+        confidence.adequacy = adequacy;
         entry.output_hash = output_hash(code);
         if let Some(behaviour) = behaviour {
             entry.functional_hash = behaviour.hash();
