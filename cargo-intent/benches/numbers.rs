@@ -890,6 +890,8 @@ fn mbpp() {
         _ => generate::GrammarKind::default(),
     };
     options.rewrites = bench_setting("INTENT_BENCH_REWRITES", 1u8) == 1;
+    options.near_misses =
+        bench_setting("INTENT_BENCH_NEAR_MISS", u8::from(options.near_misses)) == 1;
     options.std_paths = bench_setting("INTENT_BENCH_STD_PATHS", 1u8) == 1;
     options.seek_rival =
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
@@ -919,6 +921,9 @@ fn mbpp() {
     let mut silent: Vec<(usize, usize, usize, bool)> = Vec::new();
     // (largest group, next group, correct) per acceptance from a split pool.
     let mut margins: Vec<(usize, usize, bool)> = Vec::new();
+    // (passing candidates a near-miss edit made, acceptances with any,
+    // wrong ones among those).
+    let mut near_misses = (0usize, 0usize, 0usize);
     // (the rounds' gate seconds, the mutants' seconds) per acceptance.
     let mut mutant_costs: Vec<(f64, f64)> = Vec::new();
     for (n, spec) in specs.iter().enumerate() {
@@ -1021,6 +1026,15 @@ fn mbpp() {
             .flat_map(|r| r.candidates.iter().map(move |c| (r, c)))
             .find(|(_, c)| c.accepted)
             .map(|(r, c)| code_in(r, c.index));
+        // Passing candidates a near-miss edit made, and whether the intent
+        // was accepted on a group holding one.
+        let mended = report
+            .rounds
+            .iter()
+            .flat_map(|r| &r.candidates)
+            .filter(|c| c.passed() && c.fixes.contains(&report::Fix::NearMiss))
+            .count();
+        near_misses.0 += mended;
         let now_choice = match (&report.question, &accepted_code) {
             (Some(_), _) => Choice::Asked,
             (None, Some(code)) => Choice::Accepted(correct(code)),
@@ -1041,6 +1055,10 @@ fn mbpp() {
         if let (Choice::Accepted(ok), Some(confidence)) = (now_choice, report.confidence) {
             now_by_support.push((confidence.agreed, ok));
             by_evidence.push((confidence.support(), ok));
+        }
+        if let (Choice::Accepted(ok), true) = (now_choice, mended > 0) {
+            near_misses.1 += 1;
+            near_misses.2 += usize::from(!ok);
         }
         if let Choice::Accepted(ok) = now_choice {
             let gates: f64 = report.rounds.iter().map(|r| r.gate_seconds()).sum();
@@ -1167,6 +1185,10 @@ fn mbpp() {
     );
     deaths.print();
     print_silence(&silent, &margins, &mutant_costs);
+    println!(
+        "mbpp: near misses: {} passing candidates made by one edit; {} acceptances had one in the pool ({} wrong)",
+        near_misses.0, near_misses.1, near_misses.2
+    );
     let unanimous = agreements.iter().filter(|(a, of)| a == of).count();
     println!(
         "mbpp: agreement of accepted intents: {unanimous} of {} unanimous; behaviour not judged (types without a generator) for {unchecked}; wall per intent median {:.1} s, p90 {:.1} s; model {:.0} s, gates {:.0} s, {calls} model calls",

@@ -395,6 +395,10 @@ pub enum Fix {
     /// A number of one primitive type where another is expected, cast:
     /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
     NumericCast,
+    /// A candidate that failed an example, one edit from passing (an
+    /// operator, a `!`, a literal ±1, a condition): that edit
+    /// (`crate::judge::near_miss`).
+    NearMiss,
 }
 
 

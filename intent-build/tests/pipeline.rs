@@ -999,3 +999,27 @@ fn an_answer_is_checked_as_an_expression_of_the_return_type() {
         .expect("not an expression");
     assert!(!not_rust.is_empty());
 }
+
+#[test]
+fn a_candidate_one_operator_from_passing_is_mended_without_the_model() {
+    let (provider, requests) =
+        Scripted::new(&[&fence("pub fn add(a: i32, b: i32) -> i32 { a - b }")]);
+    let mut options = Options::with_rounds(0).with_quorum(1);
+    options.near_misses = true;
+    let run = run_with(provider, requests, 1, options);
+    let accepted = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(accepted.code.contains("a + b"), "{}", accepted.code);
+    let candidate = &run.report.rounds[0].candidates[0];
+    assert_eq!(candidate.fixes, [intent_build::report::Fix::NearMiss]);
+    assert_eq!(run.requests.len(), 1, "the model was asked again");
+    // Off, the same answer is refused.
+    let (provider, requests) =
+        Scripted::new(&[&fence("pub fn add(a: i32, b: i32) -> i32 { a - b }")]);
+    let run = run_with(
+        provider,
+        requests,
+        1,
+        Options::with_rounds(0).with_quorum(1),
+    );
+    assert!(run.outcome.is_none(), "{:#?}", run.report);
+}

@@ -271,7 +271,7 @@ fn replay_round(
     let answers = answered.answers(router)?;
     phase(Phase::Checking(0));
     let tag = format!("{}-replay", g.gated.spec.name);
-    let mut judged = judge::judge_all(runner, &g.gated, router, 0, answers, &tag, options.rewrites);
+    let mut judged = judge::judge_all(runner, &g.gated, router, 0, answers, &tag, options.mending());
     for j in &mut judged {
         j.report.replayed = true;
     }
@@ -334,6 +334,6 @@ fn ask_round(
     }
     phase(Phase::Checking(round));
     let tag = format!("{}-r{round}", spec.spec.name);
-    judge::judge_all(runner, spec, router, round, answers, &tag, options.rewrites)
+    judge::judge_all(runner, spec, router, round, answers, &tag, options.mending())
 }
 

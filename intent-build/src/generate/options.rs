@@ -40,6 +40,9 @@ pub struct Options {
     /// compile with the rewrites of [`crate::judge::variants`] (index casts, sums,
     /// collects of references).
     pub rewrites: bool,
+    /// Mend candidates that fail an example by one edit (an operator, a
+    /// literal ±1, a condition) with [`crate::judge::near_miss`].
+    pub near_misses: bool,
     /// How a failed round informs the next.
     pub repair: Repair,
     /// Whether the grammar checks every segment of a `use` under `std`,
@@ -108,12 +111,17 @@ pub const DEFAULT_MAX_CANDIDATES: u32 = 16;
 /// questions (a rival reading passed too) and kept all 9 right ones.
 pub const DEFAULT_SEEK_RIVAL: bool = true;
 
+/// The default [`Options::near_misses`]: off until the realistic and MBPP
+/// dev sets say it helps (`INTENT_BENCH_NEAR_MISS=1`).
+pub const DEFAULT_NEAR_MISSES: bool = false;
+
 impl Default for Options {
     fn default() -> Self {
         Options {
             repair_rounds: 1,
             grammar: GrammarKind::Policy,
             rewrites: true,
+            near_misses: DEFAULT_NEAR_MISSES,
             std_paths: true,
             repair: Repair::default(),
             agreement: DEFAULT_AGREEMENT,
@@ -129,6 +137,14 @@ impl Default for Options {
 }
 
 impl Options {
+    /// The repairs without the model its rounds' candidates get.
+    pub fn mending(&self) -> crate::judge::variants::Mending {
+        crate::judge::variants::Mending {
+            rewrites: self.rewrites,
+            near_misses: self.near_misses,
+        }
+    }
+
     /// The defaults with `repair_rounds` rounds after the first.
     pub fn with_rounds(repair_rounds: u32) -> Self {
         Options {

@@ -18,6 +18,7 @@ pub mod extract;
 pub mod gates;
 pub mod inputs;
 pub mod mutants;
+pub mod near_miss;
 pub mod policy;
 pub mod std_paths;
 mod rescue;
@@ -25,7 +26,7 @@ pub mod variants;
 
 use behaviour::Behaviour;
 use gates::{GateRunner, Verdict};
-use variants::{Attempt, Repairs};
+use variants::{Attempt, Mending, Repairs};
 use crate::files::sha256_hex;
 use crate::gate::Gate;
 use crate::lockfile::{Confidence, ModelIdentity};
@@ -159,7 +160,7 @@ pub fn judge_all(
     round: u32,
     answers: Vec<Result<Routed, RouterError>>,
     tag: &str,
-    rewrites: bool,
+    mending: Mending,
 ) -> Vec<Judged> {
     let parsed: Vec<Parsed> = answers
         .into_iter()
@@ -178,7 +179,7 @@ pub fn judge_all(
     // Extraction is timed per candidate; this is the shared compile and
     // run, and the shared compiles of the variants of those that failed.
     let started = std::time::Instant::now();
-    let checked = check_and_repair(runner, &spec.spec, codes, tag, rewrites);
+    let checked = check_and_repair(runner, &spec.spec, codes, tag, mending);
     // The shared runs' time, split evenly: what each candidate cost.
     let share = started.elapsed().as_secs_f64() / checked.len().max(1) as f64;
     let mut checked = checked.into_iter();
@@ -203,7 +204,7 @@ fn check_and_repair(
     spec: &Spec,
     codes: Vec<String>,
     tag: &str,
-    rewrites: bool,
+    mending: Mending,
 ) -> Vec<Result<Attempt, String>> {
     if codes.is_empty() {
         return Vec::new();
@@ -222,7 +223,7 @@ fn check_and_repair(
         // toolchain's own list leaves them out (as the grammar does for
         // decoded candidates).
         let std = runner.sysroot().ok().and_then(|s| std_paths::StdPaths::of_sysroot(&s));
-        let mut repairs = Repairs::new(rewrites).with_std(std);
+        let mut repairs = Repairs::new(mending.rewrites).with_std(std);
         while let Some(fresh) = repairs.propose(&judged) {
             if fresh.is_empty() {
                 // Every variant was judged in an earlier pass.
@@ -232,6 +233,9 @@ fn check_and_repair(
             let pass_tag = format!("{tag}-fix{}", repairs.pass() - 1);
             let checked = runner.check_all(spec, &fresh, &pass_tag)?;
             repairs.settle(&mut judged, fresh, checked);
+        }
+        if mending.near_misses {
+            near_miss::mend(runner, spec, &mut judged, tag)?;
         }
         Ok(judged)
     });

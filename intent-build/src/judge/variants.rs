@@ -24,6 +24,17 @@ use super::std_paths::{StdPaths, CRATES};
 use crate::gate::Gate;
 pub use crate::report::Fix;
 
+/// Which repairs without the model a round's candidates get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Mending {
+    /// Besides rustc's suggestions, the rewrites of this module for
+    /// candidates that do not compile.
+    pub rewrites: bool,
+    /// For candidates that fail an example, one-edit mutants
+    /// ([`crate::judge::near_miss`]).
+    pub near_misses: bool,
+}
+
 /// How often the variants of a still-failing variant are tried, as
 /// `cargo fix` re-runs rustc until nothing applies.
 const PASSES: usize = 3;
