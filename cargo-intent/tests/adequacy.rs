@@ -110,12 +110,12 @@ fn at_a_terminal_lock_offers_the_open_inputs_and_one_keystroke_makes_each_an_exa
     let text = |i: usize| String::from_utf8_lossy(asked.get(i).unwrap()).to_string();
     let (call, answer) = (text(1), text(2));
     let decoded = model.calls();
-    // One keystroke: `y` takes it; Esc leaves the other offers.
+    // One keystroke: `y` takes it; `q` leaves the other offers.
     session.send("y").unwrap();
     let mut screen = String::new();
     let took = session.expect("yes").unwrap();
     screen.push_str(&String::from_utf8_lossy(took.before()));
-    // Any later offer is left: Esc stops.
+    // Any later offer is left: `q` stops.
     loop {
         let next = session
             .expect(expectrl::Any(vec![
@@ -128,7 +128,7 @@ fn at_a_terminal_lock_offers_the_open_inputs_and_one_keystroke_makes_each_an_exa
         if !String::from_utf8_lossy(next.as_bytes()).contains("right?") {
             break;
         }
-        session.send("\x1b").unwrap();
+        session.send("q").unwrap();
     }
     let status = session.get_process().wait().unwrap();
     assert!(
