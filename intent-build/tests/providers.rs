@@ -218,7 +218,7 @@ mod embedded {
             std::env::temp_dir(),
             Duration::from_secs(10),
         );
-        let std = intent_build::generate::std_paths::StdPaths::of_sysroot(
+        let std = intent_build::judge::std_paths::StdPaths::of_sysroot(
             &runner.sysroot().unwrap(),
         )
         .expect("the toolchain's documentation (`rustup component add rust-docs`; scripts/test adds it)");

@@ -122,7 +122,7 @@ fn shape(v: &str) -> String {
     }
     match v.parse::<f64>() {
         Ok(n) if n < 0.0 => "negative".into(),
-        Ok(n) if n == 0.0 => "zero".into(),
+        Ok(0.0) => "zero".into(),
         Ok(_) => "positive".into(),
         Err(_) => v.split(|c: char| !c.is_alphanumeric() && c != '_').next().unwrap_or(v).to_string(),
     }
