@@ -22,7 +22,7 @@ const PARENTS: usize = 3;
 const MOST: usize = 60;
 
 /// Replaces each of `judged`'s candidates that failed an example or a test
-/// (at most [`PARENTS`]) by its first mutant that passes every gate.
+/// (at most three) by its first mutant that passes every gate.
 ///
 /// # Errors
 ///
