@@ -12,6 +12,7 @@
 //! | `pass_rate` | the default model on example-project with 0 and 3 repair rounds | — |
 //! | `candidates` | one prompt, 1 and 8 candidates: decoded (embedded, both cores) and gated | ≤ 3× / ≤ 2× |
 //! | `mbpp` | the pipeline over a fixed sample of `../shared/bench/mbpp-rs`, judged on its hidden tests | — |
+//! | `mutants` | the adequacy mutants' gate time beside the rounds' own, from an `mbpp` run's reports, at 40, 28 and 20 mutants | ≤ 1.5× |
 //!
 //! The model sections need `scripts/test` (or `cargo intent models fetch`) to
 //! have installed the models and llama-cpp-python first.
@@ -1246,7 +1247,7 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with('-'))
         .collect();
-    let sections: [(&str, fn()); 9] = [
+    let sections: [(&str, fn()); 10] = [
         ("fast_path", fast_path),
         ("check", check),
         ("cache", cache),
@@ -1256,6 +1257,7 @@ fn main() {
         ("candidates", candidates),
         ("mbpp", mbpp),
         ("page", page),
+        ("mutants", mutant_cost),
     ];
     for (name, section) in sections {
         if wanted.is_empty() || wanted.iter().any(|w| w == name) {
@@ -1324,4 +1326,69 @@ fn print_silence(
         gates / n,
         (gates + mutants) / gates.max(f64::EPSILON)
     );
+}
+
+/// The cost of adequacy (issue 37): for every report an `mbpp` run wrote to
+/// `INTENT_BENCH_REPORTS` (of the set `INTENT_BENCH_SET`), the rounds' own
+/// gate seconds; for each accepted candidate, its mutants judged at 40, 28
+/// and 20 mutants, timed, and how many open mutants each finds. The ratio
+/// is all gate time with the mutants over the rounds' gate time alone.
+fn mutant_cost() {
+    let set = std::env::var("INTENT_BENCH_SET").unwrap_or_else(|_| "mbpp-rs".into());
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/bench")
+        .join(&set);
+    let Ok(dir) = std::env::var("INTENT_BENCH_REPORTS") else {
+        println!("mutants: set INTENT_BENCH_REPORTS to the reports of an `mbpp` run");
+        return;
+    };
+    let specs = intent_build::spec::discover(&root.join("intents"), &root).unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
+    let sizes = [40usize, 28, 20];
+    let mut gates = 0.0;
+    let mut spent = [0.0f64; 3];
+    let mut open_found = [0usize; 3];
+    let mut accepted = 0;
+    for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let report: report::IntentReport = serde_json::from_str(&text).unwrap();
+        gates += report.rounds.iter().map(|r| r.gate_seconds()).sum::<f64>();
+        let code = report
+            .rounds
+            .iter()
+            .flat_map(|r| &r.candidates)
+            .find(|c| c.accepted)
+            .and_then(|c| c.code.clone());
+        let (Some(code), Some(spec)) = (code, specs.iter().find(|s| s.spec.name == report.name))
+        else {
+            continue;
+        };
+        let Ok(Verdict::Passed { behaviour, .. }) = runner.check(&spec.spec, &code, "accepted")
+        else {
+            continue;
+        };
+        accepted += 1;
+        for (k, most) in sizes.iter().enumerate() {
+            let started = Instant::now();
+            let found = judge::mutants::adequacy_with(
+                &runner,
+                &spec.spec,
+                &code,
+                behaviour.as_ref(),
+                *most,
+            )
+            .unwrap();
+            spent[k] += started.elapsed().as_secs_f64();
+            open_found[k] += usize::from(found.is_some_and(|a| !a.open.is_empty()));
+        }
+    }
+    for (k, most) in sizes.iter().enumerate() {
+        println!(
+            "mutants: at most {most}: {:.1} s for {accepted} acceptances beside {gates:.1} s of the rounds' gates: x{:.2} the gate time; {} intents with an open mutant",
+            spent[k],
+            (gates + spent[k]) / gates.max(f64::EPSILON),
+            open_found[k]
+        );
+    }
 }

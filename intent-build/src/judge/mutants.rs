@@ -39,13 +39,18 @@ pub struct Mutant {
 /// change; the body of function `name` replaced by its type's default is
 /// the last. None when `code` does not parse.
 pub fn mutants(code: &str, name: &str) -> Vec<Mutant> {
+    mutants_up_to(code, name, MOST)
+}
+
+/// [`mutants`], at most `most` of them.
+pub fn mutants_up_to(code: &str, name: &str, most: usize) -> Vec<Mutant> {
     let Ok(file) = syn::parse_file(code) else {
         return Vec::new();
     };
     let mut count = Mutator::counting();
     count.visit_file_mut(&mut file.clone());
     let mut out = Vec::new();
-    for target in 0..count.seen.min(MOST.saturating_sub(1)) {
+    for target in 0..count.seen.min(most.saturating_sub(1)) {
         let mut mutated = file.clone();
         let mut mutator = Mutator::at(target);
         mutator.visit_file_mut(&mut mutated);
@@ -192,8 +197,8 @@ impl VisitMut for Mutator {
 }
 
 /// How adequate `spec` is for `code`, accepted with `accepted` behaviour:
-/// its mutants judged in one batch. `None` without behaviour to compare
-/// (no inputs for its types) or without mutants.
+/// its mutants (at most [`MOST`]) judged in one batch. `None` without
+/// behaviour to compare (no inputs for its types) or without mutants.
 ///
 /// # Errors
 ///
@@ -204,10 +209,28 @@ pub fn adequacy(
     code: &str,
     accepted: Option<&Behaviour>,
 ) -> io::Result<Option<Adequacy>> {
+    adequacy_with(runner, spec, code, accepted, MOST)
+}
+
+/// [`adequacy`] with at most `most` mutants.
+///
+/// Its mutants judged in one batch. `None` without behaviour to compare
+/// (no inputs for its types) or without mutants.
+///
+/// # Errors
+///
+/// The gates cannot run.
+pub fn adequacy_with(
+    runner: &GateRunner,
+    spec: &Spec,
+    code: &str,
+    accepted: Option<&Behaviour>,
+    most: usize,
+) -> io::Result<Option<Adequacy>> {
     let Some(accepted) = accepted else {
         return Ok(None);
     };
-    let mutants = mutants(code, &spec.name);
+    let mutants = mutants_up_to(code, &spec.name, most);
     if mutants.is_empty() {
         return Ok(None);
     }
