@@ -243,6 +243,9 @@ mod embedded {
         for (refused, at) in [
             ("```rust\nuse std::regex::Regex;\n```", "regex"),
             ("```rust\nuse std::str::Trim;\n```", "Trim"),
+            // The realistic run's one import of what std lacks.
+            ("```rust\nuse std::env::get;\n```", "get"),
+            ("```rust\nmod m {\n    use std::env::get;\n}\n```", "get"),
             ("```rust\nuse std::collections::HashMapEntry;\n```", "Entry"),
             (
                 "```rust\nuse std::collections::{HashMap, Counter};\n```",

@@ -106,8 +106,16 @@ fn module_rules(module: &Module, rules: &mut Vec<String>) -> String {
     let at = rules.len();
     rules.extend([String::new(), String::new(), String::new()]);
     let mut segments: Vec<String> = Vec::new();
-    if !module.items.is_empty() {
-        let items: Vec<String> = module.items.iter().map(|i| format!("\"{i}\"")).collect();
+    // An item named as a child module (the macro `env!` beside the module
+    // `std::env`, `vec!` beside `alloc::vec`) is reached as the module:
+    // as an item, anything path-like could follow it (`std::env::get`).
+    let items: Vec<String> = module
+        .items
+        .iter()
+        .filter(|i| !module.modules.contains_key(*i))
+        .map(|i| format!("\"{i}\""))
+        .collect();
+    if !items.is_empty() {
         segments.push(format!("({}) after-item?", items.join(" | ")));
     }
     for (name, child) in &module.modules {
