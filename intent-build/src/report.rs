@@ -395,6 +395,18 @@ pub enum Fix {
     /// A number of one primitive type where another is expected, cast:
     /// `m % n` with `m: isize`, `n: usize` → `m % (n as isize)`.
     NumericCast,
+    /// A `String` method for characters given a string, or the other way
+    /// round: `s.push(word)` → `s.push_str(&word)`, `s.push_str(c)` →
+    /// `s.push(c)` (and `insert`/`insert_str`).
+    StringMethod,
+    /// A collection's declared type that the values put in it contradict,
+    /// dropped so that they decide it: `let mut m: HashMap<char, char> =
+    /// HashMap::new(); m.insert('&', "&amp;")` → `let mut m = …`.
+    Undeclared,
+    /// An iterator used as a `Vec` (a slice method, an index, a `Vec`
+    /// expected), collected first: `let p = s.split('.'); p.len()` →
+    /// `let p = s.split('.').collect::<Vec<_>>();`.
+    CollectFirst,
     /// A candidate that failed an example, one edit from passing (an
     /// operator, a `!`, a literal ±1, a condition): that edit
     /// (`crate::judge::near_miss`).

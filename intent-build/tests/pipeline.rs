@@ -730,6 +730,60 @@ fn case_changes_and_collected_strs_are_rewritten_without_a_model_round() {
 }
 
 #[test]
+fn strings_given_to_char_methods_are_rewritten_without_a_model_round() {
+    // A map declared `char` to `char` and filled with strings, read back
+    // into `push`; a `push_str` given a `char` and an `insert` given a
+    // `String`. rustc suggests none of these; two passes mend them all.
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut map: HashMap<char, char> = HashMap::new();\n    map.insert('&', \"&amp;\");\n    let mut s = String::new();\n    if let Some(&e) = map.get(&'&') {\n        s.push(e);\n    }\n    let c = 'x';\n    s.push_str(c);\n    s.insert(0, c.to_string());\n    a + b + s.len() as i32 - 7\n}";
+    let run = run(
+        &[&fence(&format!("use std::collections::HashMap;\n{code}"))],
+        0,
+    );
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    for mended in [
+        "let mut map = HashMap::new()",
+        "s.push_str(e)",
+        "s.push(c)",
+        "s.insert_str(0, &c.to_string())",
+    ] {
+        assert!(
+            candidate.code.contains(mended),
+            "{mended}: {}",
+            candidate.code
+        );
+    }
+    use intent_build::judge::variants::Fix;
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&Fix::Undeclared) && fixes.contains(&Fix::StringMethod),
+        "{fixes:?}"
+    );
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
+fn iterators_used_as_vecs_are_collected_without_a_model_round() {
+    // A split bound and then measured and indexed, one measured in place,
+    // and one where a `Vec` is declared.
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let text = \"1.2\";\n    let parts = text.split('.');\n    let first = parts[0];\n    let words: Vec<&str> = text.split('.');\n    let n = parts.len() + text.split('.').len() + words.len() + first.len();\n    a + b + n as i32 - 7\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    for mended in [
+        "let parts = text.split('.').collect::<Vec<_>>();",
+        "text.split('.').collect::<Vec<_>>().len()",
+        "let words: Vec<&str> = text.split('.').collect();",
+    ] {
+        assert!(candidate.code.contains(mended), "{mended}: {}", candidate.code);
+    }
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&intent_build::judge::variants::Fix::CollectFirst),
+        "{fixes:?}"
+    );
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

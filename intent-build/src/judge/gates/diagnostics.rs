@@ -297,10 +297,41 @@ pub(crate) fn suggested_edits(
         .collect()
 }
 
-/// Each error's message (with its primary span's label in parentheses)
-/// and primary span in the candidate's `code` (byte offsets in `code`),
-/// for the errors whose span is in it.
-pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<(String, usize, usize)> {
+/// One of rustc's errors in a candidate's code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct CandidateError {
+    /// rustc's message, its primary span's label in parentheses
+    /// (`mismatched types (expected `char`, found `&str`)`).
+    pub message: String,
+    /// The primary span's start, a byte offset in the candidate's code.
+    pub start: usize,
+    /// The primary span's end, a byte offset in the candidate's code.
+    pub end: usize,
+    /// For an argument of the wrong type: the method it was passed to.
+    pub method: Option<MethodCall>,
+}
+
+/// The method an argument of the wrong type was passed to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct MethodCall {
+    /// Its name's span in the candidate's code.
+    pub start: usize,
+    /// Its name's span in the candidate's code.
+    pub end: usize,
+    /// The library source that defines it (`…/library/alloc/src/string.rs`):
+    /// whose method it is, which the code alone does not say.
+    pub home: String,
+}
+
+/// Each error whose primary span is in the candidate's `code`: its message
+/// and span (byte offsets in `code`), and for a mismatched argument the
+/// method called.
+pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<CandidateError> {
+    let in_code = |span: &serde_json::Value, key: &str| {
+        let at = span[key].as_u64()? as usize;
+        at.checked_sub(FILE_PREFIX.len())
+            .filter(|at| *at <= code.len())
+    };
     error_diagnostics(diagnostics)
         .filter_map(|(_, value)| {
             let mut message = value["message"].as_str()?.to_string();
@@ -308,16 +339,30 @@ pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<(String, us
             if !in_candidate_file(span["file_name"].as_str()?) {
                 return None;
             }
-            let in_code = |key: &str| {
-                let at = span[key].as_u64()? as usize;
-                at.checked_sub(FILE_PREFIX.len())
-                    .filter(|at| *at <= code.len())
-            };
             // The primary label says what mismatched (`expected `char`, found `&_``).
             if let Some(label) = span["label"].as_str() {
                 message = format!("{message} ({label})");
             }
-            Some((message, in_code("byte_start")?, in_code("byte_end")?))
+            let method = spans(&value)
+                .find(|s| s["label"] == "arguments to this method are incorrect")
+                .and_then(|call| {
+                    let home = value["children"]
+                        .as_array()?
+                        .iter()
+                        .filter(|c| c["message"] == "method defined here")
+                        .find_map(|c| spans(c).next()?["file_name"].as_str())?;
+                    Some(MethodCall {
+                        start: in_code(call, "byte_start")?,
+                        end: in_code(call, "byte_end")?,
+                        home: home.to_string(),
+                    })
+                });
+            Some(CandidateError {
+                message,
+                start: in_code(span, "byte_start")?,
+                end: in_code(span, "byte_end")?,
+                method,
+            })
         })
         .collect()
 }

@@ -23,6 +23,10 @@ use super::gates::Verdict;
 use super::std_paths::{StdPaths, CRATES};
 use crate::gate::Gate;
 pub use crate::report::Fix;
+use source::{between, closing_paren, expression_start, fixed, mismatch, operand};
+
+mod source;
+mod strings;
 
 /// Which repairs without the model a round's candidates get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -283,14 +287,21 @@ fn apply(code: &str, mut edits: Vec<Edit>) -> Option<String> {
 /// The rewrites for errors rustc offers no suggestion for.
 fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
     let errors = candidate_errors(diagnostics, code);
-    let cases = errors.iter().any(|(message, _, _)| {
-        message.contains("incompatible types")
-            && (message.contains("`ToUppercase`") || message.contains("`ToLowercase`"))
+    let cases = errors.iter().any(|e| {
+        e.message.contains("incompatible types")
+            && (e.message.contains("`ToUppercase`") || e.message.contains("`ToLowercase`"))
     });
     let mut edits: Vec<Edit> = errors
-        .into_iter()
-        .filter_map(|(message, start, end)| rewrite_one(code, &message, start, end))
+        .iter()
+        .filter_map(|e| {
+            strings::argument_rewrite(code, e)
+                .or_else(|| strings::collect_first(code, e))
+                .or_else(|| rewrite_one(code, &e.message, e.start, e.end))
+        })
         .collect();
+    // Errors at each use of one binding ask for the same edit of it.
+    edits.sort_by_key(|e| (e.start, e.end));
+    edits.dedup();
     if cases {
         edits.extend(case_strings(code));
     }
@@ -403,16 +414,6 @@ fn from_iterator(code: &str, message: &str, start: usize, end: usize) -> Option<
     None
 }
 
-/// A rewrite replacing `start..end` with `text`.
-fn fixed(start: usize, end: usize, text: String, fix: Fix) -> Option<Edit> {
-    Some(Edit {
-        start,
-        end,
-        text,
-        fix: Some(fix),
-    })
-}
-
 /// `receiver.sort_unstable(args)` on an iterator, which has no such
 /// method, as a sorted `Vec` iterated again. The error's span is the
 /// method's name.
@@ -446,30 +447,10 @@ fn iterator_sort(code: &str, message: &str, method: &str, start: usize, end: usi
     })
 }
 
-/// The length of the balanced `( … )` that `text` starts with.
-fn closing_paren(text: &str) -> Option<usize> {
-    let mut depth = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// The type to cast to when `message` is a mismatch of two primitive
 /// number types (`mismatched types (expected `isize`, found `usize`)`).
 fn numeric_cast(message: &str) -> Option<&str> {
-    let label = message.strip_prefix("mismatched types (")?;
-    let expected = between(label, "expected `", "`")?;
-    let found = between(label, "found `", "`")?;
+    let (expected, found) = mismatch(message)?;
     let numeric = |t: &str| INTEGERS.contains(&t) || t == "usize" || t == "f32" || t == "f64";
     (numeric(expected) && numeric(found) && expected != found).then_some(expected)
 }
@@ -497,61 +478,6 @@ fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit
         text: format!("{base}.chars().nth({position}).unwrap()"),
         fix: Some(Fix::StrIndex),
     })
-}
-
-/// Where the simple expression ending at `end` starts: a path of names,
-/// fields, calls, indexes and macros (`s`, `self.name`, `line.trim()`,
-/// `vec![1, 2].into_iter()`); `None` for anything else.
-fn expression_start(code: &str, end: usize) -> Option<usize> {
-    let bytes = code.as_bytes();
-    let mut at = end;
-    while at > 0 {
-        let c = bytes[at - 1];
-        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'!' {
-            at -= 1;
-        } else if c == b')' || c == b']' {
-            // Skip a balanced call's arguments, an index, a `vec![…]`.
-            let open = if c == b')' { b'(' } else { b'[' };
-            let mut depth = 0;
-            loop {
-                at = at.checked_sub(1)?;
-                match bytes[at] {
-                    b if b == c => depth += 1,
-                    b if b == open => depth -= 1,
-                    _ => {}
-                }
-                if depth == 0 {
-                    break;
-                }
-            }
-        } else {
-            break;
-        }
-    }
-    let base = code.get(at..end)?;
-    let starts_well = base
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
-    starts_well.then_some(at)
-}
-
-/// The text between the first `open` and the next `close` in `text`.
-fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let (_, rest) = text.split_once(open)?;
-    Some(rest.split_once(close)?.0)
-}
-
-/// `expr` as the operand of `as`: bare when it is one name or literal.
-fn operand(expr: &str) -> String {
-    let simple = expr
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
-    if simple {
-        expr.to_string()
-    } else {
-        format!("({expr})")
-    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,95 @@
+//! Reading a candidate's source and rustc's messages about it, for the
+//! rewrites: where an expression starts, what a message names.
+
+use crate::judge::gates::diagnostics::Edit;
+use crate::report::Fix;
+
+/// A rewrite replacing `start..end` with `text`.
+pub(super) fn fixed(start: usize, end: usize, text: String, fix: Fix) -> Option<Edit> {
+    Some(Edit {
+        start,
+        end,
+        text,
+        fix: Some(fix),
+    })
+}
+
+/// The length of the balanced `( … )` that `text` starts with.
+pub(super) fn closing_paren(text: &str) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where the simple expression ending at `end` starts: a path of names,
+/// fields, calls, indexes and macros (`s`, `self.name`, `line.trim()`,
+/// `vec![1, 2].into_iter()`); `None` for anything else.
+pub(super) fn expression_start(code: &str, end: usize) -> Option<usize> {
+    let bytes = code.as_bytes();
+    let mut at = end;
+    while at > 0 {
+        let c = bytes[at - 1];
+        if c.is_ascii_alphanumeric() || c == b'_' || c == b'.' || c == b'!' {
+            at -= 1;
+        } else if c == b')' || c == b']' {
+            // Skip a balanced call's arguments, an index, a `vec![…]`.
+            let open = if c == b')' { b'(' } else { b'[' };
+            let mut depth = 0;
+            loop {
+                at = at.checked_sub(1)?;
+                match bytes[at] {
+                    b if b == c => depth += 1,
+                    b if b == open => depth -= 1,
+                    _ => {}
+                }
+                if depth == 0 {
+                    break;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    let base = code.get(at..end)?;
+    let starts_well = base
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    starts_well.then_some(at)
+}
+
+/// The text between the first `open` and the next `close` in `text`.
+pub(super) fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
+    let (_, rest) = text.split_once(open)?;
+    Some(rest.split_once(close)?.0)
+}
+
+/// `expr` as the operand of `as`: bare when it is one name or literal.
+pub(super) fn operand(expr: &str) -> String {
+    let simple = expr
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+    if simple {
+        expr.to_string()
+    } else {
+        format!("({expr})")
+    }
+}
+
+/// The two types of a `mismatched types (expected `A`, found `B`)`.
+pub(super) fn mismatch(message: &str) -> Option<(&str, &str)> {
+    let label = message.strip_prefix("mismatched types (")?;
+    Some((between(label, "expected `", "`")?, between(label, "found `", "`")?))
+}
+
