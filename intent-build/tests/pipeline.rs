@@ -773,7 +773,11 @@ fn iterators_used_as_vecs_are_collected_without_a_model_round() {
         "text.split('.').collect::<Vec<_>>().len()",
         "let words: Vec<&str> = text.split('.').collect();",
     ] {
-        assert!(candidate.code.contains(mended), "{mended}: {}", candidate.code);
+        assert!(
+            candidate.code.contains(mended),
+            "{mended}: {}",
+            candidate.code
+        );
     }
     let fixes = &run.report.rounds[0].candidates[0].fixes;
     assert!(

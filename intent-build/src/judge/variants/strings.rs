@@ -150,3 +150,112 @@ fn binding_end(before: &str, name: &str) -> Option<usize> {
     let end = value_start + before.get(value_start..)?.find(';')?;
     (!before.get(value_start..end)?.contains('{')).then_some(end)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::judge::gates::diagnostics::MethodCall;
+
+    /// The error rustc gives for `argument`, passed to `method` (defined in
+    /// `home`), in `code`.
+    fn argument(code: &str, method: &str, argument: &str, label: &str, home: &str) -> CandidateError {
+        let call = code.find(&format!("{method}(")).unwrap();
+        let start = call + code[call..].find(argument).unwrap();
+        CandidateError {
+            message: format!("mismatched types ({label})"),
+            start,
+            end: start + argument.len(),
+            method: Some(MethodCall {
+                start: call,
+                end: call + method.len(),
+                home: format!("/rustc/0/library/{home}"),
+            }),
+        }
+    }
+
+    fn mended(code: &str, edit: Option<Edit>) -> String {
+        let edit = edit.unwrap();
+        format!("{}{}{}", &code[..edit.start], edit.text, &code[edit.end..])
+    }
+
+    const STRING: &str = "alloc/src/string.rs";
+
+    #[test]
+    fn a_string_method_takes_the_kind_of_text_it_was_given() {
+        let code = "fn f(s: &mut String, w: String) { s.push(w) }";
+        let e = argument(code, "push", "w", "expected `char`, found `String`", STRING);
+        assert_eq!(mended(code, argument_rewrite(code, &e)), "fn f(s: &mut String, w: String) { s.push_str(&w) }");
+        // A `&str` is passed as it is, and the index of `insert` kept.
+        let code = "fn f(s: &mut String) { s.insert(0, \"-\") }";
+        let e = argument(code, "insert", "\"-\"", "expected `char`, found `&str`", STRING);
+        assert_eq!(mended(code, argument_rewrite(code, &e)), "fn f(s: &mut String) { s.insert_str(0, \"-\") }");
+        // A `char`, or a reference to one, for `push_str`.
+        let code = "fn f(s: &mut String, c: char) { s.push_str(c) }";
+        let e = argument(code, "push_str", "c", "expected `&str`, found `char`", STRING);
+        assert_eq!(mended(code, argument_rewrite(code, &e)), "fn f(s: &mut String, c: char) { s.push(c) }");
+        let code = "fn f(s: &mut String) { s.push_str(&'*') }";
+        let e = argument(code, "push_str", "&'*'", "expected `&str`, found `&char`", STRING);
+        assert_eq!(mended(code, argument_rewrite(code, &e)), "fn f(s: &mut String) { s.push('*') }");
+        // Another mismatch of a `String` method: not this rewrite.
+        let code = "fn f(s: &mut String) { s.push(1) }";
+        let e = argument(code, "push", "1", "expected `char`, found integer", STRING);
+        assert!(argument_rewrite(code, &e).is_none());
+    }
+
+    #[test]
+    fn a_collection_declared_against_its_values_loses_the_declaration() {
+        let code = "fn f() { let mut map: HashMap<char, char> = HashMap::new(); map.insert('&', \"&amp;\"); }";
+        let e = argument(code, "insert", "\"&amp;\"", "expected `char`, found `&str`", "std/src/collections/hash/map.rs");
+        assert_eq!(
+            mended(code, argument_rewrite(code, &e)),
+            "fn f() { let mut map = HashMap::new(); map.insert('&', \"&amp;\"); }"
+        );
+        // Declared without a value, or not declared here: left alone.
+        let code = "fn f() { let mut v: Vec<char>; v = Vec::new(); v.push(\"a\"); }";
+        let e = argument(code, "push", "\"a\"", "expected `char`, found `&str`", "alloc/src/vec/mod.rs");
+        assert!(argument_rewrite(code, &e).is_none());
+        let code = "fn f(v: &mut Vec<char>) { v.push(\"a\"); }";
+        let e = argument(code, "push", "\"a\"", "expected `char`, found `&str`", "alloc/src/vec/mod.rs");
+        assert!(argument_rewrite(code, &e).is_none());
+    }
+
+    fn error(code: &str, at: &str, message: &str) -> CandidateError {
+        let start = code.rfind(at).unwrap();
+        CandidateError {
+            message: message.to_string(),
+            start,
+            end: start + at.len(),
+            method: None,
+        }
+    }
+
+    #[test]
+    fn an_iterator_used_as_a_vec_is_collected_where_it_is_made() {
+        let no_len = "no method named `len` found for struct `std::str::Split<'a, P>` in the current scope";
+        let code = "fn f(s: &str) -> usize { let parts = s.split('.'); parts.len() }";
+        assert_eq!(
+            mended(code, collect_first(code, &error(code, "len", no_len))),
+            "fn f(s: &str) -> usize { let parts = s.split('.').collect::<Vec<_>>(); parts.len() }"
+        );
+        let code = "fn f(s: &str) -> usize { s.split_whitespace().len() }";
+        let message = "no method named `len` found for struct `SplitWhitespace<'a>` in the current scope";
+        assert_eq!(
+            mended(code, collect_first(code, &error(code, "len", message))),
+            "fn f(s: &str) -> usize { s.split_whitespace().collect::<Vec<_>>().len() }"
+        );
+        let code = "fn f(s: &str) -> &str { let p = s.split(','); p[1] }";
+        let message = "cannot index into a value of type `std::str::Split<'_, char>`";
+        assert_eq!(
+            mended(code, collect_first(code, &error(code, "[1]", message))),
+            "fn f(s: &str) -> &str { let p = s.split(',').collect::<Vec<_>>(); p[1] }"
+        );
+        // A sort is `iterator_sort`'s, a `Vec` has the method, a binding
+        // made in a block is not followed.
+        let sort = "no method named `sort` found for struct `std::str::Split<'a, P>` in the current scope";
+        assert!(collect_first(code, &error(code, "p", sort)).is_none());
+        let on_vec = "no method named `len` found for struct `Foo` in the current scope";
+        assert!(collect_first(code, &error(code, "p", on_vec)).is_none());
+        let code = "fn f(s: &str) -> usize { let p = { s.split(',') }; p.len() }";
+        assert!(collect_first(code, &error(code, "len", no_len)).is_none());
+    }
+}
