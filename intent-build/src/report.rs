@@ -407,6 +407,15 @@ pub enum Fix {
     /// expected), collected first: `let p = s.split('.'); p.len()` →
     /// `let p = s.split('.').collect::<Vec<_>>();`.
     CollectFirst,
+    /// An integer beside a float (or two integer types) in arithmetic:
+    /// the other operand cast, `sum / v.len()` → `sum / (v.len() as f64)`.
+    OperandCast,
+    /// Floats sorted or compared as if totally ordered: `v.sort()` →
+    /// `v.sort_by(|a, b| a.partial_cmp(b).unwrap())`, `max` → `max_by(…)`.
+    PartialOrder,
+    /// A float raised with the integers' `pow`: `x.pow(n)` →
+    /// `x.powi(n as i32)`.
+    FloatPow,
     /// A candidate that failed an example, one edit from passing (an
     /// operator, a `!`, a literal ±1, a condition): that edit
     /// (`crate::judge::near_miss`).

@@ -788,6 +788,29 @@ fn iterators_used_as_vecs_are_collected_without_a_model_round() {
 }
 
 #[test]
+fn floats_beside_integers_are_mended_without_a_model_round() {
+    // A mean divided by a length, floats sorted and maximised, a float
+    // raised with `pow`: rustc suggests `powf` alone, which takes no `u32`.
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let mut v = vec![2.0f64, 1.0];\n    let mean = v.iter().sum::<f64>() / v.len();\n    v.sort();\n    let top = *v.iter().max().unwrap();\n    let k: u32 = 2;\n    let square = top.pow(k);\n    a + b + (mean + square + v[0]) as i32 - 6\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    for mended in [
+        "/ (v.len() as f64)",
+        "v.sort_by(|a, b| a.partial_cmp(b).unwrap())",
+        "max_by(|a, b| a.partial_cmp(b).unwrap())",
+        "top.powi(k as i32)",
+    ] {
+        assert!(candidate.code.contains(mended), "{mended}: {}", candidate.code);
+    }
+    use intent_build::judge::variants::Fix;
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    for fix in [Fix::OperandCast, Fix::PartialOrder, Fix::FloatPow] {
+        assert!(fixes.contains(&fix), "{fix:?}: {fixes:?}");
+    }
+    assert_eq!(run.requests.len(), 1);
+}
+
+#[test]
 fn an_integer_index_rustc_cannot_fix_is_cast_without_a_model_round() {
     // rustc offers no suggestion for an `i32` used as an index.
     let indexed = "pub fn add(a: i32, b: i32) -> i32 {\n    let v = [a, b];\n    let i: i32 = 0;\n    v[i] + v[i + 1]\n}";

@@ -25,6 +25,7 @@ use crate::gate::Gate;
 pub use crate::report::Fix;
 use source::{between, closing_paren, expression_start, fixed, mismatch, operand};
 
+mod numbers;
 mod source;
 mod strings;
 
@@ -296,6 +297,7 @@ fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
         .filter_map(|e| {
             strings::argument_rewrite(code, e)
                 .or_else(|| strings::collect_first(code, e))
+                .or_else(|| numbers::rewrite(code, e))
                 .or_else(|| rewrite_one(code, &e.message, e.start, e.end))
         })
         .collect();

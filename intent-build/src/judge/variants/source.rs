@@ -16,20 +16,7 @@ pub(super) fn fixed(start: usize, end: usize, text: String, fix: Fix) -> Option<
 
 /// The length of the balanced `( … )` that `text` starts with.
 pub(super) fn closing_paren(text: &str) -> Option<usize> {
-    let mut depth = 0;
-    for (i, c) in text.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
+    closing(text, '(', ')')
 }
 
 /// Where the simple expression ending at `end` starts: a path of names,
@@ -93,3 +80,42 @@ pub(super) fn mismatch(message: &str) -> Option<(&str, &str)> {
     Some((between(label, "expected `", "`")?, between(label, "found `", "`")?))
 }
 
+
+/// Where the simple expression starting at `start` ends: a name, a number
+/// literal, or a path of fields, calls and indexes (`n`, `2.0`,
+/// `v.len()`, `xs[i].abs()`); `None` for anything else.
+pub(super) fn expression_end(code: &str, start: usize) -> Option<usize> {
+    let rest = code.get(start..)?;
+    if !rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut at = 0;
+    while let Some(c) = rest[at..].chars().next() {
+        if c.is_alphanumeric() || c == '_' || c == '.' || c == ':' {
+            at += c.len_utf8();
+        } else if c == '(' || c == '[' {
+            at += closing(&rest[at..], c, if c == '(' { ')' } else { ']' })?;
+        } else {
+            break;
+        }
+    }
+    // A trailing `.` is a range's or a method's start, not the operand's.
+    let end = rest[..at].trim_end_matches('.').len();
+    Some(start + end)
+}
+
+/// The length of the balanced `open … close` that `text` starts with.
+fn closing(text: &str, open: char, close: char) -> Option<usize> {
+    let mut depth = 0;
+    for (i, c) in text.char_indices() {
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            depth -= 1;
+            if depth == 0 {
+                return Some(i + 1);
+            }
+        }
+    }
+    None
+}
