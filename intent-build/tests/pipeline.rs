@@ -800,7 +800,11 @@ fn floats_beside_integers_are_mended_without_a_model_round() {
         "max_by(|a, b| a.partial_cmp(b).unwrap())",
         "top.powi(k as i32)",
     ] {
-        assert!(candidate.code.contains(mended), "{mended}: {}", candidate.code);
+        assert!(
+            candidate.code.contains(mended),
+            "{mended}: {}",
+            candidate.code
+        );
     }
     use intent_build::judge::variants::Fix;
     let fixes = &run.report.rounds[0].candidates[0].fixes;

@@ -246,6 +246,12 @@ mod embedded {
             // The realistic run's one import of what std lacks.
             ("```rust\nuse std::env::get;\n```", "get"),
             ("```rust\nmod m {\n    use std::env::get;\n}\n```", "get"),
+            // Past a macro (`format!`), not an enum: nothing follows.
+            ("```rust\nuse std::format::Write;\n```", "::Write"),
+            (
+                "```rust\nuse std::collections::HashMap::Entry;\n```",
+                "::Entry",
+            ),
             ("```rust\nuse std::collections::HashMapEntry;\n```", "Entry"),
             (
                 "```rust\nuse std::collections::{HashMap, Counter};\n```",

@@ -78,8 +78,8 @@ pub fn for_imports(prelude: &str, crates: &[String], std: Option<&StdPaths>) -> 
 
 /// The rules of `use` paths inside the std crates: `std-use` walks the
 /// module tree one rule per module, so every segment is one that exists;
-/// after an item anything path-like may follow (enum variants, associated
-/// items), and groups (`{HashMap, HashSet}`), globs and `as` are allowed
+/// after an enum anything path-like may follow (its variants), after any
+/// other item nothing, and groups (`{HashMap, HashSet}`), globs and `as` are allowed
 /// on one line.
 fn std_rules(std: &StdPaths) -> Vec<String> {
     let mut rules = Vec::new();
@@ -109,14 +109,22 @@ fn module_rules(module: &Module, rules: &mut Vec<String>) -> String {
     // An item named as a child module (the macro `env!` beside the module
     // `std::env`, `vec!` beside `alloc::vec`) is reached as the module:
     // as an item, anything path-like could follow it (`std::env::get`).
-    let items: Vec<String> = module
+    // Only an enum's variants may follow an item (`use std::format::Write;`
+    // reached past the macro `format!`).
+    let (enums, others): (Vec<&String>, Vec<&String>) = module
         .items
         .iter()
         .filter(|i| !module.modules.contains_key(*i))
-        .map(|i| format!("\"{i}\""))
-        .collect();
-    if !items.is_empty() {
-        segments.push(format!("({}) after-item?", items.join(" | ")));
+        .partition(|i| module.enums.contains(*i));
+    let quoted = |names: &[&String]| {
+        let names: Vec<String> = names.iter().map(|i| format!("\"{i}\"")).collect();
+        format!("({})", names.join(" | "))
+    };
+    if !others.is_empty() {
+        segments.push(quoted(&others));
+    }
+    if !enums.is_empty() {
+        segments.push(format!("{} after-item?", quoted(&enums)));
     }
     for (name, child) in &module.modules {
         let child_id = module_rules(child, rules);
@@ -266,6 +274,8 @@ mod tests {
     fn std_imports_walk_the_module_tree_when_it_is_known() {
         let mut collections = Module::default();
         collections.items.insert("HashMap".into());
+        collections.items.insert("Entry".into());
+        collections.enums.insert("Entry".into());
         let mut root = Module::default();
         root.modules.insert("collections".into(), collections);
         let std = StdPaths {
@@ -281,7 +291,7 @@ mod tests {
         assert!(!import.contains("\"std\""), "{import}");
         assert!(grammar.contains("std-use ::= (\"alloc::\" m0 | \"core::\" m2 | \"std::\" m4) use-end"), "{grammar}");
         // …whose modules list what they hold, nothing else.
-        assert!(grammar.contains("m5-e ::= (\"HashMap\") after-item?"), "{grammar}");
+        assert!(grammar.contains("m5-e ::= (\"HashMap\") | (\"Entry\") after-item?"), "{grammar}");
         assert!(grammar.contains("m4-e ::= \"collections\" (\"::\" m5)?"), "{grammar}");
         // Without a tree, the first segment is all that is checked.
         assert!(for_prelude("").contains("\"std\""));

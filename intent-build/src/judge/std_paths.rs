@@ -38,6 +38,10 @@ pub struct Module {
     pub modules: BTreeMap<String, Module>,
     /// Importable items (types, traits, functions, macros, constants, …).
     pub items: BTreeSet<String>,
+    /// The items that are enums: only an enum's variants may follow an
+    /// item in a `use` (`std::cmp::Ordering::Less`); a macro, a function,
+    /// a struct or a trait has nothing a `use` can name below it.
+    pub enums: BTreeSet<String>,
 }
 
 impl Module {
@@ -46,7 +50,10 @@ impl Module {
         match path {
             [] => true,
             [last] => self.items.contains(*last) || self.modules.contains_key(*last),
-            [first, rest @ ..] => self.modules.get(*first).is_some_and(|m| m.contains(rest)),
+            [first, rest @ ..] => {
+                let variant = rest.len() == 1 && self.enums.contains(*first);
+                variant || self.modules.get(*first).is_some_and(|m| m.contains(rest))
+            }
         }
     }
 
@@ -126,6 +133,9 @@ fn read_module(dir: &Path) -> Option<Module> {
                 module.modules.insert(name, child);
             }
         } else if !NOT_IMPORTABLE.contains(&kind.as_str()) {
+            if kind == "enum" {
+                module.enums.extend(names.iter().cloned());
+            }
             module.items.extend(names);
         }
     }
@@ -182,7 +192,7 @@ mod tests {
         }
         sidebar(
             &html.path().join("std/collections"),
-            r#"{"mod":["hash_map"],"struct":["HashMap","Cursor"]}"#,
+            r#"{"mod":["hash_map"],"struct":["HashMap","Cursor"],"enum":["TryReserveErrorKind"]}"#,
         );
         std::fs::write(
             html.path().join("std/collections/index.html"),
@@ -198,7 +208,12 @@ mod tests {
         assert!(!paths.contains("std::collections::HashMapEntry"));
         assert!(!paths.contains("regex::Regex"));
         assert!(!paths.contains("std::collections::Cursor"), "unstable");
-        assert_eq!(paths.crates["std"].size(), (3, 2));
+        // An enum's variants are not listed, and are there; nothing is
+        // below another item.
+        assert!(paths.contains("std::collections::TryReserveErrorKind::CapacityOverflow"));
+        assert!(!paths.contains("std::collections::HashMap::Entry"));
+        assert!(!paths.contains("std::vec::Vec"), "`vec` is a macro here");
+        assert_eq!(paths.crates["std"].size(), (3, 3));
     }
 
     #[test]
