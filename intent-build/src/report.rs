@@ -416,6 +416,9 @@ pub enum Fix {
     /// A float raised with the integers' `pow`: `x.pow(n)` →
     /// `x.powi(n as i32)`.
     FloatPow,
+    /// Branches of two text types (`'&' => "&amp;"` beside `_ => c`),
+    /// each made a `String` with `.to_string()`.
+    OwnedBranches,
     /// A candidate that failed an example, one edit from passing (an
     /// operator, a `!`, a literal ±1, a condition): that edit
     /// (`crate::judge::near_miss`).

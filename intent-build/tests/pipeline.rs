@@ -788,6 +788,24 @@ fn iterators_used_as_vecs_are_collected_without_a_model_round() {
 }
 
 #[test]
+fn branches_of_two_text_types_become_strings_without_a_model_round() {
+    let code = "pub fn add(a: i32, b: i32) -> i32 {\n    let s: String = \"a&b\"\n        .chars()\n        .map(|c| match c {\n            '&' => \"&amp;\",\n            _ => c,\n        })\n        .collect();\n    a + b + s.len() as i32 - 7\n}";
+    let run = run(&[&fence(code)], 0);
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    assert!(
+        candidate.code.contains("'&' => \"&amp;\".to_string(),")
+            && candidate.code.contains("_ => c.to_string(),"),
+        "{}",
+        candidate.code
+    );
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    assert!(
+        fixes.contains(&intent_build::judge::variants::Fix::OwnedBranches),
+        "{fixes:?}"
+    );
+}
+
+#[test]
 fn floats_beside_integers_are_mended_without_a_model_round() {
     // A mean divided by a length, floats sorted and maximised, a float
     // raised with `pow`: rustc suggests `powf` alone, which takes no `u32`.

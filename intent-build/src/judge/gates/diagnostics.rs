@@ -309,6 +309,9 @@ pub(crate) struct CandidateError {
     pub end: usize,
     /// For an argument of the wrong type: the method it was passed to.
     pub method: Option<MethodCall>,
+    /// For branches of incompatible types (`match` arms, `if` and `else`):
+    /// the spans of the earlier ones, of the type expected.
+    pub branches: Vec<(usize, usize)>,
 }
 
 /// The method an argument of the wrong type was passed to.
@@ -357,11 +360,20 @@ pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<CandidateEr
                         home: home.to_string(),
                     })
                 });
+            let branches = spans(&value)
+                .filter(|s| {
+                    s["label"]
+                        .as_str()
+                        .is_some_and(|l| l.starts_with("this is found to be of type"))
+                })
+                .filter_map(|s| Some((in_code(s, "byte_start")?, in_code(s, "byte_end")?)))
+                .collect();
             Some(CandidateError {
                 message,
                 start: in_code(span, "byte_start")?,
                 end: in_code(span, "byte_end")?,
                 method,
+                branches,
             })
         })
         .collect()

@@ -301,6 +301,7 @@ fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
                 .or_else(|| rewrite_one(code, &e.message, e.start, e.end))
         })
         .collect();
+    edits.extend(errors.iter().flat_map(|e| strings::owned_branches(code, e)));
     // Errors at each use of one binding ask for the same edit of it.
     edits.sort_by_key(|e| (e.start, e.end));
     edits.dedup();

@@ -111,6 +111,7 @@ mod tests {
             start,
             end: start + at.len(),
             method: None,
+            branches: Vec::new(),
         }
     }
 

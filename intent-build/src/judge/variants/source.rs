@@ -119,3 +119,19 @@ fn closing(text: &str, open: char, close: char) -> Option<usize> {
     }
     None
 }
+
+/// `expr` as the receiver of a method call: bare when it is a literal or
+/// a postfix expression (`"&amp;"`, `c`, `v.len()`), else in parentheses.
+pub(super) fn receiver(expr: &str) -> String {
+    let quoted = |q: char| {
+        expr.len() >= 2
+            && expr.starts_with(q)
+            && expr.ends_with(q)
+            && !expr[1..expr.len() - 1].contains(q)
+    };
+    if quoted('"') || quoted('\'') || expression_end(expr, 0) == Some(expr.len()) {
+        expr.to_string()
+    } else {
+        format!("({expr})")
+    }
+}

@@ -2,7 +2,7 @@
 //! a `String` method for characters given a string, a collection declared
 //! with a type its values contradict.
 
-use super::source::{between, expression_start, fixed, mismatch, operand};
+use super::source::{between, expression_start, fixed, mismatch, operand, receiver};
 use crate::judge::gates::diagnostics::{CandidateError, Edit};
 use crate::report::Fix;
 
@@ -83,6 +83,46 @@ fn undeclared(code: &str, method_start: usize) -> Option<Edit> {
     fixed(declared, equals, " ".to_string(), Fix::Undeclared)
 }
 
+
+/// The text types that become a `String` with `.to_string()`.
+const TEXTS: &[&str] = &["&str", "char", "String", "&String", "&&str", "&char"];
+
+/// Branches of incompatible text types — `'&' => "&amp;"` beside
+/// `_ => c` — each made a `String` (`"&amp;".to_string()`,
+/// `c.to_string()`): a `String` is what a `collect()` into a `String` or
+/// a `String` result takes from each. The earlier branches are the ones
+/// rustc names; a branch already a `String` is left as it is.
+pub(super) fn owned_branches(code: &str, error: &CandidateError) -> Vec<Edit> {
+    let label = error.message.split_once("incompatible types (").map(|(_, l)| l);
+    let Some((expected, found)) = label.and_then(|l| {
+        Some((between(l, "expected `", "`")?, between(l, "found `", "`")?))
+    }) else {
+        return Vec::new();
+    };
+    if !TEXTS.contains(&expected) || !TEXTS.contains(&found) || error.branches.is_empty() {
+        return Vec::new();
+    }
+    let mut spans = Vec::new();
+    if expected != "String" {
+        spans.extend(error.branches.iter().copied());
+    }
+    if found != "String" {
+        spans.push((error.start, error.end));
+    }
+    spans
+        .into_iter()
+        .filter_map(|(start, end)| {
+            let branch = code.get(start..end)?;
+            // A branch that is a block gets the call on its last value: not done.
+            (!branch.trim_end().ends_with('}')).then(|| Edit {
+                start,
+                end,
+                text: format!("{}.to_string()", receiver(branch)),
+                fix: Some(Fix::OwnedBranches),
+            })
+        })
+        .collect()
+}
 
 /// The iterators of `std` a model takes for a `Vec`: what `split`,
 /// `lines`, `chars` and the adapters return.
@@ -170,6 +210,7 @@ mod tests {
                 end: call + method.len(),
                 home: format!("/rustc/0/library/{home}"),
             }),
+            branches: Vec::new(),
         }
     }
 
@@ -226,7 +267,30 @@ mod tests {
             start,
             end: start + at.len(),
             method: None,
+            branches: Vec::new(),
         }
+    }
+
+    #[test]
+    fn branches_of_two_text_types_become_strings() {
+        let code = "fn f(c: char) -> String { [c].iter().map(|&c| match c { '&' => \"&amp;\", _ => c }).collect() }";
+        let mut e = error(code, "c }", "`match` arms have incompatible types (expected `&str`, found `char`)");
+        e.end = e.start + 1;
+        let arm = code.find("\"&amp;\"").unwrap();
+        e.branches = vec![(arm, arm + 7)];
+        let mut text = code.to_string();
+        let mut edits = owned_branches(code, &e);
+        edits.sort_by_key(|e| std::cmp::Reverse(e.start));
+        for edit in edits {
+            text.replace_range(edit.start..edit.end, &edit.text);
+        }
+        assert_eq!(
+            text,
+            "fn f(c: char) -> String { [c].iter().map(|&c| match c { '&' => \"&amp;\".to_string(), _ => c.to_string() }).collect() }"
+        );
+        // Numbers, or no earlier branch named: nothing.
+        e.message = "`match` arms have incompatible types (expected `&str`, found `f64`)".into();
+        assert!(owned_branches(code, &e).is_empty());
     }
 
     #[test]
