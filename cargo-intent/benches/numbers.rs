@@ -802,6 +802,100 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`,
 /// `INTENT_BENCH_STD_PATHS=0` (imports checked by their first segment only),
 /// `INTENT_BENCH_SET=realistic` (`../shared/bench/realistic` instead).
+/// An earlier `mbpp` run's answers, given again (`INTENT_BENCH_REPLAY=DIR`,
+/// the `INTENT_BENCH_REPORTS` folder of that run): each round's candidate
+/// gets the code its report recorded, so a change to the gates or the
+/// rewrites is measured in minutes rather than an hour of decoding. Later
+/// rounds carry other lessons than the recorded ones did, so this measures
+/// the judging, not the model; a round or a candidate the run did not
+/// record answers nothing.
+struct Replay {
+    rounds: Vec<Vec<Option<String>>>,
+    identity: ModelIdentity,
+    params: intent_build::provider::GenerationParams,
+}
+
+impl Replay {
+    /// A router over `name`'s recorded answers in `dir`, `candidates` a round.
+    fn router(dir: &Path, name: &str, candidates: u32) -> intent_build::provider::router::Router {
+        let path = dir.join(format!("{name}.json"));
+        let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // Read loosely: a report of an older build may name fixes this one
+        // renamed; only each candidate's model and code are needed.
+        let recorded: serde_json::Value = serde_json::from_slice(&text).unwrap();
+        let of_round =
+            |round: &serde_json::Value| round["candidates"].as_array().cloned().unwrap_or_default();
+        let rounds: Vec<Vec<serde_json::Value>> = recorded["rounds"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(of_round)
+            .collect();
+        let identity = rounds
+            .iter()
+            .flatten()
+            .find_map(|c| serde_json::from_value(c["model"].clone()).ok())
+            .unwrap_or(ModelIdentity {
+                provider: "replay".into(),
+                name: name.into(),
+                digest: "none".into(),
+                note: None,
+            });
+        let rounds = rounds
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c["code"].as_str().map(String::from))
+                    .collect()
+            })
+            .collect();
+        let replay = Replay {
+            rounds,
+            identity,
+            params: Default::default(),
+        };
+        intent_build::provider::router::Router::new(vec![Box::new(replay)], None)
+            .with_candidates(vec![candidates])
+    }
+}
+
+impl Provider for Replay {
+    fn label(&self) -> String {
+        "replay".into()
+    }
+    fn identity(&self) -> Result<ModelIdentity, intent_build::provider::ProviderError> {
+        Ok(self.identity.clone())
+    }
+    fn complete(
+        &self,
+        request: &Request,
+    ) -> Result<intent_build::provider::Completion, intent_build::provider::ProviderError> {
+        let code = self
+            .rounds
+            .get(request.round as usize)
+            .and_then(|r| r.get(request.candidate as usize).cloned().flatten())
+            .ok_or_else(|| {
+                intent_build::provider::ProviderError::new(
+                    intent_build::provider::ErrorKind::BadResponse,
+                    "replay: the recorded run has no answer here",
+                )
+            })?;
+        Ok(intent_build::provider::Completion {
+            text: format!("```rust\n{code}\n```"),
+            prompt_tokens: 0,
+            completion_tokens: 0,
+            elapsed: Duration::ZERO,
+            finish: intent_build::provider::Finish::Stop,
+        })
+    }
+    fn params(&self) -> &intent_build::provider::GenerationParams {
+        &self.params
+    }
+    fn uses_network(&self) -> bool {
+        false
+    }
+}
+
 fn mbpp() {
     // `INTENT_BENCH_SET=realistic`: the application functions of
     // `../shared/bench/realistic` (same layout) instead of the puzzles.
@@ -865,6 +959,8 @@ fn mbpp() {
         }],
     }))
     .unwrap();
+    // `INTENT_BENCH_REPLAY=DIR`: no model; each intent's recorded answers.
+    let replay_dir = std::env::var("INTENT_BENCH_REPLAY").ok();
     let router = settings
         .router(
             &Env::default(),
@@ -917,6 +1013,8 @@ fn mbpp() {
     // (spec, the first call asked, the right answer) for questions with one.
     let mut answerable = Vec::new();
     let mut asked = 0;
+    // (ruled out, judged, correct) of the code of a lone group asked about.
+    let mut lone: Vec<(usize, usize, bool)> = Vec::new();
     let mut deaths = Deaths::default();
     // (ruled out, judged, agreeing candidates, correct) per acceptance.
     let mut silent: Vec<(usize, usize, usize, bool)> = Vec::new();
@@ -935,8 +1033,17 @@ fn mbpp() {
                 Verdict::Passed { .. }
             )
         };
+        let replayed = replay_dir
+            .as_ref()
+            .map(|dir| Replay::router(Path::new(dir), &spec.spec.name, candidates));
         let start = Instant::now();
-        let (report, candidate) = generate::generate(spec, &router, &runner, &options, &|_| {});
+        let (report, candidate) = generate::generate(
+            spec,
+            replayed.as_ref().unwrap_or(&router),
+            &runner,
+            &options,
+            &|_| {},
+        );
         walls.push(start.elapsed());
         deaths.add(&report);
         // Where the spec is silent: the accepted code's mutants, timed
@@ -1081,6 +1188,21 @@ fn mbpp() {
         }
         if let Some(question) = &report.question {
             asked += 1;
+            // A lone group asked about: how much of its code's mutants the
+            // spec rules out, beside whether it is right.
+            if let [group] = last.groups.as_slice() {
+                let code = code_of(group.members[0]);
+                let seen = match runner.check(&spec.spec, &code, "lone").unwrap() {
+                    Verdict::Passed { behaviour, .. } => behaviour,
+                    Verdict::Failed { .. } => None,
+                };
+                let adequacy = judge::mutants::adequacy(&runner, &spec.spec, &code, seen.as_ref())
+                    .ok()
+                    .flatten();
+                if let Some(a) = adequacy {
+                    lone.push((a.ruled_out, a.ruled_out + a.open.len(), group_correct[0]));
+                }
+            }
             // The answer the right group gives to the first call asked.
             if let Some(k) = group_correct.iter().position(|c| *c) {
                 let right = &last.groups[k];
@@ -1201,6 +1323,19 @@ fn mbpp() {
     );
     // Settle questions with one added example.
     let mut settled = 0;
+    for floor in [0.8, 1.0] {
+        let (over, under): (Vec<_>, Vec<_>) = lone
+            .iter()
+            .partition(|(out, judged, _)| *judged > 0 && *out as f64 / *judged as f64 >= floor);
+        let wrong = |v: &[&(usize, usize, bool)]| v.iter().filter(|l| !l.2).count();
+        eprintln!(
+            "mbpp: questions from one lone group: adequacy at or over {floor}: {} ({} wrong); under: {} ({} wrong)",
+            over.len(),
+            wrong(&over),
+            under.len(),
+            wrong(&under)
+        );
+    }
     let tried = answerable.len().min(settle);
     for (spec, call, answer) in answerable.into_iter().take(settle) {
         let mut edited = spec.clone();

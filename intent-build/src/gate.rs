@@ -25,7 +25,8 @@ pub enum Gate {
     Examples,
     /// The spec's extra tests pass.
     Tests,
-    /// The spec's properties hold on every generated input.
+    /// The spec's properties hold on every generated input, and it
+    /// panics on none when a constraint says it never panics.
     Properties,
 }
 
@@ -63,12 +64,15 @@ impl Gate {
     }
 
     /// Whether the gate judges candidates of `spec` at all: extra tests only
-    /// when the spec has some, properties only when it has some and
-    /// behaviour on generated inputs was judged.
+    /// when the spec has some, properties only when it has some (or
+    /// promises never to panic) and behaviour on generated inputs was
+    /// judged.
     pub fn applies(self, spec: &Spec, behaviour_judged: bool) -> bool {
         match self {
             Gate::Tests => !spec.tests.is_empty(),
-            Gate::Properties => !spec.properties.is_empty() && behaviour_judged,
+            Gate::Properties => {
+                (!spec.properties.is_empty() || spec.never_panics()) && behaviour_judged
+            }
             Gate::Parse | Gate::Compile | Gate::Policy | Gate::Examples => true,
         }
     }

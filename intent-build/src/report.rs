@@ -410,15 +410,26 @@ pub enum Fix {
     /// An integer beside a float (or two integer types) in arithmetic:
     /// the other operand cast, `sum / v.len()` → `sum / (v.len() as f64)`.
     OperandCast,
-    /// Floats sorted or compared as if totally ordered: `v.sort()` →
-    /// `v.sort_by(|a, b| a.partial_cmp(b).unwrap())`, `max` → `max_by(…)`.
-    PartialOrder,
+    /// Floats sorted or compared with `Ord`'s methods, which they lack:
+    /// by `f64::total_cmp`, which never panics (a NaN sorts last):
+    /// `v.sort()` → `v.sort_by(|a, b| a.total_cmp(b))`, `max` → `max_by(…)`.
+    TotalOrder,
     /// A float raised with the integers' `pow`: `x.pow(n)` →
     /// `x.powi(n as i32)`.
     FloatPow,
     /// Branches of two text types (`'&' => "&amp;"` beside `_ => c`),
     /// each made a `String` with `.to_string()`.
     OwnedBranches,
+    /// A parameter borrowed as `&[T]` and changed in place (`xs.sort()`),
+    /// or a clone declared `&mut [T]`: the function's own copy,
+    /// `let mut xs = xs.to_owned();` (a `Vec<T>`).
+    OwnedCopy,
+    /// A value used but never bound, whose first use says what it is:
+    /// `out.push(x)` → `let mut out = Vec::new();` first in the body.
+    Declare,
+    /// A `VecDeque` used as a `Vec` (sorted, sliced) in code that uses
+    /// nothing only a deque has: a `Vec`, `push_back` → `push`.
+    DequeAsVec,
     /// A candidate that failed an example, one edit from passing (an
     /// operator, a `!`, a literal ±1, a condition): that edit
     /// (`crate::judge::near_miss`).

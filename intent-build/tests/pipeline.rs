@@ -70,11 +70,22 @@ fn run_with(
     candidates: u32,
     options: Options,
 ) -> Run {
+    run_spec(&spec(), provider, requests, candidates, options)
+}
+
+/// As [`run_with`], for `spec`.
+fn run_spec(
+    spec: &SpecFile,
+    provider: Scripted,
+    requests: std::sync::Arc<std::sync::Mutex<Vec<Request>>>,
+    candidates: u32,
+    options: Options,
+) -> Run {
     let scratch = tempfile::tempdir().unwrap();
     let router = Router::new(vec![Box::new(provider)], None).with_candidates(vec![candidates]);
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
     let start = Instant::now();
-    let (report, outcome) = generate(&spec(), &router, &runner, &options, &|_| {});
+    let (report, outcome) = generate(spec, &router, &runner, &options, &|_| {});
     let requests = requests.lock().unwrap().clone();
     Run {
         outcome,
@@ -814,8 +825,8 @@ fn floats_beside_integers_are_mended_without_a_model_round() {
     let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
     for mended in [
         "/ (v.len() as f64)",
-        "v.sort_by(|a, b| a.partial_cmp(b).unwrap())",
-        "max_by(|a, b| a.partial_cmp(b).unwrap())",
+        "v.sort_by(|a, b| a.total_cmp(b))",
+        "max_by(|a, b| a.total_cmp(b))",
         "top.powi(k as i32)",
     ] {
         assert!(
@@ -826,7 +837,7 @@ fn floats_beside_integers_are_mended_without_a_model_round() {
     }
     use intent_build::judge::variants::Fix;
     let fixes = &run.report.rounds[0].candidates[0].fixes;
-    for fix in [Fix::OperandCast, Fix::PartialOrder, Fix::FloatPow] {
+    for fix in [Fix::OperandCast, Fix::TotalOrder, Fix::FloatPow] {
         assert!(fixes.contains(&fix), "{fix:?}: {fixes:?}");
     }
     assert_eq!(run.requests.len(), 1);
@@ -1125,4 +1136,88 @@ fn a_candidate_one_operator_from_passing_is_mended_without_the_model() {
         Options::with_rounds(0).with_quorum(1),
     );
     assert!(run.outcome.is_none(), "{:#?}", run.report);
+}
+
+/// A spec whose constraint promises no panic, and candidates that keep and
+/// break it on inputs its examples never try.
+const RATIO: &str = r#"signature = "pub fn ratio(a: i32, b: i32) -> Option<i32>"
+description = "a divided by b, None when it has no value."
+constraints = ["Use only std.", "Never panic."]
+examples = [
+  { call = "ratio(6, 3)", expect = "Some(2)" },
+]
+"#;
+
+#[test]
+fn a_promise_never_to_panic_is_judged_on_the_generated_inputs() {
+    let spec = parse_str(RATIO, Path::new("intents/ratio.intent.toml")).unwrap();
+    assert!(spec.spec.never_panics());
+    let scratch = tempfile::tempdir().unwrap();
+    let runner = GateRunner::new(scratch.path(), Duration::from_secs(5));
+    // Division by zero (and i32::MIN / -1) panics; no example tries it.
+    let panicking = "pub fn ratio(a: i32, b: i32) -> Option<i32> { Some(a / b) }";
+    let checked = "pub fn ratio(a: i32, b: i32) -> Option<i32> { a.checked_div(b) }";
+    let verdict = runner.check(&spec.spec, panicking, "panics").unwrap();
+    assert!(
+        matches!(&verdict, Verdict::Failed { gate: Gate::Properties, evidence, .. }
+            if evidence.contains("panicked, and a constraint says it never panics")
+                && evidence.contains("ratio(")),
+        "{verdict:?}"
+    );
+    let verdict = runner.check(&spec.spec, checked, "checked").unwrap();
+    assert!(matches!(verdict, Verdict::Passed { .. }), "{verdict:?}");
+    // Without the promise a panic is behaviour like any other, and an
+    // example that expects one turns the promise off.
+    for text in [
+        RATIO.replace(", \"Never panic.\"", ""),
+        RATIO.replace(
+            "expect = \"Some(2)\" },",
+            "expect = \"Some(2)\" },\n  { call = \"ratio(1, 0)\", panics = true },",
+        ),
+    ] {
+        let spec = parse_str(&text, Path::new("intents/ratio.intent.toml")).unwrap();
+        assert!(!spec.spec.never_panics(), "{text}");
+        let verdict = runner.check(&spec.spec, panicking, "allowed").unwrap();
+        assert!(
+            matches!(verdict, Verdict::Passed { .. }),
+            "{text}: {verdict:?}"
+        );
+    }
+}
+
+#[test]
+fn bindings_used_wrongly_are_mended_without_a_model_round() {
+    // A borrowed slice sorted in place, a clone declared `&mut [T]`, a
+    // `VecDeque` sorted like a `Vec`, a result never declared: rustc
+    // suggests changing the signature for the first and nothing for the
+    // others.
+    let spec = parse_str(
+        "signature = \"pub fn spread(v: &[i32]) -> Vec<i32>\"\ndescription = \"The sorted values, then the largest minus the smallest.\"\nexamples = [{ call = \"spread(&[3, 1, 2])\", expect = \"vec![1, 2, 3, 2]\" }]\n",
+        Path::new("intents/spread.intent.toml"),
+    )
+    .unwrap();
+    let code = "use std::collections::VecDeque;\npub fn spread(v: &[i32]) -> Vec<i32> {\n    v.sort();\n    let mut copy: &mut [i32] = v.clone();\n    copy.sort();\n    let mut d: VecDeque<i32> = VecDeque::from(v);\n    d.sort();\n    for x in d.iter() {\n        out.push(*x);\n    }\n    out.push(copy[copy.len() - 1] - *d.front().unwrap());\n    out\n}";
+    let (provider, requests) = Scripted::new(&[&fence(code)]);
+    let run = run_spec(&spec, provider, requests, 1, Options::with_rounds(0));
+    let candidate = run.outcome.unwrap_or_else(|| panic!("{:#?}", run.report));
+    for mended in [
+        "let mut v = v.to_owned();",
+        "let mut copy: Vec<i32> = v.to_vec();",
+        "let mut d: Vec<i32> = Vec::from(v);",
+        "let mut out = Vec::new();",
+        "*d.first().unwrap()",
+    ] {
+        assert!(
+            candidate.code.contains(mended),
+            "{mended}: {}",
+            candidate.code
+        );
+    }
+    assert!(!candidate.code.contains("VecDeque"), "{}", candidate.code);
+    use intent_build::judge::variants::Fix;
+    let fixes = &run.report.rounds[0].candidates[0].fixes;
+    for fix in [Fix::OwnedCopy, Fix::DequeAsVec, Fix::Declare] {
+        assert!(fixes.contains(&fix), "{fix:?}: {fixes:?}");
+    }
+    assert_eq!(run.requests.len(), 1);
 }

@@ -259,6 +259,9 @@ const FLOATS: &[&str] = &[
     "12345.678",
     "-1e6",
 ];
+/// The floats that are not numbers, last like the integers' bounds: a
+/// function promising never to panic, or to refuse them, is judged on them.
+const FLOAT_EDGES: &[&str] = &["NAN", "INFINITY", "NEG_INFINITY"];
 const CHARS: &[char] = &['a', 'b', 'z', 'A', 'Z', '0', '9', ' ', '!', 'é', '\n'];
 const STRS: &[&str] = &[
     "",
@@ -491,7 +494,11 @@ impl Ty {
                 v.push(V::Atom(format!("{name}::MAX")));
                 v
             }
-            Ty::Float(_) => FLOATS.iter().map(|f| V::Atom((*f).into())).collect(),
+            Ty::Float(name) => FLOATS
+                .iter()
+                .map(|f| V::Atom((*f).into()))
+                .chain(FLOAT_EDGES.iter().map(|e| V::Atom(format!("{name}::{e}"))))
+                .collect(),
             Ty::Bool => vec![V::Atom("false".into()), V::Atom("true".into())],
             Ty::Char => CHARS.iter().map(|c| V::Atom(format!("{c:?}"))).collect(),
             Ty::Str | Ty::String => STRS.iter().map(|s| V::Text((*s).into())).collect(),
@@ -546,7 +553,17 @@ fn sequences(items: &[V], rng: &mut Rng) -> Vec<V> {
         V::Seq(vec![at(5), at(1), at(4), at(1)]),
         V::Seq((0..5).map(at).collect()),
     ];
-    let pool = &items[..items.len().min(16)];
+    // A NaN among ordinary values, once: random sequences keep to
+    // ordinary ones, or most would hold one.
+    if let Some(nan) = items.iter().find(|v| matches!(v, V::Atom(a) if a.ends_with("::NAN"))) {
+        out.push(V::Seq(vec![at(1), nan.clone()]));
+    }
+    let ordinary: Vec<V> = items
+        .iter()
+        .filter(|v| !matches!(v, V::Atom(a) if a.contains("::")))
+        .cloned()
+        .collect();
+    let pool = &ordinary[..ordinary.len().min(16)];
     while out.len() < 24 {
         let len = rng.below(MAX_LEN + 1);
         out.push(V::Seq((0..len).map(|_| rng.pick(pool).clone()).collect()));

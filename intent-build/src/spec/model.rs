@@ -222,6 +222,24 @@ pub(super) fn normalize_prose(text: &str) -> String {
 }
 
 impl Spec {
+    /// Whether a constraint promises that the function never panics (it
+    /// starts with "Never panic", in any case): the one constraint the
+    /// gates check, on every generated input `assume` admits, like a
+    /// property. An example that expects a panic turns it off: that spec
+    /// says the panic is wanted there.
+    pub fn never_panics(&self) -> bool {
+        let promised = self.constraints.iter().any(|c| {
+            c.trim_start()
+                .get(..11)
+                .is_some_and(|head| head.eq_ignore_ascii_case("never panic"))
+        });
+        promised
+            && !self
+                .examples
+                .iter()
+                .any(|e| matches!(e.expected, Expected::Panics))
+    }
+
     /// The canonical text the spec hash is computed over (see the module docs).
     pub fn canonical(&self) -> String {
         // The stored fragments were validated when the spec was built, so they

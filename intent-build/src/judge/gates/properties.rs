@@ -1,5 +1,6 @@
 //! The properties gate: each candidate that passed its examples runs on the
-//! generated inputs, confined, and the spec's properties must hold on each.
+//! generated inputs, confined, and the spec's properties must hold on each
+//! (and no input may make it panic when a constraint says it never panics).
 //! What it did there is its behaviour, which the round groups candidates by.
 
 use std::io;
@@ -26,11 +27,17 @@ impl Stage for Properties {
                 continue;
             };
             let (seen, violation) = runner.behaviour(plan, &batch.scratch.dir, &binary, i)?;
-            match violation {
-                Some(violation) => {
+            let failure = match violation {
+                Some(violation) => Some(violation.evidence(batch.spec)),
+                None if batch.spec.never_panics() => first_panic(&seen)
+                    .map(|call| format!("`{call}` panicked, and a constraint says it never panics")),
+                None => None,
+            };
+            match failure {
+                Some(evidence) => {
                     batch.verdicts[i] = Some(Verdict::Failed {
                         gate: Gate::Properties,
-                        evidence: violation.evidence(batch.spec),
+                        evidence,
                         diagnostics: None,
                     })
                 }
@@ -39,6 +46,14 @@ impl Stage for Properties {
         }
         Ok(())
     }
+}
+
+/// The first (smallest) generated call that panicked.
+fn first_panic(seen: &Behaviour) -> Option<&str> {
+    seen.outcomes
+        .iter()
+        .position(|o| *o == behaviour::CallOutcome::Panicked)
+        .map(|k| seen.calls[k].as_str())
 }
 
 impl GateRunner {

@@ -25,6 +25,7 @@ use crate::gate::Gate;
 pub use crate::report::Fix;
 use source::{between, closing_paren, expression_start, fixed, mismatch, operand};
 
+mod bindings;
 mod numbers;
 mod source;
 mod strings;
@@ -297,11 +298,16 @@ fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
         .filter_map(|e| {
             strings::argument_rewrite(code, e)
                 .or_else(|| strings::collect_first(code, e))
+                .or_else(|| bindings::owned_copy(code, e))
+                .or_else(|| bindings::owned_slice(code, e))
+                .or_else(|| bindings::declare(code, e))
                 .or_else(|| numbers::rewrite(code, e))
                 .or_else(|| rewrite_one(code, &e.message, e.start, e.end))
+                .or_else(|| bindings::declared_type(code, e))
         })
         .collect();
     edits.extend(errors.iter().flat_map(|e| strings::owned_branches(code, e)));
+    edits.extend(bindings::deque_as_vec(code, &errors));
     // Errors at each use of one binding ask for the same edit of it.
     edits.sort_by_key(|e| (e.start, e.end));
     edits.dedup();

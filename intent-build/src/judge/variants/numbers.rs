@@ -31,7 +31,7 @@ pub(super) fn rewrite(code: &str, error: &CandidateError) -> Option<Edit> {
     if message.starts_with("the trait bound `f64: ")
         || message.starts_with("the trait bound `f32: ")
     {
-        return partial_order(code, error);
+        return total_order(code, error);
     }
     let on_float = ["f32", "f64", "{float}"]
         .iter()
@@ -68,10 +68,11 @@ fn operand_cast(code: &str, error: &CandidateError, used: &str) -> Option<Edit> 
     fixed(start, end, text, Fix::OperandCast)
 }
 
-/// `v.sort()`, `it.max()` and `it.min()` over floats, which are not
-/// totally ordered, by their partial order: `sort_by(|a, b|
-/// a.partial_cmp(b).unwrap())` (a NaN panics, which the gates see).
-fn partial_order(code: &str, error: &CandidateError) -> Option<Edit> {
+/// `v.sort()`, `it.max()` and `it.min()` over floats, which lack `Ord`,
+/// by their total order: `sort_by(|a, b| a.total_cmp(b))`. Not
+/// `partial_cmp(b).unwrap()`, which panics on a NaN that a spec promising
+/// never to panic is judged on.
+fn total_order(code: &str, error: &CandidateError) -> Option<Edit> {
     let method = code.get(error.start..error.end)?;
     let by = match method {
         "sort" | "sort_unstable" | "max" | "min" => format!("{method}_by"),
@@ -83,8 +84,8 @@ fn partial_order(code: &str, error: &CandidateError) -> Option<Edit> {
     fixed(
         error.start,
         error.end + 2,
-        format!("{by}(|a, b| a.partial_cmp(b).unwrap())"),
-        Fix::PartialOrder,
+        format!("{by}(|a, b| a.total_cmp(b))"),
+        Fix::TotalOrder,
     )
 }
 
@@ -145,16 +146,16 @@ mod tests {
     }
 
     #[test]
-    fn floats_are_sorted_and_compared_by_their_partial_order() {
+    fn floats_are_sorted_and_compared_by_their_total_order() {
         let message = "the trait bound `f64: Ord` is not satisfied (the trait `Ord` is not implemented for `f64`)";
         let code = "fn f(mut v: Vec<f64>) -> f64 { v.sort(); *v.iter().max().unwrap() }";
         assert_eq!(
             mended(code, "sort", message).unwrap(),
-            "fn f(mut v: Vec<f64>) -> f64 { v.sort_by(|a, b| a.partial_cmp(b).unwrap()); *v.iter().max().unwrap() }"
+            "fn f(mut v: Vec<f64>) -> f64 { v.sort_by(|a, b| a.total_cmp(b)); *v.iter().max().unwrap() }"
         );
         assert_eq!(
             mended(code, "max", message).unwrap(),
-            "fn f(mut v: Vec<f64>) -> f64 { v.sort(); *v.iter().max_by(|a, b| a.partial_cmp(b).unwrap()).unwrap() }"
+            "fn f(mut v: Vec<f64>) -> f64 { v.sort(); *v.iter().max_by(|a, b| a.total_cmp(b)).unwrap() }"
         );
         let code = "fn f(v: Vec<f64>) -> Vec<f64> { v.sort_by_key(|x| x) }";
         assert!(mended(code, "sort_by_key", message).is_none());
