@@ -880,8 +880,15 @@ impl Provider for Replay {
                     "replay: the recorded run has no answer here",
                 )
             })?;
+        // A candidate that failed to parse recorded the raw answer, fence
+        // and all; one that parsed, its code.
+        let text = if code.trim_start().starts_with("```") {
+            code
+        } else {
+            format!("```rust\n{code}\n```")
+        };
         Ok(intent_build::provider::Completion {
-            text: format!("```rust\n{code}\n```"),
+            text,
             prompt_tokens: 0,
             completion_tokens: 0,
             elapsed: Duration::ZERO,

@@ -389,6 +389,14 @@ pub enum Fix {
     /// A `collect()` of `&str`s into a collection of `String`s:
     /// `map(|s| s.to_string()).collect()`.
     CollectOwned,
+    /// A `collect()` of tuples whose parts are not the ones asked for,
+    /// each converted: `(&str, &usize)` into `(String, usize)` by
+    /// `map(|(x0, x1)| (x0.to_string(), x1.clone())).collect()`.
+    CollectTuple,
+    /// A method called as a function of a std module that has no such
+    /// function, called on its first argument: `cmp::clamp(t, 0.0, 1.0)` →
+    /// `t.clamp(0.0, 1.0)`.
+    MethodCall,
     /// A character's case changed in two branches (`ToUppercase` against
     /// `ToLowercase`, two iterator types): each change made a `String`.
     CaseString,

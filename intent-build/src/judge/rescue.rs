@@ -26,6 +26,10 @@ pub(super) fn rescue_unparsable(
     let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
         return Err(reason);
     };
+    if let Some(code) = empty_chars(&block).and_then(|b| extract::extract(&b, &spec.spec).ok()) {
+        *rustfix_applied = true;
+        return Ok(code);
+    }
     let Ok(Verdict::Failed {
         gate: Gate::Compile,
         diagnostics: Some(diagnostics),
@@ -46,4 +50,51 @@ pub(super) fn rescue_unparsable(
         "{reason}\n{}",
         rendered_errors(&diagnostics)
     ))
+}
+
+/// `block` with each empty character literal `''` outside string literals
+/// made an empty string `""`: what a model means by `s.replace('-', '')`,
+/// and a parse error rustc offers no suggestion for. `None` when there is
+/// none.
+fn empty_chars(block: &str) -> Option<String> {
+    let mut out = String::with_capacity(block.len());
+    let mut chars = block.chars().peekable();
+    let (mut in_string, mut escaped, mut changed) = (false, false, false);
+    while let Some(c) = chars.next() {
+        if in_string {
+            in_string = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+        } else if c == '"' {
+            in_string = true;
+        } else if c == '\'' && chars.peek() == Some(&'\'') {
+            chars.next();
+            out.push_str("\"\"");
+            changed = true;
+            continue;
+        } else if c == '\'' && chars.peek() == Some(&'\\') {
+            // An escaped character literal (`'\''`): its quote is not one.
+            out.push(c);
+            out.extend(chars.next());
+            out.extend(chars.next());
+            continue;
+        }
+        out.push(c);
+    }
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::empty_chars;
+
+    #[test]
+    fn an_empty_character_literal_becomes_an_empty_string() {
+        assert_eq!(
+            empty_chars("fn f(s: &str) -> String { s.replace('-', '') }").unwrap(),
+            "fn f(s: &str) -> String { s.replace('-', \"\") }"
+        );
+        // Inside a string it is text; without one there is nothing to do.
+        assert_eq!(empty_chars("fn g() -> &'static str { \"it''s \\\" ''\" }"), None);
+        assert_eq!(empty_chars("fn h(c: char) -> bool { c == '\\'' }"), None);
+    }
 }

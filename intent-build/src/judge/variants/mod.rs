@@ -26,6 +26,8 @@ pub use crate::report::Fix;
 use source::{between, closing_paren, expression_start, fixed, mismatch, operand};
 
 mod bindings;
+mod calls;
+mod collects;
 mod numbers;
 mod source;
 mod strings;
@@ -344,6 +346,9 @@ const INTEGERS: &[&str] = &[
 /// The rewrite for one error: its message and its primary span in `code`.
 fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
     let span = code.get(start..end)?;
+    if message.starts_with("cannot find function `") {
+        return calls::method_call(code, message, start, end);
+    }
     if message.starts_with("the type `str` cannot be indexed by `") {
         return str_index(code, message, start, end);
     }
@@ -373,54 +378,7 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         }
         return None;
     }
-    from_iterator(code, message, start, end)
-}
-
-/// The edit for a `sum()`, `product()` or `collect()` whose items do not
-/// make the type asked for (`elements of type` … `a value of type`).
-fn from_iterator(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
-    let span = code.get(start..end)?;
-    let target = between(message, "a value of type `", "`")?;
-    let item = between(message, "elements of type `", "`")?;
-    let owned = item.trim_start_matches('&');
-    if message.contains("cannot be made by summing") || message.contains("by multiplying") {
-        // `sum()` as written, without a turbofish.
-        let call_end = end + 2;
-        if code.get(end..call_end)? != "()" {
-            return None;
-        }
-        let after = code.get(call_end..)?.trim_start();
-        let numeric = |t: &str| INTEGERS.contains(&t) || t == "f32" || t == "f64";
-        // `… as T` would bind to a method called after it.
-        let sums = span == "sum" || span == "product";
-        if sums && numeric(target) && numeric(owned) && !after.starts_with(['.', '?']) {
-            return fixed(
-                start,
-                call_end,
-                format!("{span}::<{owned}>() as {target}"),
-                Fix::SumCast,
-            );
-        }
-        return None;
-    }
-    let collects = message.contains("cannot be built from an iterator") && span == "collect";
-    if collects && item == "&str" && target.contains("String") {
-        return fixed(
-            start,
-            end,
-            "map(|s| s.to_string()).collect".to_string(),
-            Fix::CollectOwned,
-        );
-    }
-    if collects && item != owned {
-        return fixed(
-            start,
-            end,
-            "cloned().collect".to_string(),
-            Fix::CollectCloned,
-        );
-    }
-    None
+    collects::from_iterator(code, message, start, end)
 }
 
 /// `receiver.sort_unstable(args)` on an iterator, which has no such
