@@ -808,16 +808,25 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// rewrites is measured in minutes rather than an hour of decoding. Later
 /// rounds carry other lessons than the recorded ones did, so this measures
 /// the judging, not the model; a round or a candidate the run did not
-/// record answers nothing.
+/// record answers nothing, or, with `INTENT_BENCH_REPLAY_EXTEND=1`, is
+/// decoded by the model (a round added to a recorded run costs only its
+/// own decoding).
 struct Replay {
     rounds: Vec<Vec<Option<String>>>,
     identity: ModelIdentity,
     params: intent_build::provider::GenerationParams,
+    /// The model for what the run did not record.
+    beyond: Option<&'static dyn Provider>,
 }
 
 impl Replay {
     /// A router over `name`'s recorded answers in `dir`, `candidates` a round.
-    fn router(dir: &Path, name: &str, candidates: u32) -> intent_build::provider::router::Router {
+    fn router(
+        dir: &Path,
+        name: &str,
+        candidates: u32,
+        beyond: Option<&'static dyn Provider>,
+    ) -> intent_build::provider::router::Router {
         let path = dir.join(format!("{name}.json"));
         let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         // Read loosely: a report of an older build may name fixes this one
@@ -852,7 +861,8 @@ impl Replay {
         let replay = Replay {
             rounds,
             identity,
-            params: Default::default(),
+            params: beyond.map(|p| p.params().clone()).unwrap_or_default(),
+            beyond,
         };
         intent_build::provider::router::Router::new(vec![Box::new(replay)], None)
             .with_candidates(vec![candidates])
@@ -895,8 +905,27 @@ impl Provider for Replay {
             finish: intent_build::provider::Finish::Stop,
         })
     }
+    fn complete_batch(
+        &self,
+        requests: &[Request],
+    ) -> Vec<Result<intent_build::provider::Completion, intent_build::provider::ProviderError>>
+    {
+        let recorded = |r: &Request| {
+            self.rounds
+                .get(r.round as usize)
+                .is_some_and(|round| round.get(r.candidate as usize).is_some())
+        };
+        match self.beyond {
+            // One round is recorded whole or not at all.
+            Some(model) if !requests.iter().all(recorded) => model.complete_batch(requests),
+            _ => requests.iter().map(|r| self.complete(r)).collect(),
+        }
+    }
     fn params(&self) -> &intent_build::provider::GenerationParams {
         &self.params
+    }
+    fn concurrency(&self) -> usize {
+        self.beyond.map_or(1, |p| p.concurrency())
     }
     fn uses_network(&self) -> bool {
         false
@@ -982,6 +1011,15 @@ fn mbpp() {
             },
         )
         .unwrap();
+    // Leaked: a replay may hand its model to every intent's router.
+    let router: &'static intent_build::provider::router::Router = Box::leak(Box::new(router));
+    // `INTENT_BENCH_REPLAY_EXTEND=1`: what the replayed run did not record
+    // is decoded by the model. The router lives as long as the bench.
+    let beyond: Option<&'static dyn Provider> =
+        (bench_setting("INTENT_BENCH_REPLAY_EXTEND", 0u8) == 1).then(|| {
+            let model: &'static dyn Provider = router.providers()[0].as_ref();
+            model
+        });
     let mut options = Options::with_rounds(rounds);
     options.quorum = bench_setting("INTENT_BENCH_QUORUM", options.quorum);
     options.max_candidates = bench_setting("INTENT_BENCH_MAX_CANDIDATES", options.max_candidates);
@@ -1042,11 +1080,11 @@ fn mbpp() {
         };
         let replayed = replay_dir
             .as_ref()
-            .map(|dir| Replay::router(Path::new(dir), &spec.spec.name, candidates));
+            .map(|dir| Replay::router(Path::new(dir), &spec.spec.name, candidates, beyond));
         let start = Instant::now();
         let (report, candidate) = generate::generate(
             spec,
-            replayed.as_ref().unwrap_or(&router),
+            replayed.as_ref().unwrap_or(router),
             &runner,
             &options,
             &|_| {},
@@ -1360,7 +1398,7 @@ fn mbpp() {
             }
         });
         let judged = hidden_tests(&spec);
-        let (report, candidate) = generate::generate(&edited, &router, &runner, &options, &|_| {});
+        let (report, candidate) = generate::generate(&edited, router, &runner, &options, &|_| {});
         let ok = candidate.is_some_and(|c| {
             matches!(
                 runner.check(&judged, &c.code, "hidden").unwrap(),
