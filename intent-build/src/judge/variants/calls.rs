@@ -3,7 +3,8 @@
 //! no such function. rustc finds no function there and suggests none.
 
 use super::source::{closing_paren, fixed, receiver};
-use super::{Edit, Fix};
+use crate::judge::gates::diagnostics::Edit;
+use crate::report::Fix;
 
 /// `module::name(first, rest…)` as `first.name(rest…)`, for an error
 /// "cannot find function `name` in module `module`" whose span is `name`.
@@ -78,14 +79,13 @@ fn first_argument(args: &str) -> Option<(&str, &str)> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::apply;
     use super::*;
 
     fn one(code: &str, message: &str) -> Option<String> {
         let name = message.split('`').nth(1).unwrap();
         let start = code.find(&format!("{name}(")).unwrap();
         let edit = method_call(code, message, start, start + name.len())?;
-        apply(code, vec![edit])
+        super::super::apply(code, vec![edit])
     }
 
     #[test]

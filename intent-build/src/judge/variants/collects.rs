@@ -3,8 +3,9 @@
 //! (`a value of type … cannot be built from an iterator over elements of
 //! type …`) and offers no edit.
 
-use super::source::{between, fixed};
-use super::{Edit, Fix, INTEGERS};
+use super::source::{between, fixed, INTEGERS};
+use crate::judge::gates::diagnostics::Edit;
+use crate::report::Fix;
 
 /// The edit for a `sum()`, `product()` or `collect()` whose items do not
 /// make the type asked for. The error's span is the method's name, or the
@@ -179,13 +180,12 @@ fn short(ty: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::apply;
     use super::*;
 
     fn one(code: &str, needle: &str, message: &str) -> Option<String> {
         let start = code.find(needle).unwrap();
         let edit = from_iterator(code, message, start, start + needle.len())?;
-        apply(code, vec![edit])
+        super::super::apply(code, vec![edit])
     }
 
     #[test]

@@ -23,7 +23,7 @@ use super::gates::Verdict;
 use super::std_paths::{StdPaths, CRATES};
 use crate::gate::Gate;
 pub use crate::report::Fix;
-use source::{between, closing_paren, expression_start, fixed, mismatch, operand};
+use source::{between, closing_paren, expression_start, fixed, mismatch, operand, INTEGERS};
 
 mod bindings;
 mod calls;
@@ -338,10 +338,6 @@ fn case_strings(code: &str) -> Vec<Edit> {
         .collect()
 }
 
-/// The integer types an index may wrongly have.
-const INTEGERS: &[&str] = &[
-    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
-];
 
 /// The rewrite for one error: its message and its primary span in `code`.
 fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {

@@ -4,6 +4,11 @@
 use crate::judge::gates::diagnostics::Edit;
 use crate::report::Fix;
 
+/// The integer types an index may wrongly have.
+pub(super) const INTEGERS: &[&str] = &[
+    "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64", "u128",
+];
+
 /// A rewrite replacing `start..end` with `text`.
 pub(super) fn fixed(start: usize, end: usize, text: String, fix: Fix) -> Option<Edit> {
     Some(Edit {
