@@ -33,10 +33,11 @@ fn stringcase() -> Fixture {
     f
 }
 
-/// `cargo test` in the fixture: its exit code and the number of tests that
-/// passed outside doctests (the crate's own unit and integration tests).
-fn cargo_test(f: &Fixture) -> (i32, usize, String) {
-    let (code, out, err) = run_full(f.cargo("test").env("INTENT_OFFLINE", "1").arg("--tests"));
+/// `cargo test` in the fixture, offline: its exit code, the number of
+/// tests that passed, and what it printed. `which` is `--tests` (the
+/// crate's unit and integration tests) or `--doc` (its doctests).
+fn cargo_test(f: &Fixture, which: &str) -> (i32, usize, String) {
+    let (code, out, err) = run_full(f.cargo("test").env("INTENT_OFFLINE", "1").arg(which));
     let passed = out
         .lines()
         .filter_map(|l| l.strip_prefix("test result: ok. "))
@@ -45,12 +46,32 @@ fn cargo_test(f: &Fixture) -> (i32, usize, String) {
     (code, passed, format!("{out}\n{err}"))
 }
 
+/// The newest module the fixture's build script wrote for intent `name`.
+fn generated(name: &str) -> String {
+    let build = intent_tests::workspace_root().join("target/fixtures/debug/build");
+    let newest = std::fs::read_dir(build)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with("stringcase-"))
+        .map(|e| e.path().join(format!("out/intents/{name}.rs")))
+        .filter(|p| p.exists())
+        .max_by_key(|p| p.metadata().unwrap().modified().unwrap())
+        .unwrap();
+    std::fs::read_to_string(newest).unwrap()
+}
+
 #[test]
-fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_passing() {
+fn nine_documented_functions_are_adopted_and_ejected_with_every_test_and_doctest_passing() {
     let f = stringcase();
-    let (code, before, out) = cargo_test(&f);
+    // One file with Windows line endings: eject gives them back too.
+    let crlf = f.read("src/camel_case.rs").replace('\n', "\r\n");
+    f.write("src/camel_case.rs", &crlf);
+    let (code, before, out) = cargo_test(&f, "--tests");
     assert_eq!(code, 0, "{out}");
     assert!(before >= 90, "{before} tests: {out}");
+    let (code, doc_before, out) = cargo_test(&f, "--doc");
+    assert_eq!(code, 0, "{out}");
+    assert!(doc_before >= 11, "{doc_before} doctests: {out}");
     let originals: Vec<String> = MODULES
         .iter()
         .map(|m| f.read(&format!("src/{m}.rs")))
@@ -82,7 +103,15 @@ fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_pa
         spec.contains("signature = \"pub fn snake_case(input: &str) -> String\""),
         "{spec}"
     );
-    assert!(spec.contains("Converts a string to snake case."), "{spec}");
+    // The doc comment as written, its fence and indented code included.
+    assert!(
+        spec.contains("description = '''\nConverts a string to snake case.\n\nThis function takes a string slice as its argument, then returns a `String`\nof which"),
+        "{spec}"
+    );
+    assert!(
+        spec.contains("\n```rust\n    let snake = stringcase::snake_case(\"fooBarBaz\");\n"),
+        "{spec}"
+    );
     // The crate's own test calls come first, with what the function returned.
     assert!(
         spec.contains(
@@ -99,17 +128,41 @@ fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_pa
         .read("intents/snapshots/snake_case.behaviour")
         .contains("snake_case("));
 
-    // The crate's tests pass unchanged, built offline from the lock.
-    let (code, after, out) = cargo_test(&f);
+    // The crate's tests and doctests pass, built offline from the lock: the
+    // adopted docs' own examples run as they did, beside the spec's.
+    let (code, after, out) = cargo_test(&f, "--tests");
     assert_eq!(code, 0, "{out}");
     assert_eq!(after, before, "{out}");
+    let (code, doc_after, out) = cargo_test(&f, "--doc");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        doc_after >= doc_before + 9,
+        "{doc_after} doctests against {doc_before}: {out}"
+    );
+    let documented = generated("snake_case_with_keep");
+    assert!(
+        documented.contains("/// ```should_panic\n/// # use stringcase::snake_case_with_keep;\n"),
+        "{documented}"
+    );
+    assert!(
+        documented.contains("/// are replaced to underscores.  \n/// Kept characters"),
+        "{documented}"
+    );
+    assert!(
+        documented.contains(
+            "/// *The crate's own code, adopted under `intents/snake_case_with_keep.intent.toml`"
+        ),
+        "{documented}"
+    );
+    assert!(!documented.contains("language model"), "{documented}");
     let (code, out, _) = run_full(&mut intent(&f, &["status"]));
     assert_eq!(code, 0, "{out}");
     assert_eq!(out.matches("adopted").count(), 9, "{out}");
     let (code, _, err) = run_full(&mut intent(&f, &["lock", "--locked"]));
     assert_eq!(code, 0, "{err}");
 
-    // Eject: each function goes back where it was, with the same code.
+    // Eject: each file comes back byte for byte, its examples modules added
+    // at the end in the file's own line endings.
     for module in MODULES {
         for suffix in ["", "_with_sep", "_with_keep"] {
             let (code, _, err) =
@@ -119,14 +172,29 @@ fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_pa
     }
     for (module, original) in MODULES.iter().zip(&originals) {
         let restored = f.read(&format!("src/{module}.rs"));
-        for function in original.split("\npub fn ").skip(1) {
-            let body = &function[..function.find("\n}\n").unwrap() + 2];
+        let added = restored.strip_prefix(original.as_str()).unwrap_or_else(|| {
+            let same = original
+                .bytes()
+                .zip(restored.bytes())
+                .take_while(|(a, b)| a == b)
+                .count();
+            panic!(
+                "{module}: differs at byte {same}: {:?}",
+                &restored[same.saturating_sub(80)..(same + 80).min(restored.len())]
+            )
+        });
+        assert_eq!(
+            added.matches("#[cfg(test)]").count(),
+            3,
+            "{module}: {added}"
+        );
+        assert!(!added.contains("pub fn"), "{module}: {added}");
+        if *module == "camel_case" {
             assert!(
-                restored.contains(body),
-                "{module}: `pub fn {body}` is not back:\n{restored}"
+                !added.replace("\r\n", "").contains('\n'),
+                "CRLF throughout: {added:?}"
             );
         }
-        assert!(!restored.contains("is an intent now"), "{restored}");
     }
     assert!(!f.root.join("intents/snake_case.intent.toml").exists());
     assert!(
@@ -134,12 +202,15 @@ fn nine_functions_of_a_published_crate_are_adopted_and_ejected_with_its_tests_pa
         "{}",
         f.read("Intent.lock")
     );
-    let (code, ejected, out) = cargo_test(&f);
+    let (code, ejected, out) = cargo_test(&f, "--tests");
     assert_eq!(code, 0, "{out}");
     assert!(
         ejected > before,
         "the examples are tests now: {ejected} against {before}\n{out}"
     );
+    let (code, doc_ejected, out) = cargo_test(&f, "--doc");
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(doc_ejected, doc_before, "{out}");
 }
 
 #[test]
@@ -195,6 +266,46 @@ fn what_cannot_be_adopted_is_refused_with_where_and_why_and_nothing_is_written()
     assert!(err.contains("help: an intent sees only std"), "{err}");
     assert_eq!(f.read("src/helped.rs"), helped);
     assert!(!f.root.join("intents/twice.intent.toml").exists());
+    // With --all, callees come first: the chain is adopted in one run.
+    let (code, _, err) = run_full(&mut intent(&f, &["adopt", "--all", "src/helped.rs"]));
+    assert_eq!(code, 0, "{err}");
+    let order: Vec<&str> = err
+        .lines()
+        .filter(|l| l.trim_start().starts_with("Adopted"))
+        .collect();
+    assert_eq!(order.len(), 2, "{err}");
+    assert!(
+        order[0].contains("::helper as") && order[1].contains("::twice as"),
+        "{err}"
+    );
+    assert!(f
+        .read("intents/twice.intent.toml")
+        .contains("uses = [\"helper\"]"));
+
+    // Functions that call each other are skipped, each naming the other;
+    // a caller of one of them names the callee that was not adopted.
+    let cycle = "pub fn is_even(n: u32) -> bool {\n    n == 0 || is_odd(n - 1)\n}\n\npub fn is_odd(n: u32) -> bool {\n    n != 0 && is_even(n - 1)\n}\n\npub fn parity(n: u32) -> &'static str {\n    if is_even(n) { \"even\" } else { \"odd\" }\n}\n";
+    f.write("src/cycle.rs", cycle);
+    let lib = f.read("src/lib.rs");
+    f.write(
+        "src/lib.rs",
+        &format!("{lib}mod cycle;\npub use cycle::*;\n"),
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["adopt", "--all", "src/cycle.rs"]));
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("`is_odd` and `is_even` call each other"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`is_even` and `is_odd` call each other"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`parity` calls `is_even`, which was not adopted"),
+        "{err}"
+    );
+    assert_eq!(f.read("src/cycle.rs"), cycle);
 
     // A function without a doc comment is adopted with a TODO description,
     // which a model is never sent.

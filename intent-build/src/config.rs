@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::lockfile::Lockfile;
+use crate::lockfile::{Author, Lockfile};
 use crate::manifest::CratePaths;
 use crate::out::{self, INDEX_FILE, INTENTS_DIR};
 use crate::snapshot::SNAPSHOT_DIR;
@@ -318,10 +318,13 @@ fn write_out_dir(
         .map(|name| name.replace('-', "_"));
     for status in statuses {
         let name = &status.spec.spec.name;
-        let code = match regenerated.iter().find(|r| &r.name == name) {
-            Some(r) => r.code.clone(),
+        let (code, author) = match regenerated.iter().find(|r| &r.name == name) {
+            Some(r) => (r.code.clone(), Author::Model),
             None => match &status.snapshot {
-                Some(snapshot) => snapshot.code.clone(),
+                Some(snapshot) => (
+                    snapshot.code.clone(),
+                    status.entry.as_ref().map(|e| e.author).unwrap_or_default(),
+                ),
                 None => continue,
             },
         };
@@ -331,6 +334,7 @@ fn write_out_dir(
             &code,
             &crate::snapshot::output_hash(&code),
             crate_name.as_deref(),
+            author,
         );
         if crate::files::write_if_changed(&path, &source)? {
             outcome.written.push(path);

@@ -5,6 +5,14 @@
 //! `#[test]`s; its spec, snapshot, behaviour file and lock entry go. The
 //! function stays where callers found it, so the crate builds and its tests
 //! pass: nothing locks a team in.
+//!
+//! A function `cargo intent adopt` took from a file goes back where it was:
+//! eject is adopt's inverse, and the file comes back byte for byte (line
+//! endings and final newline included) with its examples module added at
+//! the end. Adopt refuses, before it writes anything, a function it could
+//! not give back so. What eject writes is the spec's description as
+//! written, as `///` lines, and the snapshot's code: a description or code
+//! edited since adopt comes back as edited.
 
 use std::path::PathBuf;
 
@@ -120,31 +128,65 @@ fn adopted_from(project: &Project, name: &str) -> Result<Option<(PathBuf, String
     Ok(None)
 }
 
-/// `text` with adopt's note (and the `use` after it) replaced by the
-/// function, documented by its spec, and its examples as tests at the end.
-/// A function adopted private (its `use` has no visibility) is private again.
+/// `text` with the function back where adopt's note stands, then its
+/// examples as tests at the end of the file, in the file's line endings.
 fn put_back(text: &str, spec: &SpecFile, code: &str) -> String {
-    let name = &spec.spec.name;
-    let note = adopt_note(name);
-    let mut lines: Vec<&str> = text.lines().collect();
-    let Some(at) = lines.iter().position(|l| l.contains(&note)) else {
+    let Some(mut out) = restore(text, spec, code) else {
         return text.to_string();
     };
-    let import = lines.get(at + 1).map(|l| l.trim()).filter(|l| l.ends_with(&format!("use crate::{name};")));
-    let private = import == Some(&*format!("use crate::{name};"));
-    let code = match code.trim_start().strip_prefix("pub(crate) ") {
-        Some(rest) if private => rest.to_string(),
-        _ => code.to_string(),
-    };
-    let comment = docs::comment(&docs::prose(&spec.spec));
-    let function = docs::place(code.trim_end(), &comment, name);
-    let end = if import.is_some() { at + 2 } else { at + 1 };
-    let function = function.trim_end();
-    lines.splice(at..end, [function]);
-    let mut out = lines.join("\n");
-    out.push('\n');
-    out.push_str(&tests_module(spec, &format!("{name}_examples")));
+    let newline = line_ending(text);
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(newline);
+    }
+    out.push_str(&tests_module(spec, &format!("{}_examples", spec.spec.name)).replace('\n', newline));
     out
+}
+
+/// `text` with adopt's note (and the `use` after it) replaced by the
+/// function: the spec's description as written, as `///` lines, above its
+/// accepted code, in the file's line endings; `None` when the note is not
+/// there. For a function adopt left as it was, this is the file before
+/// adopt byte for byte (adopt checks that before it writes anything); a
+/// description edited since comes back as edited. A function adopted
+/// private (its `use` has no visibility) is private again.
+pub(crate) fn restore(text: &str, spec: &SpecFile, code: &str) -> Option<String> {
+    let name = &spec.spec.name;
+    let start = text.find(&format!("// `{name}` is an intent now: "))?;
+    let note_end = start + text[start..].find(&adopt_note(name))? + adopt_note(name).len();
+    let newline = line_ending(text);
+    let after = &text[note_end..];
+    let import = ["", "pub ", "pub(crate) "]
+        .iter()
+        .map(|vis| format!("{newline}{vis}use crate::{name};"))
+        .find(|line| after.starts_with(line.as_str()));
+    let end = note_end + import.as_ref().map_or(0, String::len);
+    let private = import.is_some_and(|line| line == format!("{newline}use crate::{name};"));
+    let code = if private { unexported(code, name) } else { code.to_string() };
+    let comment = match spec.spec.description == super::adopt::undocumented(name) {
+        true => String::new(),
+        false => docs::comment(&docs::prose(spec)),
+    };
+    let function = docs::place(code.trim_end(), &comment, name);
+    let function = function.trim_end_matches('\n').replace('\n', newline);
+    Some(format!("{}{function}{}", &text[..start], &text[end..]))
+}
+
+/// `\r\n` for a file that uses it, else `\n`.
+pub(crate) fn line_ending(text: &str) -> &'static str {
+    if text.contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// `code` with the `pub(crate) ` adopt gave function `name` removed.
+fn unexported(code: &str, name: &str) -> String {
+    let declaration = format!("pub(crate) fn {name}");
+    match code.find(&declaration) {
+        Some(at) => format!("{}{}", &code[..at], &code[at + "pub(crate) ".len()..]),
+        None => code.to_string(),
+    }
 }
 
 /// The text of `src/lib.rs`, which must include the intents: adopt and
@@ -181,7 +223,7 @@ pub fn module_source(spec: &SpecFile, code: &str) -> String {
         out.push_str(&spec_ref.prelude);
         out.push_str("\n\n");
     }
-    let comment = docs::comment(&docs::prose(spec_ref));
+    let comment = docs::comment(&docs::prose(spec));
     out.push_str(&docs::place(code.trim_end(), &comment, &spec_ref.name));
     out.push_str(&tests_module(spec, "tests"));
     out

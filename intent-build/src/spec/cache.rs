@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::files::sha256_hex;
 
 /// Changes whenever the parse of a spec could change.
-const CACHE_VERSION: &str = concat!("intent-build ", env!("CARGO_PKG_VERSION"), " spec-cache/2");
+const CACHE_VERSION: &str = concat!("intent-build ", env!("CARGO_PKG_VERSION"), " spec-cache/3");
 
 /// Parsed specs by file, with the hash of the bytes they were parsed from.
 #[derive(Debug, Default, Serialize, Deserialize)]

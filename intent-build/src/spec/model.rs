@@ -97,6 +97,12 @@ pub struct SpecFile {
     pub spec: Spec,
     /// `sha256:…` of the canonical form.
     pub hash: String,
+    /// The description as the file writes it: Markdown with its line
+    /// breaks, blank lines, fences and hard breaks, the common indentation
+    /// removed. What documentation shows (generated docs, ejected files);
+    /// the hash and the prompt use the folded [`Spec::description`].
+    #[serde(default)]
+    pub description_as_written: String,
     /// Where `assume` and each property were written, for errors found
     /// when they are compiled.
     #[serde(default)]
@@ -199,6 +205,33 @@ impl RawSpec {
 /// Folds every run of white space into one space.
 pub(super) fn fold_whitespace(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A description as written: line endings made `\n`, leading and
+/// trailing blank lines and the final line's trailing white space dropped,
+/// and the indentation every non-blank line shares removed (a TOML string
+/// indented to sit under its key is not a Markdown code block). Trailing
+/// spaces inside stay: two of them are a Markdown hard break.
+pub(super) fn as_written(text: &str) -> String {
+    let text = text.replace("\r\n", "\n");
+    let lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty());
+    let last = lines.iter().rposition(|l| !l.trim().is_empty());
+    let (Some(first), Some(last)) = (first, last) else {
+        return String::new();
+    };
+    let lines = &lines[first..=last];
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let kept: Vec<&str> = lines
+        .iter()
+        .map(|l| if l.trim().is_empty() { "" } else { &l[indent..] })
+        .collect();
+    kept.join("\n").trim_end().to_string()
 }
 
 /// Folds white space within paragraphs; paragraphs stay separated by a blank line.

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::model::{
-    fold_whitespace, normalize_prose, Example, Expected, Location, Locations, RawSpec, Spec,
+    as_written, fold_whitespace, normalize_prose, Example, Expected, Location, Locations, RawSpec, Spec,
     SpecFile, SpecFormat,
 };
 use super::text::Text;
@@ -45,6 +45,7 @@ pub fn parse_str(source: &str, path: &Path) -> Result<SpecFile> {
         format,
         spec,
         hash,
+        description_as_written: raw.description.as_ref().map(|d| as_written(&d.value)).unwrap_or_default(),
         locations: Locations {
             assume: raw.assume.as_ref().map(location),
             properties: raw

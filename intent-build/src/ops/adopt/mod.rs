@@ -14,6 +14,7 @@
 
 mod calls;
 mod examples;
+mod order;
 mod source;
 
 use std::path::{Path, PathBuf};
@@ -112,24 +113,55 @@ pub fn adopt(project: &Project, env: &Env, intent_dir: &Path, target: &Target) -
     let located = |u: Unfit| located(&shown, u);
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, e))?;
     let file = source::parse(&text).map_err(located)?;
-    let names: Vec<String> = match target {
-        Target::One { name, .. } => vec![name.clone()],
-        Target::All { .. } => source::free_functions(&file).iter().map(|f| f.sig.ident.to_string()).collect(),
+    let planned: Vec<order::Planned> = match target {
+        Target::One { name, .. } => vec![order::Planned { name: name.clone(), callees: Vec::new(), cycle_with: None }],
+        Target::All { .. } => order::plan(
+            &source::free_functions(&file)
+                .iter()
+                .map(|f| (f.sig.ident.to_string(), source::calls_of(f)))
+                .collect::<Vec<_>>(),
+        ),
     };
-    let mut done = Vec::new();
-    for name in names {
-        // Each adoption rewrites the file: read it again.
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, e))?;
-        let file = source::parse(&text).map_err(located)?;
-        let result = source::find(&file, &text, &name)
-            .map_err(located)
-            .and_then(|function| one(project, env, intent_dir, &path, &file, &text, function));
+    let mut done: Adoptions = Vec::new();
+    for planned in planned {
+        let name = planned.name.clone();
+        let result = match unordered(&planned, &done) {
+            Some(refusal) => Err(refusal),
+            None => {
+                // Each adoption rewrites the file: read it again.
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&shown, e))?;
+                let file = source::parse(&text).map_err(located)?;
+                source::find(&file, &text, &name)
+                    .map_err(located)
+                    .and_then(|function| one(project, env, intent_dir, &path, &file, &text, function))
+            }
+        };
         match (target, result) {
             (Target::One { .. }, Err(e)) => return Err(e),
             (_, result) => done.push((name, result)),
         }
     }
     Ok(done)
+}
+
+/// Why `planned` is not tried: it calls a function it is called by, or a
+/// function of its file that was not adopted (`done` so far).
+fn unordered(planned: &order::Planned, done: &Adoptions) -> Option<Error> {
+    let name = &planned.name;
+    if let Some(other) = &planned.cycle_with {
+        return Some(Error::setting_help(
+            format!("`{name}` and `{other}` call each other: each would have to be an intent before the other"),
+            "adopt neither, or break the cycle and adopt again",
+        ));
+    }
+    let failed = planned
+        .callees
+        .iter()
+        .find(|c| done.iter().any(|(n, r)| n == *c && r.is_err()))?;
+    Some(Error::setting_help(
+        format!("`{name}` calls `{failed}`, which was not adopted (see above)"),
+        format!("adopt `{failed}` first, or keep `{name}` outside intents"),
+    ))
 }
 
 /// An unfit function as a located error.
@@ -176,6 +208,7 @@ fn one(
         format: crate::spec::SpecFormat::Toml,
         spec: spec.clone(),
         hash: String::new(),
+        description_as_written: String::new(),
         locations: Default::default(),
     };
     let runner = project.gate_runner(env, intent_dir, None);
@@ -192,6 +225,9 @@ fn one(
     }
     let rel = PathBuf::from(source::shown(&project.root, &spec_path));
     let toml = spec_text(&spec, &written, &source::shown(&project.root, path));
+    let replaced = replaced(text, &function, &rel, path.ends_with("src/lib.rs"));
+    let shown = PathBuf::from(source::shown(&project.root, path));
+    check_round_trip(text, &replaced, &crate::spec::parse_str(&toml, &rel)?, &function, &shown)?;
     let dir = project.specs_dir();
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     crate::files::write_atomic(&spec_path, toml.as_bytes())?;
@@ -200,13 +236,13 @@ fn one(
         let _ = std::fs::remove_file(&spec_path);
         return Err(e);
     }
-    replace(path, text, &function, &rel)?;
+    crate::files::write_atomic(path, replaced.as_bytes())?;
     Ok(Adopted {
         name: function.name.clone(),
         spec: rel,
         examples: written.len(),
         from_tests: written.iter().filter(|w| w.from_tests).count(),
-        described: !function.doc.is_empty(),
+        described: !function.doc.trim().is_empty(),
         seconds: started.elapsed().as_secs_f64(),
     })
 }
@@ -225,15 +261,10 @@ fn draft(
     let (prelude, crates) = source::uses(file, &listed);
     let intents: Vec<String> = statuses.iter().map(|s| s.spec.spec.name.clone()).collect();
     let called = source::called_names(&function.code);
-    let description = if function.doc.is_empty() {
-        format!("TODO: say what `{}` must do.", function.name)
-    } else {
-        function.doc.clone()
-    };
     Ok(Spec {
         name: function.name.clone(),
         signature: function.signature.clone(),
-        description,
+        description: description_of(function),
         constraints: Vec::new(),
         prelude: prelude.join("\n"),
         examples: Vec::new(),
@@ -244,6 +275,21 @@ fn draft(
         capabilities: Vec::new(),
         crates,
     })
+}
+
+/// The spec's description: the doc comment as written, else a `TODO`.
+fn description_of(function: &Function) -> String {
+    match function.doc.trim().is_empty() {
+        true => undocumented(&function.name),
+        false => function.doc.clone(),
+    }
+}
+
+/// The description of a function adopted without a doc comment: a `TODO`
+/// that `lock` refuses to send to a model, and that `eject` gives back as
+/// no doc comment.
+pub(crate) fn undocumented(name: &str) -> String {
+    format!("TODO: say what `{name}` must do.")
 }
 
 /// The function run, confined, on its tests' calls and on generated inputs.
@@ -348,10 +394,12 @@ fn spec_text(spec: &Spec, examples: &[Written], from: &str) -> String {
          signature = {}\n",
         q(&spec.signature)
     );
-    if spec.description.contains("\"\"\"") || spec.description.contains('\\') {
-        out.push_str(&format!("description = {}\n", q(&spec.description)));
+    // A literal string keeps the doc comment as written, backslashes and
+    // all; the rare one holding `'''` is escaped instead.
+    if spec.description.contains("'''") {
+        out.push_str(&format!("description = {}\n", toml::Value::String(spec.description.clone())));
     } else {
-        out.push_str(&format!("description = \"\"\"\n{}\n\"\"\"\n", spec.description));
+        out.push_str(&format!("description = '''\n{}\n'''\n", spec.description));
     }
     if !spec.prelude.is_empty() {
         out.push_str(&format!("prelude = {}\n", q(&spec.prelude)));
@@ -394,25 +442,109 @@ fn judge(
     }
 }
 
-/// The function's definition in `text` replaced by a `use` of the intent,
-/// with a comment saying where it went; in the crate root, where the
-/// intents are included, by the comment alone.
-fn replace(path: &Path, text: &str, function: &Function, spec: &Path) -> Result<()> {
+/// `text` with the function's definition replaced by a `use` of the
+/// intent, with a comment saying where it went (in the file's line
+/// endings); in the crate root (`root`), where the intents are included,
+/// by the comment alone.
+fn replaced(text: &str, function: &Function, spec: &Path, root: bool) -> String {
     let name = &function.name;
     let note = format!(
         "// `{name}` is an intent now: {} (`cargo intent eject {name}` puts it back here).",
         spec.display()
     );
-    let root = path.ends_with("src/lib.rs");
+    let newline = super::eject::line_ending(text);
     let replacement = if root {
         note
     } else {
         let vis = if function.visibility.is_empty() { String::new() } else { format!("{} ", function.visibility) };
-        format!("{note}\n{vis}use crate::{name};")
+        format!("{note}{newline}{vis}use crate::{name};")
     };
-    let mut out = String::with_capacity(text.len());
-    out.push_str(&text[..function.span.start]);
-    out.push_str(&replacement);
-    out.push_str(&text[function.span.end..]);
-    crate::files::write_atomic(path, out.as_bytes())
+    format!("{}{replacement}{}", &text[..function.span.start], &text[function.span.end..])
+}
+
+/// Refuses, before anything is written, a function whose file `eject`
+/// could not give back byte for byte: `replaced` (the file after adopt)
+/// restored from `spec` must be `text`. What differs is shown at its line
+/// and column in the original.
+fn check_round_trip(text: &str, replaced: &str, spec: &SpecFile, function: &Function, path: &Path) -> Result<()> {
+    let back = super::eject::restore(replaced, spec, &function.code).unwrap_or_default();
+    if back == text {
+        return Ok(());
+    }
+    let at = text.bytes().zip(back.bytes()).take_while(|(a, b)| a == b).count();
+    let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[line_start..].lines().next().unwrap_or_default().trim_end_matches('\r');
+    let written = back[line_start..].lines().next().unwrap_or_default().trim_end_matches('\r');
+    Err(Error::Spec(vec![SpecError {
+        path: path.to_path_buf(),
+        line: text[..line_start].matches('\n').count() + 1,
+        column: text[line_start..at].chars().count() + 1,
+        message: format!(
+            "`cargo intent eject {}` could not give this back as written: it would write `{written}` for `{line}`",
+            function.name
+        ),
+        expected: String::new(),
+        help: Some(
+            "write the doc comment as `///` lines, one space after each `///`, above the function's other attributes; then adopt again".into(),
+        ),
+    }]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Adopt's round-trip check on function `name` of `text`, with the spec
+    /// adopt would write for it.
+    fn round_trip(text: &str, name: &str) -> Result<()> {
+        let file = source::parse(text).unwrap();
+        let function = source::find(&file, text, name).unwrap();
+        let spec = Spec {
+            name: name.into(),
+            signature: function.signature.clone(),
+            description: description_of(&function),
+            constraints: Vec::new(),
+            prelude: String::new(),
+            examples: Vec::new(),
+            tests: String::new(),
+            assume: None,
+            properties: Vec::new(),
+            uses: Vec::new(),
+            capabilities: Vec::new(),
+            crates: Vec::new(),
+        };
+        let example = Written { call: format!("{name}(1)"), returns: Some("2".into()), from_tests: false };
+        let rel = PathBuf::from(format!("intents/{name}.intent.toml"));
+        let toml = spec_text(&spec, &[example], "src/m.rs");
+        let replaced = replaced(text, &function, &rel, false);
+        assert!(!replaced.contains(&format!("fn {name}")), "{replaced}");
+        check_round_trip(text, &replaced, &crate::spec::parse_str(&toml, &rel)?, &function, Path::new("src/m.rs"))
+    }
+
+    #[test]
+    fn what_eject_gives_back_byte_for_byte_is_adopted() {
+        let doc = "/// Twice `n`: see [the docs](https://example.com/a\\b).  \n/// A hard break above.\n///\n/// - a list\n///   wrapped\n///\n/// ````should_panic\n/// # use m::twice;\n/// assert_eq!(twice(1), 3);\n/// ````\n";
+        let lf = format!("use std::fmt;\n\n{doc}#[inline]\n#[must_use]\nfn twice(n: i32) -> i32 {{\n    n * 2\n}}\n\npub fn other() {{}}");
+        round_trip(&lf, "twice").unwrap();
+        round_trip(&lf.replace('\n', "\r\n"), "twice").unwrap();
+        round_trip("pub fn bare(n: i32) -> i32 {\n    n\n}\n", "bare").unwrap();
+    }
+
+    #[test]
+    fn docs_eject_would_rewrite_are_refused_where_they_differ() {
+        for (text, line, says) in [
+            ("/** Twice. */\npub fn twice(n: i32) -> i32 { n * 2 }\n", 1, "`/** Twice. */`"),
+            ("#[doc = \"Twice.\"]\npub fn twice(n: i32) -> i32 { n * 2 }\n", 1, "`#[doc = \"Twice.\"]`"),
+            ("#[inline]\n/// Twice.\npub fn twice(n: i32) -> i32 { n * 2 }\n", 3, "write `/// Twice.` for `pub fn"),
+            ("///Twice.\npub fn twice(n: i32) -> i32 { n * 2 }\n", 1, "`///Twice.`"),
+            ("/// Twice.\n\n/// Really.\npub fn twice(n: i32) -> i32 { n * 2 }\n", 2, "for ``"),
+        ] {
+            let error = round_trip(text, "twice").unwrap_err().to_string();
+            assert!(error.starts_with(&format!("src/m.rs:{line}:")), "{text:?}: {error}");
+            assert!(error.contains(says), "{text:?}: {error}");
+            assert!(error.contains("could not give this back as written"), "{error}");
+            assert!(error.contains("help: write the doc comment as `///` lines"), "{error}");
+        }
+    }
 }

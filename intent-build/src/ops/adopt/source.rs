@@ -15,10 +15,11 @@ pub(super) struct Function {
     /// Its signature as the spec writes it; a private function is
     /// `pub(crate)`, so the crate still reaches it where intents live.
     pub signature: String,
-    /// Its doc comment, without the `///`; empty when it has none.
+    /// Its doc comment, without the `///` and the one space after it;
+    /// empty when it has none.
     pub doc: String,
     /// Its code: attributes other than docs, the signature and the body,
-    /// as written.
+    /// as written, with `\n` line endings.
     pub code: String,
     /// Its visibility as written (`pub`, `pub(crate)`, or empty).
     pub visibility: String,
@@ -117,9 +118,12 @@ pub(super) fn function(f: &syn::ItemFn, text: &str) -> Result<Function, Unfit> {
     let code_start = offsets.at(code_start);
     let end = offsets.at(f.block.span().end());
     let visibility = visibility(&f.vis);
-    let mut code = text[code_start..end].trim_end().to_string();
+    let mut code = text[code_start..end].trim_end().replace("\r\n", "\n");
     if visibility.is_empty() {
-        code.insert_str(offsets.at(own) - code_start, "pub(crate) ");
+        let own = offsets.at(own) - code_start;
+        // Offsets in the text count the `\r`s the code no longer has.
+        let own = own - text[code_start..code_start + own].matches("\r\n").count();
+        code.insert_str(own, "pub(crate) ");
     }
     let shown = if visibility.is_empty() { "pub(crate)" } else { visibility.as_str() };
     Ok(Function {
@@ -213,7 +217,7 @@ fn visibility(vis: &syn::Visibility) -> String {
 }
 
 /// The doc comment's text: one line per `///` line, the space after `///`
-/// removed.
+/// removed and nothing else (trailing spaces are Markdown hard breaks).
 fn doc_text(docs: &[&syn::Attribute]) -> String {
     let lines: Vec<String> = docs
         .iter()
@@ -224,9 +228,12 @@ fn doc_text(docs: &[&syn::Attribute]) -> String {
             },
             _ => None,
         })
-        .map(|line| line.strip_prefix(' ').unwrap_or(&line).trim_end().to_string())
+        .map(|line| {
+            let line = line.strip_suffix('\r').unwrap_or(&line);
+            line.strip_prefix(' ').unwrap_or(line).to_string()
+        })
         .collect();
-    lines.join("\n").trim().to_string()
+    lines.join("\n").trim_matches('\n').to_string()
 }
 
 /// The `use` items of `file` a function may rely on: those of `std`,
@@ -265,10 +272,13 @@ pub(super) fn called_names(code: &str) -> Vec<String> {
     let Ok(file) = syn::parse_file(code) else {
         return Vec::new();
     };
+    free_functions(&file).into_iter().flat_map(calls_of).collect()
+}
+
+/// The single-segment names `f`'s body calls, each once.
+pub(super) fn calls_of(f: &syn::ItemFn) -> Vec<String> {
     let mut names = Vec::new();
-    for f in free_functions(&file) {
-        collect_calls(&quote::ToTokens::to_token_stream(&f.block), &mut names);
-    }
+    collect_calls(&quote::ToTokens::to_token_stream(&f.block), &mut names);
     names
 }
 
