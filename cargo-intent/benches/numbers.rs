@@ -449,13 +449,14 @@ fn example_spec(name: &str) -> intent_build::spec::SpecFile {
 
 fn candidates() {
     let home = intent_build::models::home();
-    let model = intent_build::models::resolve(intent_build::models::DEFAULT_MODEL, &home);
+    let name = bench_model();
+    let model = intent_build::models::resolve(&name, &home);
     let cores = intent_build::provider::embedded::threads(Cores::All);
     let spec = example_spec("rgb_to_hex");
     let max_tokens = 160;
     let embedded = intent_build::provider::embedded::Embedded::new(
         model,
-        intent_build::models::DEFAULT_MODEL,
+        &name,
         Some(cores),
         intent_build::provider::GenerationParams {
             max_tokens,
@@ -533,14 +534,14 @@ fn candidates() {
         })
         .collect();
     println!(
-        "candidates: decode, {} on {cores} threads, rgb_to_hex's prompt, max {max_tokens} tokens: 1 candidate {:.1} s ({} tokens), 8 in one batch {:.1} s ({} tokens, {} distinct answers) = {:.2}x (target <= 3x)",
-        intent_build::models::DEFAULT_MODEL,
+        "candidates: decode, {name} on {cores} threads, rgb_to_hex's prompt, max {max_tokens} tokens: 1 candidate {:.1} s ({} tokens), 8 in one batch {:.1} s ({} tokens, {} distinct answers) = {:.2}x (target <= 3x); peak memory (max RSS) {:.0} MiB",
         one.as_secs_f64(),
         tokens[0],
         eight.as_secs_f64(),
         tokens[1],
         distinct.len(),
-        eight.as_secs_f64() / one.as_secs_f64()
+        eight.as_secs_f64() / one.as_secs_f64(),
+        peak_rss_mib()
     );
     let per_second = |t: u32, d: Duration| f64::from(t) / d.as_secs_f64();
     println!(
@@ -678,6 +679,66 @@ impl Deaths {
     }
 }
 
+/// The model the model sections run: `INTENT_MODEL` (a fetched model's
+/// name, a registered name or a GGUF path), else the crate default.
+fn bench_model() -> String {
+    std::env::var("INTENT_MODEL")
+        .ok()
+        .filter(|m| !m.is_empty())
+        .unwrap_or_else(|| intent_build::models::DEFAULT_MODEL.to_string())
+}
+
+/// The `mbpp` section's providers: `INTENT_BENCH_PROVIDERS` (a JSON list of
+/// provider tables, as `[[package.metadata.intent.providers]]` writes them:
+/// a ladder such as `[{"kind":"embedded","model":"qwen2.5-coder-0.5b"},
+/// {"kind":"embedded","model":"qwen2.5-coder-1.5b"}]`), else the embedded
+/// provider with [`bench_model`]; each embedded one gets the section's
+/// threads, min-p and sample temperature unless it names its own.
+fn bench_providers(
+    threads: Option<i32>,
+    min_p: Option<f32>,
+    sample_temperature: Option<f32>,
+) -> serde_json::Value {
+    let mut providers: serde_json::Value = match std::env::var("INTENT_BENCH_PROVIDERS") {
+        Ok(json) => serde_json::from_str(&json)
+            .expect("INTENT_BENCH_PROVIDERS: a JSON list of provider tables"),
+        Err(_) => serde_json::json!([{ "kind": "embedded", "model": bench_model() }]),
+    };
+    for p in providers
+        .as_array_mut()
+        .expect("INTENT_BENCH_PROVIDERS: a JSON list")
+        .iter_mut()
+    {
+        let table = p.as_object_mut().expect("a provider table");
+        if table.get("kind").and_then(|k| k.as_str()) != Some("embedded") {
+            continue;
+        }
+        for (key, value) in [
+            ("threads", serde_json::json!(threads)),
+            ("min-p", serde_json::json!(min_p)),
+            ("sample-temperature", serde_json::json!(sample_temperature)),
+        ] {
+            if !value.is_null() {
+                table.entry(key).or_insert(value);
+            }
+        }
+    }
+    providers
+}
+
+/// This process's peak resident memory in MiB (`VmHWM`): the model's
+/// weights and caches, which decode in-process.
+fn peak_rss_mib() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
 /// An environment setting of the mbpp section, or its default.
 fn bench_setting<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -801,7 +862,9 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// temperature), `INTENT_BENCH_GRAMMAR` (`off`, `fence`,
 /// `policy`, `signature`; default the crate's), `INTENT_BENCH_REWRITES=0`, `INTENT_BENCH_ONLY`,
 /// `INTENT_BENCH_STD_PATHS=0` (imports checked by their first segment only),
-/// `INTENT_BENCH_SET=realistic` (`../shared/bench/realistic` instead).
+/// `INTENT_BENCH_SET=realistic` (`../shared/bench/realistic` instead),
+/// `INTENT_MODEL` (the model, default the crate's) or `INTENT_BENCH_PROVIDERS`
+/// (a JSON list of providers, for a ladder; see [`bench_providers`]).
 /// An earlier `mbpp` run's answers, given again (`INTENT_BENCH_REPLAY=DIR`,
 /// the `INTENT_BENCH_REPORTS` folder of that run): each round's candidate
 /// gets the code its report recorded, so a change to the gates or the
@@ -985,14 +1048,11 @@ fn mbpp() {
     let sample_temperature: Option<f32> = std::env::var("INTENT_BENCH_SAMPLE_TEMPERATURE")
         .ok()
         .and_then(|t| t.parse().ok());
+    let providers = bench_providers(threads, min_p, sample_temperature);
+    println!("mbpp: providers {providers}");
     let settings: Settings = serde_json::from_value(serde_json::json!({
         "candidates": candidates,
-        "providers": [{
-            "kind": "embedded",
-            "threads": threads,
-            "min-p": min_p,
-            "sample-temperature": sample_temperature,
-        }],
+        "providers": providers,
     }))
     .unwrap();
     // `INTENT_BENCH_REPLAY=DIR`: no model; each intent's recorded answers.
@@ -1043,6 +1103,7 @@ fn mbpp() {
     let mut by_threshold: Vec<Tally> = thresholds.iter().map(|_| Tally::default()).collect();
     let mut walls = Vec::new();
     let (mut model_seconds, mut gate_seconds, mut calls) = (0.0, 0.0, 0);
+    let mut completion_tokens = 0u32;
     let mut agreements = Vec::new();
     let mut unchecked = 0;
     let mut by_quorum = Tally::default();
@@ -1117,6 +1178,11 @@ fn mbpp() {
         for round in &report.rounds {
             model_seconds += round.model_seconds();
             gate_seconds += round.gate_seconds();
+            completion_tokens += round
+                .candidates
+                .iter()
+                .map(|c| c.completion_tokens)
+                .sum::<u32>();
         }
         unchecked += usize::from(report.behaviour_unchecked.is_some());
         // Today's rule (before quorums) decided at the first round where a
@@ -1294,6 +1360,12 @@ fn mbpp() {
     }
     walls.sort();
     let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
+    println!(
+        "mbpp: decoded {completion_tokens} tokens in {model_seconds:.0} model seconds = {:.1} tokens/s, {:.0} tokens per intent; peak memory (max RSS) {:.0} MiB",
+        f64::from(completion_tokens) / model_seconds.max(1e-9),
+        f64::from(completion_tokens) / specs.len().max(1) as f64,
+        peak_rss_mib()
+    );
     let label = format!("{candidates} candidates, {rounds} repair round(s)");
     by_index.print(
         &format!("{label}, first passing by index (before behaviour)"),

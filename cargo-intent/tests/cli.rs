@@ -74,6 +74,93 @@ fn check_names_the_model_field_that_changed() {
     );
 }
 
+/// A lock written by an older intent whose default was another model, with
+/// another prompt template and generation parameters: rewritten from what
+/// `Fixture::accept` records today. `neg` is marked as written by hand.
+fn written_by_an_older_intent(f: &Fixture) {
+    let old = intent_build::models::known("qwen2.5-coder-0.5b").unwrap();
+    let other = intent_build::models::known("qwen2.5-coder-1.5b").unwrap();
+    let lock = f.read("Intent.lock");
+    let params = lock
+        .lines()
+        .find_map(|l| l.strip_prefix("params-hash = "))
+        .unwrap()
+        .to_string();
+    let lock = lock
+        .replace(
+            &format!("name = \"{}\", digest = \"{}\"", old.name, old.sha256),
+            &format!("name = \"{}\", digest = \"{}\"", other.name, other.sha256),
+        )
+        .replace(
+            intent_build::generate::prompt::TEMPLATE_VERSION,
+            "intent-prompt/1",
+        )
+        .replace(&params, "\"sha256:0123456789abcdef\"")
+        .replace("name = \"neg\"\n", "name = \"neg\"\nauthor = \"hand\"\n");
+    assert!(
+        lock.contains("qwen2.5-coder-1.5b") && lock.contains("author = \"hand\""),
+        "{lock}"
+    );
+    f.write("Intent.lock", &lock);
+}
+
+#[test]
+fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
+    let f = single();
+    written_by_an_older_intent(&f);
+    let (code, out, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("all intents are fresh"), "{err}");
+    assert!(
+        err.contains(
+            "note: single: 1 intent(s) (add) written with prompt template intent-prompt/1"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "note: single: this crate keeps qwen2.5-coder-1.5b, the model its lock records"
+        ),
+        "{err}"
+    );
+    let (code, out, err) = run_full(&mut intent(&f, &["status"]));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.matches("fresh").count(), 2, "{out}");
+    let (code, _, err) = run_full(f.cargo("build").env("INTENT_OFFLINE", "1"));
+    assert_eq!(code, 0, "{err}");
+
+    // The owner moves the crate: exactly the model-written entries go stale.
+    let (code, _, err) = run_full(&mut intent(&f, &["models", "use", "smollm2-135m"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("1 model-written intent(s) are stale now (add)"),
+        "{err}"
+    );
+    assert!(
+        f.read("Cargo.toml")
+            .contains("[package.metadata.intent]\nmodel = \"smollm2-135m\""),
+        "{}",
+        f.read("Cargo.toml")
+    );
+    let (code, out, err) = run_full(&mut intent(&f, &["lock", "--check"]));
+    assert_eq!(code, 1, "{out}{err}");
+    assert_eq!(
+        out.trim(),
+        "single: intent `add` is stale: model: model name changed (qwen2.5-coder-1.5b → smollm2-135m)",
+        "{out}"
+    );
+    let (code, _, err) = run_full(&mut intent(&f, &["models", "use", "no-such-model"]));
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("`no-such-model` is no model intent knows"),
+        "{err}"
+    );
+    assert!(
+        err.contains("help: name one of qwen2.5-coder-0.5b, qwen2.5-coder-1.5b"),
+        "{err}"
+    );
+}
+
 #[test]
 fn hand_edit_is_reported_as_edited() {
     let f = single();
@@ -443,15 +530,24 @@ fn usage_errors_exit_2_and_models_lists_what_can_be_fetched() {
     assert!(err.starts_with("error:"), "{err}");
     let (code, out, _) = run_full(&mut intent(&f, &["models", "fetch", "--list"]));
     assert_eq!(code, 0);
-    assert!(
-        out.contains("qwen2.5-coder-0.5b") && out.contains("smollm2-135m"),
-        "{out}"
-    );
+    // Each with its size, the disk a fetch needs, and what it is for.
+    for (name, size, needs) in [
+        ("qwen2.5-coder-0.5b", "491 MB", "580 MB"),
+        ("qwen2.5-coder-1.5b", "1117 MB", "1169 MB"),
+        ("smollm2-135m", "98 MB", "196 MB"),
+    ] {
+        let line = out
+            .lines()
+            .find(|l| l.starts_with(name))
+            .unwrap_or_else(|| panic!("{out}"));
+        assert!(line.contains(size) && line.contains(needs), "{line}");
+    }
+    assert!(out.contains("meets more specs"), "{out}");
     let (code, _, err) = run_full(&mut intent(&f, &["models", "fetch", "gpt-5"]));
     assert_eq!(code, 2);
     assert!(
         err.contains(
-            "error: unknown model `gpt-5`\nhelp: fetch one of: qwen2.5-coder-0.5b, smollm2-135m;"
+            "error: unknown model `gpt-5`\nhelp: fetch one of: qwen2.5-coder-0.5b, qwen2.5-coder-1.5b, smollm2-135m;"
         ),
         "{err}"
     );

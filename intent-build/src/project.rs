@@ -67,8 +67,8 @@ pub enum Stale {
     /// Its lock entry, snapshot, spec or what it uses ([`State`], never
     /// [`State::Fresh`]).
     State(State),
-    /// The model, prompt template or generation parameters changed since
-    /// it was accepted.
+    /// The model the crate names (its provider, name or file) is not the
+    /// one that wrote the accepted code.
     Model,
 }
 
@@ -97,17 +97,14 @@ impl Project {
     pub fn open(name: &str, manifest: &Path) -> Result<Project> {
         let root = manifest.parent().map(Path::to_path_buf).unwrap_or_default();
         let settings = Settings::from_manifest(manifest)?;
+        // From the settings just read: the same keys `CratePaths::from_root`
+        // reads for the build script, without reading the manifest again.
+        let paths = CratePaths::with(&root, settings.specs_dir.as_deref(), settings.lockfile.as_deref());
         Ok(Project {
             name: name.to_string(),
-            // From the settings just read: the same keys `CratePaths::from_root`
-            // reads for the build script, without reading the manifest again.
-            paths: CratePaths::with(
-                &root,
-                settings.specs_dir.as_deref(),
-                settings.lockfile.as_deref(),
-            ),
             root,
-            settings,
+            settings: keeping_recorded_model(settings, &paths.lockfile),
+            paths,
             cache_dir: None,
         })
     }
@@ -115,6 +112,7 @@ impl Project {
     /// The same crate with a spec folder and lockfile given explicitly (a
     /// build script's `Config` may name its own).
     pub fn with_paths(mut self, paths: CratePaths) -> Self {
+        self.settings = keeping_recorded_model(self.settings, &paths.lockfile);
         self.paths = paths;
         self
     }
@@ -314,6 +312,38 @@ impl Project {
         })
     }
 
+    /// Notes on what a newer intent would do differently, none of which
+    /// makes an entry stale: entries written with an older prompt template
+    /// or other generation parameters, and a crate that keeps the model its
+    /// lock records while intent's default is another.
+    ///
+    /// # Errors
+    ///
+    /// Spec, lock or snapshot errors.
+    pub fn tool_notes(&self, expectation: &Expectation) -> Result<Vec<String>> {
+        let mut notes = Vec::new();
+        let older: Vec<(String, String)> = self
+            .statuses()?
+            .iter()
+            .filter_map(|s| Some((s.spec.spec.name.clone(), tool_change(s.entry.as_ref()?, expectation)?)))
+            .collect();
+        if let Some((_, first)) = older.first() {
+            let names: Vec<&str> = older.iter().map(|(n, _)| n.as_str()).collect();
+            notes.push(format!(
+                "{} intent(s) ({}) {first}: their code stays as accepted; `cargo intent lock --force NAME` writes one anew",
+                names.len(),
+                names.join(", ")
+            ));
+        }
+        if let Some(recorded) = self.settings.recorded_model.as_deref().filter(|m| *m != crate::models::DEFAULT_MODEL) {
+            notes.push(format!(
+                "this crate keeps {recorded}, the model its lock records (intent's default is {}); `cargo intent models use NAME` moves it",
+                crate::models::DEFAULT_MODEL
+            ));
+        }
+        Ok(notes)
+    }
+
     /// Every intent that needs regeneration and why; empty when all are fresh.
     ///
     /// # Errors
@@ -326,6 +356,33 @@ impl Project {
             .filter_map(|s| staleness(s, expectation))
             .collect())
     }
+}
+
+/// `settings` with the model the lock at `lockfile` records, when they
+/// name no model and list no providers: a crate keeps the model its code
+/// came from until its owner moves it, whatever intent's default becomes.
+/// A lock that cannot be read records nothing (reading it again later
+/// reports the error).
+fn keeping_recorded_model(mut settings: Settings, lockfile: &Path) -> Settings {
+    settings.recorded_model = None;
+    if settings.model.is_none() && settings.providers.is_empty() {
+        settings.recorded_model = Lockfile::load(lockfile).ok().as_ref().and_then(recorded_model);
+    }
+    settings
+}
+
+/// The known embedded model most of `lock`'s model-written entries record
+/// (ties go to the name that sorts first); `None` when they record none.
+fn recorded_model(lock: &Lockfile) -> Option<String> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for entry in lock.entries.values() {
+        let m = &entry.model;
+        if entry.author.is_model() && m.provider == "embedded" && crate::models::known(&m.name).is_some() {
+            *counts.entry(m.name.as_str()).or_default() += 1;
+        }
+    }
+    let most = counts.values().copied().max()?;
+    counts.into_iter().find(|(_, n)| *n == most).map(|(name, _)| name.to_string())
 }
 
 /// Why `status` needs regeneration — its spec, snapshot or lock entry, or a
@@ -350,8 +407,10 @@ pub fn staleness(status: &IntentStatus, expectation: &Expectation) -> Option<Sta
     })
 }
 
-/// How the lock entry's model, prompt or parameters differ from what the
-/// configuration would record now.
+/// How the lock entry's model differs from the one the configuration
+/// names now: its provider, name or file. A newer prompt template or other
+/// generation parameters in a newer intent are not a change the crate's
+/// owner made: they never make an entry stale ([`tool_change`] says so).
 pub fn model_change(entry: &LockEntry, expected: &Expectation) -> Option<String> {
     let m = &entry.model;
     if m.provider != expected.provider {
@@ -375,16 +434,26 @@ pub fn model_change(entry: &LockEntry, expected: &Expectation) -> Option<String>
             ));
         }
     }
+    None
+}
+
+/// What this version of intent would do differently from what wrote the
+/// entry — its prompt template or generation parameters — as a note: the
+/// accepted code stays; `cargo intent lock --force NAME` regenerates.
+pub fn tool_change(entry: &LockEntry, expected: &Expectation) -> Option<String> {
+    if !entry.author.is_model() {
+        return None;
+    }
     if entry.prompt != prompt::TEMPLATE_VERSION {
         return Some(format!(
-            "prompt template changed ({} → {})",
+            "written with prompt template {} (this intent writes {})",
             entry.prompt,
             prompt::TEMPLATE_VERSION
         ));
     }
     if entry.params_hash != expected.params_hash {
         return Some(format!(
-            "generation parameters changed (params hash {} → {})",
+            "written with other generation parameters (params hash {} → {})",
             short(&entry.params_hash),
             short(&expected.params_hash)
         ));

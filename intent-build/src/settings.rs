@@ -8,6 +8,9 @@
 //! repair-rounds = 3
 //! escalate-after = 2          # after 2 failed rounds on a provider, go on with the next
 //!
+//! model = "qwen2.5-coder-1.5b" # the embedded model when no providers are listed;
+//!                             # unset: the model the lock records, else the default
+//!
 //! [[package.metadata.intent.providers]]
 //! kind = "embedded"           # embedded | ollama | openai | command
 //! model = "qwen2.5-coder-0.5b"
@@ -144,9 +147,20 @@ impl ProviderSettings {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Settings {
-    /// Providers in the order they are tried; empty means the embedded default.
+    /// Providers in the order they are tried; empty means the embedded
+    /// provider with [`Settings::model`].
     #[serde(default)]
     pub providers: Vec<ProviderSettings>,
+    /// The embedded model when `providers` lists none: a fetched model's
+    /// name or a GGUF path (`cargo intent models use NAME` writes it).
+    /// Unset, the crate keeps the model its lock records, so upgrading
+    /// intent never changes the model a crate's code comes from.
+    pub model: Option<String>,
+    /// The known model the lock records for the crate's model-written code
+    /// (read by [`Project::open`](crate::project::Project::open), not from
+    /// the manifest): the model when the crate names none.
+    #[serde(skip)]
+    pub recorded_model: Option<String>,
     /// Repair rounds after the first candidate.
     #[serde(default = "default_rounds")]
     pub repair_rounds: u32,
@@ -210,6 +224,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             providers: Vec::new(),
+            model: None,
+            recorded_model: None,
             repair_rounds: default_rounds(),
             escalate_after: None,
             candidates: None,

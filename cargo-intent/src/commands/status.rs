@@ -38,10 +38,18 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
     let mut rows = Vec::new();
+    let mut notes = Vec::new();
     for package in &ws.packages {
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         rows.extend(ops::status(&project, &env, &ws.intent_dir())?);
+        let expectation = project.expectation(&env, &ws.intent_dir())?;
+        notes.extend(
+            project
+                .tool_notes(&expectation)?
+                .into_iter()
+                .map(|n| format!("note: {}: {n}", package.name)),
+        );
     }
     match args.message_format {
         MessageFormat::Human => {
@@ -64,6 +72,9 @@ pub fn exec(global: &Global, args: &StatusArgs) -> Result<Status> {
             "{total} intent(s): {fresh} fresh, {} need `cargo intent lock`",
             total - fresh
         );
+        for note in &notes {
+            eprintln!("{note}");
+        }
         if args.long {
             let all: Vec<_> = rows.iter().filter_map(|r| r.compression.as_ref()).collect();
             let total = intent_build::compression::Compression::total(all.iter().copied());

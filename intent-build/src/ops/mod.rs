@@ -8,6 +8,7 @@ pub mod asker;
 pub mod eject;
 pub mod hand;
 pub mod lock;
+pub mod models;
 pub mod questions;
 pub mod tighten;
 mod summary;

@@ -58,7 +58,9 @@ impl Settings {
     ) -> Result<Vec<ProviderSettings>> {
         let mut providers = self.providers.clone();
         if providers.is_empty() {
-            providers.push(ProviderSettings::of_kind(ProviderKind::Embedded));
+            let mut embedded = ProviderSettings::of_kind(ProviderKind::Embedded);
+            embedded.model = self.model.clone().or_else(|| self.recorded_model.clone());
+            providers.push(embedded);
         }
         if let Some(kind) = &env.provider {
             let kind = ProviderKind::parse(kind).ok_or_else(|| Error::Env {
