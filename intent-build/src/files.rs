@@ -77,3 +77,54 @@ pub fn write_if_changed(path: &Path, content: &str) -> Result<bool> {
     write_atomic(path, content.as_bytes())?;
     Ok(true)
 }
+
+/// The most bytes a spec file may have: far above any spec a person writes.
+pub const MAX_SPEC_BYTES: u64 = 1 << 20;
+
+/// The most bytes `Intent.lock` may have: tens of thousands of entries.
+pub const MAX_LOCK_BYTES: u64 = 64 << 20;
+
+/// The bytes of the file at `path`, reading at most `cap` + 1 of them: a
+/// longer file is an [`std::io::ErrorKind::InvalidData`] error saying so.
+///
+/// # Errors
+///
+/// The file cannot be read, or is longer than `cap`.
+pub fn read_capped(path: &Path, cap: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(cap.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {cap} bytes, more than this file ever holds"),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// [`read_capped`] as UTF-8 text.
+///
+/// # Errors
+///
+/// As [`read_capped`], and text that is not UTF-8.
+pub fn read_to_string_capped(path: &Path, cap: u64) -> std::io::Result<String> {
+    String::from_utf8(read_capped(path, cap)?)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+}
+
+#[cfg(test)]
+mod capped_tests {
+    use super::*;
+
+    #[test]
+    fn a_file_past_the_cap_is_refused_and_one_at_it_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        std::fs::write(&path, "abcd").unwrap();
+        assert_eq!(read_to_string_capped(&path, 4).unwrap(), "abcd");
+        let error = read_to_string_capped(&path, 3).unwrap_err();
+        assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+        assert!(error.to_string().contains("larger than 3 bytes"), "{error}");
+    }
+}

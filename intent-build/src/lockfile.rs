@@ -262,7 +262,7 @@ impl Lockfile {
     /// [`Error::Lock`] for a malformed, truncated or future-version file;
     /// [`Error::Io`] when it cannot be read.
     pub fn load(path: &Path) -> Result<Lockfile> {
-        match std::fs::read_to_string(path) {
+        match crate::files::read_to_string_capped(path, crate::files::MAX_LOCK_BYTES) {
             Ok(text) => Lockfile::parse(&text, path),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Lockfile::default()),
             Err(e) => Err(Error::io(path, e)),

@@ -91,6 +91,9 @@ pub struct ProviderSettings {
     pub threads: Option<i32>,
     /// Seconds per request.
     pub timeout: Option<u64>,
+    /// The most bytes read of one response (ollama, openai; default 16 MiB):
+    /// a server that sends more fails the request, unread past the cap.
+    pub max_response_bytes: Option<u64>,
     /// Requests at once (per endpoint for openai).
     pub concurrency: Option<usize>,
     /// Name of the environment variable holding an API key (openai).
@@ -128,6 +131,7 @@ impl ProviderSettings {
             urls: Vec::new(),
             threads: None,
             timeout: None,
+            max_response_bytes: None,
             concurrency: None,
             api_key_env: None,
             command: Vec::new(),

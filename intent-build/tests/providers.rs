@@ -691,6 +691,86 @@ fn openai_error_paths() {
     );
 }
 
+/// A loopback server that answers one request with a `200` whose body
+/// never ends, counting the bytes it got to write before the client left.
+fn endless_server() -> (String, std::sync::mpsc::Receiver<u64>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sent, written) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().unwrap();
+        let mut request = [0u8; 65536];
+        let _ = stream.read(&mut request);
+        let _ = stream.write_all(
+            b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n",
+        );
+        let chunk = [b' '; 65536];
+        let mut total = 0u64;
+        // Bounded: it stops at 4 GiB even if nothing ever stops reading.
+        while total < 4 << 30 && stream.write_all(&chunk).is_ok() {
+            total += chunk.len() as u64;
+        }
+        let _ = sent.send(total);
+    });
+    (url, written)
+}
+
+#[test]
+fn a_server_that_never_stops_sending_is_cut_off_at_the_cap() {
+    let (url, written) = endless_server();
+    let provider = OpenAi::new(vec![url], "m", params(), Duration::from_secs(30), 1, None)
+        .max_response_bytes(1 << 20);
+    let started = std::time::Instant::now();
+    let err = provider.complete(&request("hi")).unwrap_err();
+    assert_eq!(err.kind, ErrorKind::BadResponse, "{err}");
+    assert!(
+        err.message
+            .contains("more than 1048576 bytes (`max-response-bytes`)"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "cut off at the cap, not the timeout"
+    );
+    drop(provider);
+    // The client closed the connection: what the server could write past
+    // the cap is what the sockets' buffers held, not the endless rest.
+    let total = written
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the server's writes fail once the client is gone");
+    assert!(total < 64 << 20, "{total} bytes written");
+
+    // A body of exactly the cap is read whole.
+    let server = ReplayServer::start(vec![("/v1/chat/completions", Reply::raw(200, "x"))]);
+    let body =
+        json!({"choices": [{"message": {"content": "ok"}, "finish_reason": "stop"}]}).to_string();
+    server.set("/v1/chat/completions", Reply::raw(200, &body));
+    let exact = OpenAi::new(
+        vec![server.url.clone()],
+        "m",
+        params(),
+        Duration::from_secs(5),
+        1,
+        None,
+    )
+    .max_response_bytes(body.len() as u64);
+    assert_eq!(exact.complete(&request("hi")).unwrap().text, "ok");
+    let short = OpenAi::new(
+        vec![server.url.clone()],
+        "m",
+        params(),
+        Duration::from_secs(5),
+        1,
+        None,
+    )
+    .max_response_bytes(body.len() as u64 - 1);
+    assert_eq!(
+        short.complete(&request("hi")).unwrap_err().kind,
+        ErrorKind::BadResponse
+    );
+}
+
 #[test]
 fn openai_sends_min_p_only_when_configured() {
     let server = openai_replay("x");

@@ -136,7 +136,8 @@ fn provider(
             p.params(),
             timeout,
             p.concurrency.unwrap_or(1),
-        )),
+        )
+        .max_response_bytes(max_response_bytes(p))),
         ProviderKind::Openai => openai(p, &key, timeout)?,
         ProviderKind::Command => {
             if p.command.is_empty() {
@@ -195,7 +196,13 @@ fn openai(
         timeout,
         p.concurrency.unwrap_or(1),
         api_key,
-    )))
+    )
+    .max_response_bytes(max_response_bytes(p))))
+}
+
+/// The most bytes a provider reads of one response.
+fn max_response_bytes(p: &ProviderSettings) -> u64 {
+    p.max_response_bytes.unwrap_or(super::http::DEFAULT_MAX_RESPONSE_BYTES)
 }
 
 /// Where settings are found and what the router may touch.

@@ -2,21 +2,35 @@
 //! one blocking client per provider, and transport errors mapped to
 //! [`ErrorKind`]s the router understands.
 
+use std::io::Read;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use super::{ErrorKind, ProviderError};
 
-/// A blocking client with the provider's timeout and no proxy: providers are
-/// local, and a system proxy must not intercept loopback traffic.
-pub(crate) fn client(timeout: Duration) -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
+/// The default cap on one response body (`max-response-bytes`): far above
+/// any completion, far below what would hurt the machine.
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A blocking client and the most bytes it reads of one response.
+pub(crate) struct Client {
+    inner: reqwest::blocking::Client,
+    /// Bytes of a body past which the answer is dropped unread.
+    pub max_response_bytes: u64,
+}
+
+/// A blocking client with the provider's timeout and no proxy (providers are
+/// local, and a system proxy must not intercept loopback traffic), reading
+/// at most [`DEFAULT_MAX_RESPONSE_BYTES`] of a response.
+pub(crate) fn client(timeout: Duration) -> Client {
+    let inner = reqwest::blocking::Client::builder()
         .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(10)))
         .no_proxy()
         .build()
-        .unwrap_or_else(|_| reqwest::blocking::Client::new())
+        .unwrap_or_else(|_| reqwest::blocking::Client::new());
+    Client { inner, max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES }
 }
 
 /// Maps a transport failure (no HTTP status) to an error naming the provider.
@@ -92,40 +106,52 @@ impl Reply {
     }
 }
 
-pub(crate) fn get(
-    client: &reqwest::blocking::Client,
-    label: &str,
-    url: &str,
-    bearer: Option<&str>,
-) -> Result<Reply, ProviderError> {
-    let mut request = client.get(url);
+pub(crate) fn get(client: &Client, label: &str, url: &str, bearer: Option<&str>) -> Result<Reply, ProviderError> {
+    let mut request = client.inner.get(url);
     if let Some(key) = bearer {
         request = request.bearer_auth(key);
     }
-    read(request.send(), label, url)
+    read(request.send(), client.max_response_bytes, label, url)
 }
 
 pub(crate) fn post(
-    client: &reqwest::blocking::Client,
+    client: &Client,
     label: &str,
     url: &str,
     body: &Value,
     bearer: Option<&str>,
 ) -> Result<Reply, ProviderError> {
-    let mut request = client.post(url).json(body);
+    let mut request = client.inner.post(url).json(body);
     if let Some(key) = bearer {
         request = request.bearer_auth(key);
     }
-    read(request.send(), label, url)
+    read(request.send(), client.max_response_bytes, label, url)
 }
 
+/// The status and body of `result`, reading at most `cap` + 1 bytes: a
+/// longer body is an error, and the rest of it is never read.
 fn read(
     result: reqwest::Result<reqwest::blocking::Response>,
+    cap: u64,
     label: &str,
     url: &str,
 ) -> Result<Reply, ProviderError> {
     let response = result.map_err(|e| send_error(label, url, &e))?;
     let status = response.status().as_u16();
-    let body = response.text().map_err(|e| send_error(label, url, &e))?;
-    Ok(Reply { status, body })
+    let mut body = Vec::new();
+    response.take(cap.saturating_add(1)).read_to_end(&mut body).map_err(|e| {
+        match e.get_ref().and_then(|inner| inner.downcast_ref::<reqwest::Error>()) {
+            Some(err) => send_error(label, url, err),
+            None => ProviderError::new(ErrorKind::Unreachable, format!("{label}: the connection to {url} broke: {e}")),
+        }
+    })?;
+    if body.len() as u64 > cap {
+        return Err(ProviderError::new(
+            ErrorKind::BadResponse,
+            format!(
+                "{label}: {url} sent a response of more than {cap} bytes (`max-response-bytes`); it was dropped unread"
+            ),
+        ));
+    }
+    Ok(Reply { status, body: String::from_utf8_lossy(&body).into_owned() })
 }

@@ -22,11 +22,18 @@ pub struct Ollama {
     host: String,
     model: String,
     params: GenerationParams,
-    client: reqwest::blocking::Client,
+    client: http::Client,
     concurrency: usize,
 }
 
 impl Ollama {
+    /// Reads at most `bytes` of one response (`max-response-bytes`): a
+    /// longer one fails the request, and its rest is never read.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.client.max_response_bytes = bytes;
+        self
+    }
+
     /// A provider for `model` on `host` (`OLLAMA_HOST` syntax: `host:port` or a URL).
     pub fn new(
         host: &str,

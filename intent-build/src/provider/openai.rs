@@ -29,7 +29,7 @@ pub struct OpenAi {
     params: GenerationParams,
     api_key: Option<String>,
     per_endpoint: usize,
-    client: reqwest::blocking::Client,
+    client: http::Client,
     pool: Mutex<Vec<Endpoint>>,
     freed: Condvar,
 }
@@ -72,6 +72,13 @@ impl Drop for Slot<'_> {
 }
 
 impl OpenAi {
+    /// Reads at most `bytes` of one response (`max-response-bytes`): a
+    /// longer one fails the request, and its rest is never read.
+    pub fn max_response_bytes(mut self, bytes: u64) -> Self {
+        self.client.max_response_bytes = bytes;
+        self
+    }
+
     /// A provider for `model` at `endpoints` (base URLs, with or without `/v1`).
     ///
     /// `api_key` is read by the caller from an environment variable; it is

@@ -68,7 +68,8 @@ impl SpecCache {
     ///
     /// As [`super::parse_file`]; failures are not cached.
     pub fn parse_file(&mut self, path: &Path, display_path: &Path) -> Result<SpecFile> {
-        let bytes = std::fs::read(path).map_err(|e| Error::io(display_path, e))?;
+        let bytes = crate::files::read_capped(path, crate::files::MAX_SPEC_BYTES)
+            .map_err(|e| Error::io(display_path, e))?;
         let hash = sha256_hex(&bytes);
         self.used.insert(path.to_path_buf());
         if let Some((cached_hash, spec)) = self.entries.get(path) {

@@ -23,7 +23,8 @@ use crate::error::{Error, Result, SpecError};
 /// [`Error::Spec`] with every problem found, each with file, line and column;
 /// [`Error::Io`] when the file cannot be read.
 pub fn parse_file(path: &Path, display_path: &Path) -> Result<SpecFile> {
-    let source = std::fs::read_to_string(path).map_err(|e| Error::io(display_path, e))?;
+    let source = crate::files::read_to_string_capped(path, crate::files::MAX_SPEC_BYTES)
+        .map_err(|e| Error::io(display_path, e))?;
     parse_str(&source, display_path)
 }
 
