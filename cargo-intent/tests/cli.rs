@@ -794,6 +794,56 @@ fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     );
 }
 
+/// A loopback OpenAI-compatible endpoint whose every answer is a `200`
+/// with a body that never ends (each stops at 1 GiB, and the server after
+/// 64 connections, so nothing here runs unbounded).
+fn endless_endpoint() -> String {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(64) {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                let mut request = [0u8; 65536];
+                let _ = stream.read(&mut request);
+                let _ = stream.write_all(b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n");
+                let chunk = [b' '; 65536];
+                for _ in 0..(1 << 14) {
+                    if stream.write_all(&chunk).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn a_server_streaming_an_endless_answer_ends_the_lock_naming_the_cap() {
+    let url = endless_endpoint();
+    let meta = format!(
+        "\n[package.metadata.intent]\nrepair-rounds = 0\n\n[[package.metadata.intent.providers]]\nkind = \"openai\"\nurl = \"{url}\"\nmodel = \"m\"\ntimeout = 60\nmax-response-bytes = 65536\n"
+    );
+    let f = Fixture::with_manifest("endless", &meta, "[workspace]\n");
+    f.write("intents/double.intent.toml", DOUBLE);
+    let started = std::time::Instant::now();
+    let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_ne!(code, 0, "{out}{err}");
+    assert!(err.contains(&format!("{url}")), "{err}");
+    assert!(
+        err.contains("more than 65536 bytes (`max-response-bytes`)"),
+        "{err}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(50),
+        "ended at the cap, not the timeout"
+    );
+    assert!(!f.root.join("Intent.lock").exists() || !f.read("Intent.lock").contains("[[intent]]"));
+    assert!(!f.root.join("intents/snapshots/double.snap").exists());
+}
+
 #[test]
 fn without_confinement_lock_refuses_before_any_model_call_and_names_the_opt_out() {
     let (f, model) = scripted_fixture("unconfined", DOUBLE_CODE);
