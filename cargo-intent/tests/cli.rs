@@ -831,7 +831,7 @@ fn a_server_streaming_an_endless_answer_ends_the_lock_naming_the_cap() {
     let started = std::time::Instant::now();
     let (code, out, err) = run_full(&mut intent(&f, &["lock"]));
     assert_ne!(code, 0, "{out}{err}");
-    assert!(err.contains(&format!("{url}")), "{err}");
+    assert!(err.contains(&url), "{err}");
     assert!(
         err.contains("more than 65536 bytes (`max-response-bytes`)"),
         "{err}"

@@ -162,13 +162,20 @@ pub(crate) fn restore(text: &str, spec: &SpecFile, code: &str) -> Option<String>
     let end = note_end + import.as_ref().map_or(0, String::len);
     let private = import.is_some_and(|line| line == format!("{newline}use crate::{name};"));
     let code = if private { unexported(code, name) } else { code.to_string() };
-    let comment = match spec.spec.description == super::adopt::undocumented(name) {
+    let comment = match spec.spec.description == undocumented(name) {
         true => String::new(),
         false => docs::comment(&docs::prose(spec)),
     };
     let function = docs::place(code.trim_end(), &comment, name);
     let function = function.trim_end_matches('\n').replace('\n', newline);
     Some(format!("{}{function}{}", &text[..start], &text[end..]))
+}
+
+/// The description of a function adopted without a doc comment: a `TODO`
+/// that `lock` refuses to send to a model, and that `eject` gives back as
+/// no doc comment.
+pub(crate) fn undocumented(name: &str) -> String {
+    format!("TODO: say what `{name}` must do.")
 }
 
 /// `\r\n` for a file that uses it, else `\n`.

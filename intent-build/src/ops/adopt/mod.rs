@@ -280,16 +280,9 @@ fn draft(
 /// The spec's description: the doc comment as written, else a `TODO`.
 fn description_of(function: &Function) -> String {
     match function.doc.trim().is_empty() {
-        true => undocumented(&function.name),
+        true => super::eject::undocumented(&function.name),
         false => function.doc.clone(),
     }
-}
-
-/// The description of a function adopted without a doc comment: a `TODO`
-/// that `lock` refuses to send to a model, and that `eject` gives back as
-/// no doc comment.
-pub(crate) fn undocumented(name: &str) -> String {
-    format!("TODO: say what `{name}` must do.")
 }
 
 /// The function run, confined, on its tests' calls and on generated inputs.
