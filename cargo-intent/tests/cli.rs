@@ -1126,6 +1126,44 @@ fn disagreeing_candidates_ask_and_an_agreed_answer_pins_its_behaviour() {
 }
 
 #[test]
+fn watch_keeps_the_pinned_behaviour_unless_allowed_to_change_it() {
+    let (f, right) = clamp_fixture(&[CLAMP_RIGHT]);
+    let (code, _, err) = run_full(&mut intent(&f, &["lock"]));
+    assert_eq!(code, 0, "{err}");
+    let pinned = f.read("intents/snapshots/clamp.behaviour");
+    assert!(pinned.contains("clamp(0, 1, 1) => 1\n"), "{pinned}");
+    // Another model, whose code behaves otherwise; the lock says an older
+    // one wrote the code, so the intent is stale with the same spec.
+    let upgrade = ScriptedModel::answering_in_turn(&[CLAMP_WRONG]);
+    use_model(&f, &right, &upgrade);
+    let lock = f.read("Intent.lock");
+    let at = lock.find("provider = \"command\", name = \"").expect(&lock)
+        + "provider = \"command\", name = \"".len();
+    let end = at + lock[at..].find('"').unwrap();
+    let lock = format!("{}an-older-model{}", &lock[..at], &lock[end..]);
+    f.write("Intent.lock", &lock);
+    let watch = |extra: &[&str]| {
+        let mut args = vec!["watch", "--interval", "100", "--exit-after", "1"];
+        args.extend_from_slice(extra);
+        run_full(&mut intent(&f, &args))
+    };
+    let (code, out, err) = watch(&[]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("clamped::clamp: failed at") && out.contains("changes the pinned behaviour"),
+        "{out}{err}"
+    );
+    assert_eq!(f.read("Intent.lock"), lock, "nothing recorded");
+    assert_eq!(f.read("intents/snapshots/clamp.behaviour"), pinned);
+    let (code, out, err) = watch(&["--allow-behaviour-change"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("clamped::clamp: accepted"), "{out}{err}");
+    assert!(f
+        .read("intents/snapshots/clamp.behaviour")
+        .contains("clamp(0, 1, 1) => 0\n"));
+}
+
+#[test]
 fn a_property_that_does_not_compile_is_a_located_error_before_any_model_call() {
     let (f, model) = clamp_fixture(&[CLAMP_RIGHT]);
     f.write(

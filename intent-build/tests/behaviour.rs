@@ -399,7 +399,8 @@ fn a_pinned_behaviour_refuses_a_change_unless_allowed() {
     );
     let kept = generate_with(CLAMP, &[WRONG, ALSO_RIGHT], options.clone());
     assert!(kept.rounds[0].candidates[1].accepted, "{kept:#?}");
-    options.allow_behaviour_change = true;
+    // A change allowed (the lock decides it): no behaviour to keep.
+    options.pinned = None;
     let allowed = generate_with(CLAMP, &[WRONG], options);
     assert_eq!(
         allowed.outcome,

@@ -10,6 +10,8 @@ use crate::cli::Global;
 /// `cargo intent build [-- CARGO BUILD ARGS]`.
 #[derive(Debug, Args)]
 pub struct BuildArgs {
+    #[command(flatten)]
+    pub generation: super::lock::GenerationArgs,
     /// Arguments passed to `cargo build`
     #[arg(last = true)]
     pub cargo_args: Vec<String>,
@@ -17,7 +19,14 @@ pub struct BuildArgs {
 
 pub fn exec(global: &Global, args: &BuildArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
-    let status = lock(global, &ws, &LockArgs::default())?;
+    let status = lock(
+        global,
+        &ws,
+        &LockArgs {
+            generation: args.generation.clone(),
+            ..LockArgs::default()
+        },
+    )?;
     if status != Status::Ok {
         return Ok(status);
     }

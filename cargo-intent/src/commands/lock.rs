@@ -28,11 +28,19 @@ pub struct LockArgs {
     /// Exit 1 if anything is stale, naming each intent and why; needs no model or network
     #[arg(long, conflicts_with = "force")]
     pub check: bool,
+    #[command(flatten)]
+    pub generation: GenerationArgs,
+    #[command(flatten)]
+    pub handoff: HandoffArgs,
+}
+
+/// The options of every command that locks (`lock`, `watch`, `build`),
+/// each read where it takes effect in `intent_build::ops::lock`.
+#[derive(Debug, Default, Clone, Args)]
+pub struct GenerationArgs {
     /// Accept new code whose behaviour differs from the pinned behaviour when only the model changed
     #[arg(long)]
     pub allow_behaviour_change: bool,
-    #[command(flatten)]
-    pub handoff: HandoffArgs,
 }
 
 /// How a build script hands regeneration over (`intent_build::handoff`):
@@ -175,7 +183,7 @@ pub fn lock_options(global: &Global, ws: &Workspace, args: &LockArgs) -> LockOpt
         intent_dir: ws.intent_dir(),
         cancel: Some(crate::interrupt::flag()),
         pending_only: false,
-        allow_behaviour_change: args.allow_behaviour_change,
+        allow_behaviour_change: args.generation.allow_behaviour_change,
         cores: Cores::All,
         answered: Default::default(),
     }

@@ -27,6 +27,8 @@ pub struct WatchArgs {
     /// Stop after this many rounds of changes (for scripts and tests)
     #[arg(long, hide = true)]
     pub exit_after: Option<usize>,
+    #[command(flatten)]
+    pub generation: super::lock::GenerationArgs,
 }
 
 /// An error on one line, so each watch event stays one line.
@@ -59,7 +61,11 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             }
             seen.insert(package.name.clone(), now);
             changed = true;
-            let options = super::lock::lock_options(global, &ws, &LockArgs::default());
+            let lock = LockArgs {
+                generation: args.generation.clone(),
+                ..LockArgs::default()
+            };
+            let options = super::lock::lock_options(global, &ws, &lock);
             match ops::lock::lock(&project, &options, &env, &Progress::hidden()) {
                 Ok(summary) => print_summary(&package.name, &summary)?,
                 // A bad spec is reported (on stderr, as every error) and

@@ -169,7 +169,6 @@ impl<'a> Generation<'a> {
                 threshold: options.agreement,
                 floats: plan.as_ref().is_ok_and(|p| p.floats),
                 pinned: options.pinned.as_ref(),
-                allow_change: options.allow_behaviour_change,
             },
             quorum: if router.candidates(0) > 1 {
                 // The user's answers count as one vote beside the candidates'.
@@ -209,7 +208,7 @@ impl<'a> Generation<'a> {
             RoundOutcome::Accept(index) => {
                 let support = self.pool.support(index, self.choice.floats);
                 // Keeping the pinned behaviour is evidence of its own.
-                let kept_pin = self.choice.pinned.is_some() && !self.choice.allow_change;
+                let kept_pin = self.choice.pinned.is_some();
                 // Seeking needs independent samples, as the quorum does: with
                 // a quorum of 1 (the rule before quorums, or one candidate a
                 // round) a thin acceptance stands. Without generated inputs

@@ -52,10 +52,9 @@ pub struct Options {
     /// Share of the passing candidates whose behaviour must agree
     /// ([`behaviour::settled`]).
     pub agreement: f64,
-    /// Accept new behaviour when only the model changed.
-    pub allow_behaviour_change: bool,
-    /// The behaviour pinned at the last acceptance, for this intent, when
-    /// only the model changed since.
+    /// The behaviour the accepted code must keep: the one pinned at the
+    /// last acceptance, when only the model changed since and no change is
+    /// allowed (decided by the lock, `ops::lock`'s generate stage).
     pub pinned: Option<behaviour::Behaviour>,
     /// The intents this one uses (`uses`), with their accepted code.
     pub used: Vec<Used>,
@@ -125,7 +124,6 @@ impl Default for Options {
             std_paths: true,
             repair: Repair::default(),
             agreement: DEFAULT_AGREEMENT,
-            allow_behaviour_change: false,
             pinned: None,
             used: Vec::new(),
             quorum: DEFAULT_QUORUM,

@@ -51,10 +51,8 @@ pub struct Choice<'a> {
     pub threshold: f64,
     /// Whether outcomes hold floats (compared rounded).
     pub floats: bool,
-    /// The behaviour accepted before, when only the model changed.
+    /// The behaviour the accepted candidate must keep, if any.
     pub pinned: Option<&'a Behaviour>,
-    /// Accept a candidate whose behaviour differs from `pinned`.
-    pub allow_change: bool,
 }
 
 /// Passing candidates by behaviour: the first passing one by index when
@@ -73,7 +71,7 @@ pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
         let Some(known) = known_behaviours(judged) else {
             return RoundOutcome::Accept(first);
         };
-        if let (Some(pinned), false) = (choice.pinned, choice.allow_change) {
+        if let Some(pinned) = choice.pinned {
             let mut changes = Vec::new();
             for (i, behaviour) in &known {
                 let differences = pinned.differences(behaviour, choice.floats);
@@ -693,7 +691,8 @@ mod tests {
                 after: "2".into()
             }])
         );
-        choice.allow_change = true;
+        // With no behaviour to keep (a change allowed), the largest group wins.
+        choice.pinned = None;
         assert_eq!(decide(&round, &choice), RoundOutcome::Accept(0));
     }
 }

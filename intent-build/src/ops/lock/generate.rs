@@ -59,7 +59,7 @@ impl LockCtx<'_> {
             known,
             router: &router,
             queue: uses::Queue::new(work),
-            options: self.generation_options(),
+            options: self.project.generation_options(),
             store: self.project.store(&opts.intent_dir),
             generated: Mutex::new(Vec::new()),
             changes: Mutex::new(Vec::new()),
@@ -81,14 +81,14 @@ impl LockCtx<'_> {
         Ok(generated)
     }
 
-    /// The crate's generation options for this run: in review mode a
-    /// behaviour change waits for the reviewer, who sees it in `cargo
-    /// intent diff`, instead of being refused.
-    fn generation_options(&self) -> Options {
-        let mut options = self.project.generation_options();
-        options.allow_behaviour_change =
-            self.options.allow_behaviour_change || self.project.settings.review;
-        options
+    /// Whether regenerated code may behave otherwise than the behaviour
+    /// pinned at its last acceptance when only the model changed — the one
+    /// place `--allow-behaviour-change` takes effect: when asked for, or in
+    /// review mode, where the change waits for the reviewer (who sees it in
+    /// `cargo intent diff`) instead of being refused. Otherwise the pinned
+    /// behaviour must be kept.
+    pub(super) fn behaviour_change_allowed(&self) -> bool {
+        self.options.allow_behaviour_change || self.project.settings.review
     }
 }
 
@@ -144,12 +144,10 @@ impl Worker<'_> {
         let name = spec.spec.name.clone();
         let bar = self.ctx.progress.intent(&name);
         let phase = |p: Phase| bar.phase(&p);
-        // When only the model changed, the behaviour pinned at the last
-        // acceptance must be kept.
         let pinned = pinned_behaviour(&self.ctx.project.specs_dir(), &name);
         let same_spec = self.known.locked_specs.get(&name) == Some(&spec.hash);
         let options = Options {
-            pinned: pinned.clone().filter(|_| same_spec),
+            pinned: pinned.clone().filter(|_| same_spec && !self.ctx.behaviour_change_allowed()),
             used,
             answered: self.ctx.options.answered.get(&name).cloned(),
             ..self.options.clone()
@@ -252,7 +250,7 @@ mod tests {
             let dir = test_crate::with(manifest, &[]);
             let mut options = test_crate::options(dir.path());
             options.allow_behaviour_change = asked;
-            let got = test_crate::in_ctx(dir.path(), &options, |ctx| ctx.generation_options().allow_behaviour_change);
+            let got = test_crate::in_ctx(dir.path(), &options, |ctx| ctx.behaviour_change_allowed());
             assert_eq!(got, allowed, "{manifest:?} asked={asked}");
         }
     }
