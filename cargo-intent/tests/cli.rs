@@ -434,6 +434,7 @@ fn accept_and_diff_work_on_pending_results() {
             digest: "sha256:x".into(),
             note: None,
         },
+        prompt: intent_build::generate::prompt::TEMPLATE_VERSION.into(),
         params_hash: "sha256:p".into(),
         functional_hash: "sha256:f".into(),
         gates: {

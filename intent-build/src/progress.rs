@@ -9,7 +9,32 @@ use std::time::{Duration, Instant};
 
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::generate::Phase;
+
+/// Phases shown by progress displays.
+#[derive(Debug, Clone)]
+pub enum Phase {
+    /// Waiting for the model in a round.
+    Generating(u32),
+    /// Running gates in a round.
+    Checking(u32),
+    /// A completion arrived: tokens and tokens/s.
+    Generated {
+        /// Tokens generated.
+        tokens: u32,
+        /// Speed.
+        per_second: f64,
+    },
+    /// A round was judged: candidates decoded and passed so far, every
+    /// round together.
+    Judged {
+        /// The round.
+        round: u32,
+        /// Candidates decoded.
+        decoded: u32,
+        /// Candidates that passed every gate.
+        passed: usize,
+    },
+}
 
 /// A progress display for several intents at once.
 pub struct Progress {

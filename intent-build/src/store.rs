@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::generate::prompt::TEMPLATE_VERSION;
 use crate::judge::PassingCandidate;
 use crate::error::{Error, Result};
 use crate::lockfile::{LockEntry, Lockfile};
@@ -81,7 +80,7 @@ fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
         spec_hash: spec.hash.clone(),
         author: Default::default(),
         model: candidate.identity.clone(),
-        prompt: TEMPLATE_VERSION.to_string(),
+        prompt: candidate.prompt.clone(),
         params_hash: candidate.params_hash.clone(),
         output_hash: output_hash(&candidate.code),
         functional_hash: candidate.functional_hash.clone(),

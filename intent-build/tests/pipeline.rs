@@ -582,6 +582,7 @@ fn accept_forever_process() {
             digest: "none".into(),
             note: None,
         },
+        prompt: intent_build::generate::prompt::TEMPLATE_VERSION.into(),
         params_hash: "sha256:00".into(),
         functional_hash: "sha256:01".into(),
         gates: vec![intent_build::gate::Gate::Parse],

@@ -46,31 +46,7 @@ use round::{Next, RoundOutcome};
 use uses::prompted;
 pub use uses::{gated, Used};
 
-/// Phases shown by progress displays.
-#[derive(Debug, Clone)]
-pub enum Phase {
-    /// Waiting for the model in a round.
-    Generating(u32),
-    /// Running gates in a round.
-    Checking(u32),
-    /// A completion arrived: tokens and tokens/s.
-    Generated {
-        /// Tokens generated.
-        tokens: u32,
-        /// Speed.
-        per_second: f64,
-    },
-    /// A round was judged: candidates decoded and passed so far, every
-    /// round together.
-    Judged {
-        /// The round.
-        round: u32,
-        /// Candidates decoded.
-        decoded: u32,
-        /// Candidates that passed every gate.
-        passed: usize,
-    },
-}
+pub use crate::progress::Phase;
 
 /// Generates and verifies code for `spec`. Each round asks the router for
 /// its candidates of one prompt and judges them; every passing candidate of
@@ -270,7 +246,7 @@ fn replay_round(
     let answers = answered.answers(router)?;
     phase(Phase::Checking(0));
     let tag = format!("{}-replay", g.gated.spec.name);
-    let mut judged = judge::judge_all(runner, &g.gated, router, 0, answers, &tag, options.mending());
+    let mut judged = judge::judge_all(runner, &g.gated, 0, answers, &tag, options.mending());
     for j in &mut judged {
         j.report.replayed = true;
     }
@@ -333,6 +309,6 @@ fn ask_round(
     }
     phase(Phase::Checking(round));
     let tag = format!("{}-r{round}", spec.spec.name);
-    judge::judge_all(runner, spec, router, round, answers, &tag, options.mending())
+    judge::judge_all(runner, spec, round, answers, &tag, options.mending())
 }
 

@@ -78,6 +78,7 @@ impl Pool {
             };
             report.confidence = Some(confidence);
             PassingCandidate {
+                prompt: super::prompt::TEMPLATE_VERSION.to_string(),
                 agreement: report.agreement,
                 confidence: Some(confidence),
                 uses: Used::hashes(&options.used),

@@ -72,6 +72,7 @@ impl Answered {
                 Some(Ok(Routed {
                     provider,
                     label: c.provider.clone(),
+                    params: router.providers()[provider].params().clone(),
                     identity: c.model.clone(),
                     completion: Completion {
                         text: format!("```rust\n{}\n```\n", c.code),

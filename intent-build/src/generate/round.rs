@@ -442,6 +442,7 @@ mod tests {
                         digest: "d".into(),
                         note: None,
                     },
+                    prompt: String::new(),
                     params_hash: String::new(),
                     functional_hash: String::new(),
                     gates: Vec::new(),

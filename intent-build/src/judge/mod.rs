@@ -31,7 +31,7 @@ use crate::files::sha256_hex;
 use crate::gate::Gate;
 use crate::lockfile::{Confidence, ModelIdentity};
 use crate::report::{CandidateReport, GateRecord};
-use crate::provider::router::{Routed, Router, RouterError};
+use crate::provider::routed::{Routed, RouterError};
 use crate::provider::ErrorKind;
 use crate::spec::{Spec, SpecFile};
 
@@ -42,6 +42,9 @@ pub struct PassingCandidate {
     pub code: String,
     /// The model that wrote it.
     pub identity: ModelIdentity,
+    /// The prompt template that asked for it (`intent-prompt/2`), set by
+    /// the generation that accepts it; empty for code no prompt asked for.
+    pub prompt: String,
     /// `params-hash` of the provider's generation parameters.
     pub params_hash: String,
     /// `sha256:` of the examples' results' `Debug` output.
@@ -156,7 +159,6 @@ struct Extracted {
 pub fn judge_all(
     runner: &GateRunner,
     spec: &SpecFile,
-    router: &Router,
     round: u32,
     answers: Vec<Result<Routed, RouterError>>,
     tag: &str,
@@ -166,7 +168,7 @@ pub fn judge_all(
         .into_iter()
         .enumerate()
         .map(|(index, answer)| {
-            extract_one(runner, spec, router, (round, index as u32), answer, tag)
+            extract_one(runner, spec, (round, index as u32), answer, tag)
         })
         .collect();
     let codes: Vec<String> = parsed
@@ -190,7 +192,7 @@ pub fn judge_all(
             Parsed::Code(mut extracted) => {
                 let checked = checked.next().expect("one verdict per extracted candidate");
                 extracted.report.gate_seconds += share;
-                conclude(spec, router, extracted, checked)
+                conclude(spec, extracted, checked)
             }
         })
         .collect()
@@ -249,7 +251,6 @@ fn check_and_repair(
 fn extract_one(
     runner: &GateRunner,
     spec: &SpecFile,
-    router: &Router,
     (round, index): (u32, u32),
     answer: Result<Routed, RouterError>,
     tag: &str,
@@ -269,9 +270,7 @@ fn extract_one(
             });
         }
     };
-    let sampling = router.providers()[routed.provider]
-        .params()
-        .sampling(round, index);
+    let sampling = routed.params.sampling(round, index);
     report.seed = (sampling.temperature > 0.0).then_some(sampling.seed);
     report.provider = Some(routed.label.clone());
     report.model = Some(routed.identity.clone());
@@ -316,7 +315,6 @@ fn extract_one(
 /// The judgement of an extracted candidate from its final verdict.
 fn conclude(
     spec: &SpecFile,
-    router: &Router,
     extracted: Extracted,
     checked: Result<Attempt, String>,
 ) -> Judged {
@@ -350,7 +348,8 @@ fn conclude(
                 candidate: Box::new(PassingCandidate {
                     code,
                     identity: routed.identity,
-                    params_hash: router.providers()[routed.provider].params().hash(),
+                    prompt: String::new(),
+                    params_hash: routed.params.hash(),
                     // The behaviour on generated inputs says more than the
                     // examples' results, when there is one.
                     functional_hash: behaviour.as_ref().map_or_else(

@@ -13,6 +13,7 @@ pub mod embedded;
 pub(crate) mod http;
 pub mod ollama;
 pub mod openai;
+pub mod routed;
 pub mod router;
 pub mod factory;
 

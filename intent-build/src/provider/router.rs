@@ -2,6 +2,7 @@
 //! repair rounds ("draft small, repair big").
 
 use super::cache::ResponseCache;
+pub use super::routed::{Routed, RouterError};
 use super::{Completion, ModelIdentity, Provider, ProviderError};
 
 /// Providers in configured order.
@@ -13,41 +14,6 @@ pub struct Router {
     candidates: Vec<u32>,
 }
 
-/// A completion and the provider that produced it.
-#[non_exhaustive]
-pub struct Routed {
-    /// Index of the provider in configured order.
-    pub provider: usize,
-    /// The provider's label.
-    pub label: String,
-    /// Its model identity, as the lock records it.
-    pub identity: ModelIdentity,
-    /// The completion.
-    pub completion: Completion,
-    /// Whether it came from the response cache (no model call).
-    pub cached: bool,
-}
-
-/// Every provider failed; each reason is kept.
-#[derive(Debug, Clone)]
-pub struct RouterError {
-    /// (provider label, its error) in the order tried.
-    pub failures: Vec<(String, ProviderError)>,
-}
-
-impl std::fmt::Display for RouterError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.failures.is_empty() {
-            return f.write_str("no model provider is configured");
-        }
-        write!(f, "every model provider failed:")?;
-        // Provider errors name their provider already.
-        for (_, error) in &self.failures {
-            write!(f, "\n  - {error}")?;
-        }
-        Ok(())
-    }
-}
 
 impl std::error::Error for RouterError {}
 
@@ -244,6 +210,7 @@ impl Router {
         Routed {
             provider: index,
             label: self.providers[index].label(),
+            params: self.providers[index].params().clone(),
             identity: identity.clone(),
             completion,
             cached,
