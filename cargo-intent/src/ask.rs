@@ -15,7 +15,7 @@ use intent_build::report::Question;
 use intent_build::spec::edit::NewExample;
 use intent_build::spec::SpecFile;
 
-use crate::cli::Global;
+use crate::global::Global;
 
 /// Whether questions may be asked: stdin and stderr are a terminal, not in
 /// CI, and not `--no-input`. Otherwise the question is printed and `lock`

@@ -1,9 +1,16 @@
 //! Command-line arguments, in Cargo's conventions.
 
 use std::ffi::OsString;
-use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::commands::{
+    accept, adopt, build, diff, edit, eject, lock, models, new, report, show, status, tighten,
+    verify, watch,
+};
+use crate::exit::Status;
+use crate::global::Global;
 
 /// Regenerate, check and review code built from intents.
 #[derive(Debug, Parser)]
@@ -13,70 +20,6 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Flags every subcommand takes.
-#[derive(Debug, Clone, Args)]
-pub struct Global {
-    /// Path to Cargo.toml
-    #[arg(long, global = true, value_name = "PATH")]
-    pub manifest_path: Option<PathBuf>,
-    /// Package(s) to work on
-    #[arg(short = 'p', long = "package", global = true, value_name = "SPEC")]
-    pub packages: Vec<String>,
-    /// Every package in the workspace (the default in a virtual workspace)
-    #[arg(long, global = true)]
-    pub workspace: bool,
-    /// Fail instead of regenerating
-    #[arg(long, global = true)]
-    pub locked: bool,
-    /// No network: only the embedded provider and the response cache
-    #[arg(long, global = true)]
-    pub offline: bool,
-    /// Both --locked and --offline
-    #[arg(long, global = true)]
-    pub frozen: bool,
-    /// Print less
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
-    /// Never prompt: print questions and exit 1 (the default off a terminal and in CI)
-    #[arg(long, global = true)]
-    pub no_input: bool,
-    /// Print more (-vv shows llama.cpp's logs)
-    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
-    pub verbose: u8,
-    /// Coloring
-    #[arg(
-        long,
-        global = true,
-        value_enum,
-        env = "CARGO_TERM_COLOR",
-        default_value = "auto"
-    )]
-    pub color: Color,
-}
-
-impl Global {
-    /// `--locked` or `--frozen`.
-    pub fn is_locked(&self) -> bool {
-        self.locked || self.frozen
-    }
-
-    /// `--offline` or `--frozen`.
-    pub fn is_offline(&self) -> bool {
-        self.offline || self.frozen
-    }
-}
-
-/// `--color`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    /// Color on a terminal
-    Auto,
-    /// Always
-    Always,
-    /// Never
-    Never,
 }
 
 /// The subcommands.
@@ -117,4 +60,25 @@ pub enum Command {
 /// Parses arguments (with any leading `intent` already removed).
 pub fn parse(args: Vec<OsString>) -> Result<Cli, clap::Error> {
     Cli::try_parse_from(args)
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<Status> {
+    match cli.command {
+        Command::Lock(args) => lock::exec(&cli.global, &args),
+        Command::Build(args) => build::exec(&cli.global, &args),
+        Command::Status(args) => status::exec(&cli.global, &args),
+        Command::Show(args) => show::exec(&cli.global, &args),
+        Command::Diff(args) => diff::exec(&cli.global, &args),
+        Command::Edit(args) => edit::exec(&cli.global, &args),
+        Command::Eject(args) => eject::exec(&cli.global, &args),
+        Command::Adopt(args) => adopt::exec(&cli.global, &args),
+        Command::Accept(args) => accept::exec(&cli.global, &args),
+        Command::Verify(args) => verify::exec(&cli.global, &args),
+        Command::Tighten(args) => tighten::exec(&cli.global, &args),
+        Command::New(args) => new::exec(&cli.global, &args),
+        Command::Report(args) => report::exec(&cli.global, &args),
+        Command::Watch(args) => watch::exec(&cli.global, &args),
+        Command::Models(args) => models::exec(&cli.global, &args),
+    }
 }

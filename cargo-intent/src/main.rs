@@ -2,7 +2,8 @@
 //!
 //! This file only maps results to exit codes: 0 ok, 1 stale intents or failed
 //! gates, 2 usage or configuration errors. Everything else lives in `cli.rs`
-//! (arguments), `workspace.rs` (which crates) and one module per subcommand.
+//! (the subcommands and their dispatch), `global.rs` (the flags every one
+//! takes), `workspace.rs` (which crates) and one module per subcommand.
 
 /// `print!` to stdout that returns the write's error instead of panicking:
 /// a closed pipe (`cargo intent status | head -1`) ends the command quietly.
@@ -24,6 +25,8 @@ macro_rules! outln {
 mod ask;
 mod cli;
 mod commands;
+mod exit;
+mod global;
 mod interrupt;
 mod summary;
 mod table;
@@ -47,7 +50,7 @@ fn main() -> ExitCode {
     };
     interrupt::install();
     table::init_color();
-    match commands::run(cli) {
+    match cli::run(cli) {
         Ok(status) => status.into(),
         // The reader went away (`| head`): not an error, as for ripgrep.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

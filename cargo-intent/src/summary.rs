@@ -3,10 +3,87 @@
 //! the notes on what was accepted on less evidence, and each question.
 
 use anyhow::Result;
+use intent_build::ops::lock::settle::Step;
 use intent_build::ops::lock::{LockSummary, Note, Settled};
+use intent_build::ops::tighten::Tightened;
 use intent_build::project::Project;
 
-use crate::cli::Global;
+use crate::global::Global;
+
+/// Shows the steps of one package's run (`ops::lock::settle`) as they end,
+/// and remembers whether every one ended settled.
+pub struct Shown<'a> {
+    global: &'a Global,
+    project: &'a Project,
+    /// Whether everything shown so far ended settled.
+    pub ok: bool,
+}
+
+impl<'a> Shown<'a> {
+    /// Nothing shown yet for `project`.
+    pub fn new(global: &'a Global, project: &'a Project) -> Shown<'a> {
+        Shown {
+            global,
+            project,
+            ok: true,
+        }
+    }
+
+    /// Shows `step`; a lock interrupted by Ctrl-C is not shown (the
+    /// command says it was interrupted).
+    pub fn step(&mut self, step: Step<'_>) -> Result<()> {
+        match step {
+            Step::Locked(_) if crate::interrupt::requested() => {}
+            Step::Locked(summary) => self.ok &= report(self.global, self.project, summary)?,
+            Step::Page(page) if !self.ok => {
+                eprintln!(
+                    "note: the run, every candidate and round, is in {}",
+                    page.display()
+                )
+            }
+            Step::Page(_) => {}
+            Step::Tightened(done) => tightened(&self.project.name, done),
+        }
+        Ok(())
+    }
+}
+
+/// One line per intent whose open inputs were offered and answered.
+fn tightened(package: &str, done: &[(String, Tightened)]) {
+    for (name, tightened) in done {
+        let name_in = format!("{package}::{name}");
+        match tightened {
+            Tightened::NothingOpen {
+                figure: Some((r, n)),
+            } => {
+                eprintln!(
+                    "{:>12} {name_in} (adequacy {r}/{n}: nothing open to pin)",
+                    "Adequate"
+                );
+            }
+            Tightened::NothingOpen { figure: None } => {}
+            Tightened::Unanswered => {
+                eprintln!("{:>12} {name_in}: its open inputs are unanswered", "Open")
+            }
+            Tightened::Kept {
+                added,
+                figure: ((r, n), after),
+            } => {
+                let after = after.map_or_else(|| "-".to_string(), |(r, n)| format!("{r}/{n}"));
+                eprintln!(
+                    "{:>12} {name_in}: {added} example(s), adequacy {r}/{n} → {after}",
+                    "Tightened"
+                );
+            }
+            Tightened::Stale { added, why } => {
+                eprintln!(
+                    "{:>12} {name_in}: {added} example(s); the accepted code fails them ({why})",
+                    "Corrected"
+                );
+            }
+        }
+    }
+}
 
 /// Prints what `summary` says for one package; whether all is settled.
 pub fn report(global: &Global, project: &Project, summary: &LockSummary) -> Result<bool> {

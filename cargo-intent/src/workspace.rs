@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
-use crate::cli::Global;
+use crate::global::Global;
 
 /// A crate with intents.
 #[derive(Debug, Clone)]

@@ -47,6 +47,21 @@ pub struct Run<'a> {
     pub compression: BTreeMap<String, Compression>,
 }
 
+/// The last run's page (in `intent_dir`) drawn again with today's lock and
+/// specs, so it says who wrote what is accepted now; `None` when no run
+/// has written a report there.
+///
+/// # Errors
+///
+/// As [`write`].
+pub fn redraw(project: &Project, intent_dir: &Path) -> Result<Option<PathBuf>> {
+    let json = intent_dir.join("report.json");
+    if !json.is_file() {
+        return Ok(None);
+    }
+    write(project, &json).map(Some)
+}
+
 /// Renders `report.json` beside it as `report.html`, with the specs of
 /// `project`; the page's path.
 ///

@@ -251,6 +251,43 @@ fn layers_point_one_way() {
     assert!(wrong.is_empty(), "imports against the layers: {wrong:?}");
 }
 
+fn cli_src() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../cargo-intent/src")
+}
+
+#[test]
+fn the_cli_has_no_module_cycle_and_its_commands_reach_the_library_through_ops() {
+    let graph = graph(&cli_src());
+    assert!(
+        graph["commands::build"].contains("commands::lock"),
+        "the reader sees the CLI's imports"
+    );
+    let cycles = cycles(&graph);
+    assert!(
+        cycles.is_empty(),
+        "module cycles in cargo-intent: {cycles:?}"
+    );
+    for (module, text) in modules(&cli_src()) {
+        if !module.starts_with("commands::") {
+            continue;
+        }
+        // Commands parse and print: they take the command enum from no one,
+        // build no provider, and read no run's report to decide.
+        assert!(
+            !graph[&module].contains("cli"),
+            "{module} imports the command enum"
+        );
+        assert!(
+            !text.contains("intent_build::provider"),
+            "{module} reaches the providers"
+        );
+        assert!(
+            !text.contains("report.json"),
+            "{module} reads the run's report"
+        );
+    }
+}
+
 #[test]
 fn the_graph_sees_real_imports() {
     // Guards the reader itself: a graph that saw nothing would pass both

@@ -7,8 +7,8 @@ use intent_build::env::Env;
 use intent_build::ops::adopt::{self, Target};
 use intent_build::project::Project;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent adopt`.
 #[derive(Debug, Args)]

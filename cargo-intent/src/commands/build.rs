@@ -4,8 +4,8 @@ use anyhow::{Context, Result};
 use clap::Args;
 
 use super::lock::{lock, LockArgs};
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent build [-- CARGO BUILD ARGS]`.
 #[derive(Debug, Args)]

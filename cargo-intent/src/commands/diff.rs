@@ -6,8 +6,8 @@ use clap::Args;
 use intent_build::ops::{self, Found};
 use intent_build::project::Project;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent diff NAME`.
 #[derive(Debug, Args)]

@@ -9,8 +9,8 @@ use clap::Args;
 use intent_build::ops::hand;
 use intent_build::project::Project;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent edit NAME`.
 #[derive(Debug, Args)]

@@ -7,14 +7,12 @@ use intent_build::env::Env;
 use intent_build::handoff::HandoffLine;
 use intent_build::manifest::CratePaths;
 use intent_build::ops;
-use intent_build::ops::lock::{LockOptions, LockSummary, Settled};
-use intent_build::ops::questions;
+use intent_build::ops::lock::{settle, Cores, LockOptions, Settled};
 use intent_build::progress::Progress;
 use intent_build::project::Project;
-use intent_build::provider::factory::Cores;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 use crate::workspace::{self, Package, Workspace};
 
 /// `cargo intent lock [NAME…]`.
@@ -189,9 +187,10 @@ pub fn lock_options(global: &Global, ws: &Workspace, args: &LockArgs) -> LockOpt
     }
 }
 
-/// Runs `lock` on every selected package; shared with `build` and `watch`.
-/// On a terminal, a question is asked there and the intent decided again in
-/// the same run ([`settle`]).
+/// Runs `lock` on every selected package; shared with `build`. At a
+/// terminal its questions are asked there and the answered intents decided
+/// again in the same run, and the open inputs of what it accepted offered
+/// for confirmation (`ops::lock::settle`).
 pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> {
     let env = Env::from_process()?;
     let progress = Progress::new(global.quiet);
@@ -200,71 +199,17 @@ pub fn lock(global: &Global, ws: &Workspace, args: &LockArgs) -> Result<Status> 
         let project =
             Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
         let options = lock_options(global, ws, args);
-        let summary = ops::lock::lock(&project, &options, &env, &progress)?;
+        let mut shown = crate::summary::Shown::new(global, &project);
+        let mut terminal = crate::ask::Terminal;
+        let asker = crate::ask::enabled(global, &env).then_some(&mut terminal);
+        settle::run(&project, &options, &env, &progress, asker, &mut |step| {
+            shown.step(step)
+        })?;
         if crate::interrupt::requested() {
             eprintln!("interrupted: Intent.lock and snapshots hold only fully accepted results");
             return Ok(Status::Failed);
         }
-        let asking = crate::ask::enabled(global, &env) && summary.questions().next().is_some();
-        let generated = summary.report.clone();
-        let in_run: Vec<String> = summary.intents.iter().map(|(n, _)| n.clone()).collect();
-        let settled = if asking {
-            settle(global, &project, &options, &env, &progress, summary)?
-        } else {
-            crate::summary::report(global, &project, &summary)?
-        };
-        if let Some(json) = generated {
-            let page = intent_build::page::write(&project, &json)?;
-            if !settled {
-                eprintln!(
-                    "note: the run, every candidate and round, is in {}",
-                    page.display()
-                );
-            }
-            // At a terminal, the inputs the new acceptances' specs leave
-            // open are offered for confirmation.
-            if crate::ask::enabled(global, &env) {
-                let open: Vec<String> = left_open(&json)
-                    .into_iter()
-                    .filter(|n| in_run.contains(n))
-                    .collect();
-                if !open.is_empty() {
-                    ok &= super::tighten::run(global, ws, &project, &env, &open)?;
-                }
-            }
-        }
-        ok &= settled;
+        ok &= shown.ok;
     }
     Ok(if ok { Status::Ok } else { Status::Failed })
-}
-
-/// The intents the run at `json` accepted with mutants their specs leave
-/// open.
-fn left_open(json: &std::path::Path) -> Vec<String> {
-    intent_build::report::read_report(json)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|r| r.adequacy.as_ref().is_some_and(|a| !a.open.is_empty()))
-        .map(|r| r.name)
-        .collect()
-}
-
-/// Asks the questions of `summary` at the terminal and locks the answered
-/// intents again in the same run; whether everything ended settled.
-fn settle(
-    global: &Global,
-    project: &Project,
-    options: &LockOptions,
-    env: &Env,
-    progress: &Progress,
-    mut summary: LockSummary,
-) -> Result<bool> {
-    let terminal = &mut crate::ask::Terminal;
-    let Some(again) = questions::answer(project, options, env, &summary, terminal)? else {
-        return crate::summary::report(global, project, &summary);
-    };
-    questions::set_aside(&mut summary, &again);
-    let first = crate::summary::report(global, project, &summary)?;
-    let later = ops::lock::lock(project, &again, env, progress)?;
-    Ok(crate::summary::report(global, project, &later)? && first)
 }

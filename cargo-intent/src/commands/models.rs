@@ -6,10 +6,9 @@ use anyhow::Result;
 use clap::{Args, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 use intent_build::models::{self, FetchEvent};
-use intent_build::sandbox::{Confinement, SandboxMode};
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent models [fetch]`.
 #[derive(Debug, Args)]
@@ -159,7 +158,7 @@ fn use_model(global: &Global, name: &str) -> Result<Status> {
 /// whether it is installed under `home`, and what it is for.
 fn known_models(home: &std::path::Path) -> Result<()> {
     outln!(
-        "{:<20} {:>8} {:>10}  {:<13} what it is for",
+        "{:<20} {:>8} {:>11}  {:<13} what it is for",
         "model",
         "size",
         "fetch needs",
@@ -185,37 +184,18 @@ fn list(global: &Global) -> Result<Status> {
     let env = intent_build::env::Env::from_process()?;
     for package in &ws.packages {
         let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
-        let router = project.router(
-            &env,
-            &ws.intent_dir(),
-            global.is_offline(),
-            global.verbose > 1,
-            intent_build::provider::factory::Cores::All,
-        )?;
-        let settings = &project.settings;
+        let offline = global.is_offline();
+        let described =
+            intent_build::ops::models::describe(&project, &env, &ws.intent_dir(), offline)?;
         outln!("{}:", package.name)?;
-        for provider in router.providers() {
-            match provider.identity() {
-                Ok(id) => outln!(
-                    "  {:<50} ok     {} {}",
-                    provider.label(),
-                    id.name,
-                    id.digest
-                )?,
-                Err(e) => outln!("  {:<50} error  {e}", provider.label())?,
+        for (label, identity) in &described.providers {
+            match identity {
+                Ok(id) => outln!("  {label:<50} ok     {} {}", id.name, id.digest)?,
+                Err(e) => outln!("  {label:<50} error  {e}")?,
             }
         }
-        let confinement = match settings.sandbox_mode(&env) {
-            SandboxMode::Off => {
-                "off (`sandbox = \"off\"` or INTENT_SANDBOX=off): generated code runs with your rights".to_string()
-            }
-            SandboxMode::Required => match intent_build::sandbox::probe() {
-                active @ Confinement::Active { .. } => active.to_string(),
-                unavailable => format!("{unavailable}; generated code will not be run"),
-            },
-        };
-        outln!("  confinement: {confinement}")?;
-        outln!("  imports: {}", std_paths(&project, &env, &ws.intent_dir()))?;
+        outln!("  confinement: {}", described.confinement)?;
+        outln!("  imports: {}", described.imports)?;
     }
     let home = models::home();
     outln!(
@@ -224,28 +204,4 @@ fn list(global: &Global) -> Result<Status> {
     )?;
     known_models(&home)?;
     Ok(Status::Ok)
-}
-
-/// What the grammar lets a candidate import from std: the toolchain's
-/// module tree, or the crate roots alone when its documentation is missing.
-fn std_paths(
-    project: &intent_build::project::Project,
-    env: &intent_build::env::Env,
-    intent_dir: &std::path::Path,
-) -> String {
-    let runner = project.gate_runner(env, intent_dir, None);
-    let Ok(sysroot) = runner.sysroot() else {
-        return "std, core and alloc by their first segment (no rustc to ask)".to_string();
-    };
-    match intent_build::judge::std_paths::StdPaths::of_sysroot(&sysroot) {
-        Some(paths) => {
-            let (modules, items) = paths
-                .crates
-                .values()
-                .map(|m| m.size())
-                .fold((0, 0), |(m, i), (cm, ci)| (m + cm, i + ci));
-            format!("std, core and alloc paths that exist ({modules} modules, {items} items, from the toolchain's documentation)")
-        }
-        None => "std, core and alloc by their first segment: the toolchain has no documentation (`rustup component add rust-docs` lets the grammar check whole paths)".to_string(),
-    }
 }

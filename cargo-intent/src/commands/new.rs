@@ -4,8 +4,8 @@ use anyhow::{bail, Result};
 use clap::Args;
 use intent_build::project::Project;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent new NAME --signature SIG`.
 #[derive(Debug, Args)]

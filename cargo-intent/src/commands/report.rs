@@ -4,8 +4,8 @@
 use anyhow::{bail, Result};
 use clap::Args;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 use crate::workspace;
 
 /// `cargo intent report [--open]`.
@@ -19,14 +19,9 @@ pub struct ReportArgs {
 pub fn exec(global: &Global, args: &ReportArgs) -> Result<Status> {
     let ws = workspace::load(global)?;
     let mut page = ws.intent_dir().join(intent_build::page::FILE);
-    let json = ws.intent_dir().join("report.json");
-    // Drawn again from the run's report and today's lock, so the page says
-    // who wrote what is accepted now (code judged by hand since the run).
     if let [package] = ws.packages.as_slice() {
-        if json.is_file() {
-            let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
-            page = intent_build::page::write(&project, &json)?;
-        }
+        let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
+        page = intent_build::page::redraw(&project, &ws.intent_dir())?.unwrap_or(page);
     }
     if !page.is_file() {
         bail!(

@@ -10,8 +10,8 @@ use intent_build::lockfile::{Support, BROAD_SUPPORT};
 use intent_build::ops;
 use intent_build::project::Project;
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 use crate::table::Table;
 
 /// `cargo intent status`.

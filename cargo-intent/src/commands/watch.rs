@@ -15,8 +15,8 @@ use intent_build::project::Project;
 use super::lock::LockArgs;
 use intent_build::ops::lock::{LockSummary, Settled};
 
-use super::Status;
-use crate::cli::Global;
+use crate::exit::Status;
+use crate::global::Global;
 
 /// `cargo intent watch`.
 #[derive(Debug, Args)]

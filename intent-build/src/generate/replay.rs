@@ -40,6 +40,12 @@ pub struct Answered {
 }
 
 impl Answered {
+    /// The same candidates, for an intent the user answered `answers`
+    /// questions about (or corrected that many accepted answers of).
+    pub fn with_answers(&self, answers: usize) -> Answered {
+        Answered { answers, ..self.clone() }
+    }
+
     /// What `report` offers to judge again: its passing candidates, in the
     /// order they were decoded, and what was decoded for them.
     pub fn from_report(report: &IntentReport, answers: usize) -> Answered {

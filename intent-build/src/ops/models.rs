@@ -62,6 +62,65 @@ pub fn use_model(project: &Project, env: &Env, intent_dir: &std::path::Path, mod
     Ok(Moved { manifest, model: model.to_string(), stale })
 }
 
+/// What `cargo intent models` says of one crate: each configured provider
+/// (its label, and its model's identity or why it has none), whether
+/// generated code will be confined, and what candidates may import.
+#[derive(Debug)]
+pub struct Described {
+    /// Each provider in order: label, identity or the error asking for it.
+    pub providers: Vec<(String, std::result::Result<crate::lockfile::ModelIdentity, String>)>,
+    /// The confinement generated code runs under, in words.
+    pub confinement: String,
+    /// What the grammar lets a candidate import from std, in words.
+    pub imports: String,
+}
+
+/// Describes `project`'s providers (only those without network when
+/// `offline`), confinement and imports.
+///
+/// # Errors
+///
+/// Configuration errors.
+pub fn describe(project: &Project, env: &Env, intent_dir: &std::path::Path, offline: bool) -> Result<Described> {
+    let router = project.router(env, intent_dir, offline, false, crate::provider::factory::Cores::All)?;
+    let providers = router
+        .providers()
+        .iter()
+        .map(|p| (p.label(), p.identity().map_err(|e| e.to_string())))
+        .collect();
+    use crate::sandbox::{Confinement, SandboxMode};
+    let confinement = match project.settings.sandbox_mode(env) {
+        SandboxMode::Off => {
+            "off (`sandbox = \"off\"` or INTENT_SANDBOX=off): generated code runs with your rights".to_string()
+        }
+        SandboxMode::Required => match crate::sandbox::probe() {
+            active @ Confinement::Active { .. } => active.to_string(),
+            unavailable => format!("{unavailable}; generated code will not be run"),
+        },
+    };
+    Ok(Described { providers, confinement, imports: std_paths(project, env, intent_dir) })
+}
+
+/// What the grammar lets a candidate import from std: the toolchain's
+/// module tree, or the crate roots alone when its documentation is missing.
+fn std_paths(project: &Project, env: &Env, intent_dir: &std::path::Path) -> String {
+    let runner = project.gate_runner(env, intent_dir, None);
+    let Ok(sysroot) = runner.sysroot() else {
+        return "std, core and alloc by their first segment (no rustc to ask)".to_string();
+    };
+    match crate::judge::std_paths::StdPaths::of_sysroot(&sysroot) {
+        Some(paths) => {
+            let (modules, items) = paths
+                .crates
+                .values()
+                .map(|m| m.size())
+                .fold((0, 0), |(m, i), (cm, ci)| (m + cm, i + ci));
+            format!("std, core and alloc paths that exist ({modules} modules, {items} items, from the toolchain's documentation)")
+        }
+        None => "std, core and alloc by their first segment: the toolchain has no documentation (`rustup component add rust-docs` lets the grammar check whole paths)".to_string(),
+    }
+}
+
 /// `model = "NAME"` in the manifest's `[package.metadata.intent]`.
 fn write_model(manifest: &std::path::Path, model: &str) -> Result<()> {
     let text = std::fs::read_to_string(manifest).map_err(|e| Error::io(manifest, e))?;

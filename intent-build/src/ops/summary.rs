@@ -92,10 +92,14 @@ pub struct LockSummary {
     /// The verified code of every intent regenerated, adopted or kept
     /// pending by this run, by name.
     pub code: BTreeMap<String, String>,
-    /// For each intent asked about, its passing candidates: what
-    /// [`super::lock::LockOptions::answered`] judges again once the user
-    /// has answered.
+    /// For each intent asked about or accepted, its passing candidates:
+    /// what [`super::lock::LockOptions::answered`] judges again once the
+    /// user has answered, or corrected an accepted answer.
     pub judged: BTreeMap<String, Answered>,
+    /// Intents accepted by this run whose spec leaves inputs open (mutants
+    /// of the accepted code it does not rule out), in name order: what
+    /// tightening offers for confirmation.
+    pub open: Vec<String>,
     /// `target/intent/report.json`, when anything was generated.
     pub report: Option<PathBuf>,
 }
@@ -141,6 +145,7 @@ impl LockSummary {
         self.notes.extend(later.notes);
         self.code.extend(later.code);
         self.judged.extend(later.judged);
+        self.open.extend(later.open);
         self.report = later.report.or(self.report.take());
     }
 }

@@ -123,6 +123,18 @@ pub fn tighten<A: Asker>(
     Ok(done)
 }
 
+/// The candidates each intent of the last run (`report.json` in
+/// `intent_dir`) passed with: what `cargo intent tighten`, which runs
+/// after that run ended, judges again for a corrected answer. Empty when
+/// there was no run.
+pub fn last_judged(intent_dir: &std::path::Path) -> std::collections::BTreeMap<String, crate::generate::replay::Answered> {
+    crate::report::read_report(&intent_dir.join("report.json"))
+        .unwrap_or_default()
+        .iter()
+        .map(|r| (r.name.clone(), crate::generate::replay::Answered::from_report(r, 0)))
+        .collect()
+}
+
 /// One accepted intent being tightened.
 struct One<'a> {
     project: &'a Project,

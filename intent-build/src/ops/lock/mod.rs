@@ -18,11 +18,13 @@ mod existing;
 mod generate;
 mod plan;
 mod record;
+pub mod settle;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 pub use super::summary::{LockSummary, Note, Settled};
+pub use crate::provider::factory::Cores;
 pub use ctx::LockOptions;
 use ctx::LockCtx;
 pub(in crate::ops) use plan::Known;

@@ -32,6 +32,10 @@ pub(super) fn record(generated: Vec<Generated>, summary: &mut LockSummary) -> Ve
         }
         if let Some(Ok((_, code))) = &accepted {
             summary.code.insert(name.clone(), code.clone());
+            summary.judged.insert(name.clone(), Answered::from_report(&report, 0));
+            if report.adequacy.as_ref().is_some_and(|a| !a.open.is_empty()) {
+                summary.open.push(name.clone());
+            }
             if let Some(confidence) = report.confidence {
                 if confidence.support() == Some(crate::lockfile::Support::Thin) {
                     summary.notes.push((name.clone(), Note::Thin(confidence)));
