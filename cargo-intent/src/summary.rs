@@ -199,3 +199,34 @@ fn print_questions(project: &Project, package: &str, summary: &LockSummary) -> R
     }
     Ok(())
 }
+
+/// What `watch` prints of a run: one line per intent settled (or one
+/// saying all are fresh), so each event stays one line.
+pub fn watched(package: &str, summary: &LockSummary) -> Result<()> {
+    let accepted = [Settled::Recorded, Settled::Unchanged, Settled::Adopted];
+    for kind in &accepted {
+        for name in summary.names(|s| s == kind) {
+            outln!("{package}::{name}: accepted")?;
+        }
+    }
+    for name in summary.names(|s| *s == Settled::Pending) {
+        outln!("{package}::{name}: pending review")?;
+    }
+    for (name, settled) in &summary.intents {
+        if let Settled::Failed { at, reason } = settled {
+            outln!("{package}::{name}: failed at {at}: {reason}")?;
+        }
+    }
+    for (name, settled) in &summary.intents {
+        if let Settled::Refused { stale } = settled {
+            outln!("{package}::{name}: stale ({stale}), not regenerated under --locked")?;
+        }
+    }
+    let settled_now = |s: &Settled| {
+        accepted.contains(s) || matches!(s, Settled::Pending | Settled::Failed { .. })
+    };
+    if summary.names(settled_now).next().is_none() {
+        outln!("{package}: all intents fresh")?;
+    }
+    Ok(())
+}

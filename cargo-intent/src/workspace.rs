@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
 
+use intent_build::project::Project;
+
 use crate::global::Global;
 
 /// A crate with intents.
@@ -28,6 +30,31 @@ impl Workspace {
     /// `target/intent`: the response cache, model digests, reports, scratch.
     pub fn intent_dir(&self) -> PathBuf {
         self.target_dir.join("intent")
+    }
+
+    /// `package` opened as the library sees a crate, reusing unchanged
+    /// specs' parses from the workspace's cache: how every command opens
+    /// the packages it works on.
+    ///
+    /// # Errors
+    ///
+    /// Its manifest or settings cannot be read.
+    pub fn open(&self, package: &Package) -> Result<Project> {
+        Ok(Project::open(&package.name, &package.manifest)?.with_spec_cache(self.intent_dir()))
+    }
+
+    /// The one package a command that works on one crate was given, opened;
+    /// with several selected, an error saying how to choose (`what`: what
+    /// the command does, `adopt`).
+    ///
+    /// # Errors
+    ///
+    /// Not exactly one package; as [`Workspace::open`].
+    pub fn only(&self, what: &str) -> Result<Project> {
+        match self.packages.as_slice() {
+            [package] => self.open(package),
+            _ => bail!("{what} works on one package; name it with `-p NAME`"),
+        }
     }
 }
 

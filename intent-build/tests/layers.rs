@@ -288,6 +288,42 @@ fn the_cli_has_no_module_cycle_and_its_commands_reach_the_library_through_ops() 
     }
 }
 
+/// The lines of each `.rs` file under `dir`, as (path, lines).
+fn file_lengths(dir: &Path) -> Vec<(PathBuf, usize)> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+        .map(|p| {
+            let lines = std::fs::read_to_string(&p).unwrap().lines().count();
+            (p, lines)
+        })
+        .collect()
+}
+
+#[test]
+fn the_lock_reads_as_stages_and_commands_stay_thin() {
+    let stages = file_lengths(&src().join("ops/lock"));
+    assert!(stages.len() >= 5, "{stages:?}");
+    let long: Vec<_> = stages.iter().filter(|(_, n)| *n > 400).collect();
+    assert!(long.is_empty(), "lock stages over 400 lines: {long:?}");
+    let commands = file_lengths(&cli_src().join("commands"));
+    assert!(commands.len() >= 15, "{commands:?}");
+    let long: Vec<_> = commands.iter().filter(|(_, n)| *n > 100).collect();
+    assert!(long.is_empty(), "command files over 100 lines: {long:?}");
+    let lengths = function_lengths(&cli_src());
+    assert!(
+        lengths.len() > 50,
+        "the reader found {} functions",
+        lengths.len()
+    );
+    let long: Vec<_> = lengths.iter().filter(|(n, ..)| *n > 80).collect();
+    assert!(
+        long.is_empty(),
+        "cargo-intent functions over 80 lines: {long:?}"
+    );
+}
+
 #[test]
 fn the_graph_sees_real_imports() {
     // Guards the reader itself: a graph that saw nothing would pass both

@@ -2,7 +2,6 @@
 
 use anyhow::Result;
 use clap::Args;
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -18,8 +17,7 @@ pub fn exec(global: &Global, args: &AcceptArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let mut accepted = 0;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         for name in intent_build::ops::accept(&project, &ws.intent_dir(), &args.names)? {
             accepted += 1;
             if !global.quiet {

@@ -1,11 +1,10 @@
 //! `cargo intent adopt FILE::FUNCTION` (or `--all FILE`): bring existing
 //! functions of the crate under specs (`intent_build::ops::adopt`).
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
 use intent_build::env::Env;
 use intent_build::ops::adopt::{self, Target};
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -24,10 +23,7 @@ pub fn exec(global: &Global, args: &AdoptArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     let env = Env::from_process()?;
     let target = Target::parse(&args.target, args.all)?;
-    let Some(package) = ws.packages.first().filter(|_| ws.packages.len() == 1) else {
-        bail!("adopt works on one package; name it with `-p NAME`");
-    };
-    let project = Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+    let project = ws.only("adopt")?;
     let mut status = Status::Ok;
     for (name, outcome) in adopt::adopt(&project, &env, &ws.intent_dir(), &target)? {
         match outcome {
@@ -35,7 +31,7 @@ pub fn exec(global: &Global, args: &AdoptArgs) -> Result<Status> {
                 eprintln!(
                     "{:>12} {}::{name} as {} ({} examples, {} from its tests; {:.1} s)",
                     "Adopted",
-                    package.name,
+                    project.name,
                     adopted.spec.display(),
                     adopted.examples,
                     adopted.from_tests,

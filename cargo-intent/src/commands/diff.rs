@@ -4,7 +4,6 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use intent_build::ops::{self, Found};
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -19,8 +18,7 @@ pub struct DiffArgs {
 pub fn exec(global: &Global, args: &DiffArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         match ops::diff(&project, &ws.intent_dir(), &args.name)? {
             Found::Intent(diff) => {
                 out!("{}", diff.diff)?;

@@ -7,7 +7,6 @@
 use anyhow::{bail, Context, Result};
 use clap::Args;
 use intent_build::ops::hand;
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -22,8 +21,7 @@ pub struct EditArgs {
 pub fn exec(global: &Global, args: &EditArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         let specs = project.specs()?;
         let Some(spec) = specs.iter().find(|s| s.spec.name == args.name) else {
             continue;

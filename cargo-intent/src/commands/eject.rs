@@ -4,7 +4,6 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use intent_build::ops::eject;
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -19,8 +18,7 @@ pub struct EjectArgs {
 pub fn exec(global: &Global, args: &EjectArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         if !project.specs()?.iter().any(|s| s.spec.name == args.name) {
             continue;
         }

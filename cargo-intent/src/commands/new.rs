@@ -1,8 +1,7 @@
 //! `cargo intent new NAME --signature SIG`: scaffold a spec.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use clap::Args;
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -19,10 +18,7 @@ pub struct NewArgs {
 
 pub fn exec(global: &Global, args: &NewArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
-    let [package] = ws.packages.as_slice() else {
-        bail!("choose the package for the new intent with `-p NAME`");
-    };
-    let project = Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+    let project = ws.only("new")?;
     let path = intent_build::ops::new_spec(&project, &args.name, &args.signature)?;
     if !global.quiet {
         outln!(

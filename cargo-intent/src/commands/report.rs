@@ -20,7 +20,7 @@ pub fn exec(global: &Global, args: &ReportArgs) -> Result<Status> {
     let ws = workspace::load(global)?;
     let mut page = ws.intent_dir().join(intent_build::page::FILE);
     if let [package] = ws.packages.as_slice() {
-        let project = intent_build::project::Project::open(&package.name, &package.manifest)?;
+        let project = ws.open(package)?;
         page = intent_build::page::redraw(&project, &ws.intent_dir())?.unwrap_or(page);
     }
     if !page.is_file() {

@@ -3,7 +3,6 @@
 use anyhow::{bail, Result};
 use clap::Args;
 use intent_build::ops::{self, Found};
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -18,8 +17,7 @@ pub struct ShowArgs {
 pub fn exec(global: &Global, args: &ShowArgs) -> Result<Status> {
     let ws = crate::workspace::load(global)?;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         match ops::show(&project, &args.name)? {
             Found::Intent(code) => {
                 outln!("{code}")?;

@@ -14,7 +14,6 @@ use intent_build::ops::asker::{Asker, Confirmation, Offer};
 use intent_build::ops::lock::settle::{tighten_and_relock, Step, Tightening};
 use intent_build::ops::tighten;
 use intent_build::progress::Progress;
-use intent_build::project::Project;
 use intent_build::report::Question;
 use intent_build::spec::edit::NewExample;
 use intent_build::spec::SpecFile;
@@ -42,8 +41,7 @@ pub fn exec(global: &Global, args: &TightenArgs) -> Result<Status> {
     };
     let mut ok = true;
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         let mut shown = crate::summary::Shown::new(global, &project);
         let on = &mut |step: Step<'_>| shown.step(step);
         if crate::ask::enabled(global, &env) {

@@ -5,7 +5,6 @@ use anyhow::Result;
 use clap::Args;
 use intent_build::env::Env;
 use intent_build::ops::{self, Pin, VerifyOutcome};
-use intent_build::project::Project;
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -22,8 +21,7 @@ pub fn exec(global: &Global, args: &VerifyArgs) -> Result<Status> {
     let env = Env::from_process()?;
     let (mut passed, mut failed) = (0usize, 0usize);
     for package in &ws.packages {
-        let project =
-            Project::open(&package.name, &package.manifest)?.with_spec_cache(ws.intent_dir());
+        let project = ws.open(package)?;
         let runner = project.gate_runner(&env, &ws.intent_dir(), None);
         let specs = project.specs()?;
         let runner = project.with_crates(runner, specs.iter(), &ws.intent_dir(), env.offline())?;

@@ -10,10 +10,8 @@ use clap::Args;
 use intent_build::env::Env;
 use intent_build::ops;
 use intent_build::progress::Progress;
-use intent_build::project::Project;
 
 use super::lock::LockArgs;
-use intent_build::ops::lock::{LockSummary, Settled};
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -48,7 +46,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
     loop {
         let mut changed = false;
         for package in &ws.packages {
-            let project = match Project::open(&package.name, &package.manifest) {
+            let project = match ws.open(package) {
                 Ok(p) => p.with_spec_cache(ws.intent_dir()),
                 Err(e) => {
                     eprintln!("{}: error: {}", package.name, one_line(&e.to_string()));
@@ -67,7 +65,7 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
             };
             let options = super::lock::lock_options(global, &ws, &lock);
             match ops::lock::lock(&project, &options, &env, &Progress::hidden()) {
-                Ok(summary) => print_summary(&package.name, &summary)?,
+                Ok(summary) => crate::summary::watched(&package.name, &summary)?,
                 // A bad spec is reported (on stderr, as every error) and
                 // watching goes on.
                 Err(e) => eprintln!("{}: error: {}", package.name, one_line(&e.to_string())),
@@ -84,34 +82,4 @@ pub fn exec(global: &Global, args: &WatchArgs) -> Result<Status> {
         }
         std::thread::sleep(Duration::from_millis(args.interval));
     }
-}
-
-/// One line per intent the run settled (or one saying all are fresh).
-fn print_summary(package: &str, summary: &LockSummary) -> Result<()> {
-    let accepted = [Settled::Recorded, Settled::Unchanged, Settled::Adopted];
-    for kind in &accepted {
-        for name in summary.names(|s| s == kind) {
-            outln!("{package}::{name}: accepted")?;
-        }
-    }
-    for name in summary.names(|s| *s == Settled::Pending) {
-        outln!("{package}::{name}: pending review")?;
-    }
-    for (name, settled) in &summary.intents {
-        if let Settled::Failed { at, reason } = settled {
-            outln!("{package}::{name}: failed at {at}: {reason}")?;
-        }
-    }
-    for (name, settled) in &summary.intents {
-        if let Settled::Refused { stale } = settled {
-            outln!("{package}::{name}: stale ({stale}), not regenerated under --locked")?;
-        }
-    }
-    let settled_now = |s: &Settled| {
-        accepted.contains(s) || matches!(s, Settled::Pending | Settled::Failed { .. })
-    };
-    if summary.names(settled_now).next().is_none() {
-        outln!("{package}: all intents fresh")?;
-    }
-    Ok(())
 }
