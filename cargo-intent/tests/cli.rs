@@ -162,6 +162,22 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
 }
 
 #[test]
+fn example_project_lock_stays_fresh() {
+    // No spec hash moved with the documentation carried as written: the
+    // hash covers the folded description, whatever the docs show.
+    let manifest = intent_tests::workspace_root().join("example-project/Cargo.toml");
+    let (code, out, err) = run_full(
+        std::process::Command::new(bin())
+            .args(["intent", "lock", "--check", "--manifest-path"])
+            .arg(&manifest)
+            .env_remove("INTENT_MODEL")
+            .env_remove("INTENT_PROVIDER"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(err.contains("all intents are fresh"), "{err}");
+}
+
+#[test]
 fn hand_edit_is_reported_as_edited() {
     let f = single();
     let snap = f.read("intents/snapshots/neg.snap");
