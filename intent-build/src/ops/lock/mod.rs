@@ -1,18 +1,19 @@
 //! `cargo intent lock`: regenerates what is stale in one crate, as stages
-//! over one [`LockCtx`], each in a file of its own and read top to bottom
-//! in [`LockCtx::run`]:
+//! over one context (`ctx.rs`), each in a file of its own and read top to
+//! bottom in the run (`LockCtx::run`, below):
 //!
-//! 1. [`plan`]: which intents, and what each needs — nothing (fresh), a
+//! 1. `plan.rs`: which intents, and what each needs — nothing (fresh), a
 //!    pending result adopted, a refusal under `--locked`, its code judged
 //!    again, or a model;
-//! 2. [`existing`]: code that needs no model — written by hand, adopted,
+//! 2. `existing.rs`: code that needs no model — written by hand, adopted,
 //!    or a user of an intent whose code changed — judged through the gates;
-//! 3. [`generate`]: the rest decoded and judged by workers, each accepted
+//! 3. `generate.rs`: the rest decoded and judged by workers, each accepted
 //!    as soon as it passes, with its adequacy;
-//! 4. [`record`]: what became of each, into the summary and the report;
+//! 4. `record.rs`: what became of each, into the summary and the report;
 //!
-//! then the same again for the users of what was recorded.
-
+//! then the same again for the users of what was recorded. [`settle`] is
+//! what `cargo intent lock` does after the lock: questions, the page,
+//! tightening.
 mod ctx;
 mod existing;
 mod generate;
