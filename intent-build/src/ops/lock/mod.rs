@@ -14,6 +14,7 @@
 //! then the same again for the users of what was recorded. [`settle`] is
 //! what `cargo intent lock` does after the lock: questions, the page,
 //! tightening.
+
 mod ctx;
 mod existing;
 mod generate;
