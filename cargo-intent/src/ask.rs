@@ -84,18 +84,39 @@ fn choose(file: &SpecFile, question: &Question, k: usize, runner: &GateRunner) -
             format!("{answer}    ({n} of {} {word})", question.passing)
         })
         .collect();
+    // What the description's checks expect, as one more answer to pick.
+    let claim = question.claims.get(k);
+    if let Some(claim) = claim {
+        let quote = claim
+            .quote
+            .as_ref()
+            .map_or_else(String::new, |q| format!(": \"{q}\""));
+        items.push(format!(
+            "{}    (the description's checks, {} of {} sets{quote})",
+            claim.value, claim.sets, claim.of
+        ));
+    }
     items.push("other…".into());
     items.push("skip".into());
+    // The checks raised this question: their answer is highlighted, so
+    // one keystroke takes it, and the code's answer is one line above.
+    let highlighted = if claim.is_some() { answers.len() } else { 0 };
     let picked = Select::new()
         .with_prompt(format!("{call} returns"))
         .items(&items)
-        .default(0)
+        .default(highlighted)
         .interact_opt()?;
     let Some(picked) = picked else {
         return Ok(Choice::Stop);
     };
     if picked == items.len() - 1 {
         return Ok(Choice::Skip);
+    }
+    if let Some(claim) = claim.filter(|_| picked == answers.len()) {
+        return match runner.check_answer(&file.spec, call, &claim.expect)? {
+            None => Ok(Choice::Returns(claim.expect.clone())),
+            Some(_) => typed(file, call, &claim.expect, runner).map(Choice::Returns),
+        };
     }
     let offered = answers.get(picked).map(|(answer, _)| *answer);
     match offered {

@@ -171,6 +171,11 @@ pub struct Confidence {
     /// absent when none could be judged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adequacy: Option<(usize, usize)>,
+    /// Of the checks drawn from the description that the model's check
+    /// sets agreed on, how many the code passed, and how many there were;
+    /// absent when none was agreed (or checks are off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<(usize, usize)>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -192,6 +197,7 @@ impl Confidence {
             rounds: 0,
             answered: 0,
             adequacy: None,
+            checks: None,
         }
     }
 
@@ -230,6 +236,9 @@ impl Confidence {
         }
         if let Some((ruled_out, judged)) = self.adequacy {
             out.push_str(&format!(" · adequacy {ruled_out}/{judged}"));
+        }
+        if let Some((passed, agreed)) = self.checks {
+            out.push_str(&format!(" · checks {passed}/{agreed}"));
         }
         if self.support() == Some(Support::Thin) {
             out.push_str(" · thin");
@@ -339,11 +348,14 @@ impl Lockfile {
                 } else {
                     String::new()
                 };
+                let checks = c.checks.map_or_else(String::new, |(passed, agreed)| {
+                    format!(", checks = [{passed}, {agreed}]")
+                });
                 let adequacy = c.adequacy.map_or_else(String::new, |(ruled_out, judged)| {
                     format!(", adequacy = [{ruled_out}, {judged}]")
                 });
                 format!(
-                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {}{answered}{adequacy} }}\n",
+                    "confidence = {{ agreed = {}, passed = {}, decoded = {}, examples = {}, properties = {}, inputs = {}, rounds = {}{answered}{adequacy}{checks} }}\n",
                     c.agreed, c.passed, c.decoded, c.examples, c.properties, c.inputs, c.rounds
                 )
             });
@@ -488,6 +500,11 @@ mod tests {
         };
         assert_eq!(agreeing(2, 0).support(), Some(Support::Thin));
         assert_eq!(agreeing(2, 0).summary(), "2/8 agree · 1 ex · thin");
+        let checked = Confidence {
+            checks: Some((7, 7)),
+            ..agreeing(6, 0)
+        };
+        assert_eq!(checked.summary(), "6/8 agree · 1 ex · checks 7/7");
         // Passing candidates never compared on generated inputs: only the
         // examples vouch for them, however many there are.
         let uncompared = Confidence {

@@ -261,6 +261,7 @@ fn groups_table(question: &Question, class: &str) -> Markup {
                         th { (group.members.len()) " of " (question.passing) " candidates"
                              br; span.members { "#" (members(&group.members)) } }
                     }
+                    @if !question.claims.is_empty() { th { "the description's checks" } }
                 }
             }
             tbody {
@@ -268,6 +269,10 @@ fn groups_table(question: &Question, class: &str) -> Markup {
                     tr {
                         td { code { (call) } }
                         @for (_, outcomes) in &question.groups { td { code { (outcomes[k]) } } }
+                        @if let Some(claim) = question.claims.get(k) {
+                            td { code { (claim.value) } " (" (claim.sets) " of " (claim.of) " sets)"
+                                 @if let Some(quote) = &claim.quote { br; q { (quote) } } }
+                        }
                     }
                 }
             }

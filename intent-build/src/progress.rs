@@ -17,6 +17,8 @@ pub enum Phase {
     Generating(u32),
     /// Running gates in a round.
     Checking(u32),
+    /// Asking for checks drawn from the description, before accepting.
+    DescriptionChecks,
     /// A completion arrived: tokens and tokens/s.
     Generated {
         /// Tokens generated.
@@ -154,6 +156,7 @@ impl IntentProgress {
             Phase::Generating(0) => "generating".to_string(),
             Phase::Generating(r) => format!("repair round {r}: generating"),
             Phase::Checking(r) => format!("round {r}: checking"),
+            Phase::DescriptionChecks => "checks from the description".to_string(),
             Phase::Generated { tokens, per_second } => {
                 self.speed.set(Some(*per_second));
                 format!("{tokens} tokens at {per_second:.1} tokens/s")

@@ -232,6 +232,9 @@ impl Project {
         if let Some(seek) = self.settings.seek_rival {
             options.seek_rival = seek;
         }
+        if let Some(checks) = self.settings.description_checks {
+            options.description_checks = checks;
+        }
         options
     }
 

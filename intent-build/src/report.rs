@@ -219,6 +219,9 @@ pub struct IntentReport {
     /// its mutants could be judged.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub adequacy: Option<Adequacy>,
+    /// The checks drawn from the description, when any were asked for.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks: Option<ChecksReport>,
 }
 
 /// Where an intent's generation stopped without an accepted candidate.
@@ -235,6 +238,8 @@ pub enum StoppedAt {
     Behaviour,
     /// Too few candidates agreed, and no question could be asked.
     Quorum,
+    /// The code about to be accepted fails checks drawn from the description.
+    Checks,
     /// A used intent has no accepted code.
     Uses,
     /// The verified result could not be recorded.
@@ -243,11 +248,12 @@ pub enum StoppedAt {
 
 impl StoppedAt {
     /// Everything but a gate, for reading names back.
-    const OTHERS: [StoppedAt; 6] = [
+    const OTHERS: [StoppedAt; 7] = [
         StoppedAt::Model,
         StoppedAt::Gates,
         StoppedAt::Behaviour,
         StoppedAt::Quorum,
+        StoppedAt::Checks,
         StoppedAt::Uses,
         StoppedAt::Accept,
     ];
@@ -260,6 +266,7 @@ impl StoppedAt {
             StoppedAt::Gates => "gates",
             StoppedAt::Behaviour => "behaviour",
             StoppedAt::Quorum => "quorum",
+            StoppedAt::Checks => "checks",
             StoppedAt::Uses => "uses",
             StoppedAt::Accept => "accept",
         }
@@ -318,6 +325,7 @@ impl IntentReport {
             behaviour_change: Vec::new(),
             blocked_by: None,
             adequacy: None,
+            checks: None,
         }
     }
 
@@ -455,6 +463,26 @@ pub struct Question {
     pub groups: Vec<(Group, Vec<String>)>,
     /// How many candidates passed the examples.
     pub passing: usize,
+    /// For a question the description's checks raised: what they expect
+    /// of each call, in the order of `calls`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
+}
+
+/// What the description's checks expect of a call the code answers otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The expected value as a check wrote it, a Rust expression.
+    pub expect: String,
+    /// Its `Debug`, as the code's answers are shown.
+    pub value: String,
+    /// Check sets that expect it.
+    pub sets: usize,
+    /// Check sets whose checks compiled.
+    pub of: usize,
+    /// The description's words a check quoted for it, verbatim.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 impl Question {
@@ -475,6 +503,12 @@ impl Question {
     /// What is asked, in one line: which group is right, or, for a lone
     /// behaviour below the quorum, whether its answers are.
     pub fn headline(&self) -> String {
+        if !self.claims.is_empty() {
+            return format!(
+                "the code about to be accepted answers {} call(s) otherwise than the checks drawn from the description; which is right?",
+                self.calls.len()
+            );
+        }
         match self.groups.as_slice() {
             [(group, _)] => format!(
                 "only {} of the {} passing candidates gave these answers, fewer than the quorum; are they right?",
@@ -503,6 +537,12 @@ impl Question {
                     members.join(", "),
                     outcomes[k]
                 ));
+            }
+            if let Some(claim) = self.claims.get(k) {
+                out.push_str(&format!("      the description's checks ({} of {} sets): {}\n", claim.sets, claim.of, claim.value));
+                if let Some(quote) = &claim.quote {
+                    out.push_str(&format!("        from \"{quote}\"\n"));
+                }
             }
         }
         out.push_str(&format!(
@@ -547,6 +587,44 @@ pub struct Group {
     pub members: Vec<u32>,
 }
 
+/// The checks drawn from an intent's description: every set the model
+/// wrote, which checks were agreed, and what each passing candidate did on
+/// them.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ChecksReport {
+    /// Each set as written, with each check's evaluated value.
+    pub sets: Vec<crate::judge::checks::CheckSet>,
+    /// The checks the sets agree on.
+    pub agreed: Vec<crate::judge::checks::Agreed>,
+    /// Each passing candidate (round, index in its round) and the agreed
+    /// checks it failed; empty when no check was agreed.
+    pub candidates: Vec<CandidateChecks>,
+    /// Tokens the sets took to decode.
+    pub tokens: u32,
+    /// Seconds they took (the slowest request of the batch).
+    pub seconds: f64,
+}
+
+impl ChecksReport {
+    /// (agreed checks the accepted candidate passed, agreed checks), or
+    /// `None` when nothing was agreed.
+    pub fn score(&self, failed: usize) -> Option<(usize, usize)> {
+        let agreed = self.agreed.len();
+        (agreed > 0).then(|| (agreed.saturating_sub(failed), agreed))
+    }
+}
+
+/// One passing candidate on the agreed checks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CandidateChecks {
+    /// Its round.
+    pub round: u32,
+    /// Its index in the round.
+    pub index: u32,
+    /// The agreed checks it failed, and what it returned for each.
+    pub failed: Vec<crate::judge::checks::Failure>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -565,4 +643,3 @@ mod tests {
         assert!(serde_json::from_str::<StoppedAt>("\"nowhere\"").is_err());
     }
 }
-

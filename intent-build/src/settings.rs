@@ -191,6 +191,10 @@ pub struct Settings {
     /// Before accepting on thin support (fewer than 5 agreeing), sample up
     /// to `max-candidates` once for a rival reading (default true).
     pub seek_rival: Option<bool>,
+    /// Before accepting, ask the model for checks drawn from the
+    /// description and ask the user when the code fails agreed ones
+    /// (default true).
+    pub description_checks: Option<bool>,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -238,6 +242,7 @@ impl Default for Settings {
             quorum: None,
             max_candidates: None,
             seek_rival: None,
+            description_checks: None,
             review: false,
             update_lock: false,
             gate_timeout: None,

@@ -20,6 +20,7 @@
 //!
 //! Generation imports judging; judging never imports generation.
 
+mod checks;
 pub mod grammar;
 pub mod options;
 mod pool;
@@ -88,6 +89,10 @@ pub fn generate(
             Flow::Accept(index) => {
                 let floats = g.choice.floats;
                 g.report.split = round::split(&g.pool.all, floats);
+                if let Some((question, failed)) = g.check_description(index, router, runner, options, phase) {
+                    Unaccepted::Checks(question, failed).conclude(&mut g.report, &g.pool, g.quorum, floats);
+                    return (g.report, None);
+                }
                 return g.pool.accept(g.report, index, &g.gated, options, floats);
             }
             Flow::End(step) => {
@@ -156,6 +161,36 @@ impl<'a> Generation<'a> {
             pool: Pool::default(),
             failed_rounds: 0,
         }
+    }
+
+    /// The checks drawn from the description, before the candidate at pool
+    /// index `index` is accepted: the question (and how many agreed checks
+    /// it fails) when it fails any. They do not apply with checks off, to
+    /// a behaviour pinned at the last acceptance (the user reviewed it; the
+    /// checks are a model's word), or where no input can be built.
+    fn check_description(
+        &mut self,
+        index: usize,
+        router: &Router,
+        runner: &GateRunner,
+        options: &Options,
+        phase: &dyn Fn(Phase),
+    ) -> Option<(crate::report::Question, usize)> {
+        if !options.description_checks || self.choice.pinned.is_some() || self.report.behaviour_unchecked.is_some() {
+            return None;
+        }
+        let checked = checks::judge(
+            &self.gated.spec,
+            &self.prompt_spec,
+            &self.pool,
+            index,
+            router,
+            runner,
+            self.choice.floats,
+            phase,
+        );
+        self.report.checks = Some(checked.report);
+        checked.question
     }
 
     /// Adds a round's `want` judged candidates to the report and the pool;

@@ -71,6 +71,10 @@ pub struct Options {
     /// `max_candidates` once, so that a rival reading of the spec can show
     /// itself and split the vote; the decision is then taken over them all.
     pub seek_rival: bool,
+    /// Before accepting, ask for checks drawn from the description (in a
+    /// prompt of their own, [`DESCRIPTION_CHECK_SETS`] independent sets)
+    /// and end in a question when the code fails an agreed one.
+    pub description_checks: bool,
     /// The user answered a question about this intent: its earlier passing
     /// candidates are judged again (against the spec with the answer)
     /// before anything is decoded ([`replay`]).
@@ -110,6 +114,14 @@ pub const DEFAULT_MAX_CANDIDATES: u32 = 16;
 /// questions (a rival reading passed too) and kept all 9 right ones.
 pub const DEFAULT_SEEK_RIVAL: bool = true;
 
+/// The default [`Options::description_checks`].
+pub const DEFAULT_DESCRIPTION_CHECKS: bool = true;
+
+/// Independent sets of checks asked for: agreement needs at least two of
+/// them and more than half, so three is the least that survives one
+/// set that does not compile.
+pub const DESCRIPTION_CHECK_SETS: u32 = 3;
+
 /// The default [`Options::near_misses`]: off until the realistic and MBPP
 /// dev sets say it helps (`INTENT_BENCH_NEAR_MISS=1`).
 pub const DEFAULT_NEAR_MISSES: bool = false;
@@ -129,6 +141,7 @@ impl Default for Options {
             quorum: DEFAULT_QUORUM,
             max_candidates: DEFAULT_MAX_CANDIDATES,
             seek_rival: DEFAULT_SEEK_RIVAL,
+            description_checks: DEFAULT_DESCRIPTION_CHECKS,
             answered: None,
         }
     }

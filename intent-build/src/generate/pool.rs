@@ -75,6 +75,8 @@ impl Pool {
                 rounds,
                 answered: options.answered.as_ref().map_or(0, |a| a.answers),
                 adequacy: None,
+                // Accepted only with no agreed check failed.
+                checks: report.checks.as_ref().and_then(|c| c.score(0)),
             };
             report.confidence = Some(confidence);
             PassingCandidate {
@@ -98,6 +100,9 @@ pub(super) enum Unaccepted {
     Ask(crate::report::Question),
     /// The pinned behaviour would change.
     Changed(Vec<behaviour::Change>),
+    /// The candidate about to be accepted fails checks drawn from the
+    /// description: the question, and how many agreed checks it failed.
+    Checks(crate::report::Question, usize),
 }
 
 impl Unaccepted {
@@ -131,6 +136,13 @@ impl Unaccepted {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ));
+                report.question = Some(question);
+            }
+            Unaccepted::Checks(question, failed) => {
+                report.last_gate = Some(StoppedAt::Checks);
+                report.outcome = IntentOutcome::Question;
+                let agreed = report.checks.as_ref().map_or(0, |c| c.agreed.len());
+                report.reason = Some(super::checks::reason(&question, failed, agreed));
                 report.question = Some(question);
             }
             Unaccepted::Changed(changes) => {

@@ -93,3 +93,50 @@ pub fn repair(spec: &Spec, evidence: &str) -> String {
         spec.name
     )
 }
+
+/// The system message of the checks request ([`checks`]): what the
+/// function must return, from its description, with no code to copy a
+/// misreading from.
+pub const CHECKS_SYSTEM: &str =
+    "You are an expert Rust tester. From a function's description alone, without implementing it, \
+you write checks of what it must return. Reply with a single ```rust code block and nothing else.";
+
+/// Whether `request` asks for checks rather than code (a bench replaying
+/// recorded code answers sends these to a model).
+pub fn asks_for_checks(request: &crate::provider::Request) -> bool {
+    request.system == CHECKS_SYSTEM
+}
+
+/// The checks request for a spec: rule by rule, the sentences that set a
+/// boundary first, each check after a comment quoting its sentence, and
+/// calls the examples do not make yet. It shows no candidate: checks
+/// written after seeing code repeat its misreading.
+pub fn checks(spec: &Spec) -> String {
+    let mut out = format!(
+        "Write checks for this Rust function. Do not implement it.\n\n```rust\n{}\n```\n\nIts description: {}\n",
+        spec.signature, spec.description
+    );
+    if !spec.constraints.is_empty() {
+        out.push_str("\nRules:\n");
+        for c in &spec.constraints {
+            out.push_str(&format!("- {c}\n"));
+        }
+    }
+    if !spec.prelude.is_empty() {
+        out.push_str(&format!("\nThese items exist:\n```rust\n{}\n```\n", spec.prelude));
+    }
+    out.push_str(&format!(
+        "\nThese examples are already known:\n```rust\n{}\n```\n",
+        assertions(spec)
+    ));
+    out.push_str(&format!(
+        "\nGo through the description sentence by sentence, first every sentence with \"if\", \"unless\", \
+\"only\", \"above\", \"below\", \"at most\", \"at least\", \"invalid\", \"empty\" or \"None\". For each rule \
+write a comment that copies the sentence word for word, then one or two checks of it, each on one line:\n\
+```rust\n// \"<the sentence>\"\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
+Use literal arguments and values only, and calls the examples do not already make.\n\n\
+Reply with one ```rust block of checks.",
+        spec.name
+    ));
+    out
+}

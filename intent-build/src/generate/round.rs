@@ -191,6 +191,7 @@ pub fn lone_question(judged: &[Judged], index: usize, floats: bool) -> Option<Qu
             shown.iter().map(|&k| outcomes[k].text()).collect(),
         )],
         passing: known.len(),
+        claims: Vec::new(),
     })
 }
 
@@ -248,6 +249,7 @@ fn question(
             })
             .collect(),
         passing: known.len(),
+        claims: Vec::new(),
     }
 }
 

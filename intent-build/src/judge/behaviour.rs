@@ -143,7 +143,12 @@ pub(crate) fn harness(spec: &Spec, plan: &Plan) -> (String, Vec<CheckSpan>) {
         tuple(&owned)
     );
     for (k, input) in plan.inputs.iter().enumerate() {
+        let start = line(&out);
         let _ = writeln!(out, "        {k} => ({}),", tuple(&input.values));
+        spans.push(CheckSpan {
+            check: Check::Input(k),
+            lines: start..line(&out),
+        });
     }
     out.push_str("        _ => unreachable!(),\n    }\n}\n");
     let params: Vec<String> = plan
@@ -275,6 +280,10 @@ fn intent_assumed() {
 pub(crate) enum Check {
     Assume,
     Property(usize),
+    /// Input `k`'s values.
+    Input(usize),
+    /// The expected value of check `k` (`GateRunner::expected_values`).
+    Expected(usize),
 }
 
 /// Lines `lines` of the harness hold `check`.

@@ -14,6 +14,8 @@
 //! judged candidates is `generate::round`'s: judging never imports generation.
 
 pub mod behaviour;
+pub(crate) mod calls;
+pub mod checks;
 pub mod extract;
 pub mod gates;
 pub mod inputs;

@@ -17,6 +17,7 @@
 //! with its `Stage`, and its line in `stage()`.
 
 mod answer;
+mod checks;
 mod compile;
 pub mod diagnostics;
 mod examples;

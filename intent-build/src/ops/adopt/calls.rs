@@ -9,6 +9,8 @@ use std::path::Path;
 use syn::punctuated::Punctuated;
 use syn::visit::Visit;
 
+use crate::judge::calls::{closed, expression_text};
+
 /// Most test calls kept per function.
 const MOST: usize = 40;
 
@@ -67,54 +69,6 @@ impl<'ast> Visit<'ast> for Finder<'_> {
             }
         }
     }
-}
-
-/// Whether `expr` stands alone: no local variable, closure or macro other
-/// than `vec!`.
-fn closed(expr: &syn::Expr) -> bool {
-    let mut check = Closed(true);
-    check.visit_expr(expr);
-    check.0
-}
-
-struct Closed(bool);
-
-impl<'ast> Visit<'ast> for Closed {
-    fn visit_expr_path(&mut self, p: &'ast syn::ExprPath) {
-        // `x` is a local; `None`, `i32::MAX` and `String::new` are not.
-        let local = p.path.segments.len() == 1
-            && p.qself.is_none()
-            && p.path.segments[0].ident.to_string().starts_with(|c: char| c.is_lowercase() || c == '_');
-        if local {
-            self.0 = false;
-        }
-    }
-
-    fn visit_expr_closure(&mut self, _: &'ast syn::ExprClosure) {
-        self.0 = false;
-    }
-
-    fn visit_expr_block(&mut self, _: &'ast syn::ExprBlock) {
-        self.0 = false;
-    }
-
-    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        let elements = mac.parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated);
-        match elements {
-            Ok(elements) if mac.path.is_ident("vec") => elements.iter().for_each(|e| self.visit_expr(e)),
-            _ => self.0 = false,
-        }
-    }
-}
-
-/// `expr` as rustfmt would write it.
-pub(super) fn expression_text(expr: &syn::Expr) -> String {
-    let file: syn::File = syn::parse_quote!(fn f() { let _ = #expr; });
-    let text = prettyplease::unparse(&file);
-    let start = text.find("let _ = ").map_or(0, |i| i + "let _ = ".len());
-    let end = text.rfind(';').unwrap_or(text.len());
-    let inner = &text[start..end.max(start)];
-    inner.lines().map(str::trim).collect::<Vec<_>>().join(" ").replace("[ ", "[").replace(" ]", "]")
 }
 
 #[cfg(test)]

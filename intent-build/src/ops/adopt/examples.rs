@@ -5,45 +5,11 @@
 //! not, a panic), then a different answer — readable test calls first.
 
 use crate::judge::behaviour::CallOutcome;
-use crate::judge::inputs::{Input, Pass, Plan};
 
 /// Most examples an adopted spec gets.
 pub(super) const MOST: usize = 6;
 /// Longest answer taken as an example: longer ones are cut when shown.
 const LONGEST: usize = 200;
-
-/// The harness inputs for calls of `name` with `calls`' arguments: each
-/// value built as the parameter's owned type (`"a"` for `&str` becomes
-/// its `String`).
-pub(super) fn inputs(plan: &Plan, name: &str, calls: &[Vec<String>]) -> Vec<Input> {
-    calls
-        .iter()
-        .filter(|args| args.len() == plan.params.len())
-        .map(|args| Input {
-            values: plan
-                .params
-                .iter()
-                .zip(args)
-                .map(|(param, arg)| match param.pass {
-                    Pass::Ref | Pass::RefMut => format!(
-                        "{{ let v: {} = {arg}; ::std::borrow::ToOwned::to_owned(v) }}",
-                        without_lifetime(&param.ty)
-                    ),
-                    Pass::Value => arg.clone(),
-                })
-                .collect(),
-            call: format!("{name}({})", args.join(", ")),
-        })
-        .collect()
-}
-
-/// `&'a str` as `&str`: a `let` in the harness names no lifetimes.
-fn without_lifetime(ty: &str) -> String {
-    match ty.strip_prefix("&'") {
-        Some(rest) => format!("&{}", rest.split_once(' ').map_or("", |(_, t)| t)),
-        None => ty.to_string(),
-    }
-}
 
 /// One call the function was run on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -165,11 +131,5 @@ mod tests {
         let chosen = choose(&observed);
         let calls: Vec<&str> = chosen.iter().map(|o| o.call.as_str()).collect();
         assert_eq!(calls, ["f(0)", "f(1)", "f(2)"]);
-    }
-
-    #[test]
-    fn borrowed_parameters_are_built_owned() {
-        assert_eq!(without_lifetime("&'a str"), "&str");
-        assert_eq!(without_lifetime("&[u8]"), "&[u8]");
     }
 }

@@ -294,7 +294,7 @@ fn observe(runner: &GateRunner, spec: &Spec, function: &Function, root: &Path) -
         )
     })?;
     let calls = calls::test_calls(root, &function.name, function.arity);
-    let first = examples::inputs(&plan, &function.name, &calls);
+    let first = crate::judge::calls::inputs(&plan, &function.name, &calls);
     let code = [function.code.clone()];
     let tag = format!("{}-adopt", function.name);
     let gates_error = |e: std::io::Error| Error::setting(format!("cannot run the gates: {e}"));

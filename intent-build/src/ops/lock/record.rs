@@ -102,7 +102,7 @@ mod tests {
     fn each_result_settles_as_what_became_of_it_and_reports_come_back_in_order() {
         let code = "pub fn a() -> i32 { 1 }".to_string();
         let mut asked = IntentReport::new("c");
-        asked.question = Some(crate::report::Question { calls: vec!["c()".into()], groups: Vec::new(), passing: 2 });
+        asked.question = Some(crate::report::Question { calls: vec!["c()".into()], groups: Vec::new(), passing: 2, claims: Vec::new() });
         let mut failed = IntentReport::new("e");
         failed.reason = Some("no candidate compiled".into());
         let mut summary = LockSummary::default();

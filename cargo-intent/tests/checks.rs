@@ -1,0 +1,183 @@
+//! Checks drawn from the description: a rule only the description states
+//! (`to_roman` returns None above 3999) is checked before code is accepted.
+//! Two candidates agree on code that breaks it, the model's check sets
+//! agree on the rule, and the lock ends in a question naming the call;
+//! answered at a real terminal, the answer becomes an example and a right
+//! candidate is accepted.
+
+mod common;
+use common::intent;
+use intent_tests::{run_full, Fixture};
+
+const SPEC: &str = "signature = \"pub fn to_roman(n: u32) -> Option<String>\"\n\
+description = \"Write n in Roman numerals. Return None for 0 and for any value above 3999.\"\n\
+examples = [\n  { call = \"to_roman(4)\", expect = \"Some(String::from(\\\"IV\\\"))\" },\n  \
+{ call = \"to_roman(1994)\", expect = \"Some(String::from(\\\"MCMXCIV\\\"))\" },\n]\n";
+
+/// Right on every example, but `Some("MMMM")` for 4000.
+const UNBOUNDED: &str = "pub fn to_roman(n: u32) -> Option<String> {\n    if n == 0 {\n        return None;\n    }\n    ROMAN_BODY\n}";
+/// The rule kept.
+const BOUNDED: &str = "pub fn to_roman(n: u32) -> Option<String> {\n    if n == 0 || n > 3999 {\n        return None;\n    }\n    ROMAN_BODY\n}";
+const ROMAN_BODY: &str = "let table = [(1000, \"M\"), (900, \"CM\"), (500, \"D\"), (400, \"CD\"), (100, \"C\"), (90, \"XC\"), (50, \"L\"), (40, \"XL\"), (10, \"X\"), (9, \"IX\"), (5, \"V\"), (4, \"IV\"), (1, \"I\")];\n    let mut n = n.min(100_000);\n    let mut out = String::new();\n    for (value, digits) in table {\n        while n >= value {\n            out.push_str(digits);\n            n -= value;\n        }\n    }\n    Some(out)";
+
+/// What each check set says: the rule, quoted, and a check of 0.
+const CHECKS: &str = "// \"Return None for 0 and for any value above 3999\"\nassert_eq!(to_roman(4000), None);\nassert_eq!(to_roman(0), None);\n";
+
+/// A crate whose scripted model answers the checks prompt with
+/// [`CHECKS`], and the code prompt with the unbounded code until the spec
+/// has an example at 4000, then with the bounded one. Every prompt is
+/// kept in the script's folder.
+fn crate_with_checks(name: &str, dir: &std::path::Path, extra: &str) -> Fixture {
+    let code = |text: &str| format!("```rust\n{}\n```\n", text.replace("ROMAN_BODY", ROMAN_BODY));
+    std::fs::write(dir.join("checks.txt"), format!("```rust\n{CHECKS}```\n")).unwrap();
+    std::fs::write(dir.join("unbounded.txt"), code(UNBOUNDED)).unwrap();
+    std::fs::write(dir.join("bounded.txt"), code(BOUNDED)).unwrap();
+    let script = "n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\ncat > DIR/prompt-$n.txt\n\
+        if grep -q 'expert Rust tester' DIR/prompt-$n.txt; then cat DIR/checks.txt; exit 0; fi\n\
+        if grep -q 'to_roman(4000)' DIR/prompt-$n.txt; then cat DIR/bounded.txt; exit 0; fi\n\
+        cat DIR/unbounded.txt\n";
+    std::fs::write(
+        dir.join("reply.sh"),
+        script.replace("DIR", &dir.display().to_string()),
+    )
+    .unwrap();
+    let meta = format!(
+        "\n[package.metadata.intent]\ncandidates = 2\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n{extra}\n\
+         [[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"{}/reply.sh\"]\n",
+        dir.display()
+    );
+    let f = Fixture::with_manifest(name, &meta, "[workspace]\n");
+    f.write("intents/to_roman.intent.toml", SPEC);
+    f
+}
+
+fn report(target: &std::path::Path) -> serde_json::Value {
+    let text = std::fs::read_to_string(target.join("intent/report.json")).unwrap();
+    serde_json::from_str::<serde_json::Value>(&text).unwrap()[0].clone()
+}
+
+#[test]
+fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_not_an_acceptance() {
+    let script = tempfile::tempdir().unwrap();
+    let f = crate_with_checks("checks_question", script.path(), "");
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 1, "a question is not an acceptance: {err}");
+    assert!(
+        err.contains("to_roman(4000)"),
+        "the question names the call: {err}"
+    );
+    assert!(
+        err.contains("the description's checks (3 of 3 sets): None"),
+        "{err}"
+    );
+    assert!(
+        err.contains("from \"Return None for 0 and for any value above 3999\""),
+        "{err}"
+    );
+    assert!(
+        !f.root.join("intents/snapshots/to_roman.snap").exists(),
+        "nothing was accepted"
+    );
+    let report = report(target.path());
+    assert_eq!(report["outcome"], "question", "{report:#}");
+    assert_eq!(report["last_gate"], "checks", "{report:#}");
+    let checks = &report["checks"];
+    assert_eq!(checks["sets"].as_array().unwrap().len(), 3, "{checks:#}");
+    let agreed: Vec<&str> = checks["agreed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["call"].as_str().unwrap())
+        .collect();
+    assert_eq!(agreed, ["to_roman(4000)", "to_roman(0)"], "{checks:#}");
+    // Both candidates fail the rule; neither fails the check of 0.
+    for candidate in checks["candidates"].as_array().unwrap() {
+        assert_eq!(
+            candidate["failed"][0]["got"], "Some(\"MMMM\")",
+            "{checks:#}"
+        );
+        assert_eq!(
+            candidate["failed"].as_array().unwrap().len(),
+            1,
+            "{checks:#}"
+        );
+    }
+    // The checks prompt showed no candidate code.
+    let prompts: Vec<String> = (0..10)
+        .filter_map(|n| std::fs::read_to_string(script.path().join(format!("prompt-{n}.txt"))).ok())
+        .filter(|p| p.contains("expert Rust tester"))
+        .collect();
+    assert_eq!(prompts.len(), 3);
+    assert!(prompts.iter().all(|p| !p.contains("table")), "{prompts:?}");
+
+    // With checks off the same answers are accepted: the checks made the difference.
+    let off = tempfile::tempdir().unwrap();
+    let g = crate_with_checks("checks_off", off.path(), "description-checks = false");
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&g, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 0, "{err}");
+    assert!(g
+        .read("intents/snapshots/to_roman.snap")
+        .contains("n == 0 {"));
+}
+
+#[test]
+fn at_a_terminal_one_keystroke_takes_the_checks_answer_as_an_example_and_a_right_candidate_is_accepted(
+) {
+    use expectrl::{Eof, Expect, Session};
+    let script = tempfile::tempdir().unwrap();
+    let f = crate_with_checks("checks_answered", script.path(), "");
+    let target = tempfile::tempdir().unwrap();
+    let mut cmd = intent(&f, &["lock"]);
+    cmd.env_remove("CI")
+        .env("TERM", "xterm")
+        .env("CARGO_TARGET_DIR", target.path());
+    let mut session = Session::spawn(cmd).unwrap();
+    session.set_expect_timeout(Some(std::time::Duration::from_secs(300)));
+    let asked = session.expect("to_roman(4000) returns").unwrap();
+    let mut screen = String::from_utf8_lossy(asked.before()).to_string();
+    // Enter takes the highlighted answer: the checks'.
+    session.send("\r").unwrap();
+    // Inputs the spec leaves open are offered after the acceptance: `q` leaves them.
+    loop {
+        let next = session
+            .expect(expectrl::Any(vec![
+                Box::new("right?") as Box<dyn expectrl::Needle>,
+                Box::new(Eof),
+            ]))
+            .unwrap();
+        screen.push_str(&String::from_utf8_lossy(next.before()));
+        if !String::from_utf8_lossy(next.as_bytes()).contains("right?") {
+            break;
+        }
+        session.send("q").unwrap();
+    }
+    let status = session.get_process().wait().unwrap();
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}: {screen}"
+    );
+    assert!(
+        screen.contains("the description's checks, 3 of 3 sets"),
+        "{screen}"
+    );
+    let spec = f.read("intents/to_roman.intent.toml");
+    assert!(
+        spec.contains("{ call = \"to_roman(4000)\", expect = \"None\" }"),
+        "{spec}"
+    );
+    let snapshot = f.read("intents/snapshots/to_roman.snap");
+    assert!(
+        snapshot.contains("n > 3999"),
+        "the right candidate: {snapshot}"
+    );
+    let lock = f.read("Intent.lock");
+    assert!(
+        lock.contains("checks = [2, 2]"),
+        "{lock}\n{:#}",
+        report(target.path())["checks"]
+    );
+    let (_, out, _) = run_full(intent(&f, &["status"]).env("CARGO_TARGET_DIR", target.path()));
+    assert!(out.contains("checks 2/2"), "{out}");
+}

@@ -1,0 +1,391 @@
+//! Checks drawn from the description: calls with the result the
+//! description implies (`to_roman(4000) == None`), written by the model in
+//! a prompt of their own that shows no candidate code, in several
+//! independent sets.
+//!
+//! Model-written checks are often wrong themselves, so they are evidence
+//! to weigh and to show the author, never a verdict by themselves: a check
+//! counts only when it is *agreed* ([`agreed`]) — at least two sets, and
+//! more than half of the sets whose checks compiled, give it the same
+//! value (compared as values: each expected expression is evaluated,
+//! confined, and its `Debug` compared), and no set gives another. An
+//! agreed check the code about to be accepted fails stops that acceptance
+//! and becomes a question to the author (`generate::checks`).
+//!
+//! This file holds the pure parts: reading a set out of an answer
+//! ([`parse`]), agreement, and scoring a candidate's outcomes on the
+//! checks' calls ([`failures`]). Evaluating the expected values is the
+//! gates' (`GateRunner::expected_values`).
+
+use serde::{Deserialize, Serialize};
+
+use super::behaviour::{round_floats, CallOutcome};
+use super::calls::{expression_text, plain_value};
+
+/// One check a model wrote: a call and the value the description implies.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Check {
+    /// The call as an example writes it, canonical: `to_roman(4000)`.
+    pub call: String,
+    /// Each argument, canonical.
+    pub args: Vec<String>,
+    /// The expected value as the model wrote it: `None`.
+    pub expect: String,
+    /// The description's words the model quoted for this check, only when
+    /// they are an exact part of the description (never a paraphrase).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+    /// The expected value as the harness prints results (its `Debug`);
+    /// `None` when the call or the value did not compile against the
+    /// signature, and the check was dropped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+}
+
+/// One independent set of checks: one answer to the checks prompt.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CheckSet {
+    /// The model that wrote it.
+    pub author: String,
+    /// Its checks, in the order written.
+    pub checks: Vec<Check>,
+    /// Why the whole set was left out, if it was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dropped: Option<String>,
+}
+
+impl CheckSet {
+    /// Whether the set counts: not dropped, and at least one check compiled.
+    pub fn compiled(&self) -> bool {
+        self.dropped.is_none() && self.checks.iter().any(|c| c.value.is_some())
+    }
+}
+
+/// A check the sets agree on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Agreed {
+    /// The call, canonical.
+    pub call: String,
+    /// Its arguments, canonical.
+    pub args: Vec<String>,
+    /// The expected value as the first agreeing set wrote it.
+    pub expect: String,
+    /// Its `Debug`, as results are compared.
+    pub value: String,
+    /// Sets that gave this value.
+    pub sets: usize,
+    /// Sets whose checks compiled.
+    pub of: usize,
+    /// The description's words quoted for it, by the first set that quoted any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
+}
+
+/// An agreed check that code fails: what it returned instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Failure {
+    /// Index into the agreed checks.
+    pub check: usize,
+    /// What the code did (`Some("MMMM")`, `panicked`).
+    pub got: String,
+}
+
+/// The checks of one set in `answer`: each `assert_eq!(f(…), value)`,
+/// `assert!(f(…) == value)`, `assert!(f(…))` or `assert!(!f(…))` calling
+/// `name` with `arity` plain arguments, with a plain expected value
+/// ([`plain_value`]); anything else is skipped. A `//` comment just above a
+/// check that quotes the description (in double quotes, or the whole
+/// comment) gives its quote when those words are part of `description`.
+pub fn parse(answer: &str, name: &str, arity: usize, description: &str) -> Vec<Check> {
+    let body = fenced(answer);
+    let mut checks = Vec::new();
+    let mut comment: Option<String> = None;
+    let mut statement = String::new();
+    for line in body.lines() {
+        let trimmed = line.trim();
+        if statement.is_empty() {
+            if let Some(text) = trimmed.strip_prefix("//") {
+                comment = Some(text.trim().to_string());
+                continue;
+            }
+            if !trimmed.starts_with("assert") {
+                if !trimmed.is_empty() {
+                    comment = None;
+                }
+                continue;
+            }
+        }
+        statement.push_str(trimmed);
+        statement.push(' ');
+        if balanced(&statement) {
+            let quote = comment.take().and_then(|c| quoted(&c, description));
+            if let Some(mut check) = read_assertion(&statement, name, arity) {
+                check.quote = quote;
+                checks.push(check);
+            }
+            statement.clear();
+        }
+    }
+    checks
+}
+
+/// The first ```` ``` ```` block's text, or all of `answer` without one.
+fn fenced(answer: &str) -> &str {
+    let Some(open) = answer.find("```") else {
+        return answer;
+    };
+    let rest = &answer[open + 3..];
+    let rest = rest.split_once('\n').map_or("", |(_, r)| r);
+    rest.find("```").map_or(rest, |close| &rest[..close])
+}
+
+/// Whether the brackets of `text` close, outside string and char literals.
+fn balanced(text: &str) -> bool {
+    let mut depth = 0i32;
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_string {
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => depth += 1,
+            ')' | ']' | '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    depth <= 0 && !in_string
+}
+
+/// One assertion statement as a check.
+fn read_assertion(statement: &str, name: &str, arity: usize) -> Option<Check> {
+    use syn::punctuated::Punctuated;
+    let text = statement.trim().trim_end_matches(';');
+    let syn::Expr::Macro(mac) = syn::parse_str::<syn::Expr>(text).ok()? else {
+        return None;
+    };
+    let args = mac
+        .mac
+        .parse_body_with(Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+        .ok()?;
+    let args: Vec<&syn::Expr> = args.iter().collect();
+    let macro_name = mac.mac.path.get_ident()?.to_string();
+    let (call, expected): (&syn::Expr, syn::Expr) = match (macro_name.as_str(), args.as_slice()) {
+        ("assert_eq", [a, b, ..]) => {
+            if calls(a, name) {
+                (a, (*b).clone())
+            } else {
+                (b, (*a).clone())
+            }
+        }
+        ("assert", [condition, ..]) => match condition {
+            syn::Expr::Binary(b) if matches!(b.op, syn::BinOp::Eq(_)) => {
+                if calls(&b.left, name) {
+                    (&*b.left, (*b.right).clone())
+                } else {
+                    (&*b.right, (*b.left).clone())
+                }
+            }
+            syn::Expr::Unary(u) if matches!(u.op, syn::UnOp::Not(_)) => (&*u.expr, syn::parse_quote!(false)),
+            other => (*other, syn::parse_quote!(true)),
+        },
+        _ => return None,
+    };
+    let syn::Expr::Call(call) = call else { return None };
+    if !calls_named(call, name) || call.args.len() != arity {
+        return None;
+    }
+    if !call.args.iter().all(plain_value) || !plain_value(&expected) {
+        return None;
+    }
+    let args: Vec<String> = call.args.iter().map(expression_text).collect();
+    Some(Check {
+        call: format!("{name}({})", args.join(", ")),
+        args,
+        expect: expression_text(&expected),
+        quote: None,
+        value: None,
+    })
+}
+
+fn calls(expr: &syn::Expr, name: &str) -> bool {
+    matches!(expr, syn::Expr::Call(call) if calls_named(call, name))
+}
+
+/// `name(…)`, or a path ending in it (`crate::name(…)`).
+fn calls_named(call: &syn::ExprCall, name: &str) -> bool {
+    matches!(&*call.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// The words `comment` quotes — between double quotes, else the whole
+/// comment — when they are an exact part of `description` (spacing aside).
+fn quoted(comment: &str, description: &str) -> Option<String> {
+    let inner = match (comment.find('"'), comment.rfind('"')) {
+        (Some(a), Some(b)) if b > a + 1 => &comment[a + 1..b],
+        _ => comment,
+    };
+    let words = squeeze(inner.trim().trim_end_matches('.'));
+    (words.split(' ').count() >= 3 && squeeze(description).contains(&words)).then_some(words)
+}
+
+/// Runs of whitespace as one space.
+fn squeeze(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The checks the sets agree on, in order of first appearance: at least
+/// two sets, and more than half of the sets whose checks compiled, give the
+/// same value for the call, and no set gives another.
+pub fn agreed(sets: &[CheckSet]) -> Vec<Agreed> {
+    let counted: Vec<&CheckSet> = sets.iter().filter(|s| s.compiled()).collect();
+    let of = counted.len();
+    let mut calls: Vec<&str> = Vec::new();
+    for set in &counted {
+        for check in &set.checks {
+            if check.value.is_some() && !calls.contains(&check.call.as_str()) {
+                calls.push(&check.call);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for call in calls {
+        // Each set's values for the call (a set may contradict itself).
+        let mut values: Vec<&str> = Vec::new();
+        let mut giving: Vec<(&CheckSet, &Check)> = Vec::new();
+        for set in &counted {
+            let mut own: Vec<&Check> = set
+                .checks
+                .iter()
+                .filter(|c| c.call == call && c.value.is_some())
+                .collect();
+            own.dedup_by(|a, b| a.value == b.value);
+            for check in own {
+                let value = check.value.as_deref().expect("filtered");
+                if !values.contains(&value) {
+                    values.push(value);
+                }
+                giving.push((set, check));
+            }
+        }
+        let [value] = values.as_slice() else {
+            continue;
+        };
+        let sets = giving.len();
+        if sets >= 2 && sets * 2 > of {
+            let first = giving[0].1;
+            out.push(Agreed {
+                call: call.to_string(),
+                args: first.args.clone(),
+                expect: first.expect.clone(),
+                value: value.to_string(),
+                sets,
+                of,
+                quote: giving.iter().find_map(|(_, c)| c.quote.clone()),
+            });
+        }
+    }
+    out
+}
+
+/// The agreed checks (in order) that `outcomes` — what code did on each
+/// agreed check's call, in the same order — fail. Time limits and crashes
+/// say nothing about meaning and fail nothing; floats compare rounded.
+pub fn failures(agreed: &[Agreed], outcomes: &[CallOutcome], floats: bool) -> Vec<Failure> {
+    let norm = |text: &str| if floats { round_floats(text) } else { text.to_string() };
+    agreed
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .filter(|(_, (_, outcome))| outcome.comparable())
+        .filter(|(_, (check, outcome))| norm(&outcome.text()) != norm(&check.value))
+        .map(|(k, (_, outcome))| Failure {
+            check: k,
+            got: outcome.text(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DESCRIPTION: &str = "Roman numerals. Return None for 0 and for any value above 3999.";
+
+    #[test]
+    fn assertions_of_every_form_become_checks_with_their_quotes() {
+        let answer = "Here:\n```rust\n// \"Return None for 0 and for any value above 3999\"\nassert_eq!(to_roman(4000), None);\n// made up words here\nassert_eq!(\n    to_roman(4),\n    Some(\"IV\".to_string())\n);\nassert!(to_roman(0) == None);\nassert_eq!(Some(String::from(\"I\")), to_roman(1));\nassert_eq!(to_roman(x), None);\nassert_eq!(to_roman(std::process::exit(1)), None);\nlet y = 3;\n```\ntrailing prose";
+        let checks = parse(answer, "to_roman", 1, DESCRIPTION);
+        let calls: Vec<(&str, &str)> = checks.iter().map(|c| (c.call.as_str(), c.expect.as_str())).collect();
+        assert_eq!(
+            calls,
+            [
+                ("to_roman(4000)", "None"),
+                ("to_roman(4)", "Some(\"IV\".to_string())"),
+                ("to_roman(0)", "None"),
+                ("to_roman(1)", "Some(String::from(\"I\"))"),
+            ]
+        );
+        assert_eq!(checks[0].quote.as_deref(), Some("Return None for 0 and for any value above 3999"));
+        assert_eq!(checks[1].quote, None, "a paraphrase is no quote");
+    }
+
+    #[test]
+    fn boolean_assertions_expect_true_or_false() {
+        let checks = parse("assert!(!is_valid(\"0 306\"));\nassert!(is_valid(\"0306406152\"));", "is_valid", 1, "");
+        assert_eq!(checks[0].expect, "false");
+        assert_eq!(checks[1].expect, "true");
+    }
+
+    fn set(values: &[(&str, &str)]) -> CheckSet {
+        CheckSet {
+            author: "m".into(),
+            checks: values
+                .iter()
+                .map(|(call, value)| Check {
+                    call: (*call).into(),
+                    args: Vec::new(),
+                    expect: (*value).into(),
+                    quote: None,
+                    value: Some((*value).into()),
+                })
+                .collect(),
+            dropped: None,
+        }
+    }
+
+    #[test]
+    fn a_check_is_agreed_by_two_sets_a_majority_and_no_dissent() {
+        let sets = [
+            set(&[("f(4000)", "None"), ("f(1)", "Some(\"I\")")]),
+            set(&[("f(4000)", "None"), ("f(1)", "Some(\"II\")")]),
+            set(&[("f(4000)", "None"), ("f(9)", "Some(\"IX\")")]),
+        ];
+        let agreed = agreed(&sets);
+        assert_eq!(agreed.len(), 1, "{agreed:?}");
+        assert_eq!((agreed[0].call.as_str(), agreed[0].sets, agreed[0].of), ("f(4000)", 3, 3));
+        // One set alone never makes a check agreed.
+        assert!(super::agreed(&sets[2..]).is_empty());
+        // A set that did not compile does not count toward the majority.
+        let mut broken = set(&[("f(4000)", "None")]);
+        broken.checks[0].value = None;
+        let two_of_two = [sets[0].clone(), sets[1].clone(), broken];
+        assert_eq!(super::agreed(&two_of_two)[0].of, 2);
+    }
+
+    #[test]
+    fn failures_compare_values_and_ignore_time_limits() {
+        let agreed = agreed(&[set(&[("f(4000)", "None"), ("f(5)", "1.0")]), set(&[("f(4000)", "None"), ("f(5)", "1.0")])]);
+        let got = [CallOutcome::Value("Some(\"MMMM\")".into()), CallOutcome::Value("1.0000000001".into())];
+        assert_eq!(failures(&agreed, &got, true), [Failure { check: 0, got: "Some(\"MMMM\")".into() }]);
+        assert_eq!(failures(&agreed, &got, false).len(), 2);
+        let slow = [CallOutcome::TimedOut, CallOutcome::Panicked];
+        assert_eq!(failures(&agreed, &slow, true), [Failure { check: 1, got: "panicked".into() }]);
+    }
+}
