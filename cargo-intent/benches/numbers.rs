@@ -97,6 +97,7 @@ fn synthetic_crate(root: &Path, count: usize) {
                 crates: Default::default(),
                 capabilities: Vec::new(),
                 confidence: None,
+                checks_hash: None,
             },
         );
     }
@@ -878,8 +879,11 @@ struct Replay {
     rounds: Vec<Vec<Option<String>>>,
     identity: ModelIdentity,
     params: intent_build::provider::GenerationParams,
-    /// The model for what the run did not record.
-    beyond: Option<&'static dyn Provider>,
+    /// The model: for the description's checks (never recorded), and with
+    /// `extend`, for what the run did not record.
+    model: Option<&'static dyn Provider>,
+    /// Whether rounds and candidates the run did not record are decoded.
+    extend: bool,
 }
 
 impl Replay {
@@ -888,7 +892,8 @@ impl Replay {
         dir: &Path,
         name: &str,
         candidates: u32,
-        beyond: Option<&'static dyn Provider>,
+        model: Option<&'static dyn Provider>,
+        extend: bool,
     ) -> intent_build::provider::router::Router {
         let path = dir.join(format!("{name}.json"));
         let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -924,8 +929,9 @@ impl Replay {
         let replay = Replay {
             rounds,
             identity,
-            params: beyond.map(|p| p.params().clone()).unwrap_or_default(),
-            beyond,
+            params: model.map(|p| p.params().clone()).unwrap_or_default(),
+            model,
+            extend,
         };
         intent_build::provider::router::Router::new(vec![Box::new(replay)], None)
             .with_candidates(vec![candidates])
@@ -978,9 +984,16 @@ impl Provider for Replay {
                 .get(r.round as usize)
                 .is_some_and(|round| round.get(r.candidate as usize).is_some())
         };
-        match self.beyond {
+        let checks = requests
+            .first()
+            .is_some_and(generate::prompt::asks_for_checks);
+        match self.model {
+            // Checks are asked of the model: the recorded run holds code only.
+            Some(model) if checks => model.complete_batch(requests),
             // One round is recorded whole or not at all.
-            Some(model) if !requests.iter().all(recorded) => model.complete_batch(requests),
+            Some(model) if self.extend && !requests.iter().all(recorded) => {
+                model.complete_batch(requests)
+            }
             _ => requests.iter().map(|r| self.complete(r)).collect(),
         }
     }
@@ -988,10 +1001,59 @@ impl Provider for Replay {
         &self.params
     }
     fn concurrency(&self) -> usize {
-        self.beyond.map_or(1, |p| p.concurrency())
+        self.model.map_or(1, |p| p.concurrency())
     }
     fn uses_network(&self) -> bool {
         false
+    }
+}
+
+/// The description's checks over a run: their decode time per intent
+/// that asked for them, and the acceptances they stopped.
+#[derive(Default)]
+struct ChecksTally {
+    /// Seconds decoding the sets, per intent that asked for them.
+    seconds: Vec<f64>,
+    /// Tokens decoded for them.
+    tokens: u32,
+    /// Stopped acceptances whose code fails the hidden tests.
+    caught: usize,
+    /// Stopped acceptances whose code passes them: false alarms.
+    false_alarms: usize,
+}
+
+impl ChecksTally {
+    fn add(&mut self, checked: &report::ChecksReport, stopped: Option<bool>) {
+        self.seconds.push(checked.seconds);
+        self.tokens += checked.tokens;
+        match stopped {
+            Some(true) => self.false_alarms += 1,
+            Some(false) => self.caught += 1,
+            None => {}
+        }
+    }
+
+    /// The summary line; `walls` are the intents' wall seconds.
+    fn print(&self, walls: &[Duration]) {
+        if self.seconds.is_empty() {
+            println!("mbpp: description checks: off, or never asked for");
+            return;
+        }
+        let mut seconds = self.seconds.clone();
+        seconds.sort_by(f64::total_cmp);
+        let total: f64 = walls.iter().map(Duration::as_secs_f64).sum();
+        let median = seconds[seconds.len() / 2];
+        let share = seconds.iter().sum::<f64>() / total.max(1e-9);
+        println!(
+            "mbpp: description checks: asked for {} intent(s), {} tokens, median {:.1} s per intent that asked ({:.0}% of the run's wall time); stopped {} acceptance(s): {} of wrong code, {} false alarm(s)",
+            self.seconds.len(),
+            self.tokens,
+            median,
+            share * 100.0,
+            self.caught + self.false_alarms,
+            self.caught,
+            self.false_alarms
+        );
     }
 }
 
@@ -1074,12 +1136,13 @@ fn mbpp() {
     // Leaked: a replay may hand its model to every intent's router.
     let router: &'static intent_build::provider::router::Router = Box::leak(Box::new(router));
     // `INTENT_BENCH_REPLAY_EXTEND=1`: what the replayed run did not record
-    // is decoded by the model. The router lives as long as the bench.
-    let beyond: Option<&'static dyn Provider> =
-        (bench_setting("INTENT_BENCH_REPLAY_EXTEND", 0u8) == 1).then(|| {
-            let model: &'static dyn Provider = router.providers()[0].as_ref();
-            model
-        });
+    // is decoded by the model; the description's checks always are. The
+    // router lives as long as the bench.
+    let extend = bench_setting("INTENT_BENCH_REPLAY_EXTEND", 0u8) == 1;
+    let model: Option<&'static dyn Provider> = router.providers().first().map(|p| {
+        let model: &'static dyn Provider = p.as_ref();
+        model
+    });
     let mut options = Options::with_rounds(rounds);
     options.quorum = bench_setting("INTENT_BENCH_QUORUM", options.quorum);
     options.max_candidates = bench_setting("INTENT_BENCH_MAX_CANDIDATES", options.max_candidates);
@@ -1097,6 +1160,8 @@ fn mbpp() {
     options.std_paths = bench_setting("INTENT_BENCH_STD_PATHS", 1u8) == 1;
     options.seek_rival =
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
+    options.description_checks =
+        bench_setting("INTENT_BENCH_CHECKS", u8::from(options.description_checks)) == 1;
     // The default (`generate::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();
@@ -1131,6 +1196,7 @@ fn mbpp() {
     let mut near_misses = (0usize, 0usize, 0usize);
     // (the rounds' gate seconds, the mutants' seconds) per acceptance.
     let mut mutant_costs: Vec<(f64, f64)> = Vec::new();
+    let mut checks = ChecksTally::default();
     for (n, spec) in specs.iter().enumerate() {
         let judged = hidden_tests(spec);
         let correct = |code: &str| {
@@ -1141,7 +1207,7 @@ fn mbpp() {
         };
         let replayed = replay_dir
             .as_ref()
-            .map(|dir| Replay::router(Path::new(dir), &spec.spec.name, candidates, beyond));
+            .map(|dir| Replay::router(Path::new(dir), &spec.spec.name, candidates, model, extend));
         let start = Instant::now();
         let (report, candidate) = generate::generate(
             spec,
@@ -1326,6 +1392,28 @@ fn mbpp() {
                 }
             }
         }
+        // The description's checks: what they cost, and whether the code
+        // they stopped would have passed the hidden tests (a false alarm).
+        if let Some(checked) = &report.checks {
+            let stopped = checked
+                .blocked
+                .map(|(r, i)| correct(&code_in(&report.rounds[r as usize], i)));
+            checks.add(checked, stopped);
+            eprintln!(
+                "mbpp: checks {}: {} set(s) compiled of {}, {} agreed, {} tokens in {:.1} s{}",
+                spec.spec.name,
+                checked.sets.iter().filter(|s| s.compiled()).count(),
+                checked.sets.len(),
+                checked.agreed.len(),
+                checked.tokens,
+                checked.seconds,
+                match stopped {
+                    Some(true) => ": stopped code that passes the hidden tests (false alarm)",
+                    Some(false) => ": stopped code that fails the hidden tests",
+                    None => "",
+                }
+            );
+        }
         let shown = |c: Choice| match c {
             Choice::Accepted(true) => "correct",
             Choice::Accepted(false) => "WRONG",
@@ -1358,6 +1446,7 @@ fn mbpp() {
             report.rounds.len(),
         );
     }
+    checks.print(&walls);
     walls.sort();
     let at = |q: f64| walls[((walls.len() - 1) as f64 * q).round() as usize].as_secs_f64();
     println!(

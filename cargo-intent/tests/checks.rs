@@ -180,4 +180,38 @@ fn at_a_terminal_one_keystroke_takes_the_checks_answer_as_an_example_and_a_right
     );
     let (_, out, _) = run_full(intent(&f, &["status"]).env("CARGO_TARGET_DIR", target.path()));
     assert!(out.contains("checks 2/2"), "{out}");
+
+    // The checks that were run live beside the snapshot, and verify runs them again.
+    let checks = f.read("intents/snapshots/to_roman.checks");
+    assert!(
+        checks.contains("call = \"to_roman(4000)\"") && checks.contains("expect = \"None\""),
+        "{checks}"
+    );
+    assert!(lock.contains("checks-hash = \"sha256:"), "{lock}");
+    let verify =
+        || run_full(intent(&f, &["verify", "--locked"]).env("CARGO_TARGET_DIR", target.path()));
+    let (code, out, err) = verify();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("checks 2/2"), "{out}");
+    // Edited by hand: refused, as an edited snapshot is.
+    std::fs::write(
+        f.root.join("intents/snapshots/to_roman.checks"),
+        checks.replace("to_roman(0)", "to_roman(5000)"),
+    )
+    .unwrap();
+    let (code, out, _) = verify();
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("to_roman.checks was edited since the code was accepted"),
+        "{out}"
+    );
+    // Missing: said so, and nothing else fails.
+    std::fs::remove_file(f.root.join("intents/snapshots/to_roman.checks")).unwrap();
+    let (code, out, err) = verify();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("checks file missing, not run"), "{out}");
+    assert!(
+        err.contains("snapshots/to_roman.checks is missing"),
+        "{err}"
+    );
 }

@@ -462,6 +462,7 @@ fn accept_and_diff_work_on_pending_results() {
         confidence: None,
         uses: Default::default(),
         crates: Default::default(),
+        checks: None,
     };
     store.save_pending(&spec, &candidate, false).unwrap();
 

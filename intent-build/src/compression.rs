@@ -78,6 +78,7 @@ mod tests {
             crates: Default::default(),
             capabilities: Vec::new(),
             confidence: None,
+            checks_hash: None,
         }
     }
 

@@ -116,6 +116,11 @@ pub struct LockEntry {
     /// code accepted before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub confidence: Option<Confidence>,
+    /// `sha256:…` of `snapshots/NAME.checks`, the checks drawn from the
+    /// description that the accepted code passed (`cargo intent verify`
+    /// runs them again); absent when none was agreed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checks_hash: Option<String>,
 }
 
 /// Candidates agreeing on the accepted behaviour from which an acceptance
@@ -359,6 +364,10 @@ impl Lockfile {
                     c.agreed, c.passed, c.decoded, c.examples, c.properties, c.inputs, c.rounds
                 )
             });
+            let checks_hash = entry
+                .checks_hash
+                .as_ref()
+                .map_or_else(String::new, |h| format!("checks-hash = {}\n", q(h)));
             let capabilities = if entry.capabilities.is_empty() {
                 String::new()
             } else {
@@ -368,7 +377,7 @@ impl Lockfile {
             out.push_str(&format!(
                 "\n[[intent]]\nname = {}\nspec = {}\nspec-hash = {}\n\
                  {author}model = {{ provider = {}, name = {}, digest = {}{note} }}\n\
-                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{crates}{capabilities}{confidence}",
+                 prompt = {}\nparams-hash = {}\noutput-hash = {}\nfunctional-hash = {}\ngates = [{gates}]\n{uses}{crates}{capabilities}{confidence}{checks_hash}",
                 q(&entry.name),
                 q(&entry.spec),
                 q(&entry.spec_hash),
@@ -484,6 +493,7 @@ mod tests {
             crates: Default::default(),
             capabilities: Vec::new(),
             confidence: None,
+            checks_hash: None,
         }
     }
 

@@ -599,6 +599,10 @@ pub struct ChecksReport {
     /// Each passing candidate (round, index in its round) and the agreed
     /// checks it failed; empty when no check was agreed.
     pub candidates: Vec<CandidateChecks>,
+    /// The candidate (round, index in its round) whose acceptance the
+    /// checks stopped, if they stopped one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked: Option<(u32, u32)>,
     /// Tokens the sets took to decode.
     pub tokens: u32,
     /// Seconds they took (the slowest request of the batch).

@@ -22,6 +22,13 @@ pub fn behaviour_path(specs_dir: &Path, name: &str) -> PathBuf {
         .join(format!("{name}.behaviour"))
 }
 
+/// `snapshots/NAME.checks` under the spec folder: the checks drawn from
+/// the description that the accepted code passed, reviewed like its
+/// snapshot and run again by `cargo intent verify`.
+pub fn checks_path(specs_dir: &Path, name: &str) -> PathBuf {
+    specs_dir.join(SNAPSHOT_DIR).join(format!("{name}.checks"))
+}
+
 /// One snapshot file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Snapshot {

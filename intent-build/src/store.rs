@@ -18,8 +18,8 @@ use serde::{Deserialize, Serialize};
 use crate::judge::PassingCandidate;
 use crate::error::{Error, Result};
 use crate::lockfile::{LockEntry, Lockfile};
-use crate::files::write_if_changed;
-use crate::snapshot::{behaviour_path, output_hash, pending_path, snapshot_path, Snapshot};
+use crate::files::{sha256_hex, write_if_changed};
+use crate::snapshot::{behaviour_path, checks_path, output_hash, pending_path, snapshot_path, Snapshot};
 use crate::spec::SpecFile;
 
 /// Where a crate keeps its accepted and pending results.
@@ -48,6 +48,9 @@ pub struct Pending {
     /// The pinned behaviour file's text, when behaviour was judged.
     #[serde(default)]
     pub behaviour: Option<String>,
+    /// The checks file's text, when checks drawn from the description were agreed.
+    #[serde(default)]
+    pub checks: Option<String>,
 }
 
 /// The pinned behaviour file's text for `candidate`.
@@ -98,6 +101,7 @@ fn entry_for(spec: &SpecFile, candidate: &PassingCandidate) -> LockEntry {
             .map(|c| c.name().to_string())
             .collect(),
         confidence: candidate.confidence,
+        checks_hash: candidate.checks.as_deref().map(|text| sha256_hex(text.as_bytes())),
     }
 }
 
@@ -137,7 +141,22 @@ impl Store {
             self.save_pending(spec, candidate, true)?;
             return Ok(Accepted::Pending);
         }
+        self.write_checks(&spec.spec.name, candidate.checks.as_deref())?;
         self.record(spec, &candidate.code, entry, behaviour_text(candidate))
+    }
+
+    /// Writes (or, with `None`, removes) `snapshots/NAME.checks` before the
+    /// lock entry that vouches for it: a lock never names a checks file
+    /// that is not there, and a file no entry names is one `verify` reports.
+    fn write_checks(&self, name: &str, text: Option<&str>) -> Result<()> {
+        let path = checks_path(&self.specs_dir, name);
+        match text {
+            Some(text) => write_if_changed(&path, text).map(|_| ()),
+            None => match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&path, e)),
+                _ => Ok(()),
+            },
+        }
     }
 
     pub(crate) fn record(
@@ -210,6 +229,7 @@ impl Store {
             code: candidate.code.clone(),
             review,
             behaviour: behaviour_text(candidate),
+            checks: candidate.checks.clone(),
         };
         let path = self.pending_file(&spec.spec.name);
         let text = serde_json::to_string_pretty(&pending).map_err(|e| Error::Serialize {
@@ -271,6 +291,7 @@ impl Store {
             output_hash: output_hash(&pending.code),
             ..pending.entry.clone()
         };
+        self.write_checks(&spec.spec.name, pending.checks.as_deref())?;
         self.record(spec, &pending.code, entry, pending.behaviour.clone())
     }
 

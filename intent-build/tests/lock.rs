@@ -30,6 +30,7 @@ fn entry(name: &str) -> LockEntry {
         crates: Default::default(),
         capabilities: Vec::new(),
         confidence: None,
+        checks_hash: None,
     }
 }
 

@@ -591,6 +591,7 @@ fn accept_forever_process() {
         confidence: None,
         uses: Default::default(),
         crates: Default::default(),
+        checks: None,
     };
     for i in 0.. {
         candidate.code = format!("pub fn add(a: i32, b: i32) -> i32 {{\n    a + b + {i} - {i}\n}}");

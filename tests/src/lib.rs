@@ -170,6 +170,7 @@ impl Fixture {
                     crates: Default::default(),
                     capabilities: Vec::new(),
                     confidence: None,
+                    checks_hash: None,
                 },
             );
             Ok(())

@@ -4,7 +4,7 @@
 use anyhow::Result;
 use clap::Args;
 use intent_build::env::Env;
-use intent_build::ops::{self, Pin, VerifyOutcome};
+use intent_build::ops::{self, Pin, Rerun, VerifyOutcome};
 
 use crate::exit::Status;
 use crate::global::Global;
@@ -34,13 +34,22 @@ pub fn exec(global: &Global, args: &VerifyArgs) -> Result<Status> {
                     pin,
                     stripped,
                     adequacy,
+                    checks,
                 } => {
                     passed += 1;
                     outln!(
-                        "{:>12} {name}{}",
+                        "{:>12} {name}{}{}",
                         "Verified",
-                        detail(*pin, *stripped, *adequacy)
+                        detail(*pin, *stripped, *adequacy),
+                        rerun(*checks)
                     )?;
+                    if *checks == Rerun::Missing {
+                        eprintln!(
+                            "warning: {name}: the lock records checks drawn from the description, but its \
+                             snapshots/{}.checks is missing: they were not run",
+                            verified.name
+                        );
+                    }
                 }
                 VerifyOutcome::Refused(why) | VerifyOutcome::NotAccepted(why) => {
                     failed += 1;
@@ -77,4 +86,13 @@ fn detail(pin: Pin, stripped: bool, adequacy: Option<(usize, usize)>) -> String 
     };
     let adequacy = adequacy.map_or_else(String::new, |(r, n)| format!("; adequacy {r}/{n}"));
     format!("{pin}{docs}{adequacy}")
+}
+
+/// The description's checks, in words.
+fn rerun(checks: Rerun) -> String {
+    match checks {
+        Rerun::None => String::new(),
+        Rerun::Passed(n) => format!("; checks {n}/{n}"),
+        Rerun::Missing => "; checks file missing, not run".into(),
+    }
 }

@@ -17,8 +17,8 @@ use super::pool::Pool;
 use super::prompt;
 use super::round;
 use crate::judge::checks::{self, Agreed, CheckSet, Failure};
-use crate::judge::gates::{GateRunner, Verdict};
-use crate::judge::{calls, inputs, Judgement};
+use crate::judge::gates::GateRunner;
+use crate::judge::Judgement;
 use crate::progress::Phase;
 use crate::provider::router::Router;
 use crate::provider::Request;
@@ -63,13 +63,18 @@ pub(super) fn judge(
             _ => None,
         })
         .collect();
-    let outcomes = run_on_agreed(gated, runner, &report.agreed, &passing);
+    let codes: Vec<String> = passing.iter().map(|(_, code)| code.to_string()).collect();
+    // Gates that cannot run judge nothing: no candidate is stopped.
+    let outcomes = runner
+        .run_on_checks(gated, &codes, &report.agreed)
+        .unwrap_or_else(|_| vec![None; codes.len()]);
     let mut failed_here = Vec::new();
     for ((i, _), outcomes) in passing.iter().zip(outcomes) {
         let failed = outcomes.map_or_else(Vec::new, |o| checks::failures(&report.agreed, &o, floats));
         let (round, index) = pool.origin[*i];
-        if *i == accepted {
+        if *i == accepted && !failed.is_empty() {
             failed_here = failed.clone();
+            report.blocked = Some((round as u32, index as u32));
         }
         report.candidates.push(CandidateChecks {
             round: round as u32,
@@ -168,36 +173,6 @@ fn example_checks(spec: &Spec) -> Vec<checks::Check> {
                 checks::parse(&text, &spec.name, arity, "").pop()
             }
             Expected::Panics => None,
-        })
-        .collect()
-}
-
-/// Each passing candidate's outcomes on the agreed checks' calls, in
-/// order; `None` for one whose run gave none.
-fn run_on_agreed(
-    spec: &Spec,
-    runner: &GateRunner,
-    agreed: &[Agreed],
-    passing: &[(usize, &str)],
-) -> Vec<Option<Vec<crate::judge::behaviour::CallOutcome>>> {
-    let none = vec![None; passing.len()];
-    let Ok(plan) = inputs::plan(spec) else {
-        return none;
-    };
-    let args: Vec<Vec<String>> = agreed.iter().map(|a| a.args.clone()).collect();
-    let first = calls::inputs(&plan, &spec.name, &args);
-    let codes: Vec<String> = passing.iter().map(|(_, code)| code.to_string()).collect();
-    let tag = format!("{}-on-checks", spec.name);
-    let Ok(verdicts) = runner.check_with_inputs(spec, &codes, &tag, &first) else {
-        return none;
-    };
-    verdicts
-        .into_iter()
-        .map(|verdict| match verdict {
-            Verdict::Passed {
-                behaviour: Some(b), ..
-            } if b.outcomes.len() >= agreed.len() => Some(b.outcomes[..agreed.len()].to_vec()),
-            _ => None,
         })
         .collect()
 }

@@ -84,6 +84,11 @@ impl Pool {
                 agreement: report.agreement,
                 confidence: Some(confidence),
                 uses: Used::hashes(&options.used),
+                checks: report
+                    .checks
+                    .as_ref()
+                    .filter(|c| !c.agreed.is_empty())
+                    .map(|c| crate::judge::checks::render(&spec.spec.name, &c.agreed)),
                 ..c
             }
         });

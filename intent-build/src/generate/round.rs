@@ -453,6 +453,7 @@ mod tests {
                     confidence: None,
                     uses: Default::default(),
                     crates: Default::default(),
+                    checks: None,
                 }),
             },
         }

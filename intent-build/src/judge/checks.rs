@@ -312,6 +312,38 @@ pub fn failures(agreed: &[Agreed], outcomes: &[CallOutcome], floats: bool) -> Ve
         .collect()
 }
 
+/// The checks file's shape: one `[[check]]` table per agreed check.
+#[derive(Serialize, Deserialize)]
+struct ChecksFile {
+    #[serde(rename = "check")]
+    checks: Vec<Agreed>,
+}
+
+/// `snapshots/NAME.checks`' text for the agreed checks of intent `name`:
+/// a TOML file a reviewer reads beside the snapshot.
+pub fn render(name: &str, agreed: &[Agreed]) -> String {
+    let body = toml::to_string(&ChecksFile {
+        checks: agreed.to_vec(),
+    })
+    .unwrap_or_default();
+    format!(
+        "# Checks drawn from the description of `{name}` by the model, each agreed by its\n\
+         # independent check sets; the accepted code passes every one.\n\
+         # `cargo intent verify` runs them again.\n\n{body}"
+    )
+}
+
+/// The checks of a checks file, or why it cannot be read.
+///
+/// # Errors
+///
+/// The text is not a checks file.
+pub fn read(text: &str) -> Result<Vec<Agreed>, String> {
+    toml::from_str::<ChecksFile>(text)
+        .map(|f| f.checks)
+        .map_err(|e| e.message().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -387,5 +419,14 @@ mod tests {
         assert_eq!(failures(&agreed, &got, false).len(), 2);
         let slow = [CallOutcome::TimedOut, CallOutcome::Panicked];
         assert_eq!(failures(&agreed, &slow, true), [Failure { check: 1, got: "panicked".into() }]);
+    }
+
+    #[test]
+    fn the_checks_file_reads_back_what_was_written() {
+        let agreed = agreed(&[set(&[("f(4000)", "None")]), set(&[("f(4000)", "None")])]);
+        let text = render("f", &agreed);
+        assert!(text.contains("[[check]]\ncall = \"f(4000)\""), "{text}");
+        assert_eq!(read(&text).unwrap(), agreed);
+        assert!(read("call = 1").is_err());
     }
 }

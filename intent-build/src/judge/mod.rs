@@ -63,6 +63,9 @@ pub struct PassingCandidate {
     pub uses: std::collections::BTreeMap<String, String>,
     /// The version of each crate its spec names, as the gates built it.
     pub crates: std::collections::BTreeMap<String, String>,
+    /// `snapshots/NAME.checks`' text: the checks drawn from the description
+    /// that it passed, once accepted; `None` when none was agreed.
+    pub checks: Option<String>,
 }
 
 
@@ -364,6 +367,7 @@ fn conclude(
                     confidence: None,
                     uses: Default::default(),
                     crates: Default::default(),
+                    checks: None,
                 }),
             }
         }

@@ -110,6 +110,7 @@ pub(crate) fn judge_and_record(
             .iter()
             .map(|c| c.name().to_string())
             .collect(),
+        checks_hash: None,
         confidence: Some(Confidence::verified(
             spec.spec.examples.len(),
             spec.spec.properties.len(),

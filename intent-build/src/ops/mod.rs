@@ -14,7 +14,7 @@ pub mod tighten;
 mod summary;
 mod verify;
 
-pub use verify::{verify, Pin, Verified, VerifyOutcome};
+pub use verify::{verify, Pin, Rerun, Verified, VerifyOutcome};
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

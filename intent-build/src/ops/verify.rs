@@ -44,6 +44,8 @@ pub enum VerifyOutcome {
         /// How much of its behaviour the spec pins down: its mutants ruled
         /// out, of those told apart (see [`crate::judge::mutants`]).
         adequacy: Option<(usize, usize)>,
+        /// What became of the checks drawn from the description.
+        checks: Rerun,
     },
     /// Today's gates refuse it: the gate and its evidence.
     Refused(String),
@@ -64,6 +66,18 @@ pub enum Pin {
     /// Inputs cannot be generated for its signature: judged on its
     /// examples, tests and properties alone.
     Unjudged,
+}
+
+/// The checks drawn from the description (`snapshots/NAME.checks`), run
+/// again without a model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rerun {
+    /// None were recorded for it.
+    None,
+    /// It passed all of them.
+    Passed(usize),
+    /// The lock records them, but the file is missing: not run.
+    Missing,
 }
 
 impl VerifyOutcome {
@@ -209,6 +223,10 @@ impl Context<'_> {
                 versions(&crates)
             )));
         }
+        let checks = match self.rerun_checks(&gated.spec, &judged)? {
+            Ok(rerun) => rerun,
+            Err(why) => return Ok(VerifyOutcome::Refused(why)),
+        };
         let adequacy = self.adequacy(&gated.spec, &judged, behaviour.as_ref())?;
         // Code accepted before confidence was recorded gets what this
         // judgement vouches for.
@@ -220,7 +238,51 @@ impl Context<'_> {
             entry.crates = crates;
             self.record(spec, &judged, &behaviour, pinned.as_ref(), (entry, adequacy))?;
         }
-        Ok(VerifyOutcome::Passed { pin, stripped, adequacy })
+        Ok(VerifyOutcome::Passed {
+            pin,
+            stripped,
+            adequacy,
+            checks,
+        })
+    }
+
+    /// The checks of the lock entry run on `code` again: how it went, or
+    /// why the code is refused (a check fails, or the file was edited
+    /// since it was accepted).
+    fn rerun_checks(&self, spec: &crate::spec::Spec, code: &str) -> Result<std::result::Result<Rerun, String>> {
+        let Some(hash) = &self.entry.checks_hash else {
+            return Ok(Ok(Rerun::None));
+        };
+        let path = crate::snapshot::checks_path(&self.store.specs_dir, &spec.name);
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            return Ok(Ok(Rerun::Missing));
+        };
+        if crate::files::sha256_hex(text.as_bytes()) != *hash {
+            return Ok(Err(format!(
+                "{} was edited since the code was accepted (`cargo intent lock --force {}` draws them again)",
+                path.display(),
+                spec.name
+            )));
+        }
+        let agreed = match crate::judge::checks::read(&text) {
+            Ok(agreed) => agreed,
+            Err(why) => return Ok(Err(format!("{} cannot be read: {why}", path.display()))),
+        };
+        let outcomes = self
+            .runner
+            .run_on_checks(spec, &[code.to_string()], &agreed)
+            .map_err(|e| Error::setting(format!("cannot run the gates: {e}")))?;
+        let floats = crate::judge::inputs::plan(spec).is_ok_and(|p| p.floats);
+        let Some(Some(outcomes)) = outcomes.into_iter().next() else {
+            return Ok(Err("its checks drawn from the description could not be run".into()));
+        };
+        Ok(match crate::judge::checks::failures(&agreed, &outcomes, floats).first() {
+            Some(failure) => Err(format!(
+                "`{}` returned {}, and the checks drawn from the description expect {}",
+                agreed[failure.check].call, failure.got, agreed[failure.check].value
+            )),
+            None => Ok(Rerun::Passed(agreed.len())),
+        })
     }
 
     /// How much of `code`'s behaviour `spec` pins down: its mutants ruled

@@ -11,7 +11,8 @@ use super::diagnostics::check_errors;
 use super::runner::GateRunner;
 use super::scratch::crate_root;
 use crate::judge::behaviour::{self, owned_strings, CallOutcome, Check as Span, HARNESS_FILE, HARNESS_MODULE};
-use crate::judge::checks::Check;
+use super::Verdict;
+use crate::judge::checks::{Agreed, Check};
 use crate::judge::inputs::{self, Pass, Plan};
 use crate::judge::calls;
 use crate::sandbox;
@@ -97,6 +98,38 @@ impl GateRunner {
             }
         }
         Ok(none)
+    }
+
+    /// Each of `codes` (candidates, or accepted code) judged with the calls
+    /// of `agreed` run before the generated inputs: its outcome on each
+    /// agreed call, in order; `None` for code that did not pass the gates
+    /// or whose inputs cannot be built.
+    ///
+    /// # Errors
+    ///
+    /// When the gates cannot run (as [`GateRunner::check`]).
+    pub fn run_on_checks(
+        &self,
+        spec: &Spec,
+        codes: &[String],
+        agreed: &[Agreed],
+    ) -> io::Result<Vec<Option<Vec<CallOutcome>>>> {
+        let Ok(plan) = inputs::plan(spec) else {
+            return Ok(vec![None; codes.len()]);
+        };
+        let args: Vec<Vec<String>> = agreed.iter().map(|a| a.args.clone()).collect();
+        let first = calls::inputs(&plan, &spec.name, &args);
+        let tag = format!("{}-on-checks", spec.name);
+        Ok(self
+            .check_with_inputs(spec, codes, &tag, &first)?
+            .into_iter()
+            .map(|verdict| match verdict {
+                Verdict::Passed {
+                    behaviour: Some(b), ..
+                } if b.outcomes.len() >= agreed.len() => Some(b.outcomes[..agreed.len()].to_vec()),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Runs the compiled program: the value of each `alive` check.

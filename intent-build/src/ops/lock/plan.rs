@@ -220,6 +220,7 @@ mod tests {
                     crates: Default::default(),
                     capabilities: Vec::new(),
                     confidence: None,
+            checks_hash: None,
                 },
             );
         }
