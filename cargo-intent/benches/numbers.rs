@@ -877,6 +877,9 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// own decoding).
 struct Replay {
     rounds: Vec<Vec<Option<String>>>,
+    /// The check sets the run recorded, each written back as the answer
+    /// it was read from (its checks, their quotes as comments).
+    checks: Vec<String>,
     identity: ModelIdentity,
     params: intent_build::provider::GenerationParams,
     /// The model: for the description's checks (never recorded), and with
@@ -926,8 +929,27 @@ impl Replay {
                     .collect()
             })
             .collect();
+        let checks = recorded["checks"]["sets"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|set| set["dropped"].as_str().is_none_or(|why| !why.starts_with("no answer")))
+            .map(|set| {
+                let lines: Vec<String> = set["checks"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|c| {
+                        let quote = c["quote"].as_str().map_or_else(String::new, |q| format!("// \"{q}\"\n"));
+                        format!("{quote}assert_eq!({}, {});", c["call"].as_str().unwrap_or(""), c["expect"].as_str().unwrap_or(""))
+                    })
+                    .collect();
+                format!("```rust\n{}\n```", lines.join("\n"))
+            })
+            .collect();
         let replay = Replay {
             rounds,
+            checks,
             identity,
             params: model.map(|p| p.params().clone()).unwrap_or_default(),
             model,
@@ -935,6 +957,17 @@ impl Replay {
         };
         intent_build::provider::router::Router::new(vec![Box::new(replay)], None)
             .with_candidates(vec![candidates])
+    }
+}
+
+/// A recorded answer, given again at no cost.
+fn completion(text: String) -> intent_build::provider::Completion {
+    intent_build::provider::Completion {
+        text,
+        prompt_tokens: 0,
+        completion_tokens: 0,
+        elapsed: Duration::ZERO,
+        finish: intent_build::provider::Finish::Stop,
     }
 }
 
@@ -966,13 +999,7 @@ impl Provider for Replay {
         } else {
             format!("```rust\n{code}\n```")
         };
-        Ok(intent_build::provider::Completion {
-            text,
-            prompt_tokens: 0,
-            completion_tokens: 0,
-            elapsed: Duration::ZERO,
-            finish: intent_build::provider::Finish::Stop,
-        })
+        Ok(completion(text))
     }
     fn complete_batch(
         &self,
@@ -987,8 +1014,22 @@ impl Provider for Replay {
         let checks = requests
             .first()
             .is_some_and(generate::prompt::asks_for_checks);
+        if checks && !self.checks.is_empty() {
+            // The recorded sets, in order; a set it did not record answers nothing.
+            return requests
+                .iter()
+                .map(|r| {
+                    self.checks.get(r.candidate as usize).map(|text| completion(text.clone())).ok_or_else(|| {
+                        intent_build::provider::ProviderError::new(
+                            intent_build::provider::ErrorKind::BadResponse,
+                            "replay: the recorded run has no check set here",
+                        )
+                    })
+                })
+                .collect();
+        }
         match self.model {
-            // Checks are asked of the model: the recorded run holds code only.
+            // Checks the run did not record are asked of the model.
             Some(model) if checks => model.complete_batch(requests),
             // One round is recorded whole or not at all.
             Some(model) if self.extend && !requests.iter().all(recorded) => {

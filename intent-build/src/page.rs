@@ -234,8 +234,60 @@ fn intent(report: &IntentReport, spec: Option<&SpecText>, compression: Option<&C
                     tbody { @for o in &adequacy.open { tr { td { code { (o.call) } } td { code { (o.accepted) } } td { code { (o.mutated) } } td { (o.mutant) } } } }
                 }
             }
+            @if let Some(checks) = &report.checks { (checks_section(checks)) }
             @for round in &report.rounds { (round_section(round, offset(report, round.round))) }
         }
+    }
+}
+
+/// The checks drawn from the description: each set and who wrote it, the
+/// agreed checks, and what each passing candidate did on them.
+fn checks_section(checks: &crate::report::ChecksReport) -> Markup {
+    let set_word = |n: usize| if n == 1 { "set" } else { "sets" };
+    html! {
+        h3 { "Checks drawn from the description: " (checks.agreed.len()) " agreed" }
+        @if !checks.agreed.is_empty() {
+            table.checks {
+                thead { tr { th { "call" } th { "expected" } th { "agreed by" } th { "failed by" } } }
+                tbody {
+                    @for (k, a) in checks.agreed.iter().enumerate() {
+                        tr {
+                            td { code { (a.call) } }
+                            td { code { (a.value) } @if let Some(q) = &a.quote { br; q { (q) } } }
+                            td { (a.sets) " of " (a.of) " " (set_word(a.of)) }
+                            td { (failed_by(checks, k)) }
+                        }
+                    }
+                }
+            }
+        }
+        @for (n, set) in checks.sets.iter().enumerate() {
+            details {
+                summary { "Set " (n + 1) " by " (set.author) ": " (set.checks.len()) " check(s)"
+                          @if let Some(why) = &set.dropped { " — dropped: " (why) } }
+                ul { @for c in &set.checks {
+                    li { code { (c.call) " == " (c.expect) }
+                         @if c.value.is_none() { " (does not compile against the signature)" } }
+                } }
+            }
+        }
+    }
+}
+
+/// The candidates that failed agreed check `k`, as `round.index: returned`.
+fn failed_by(checks: &crate::report::ChecksReport, k: usize) -> String {
+    let failed: Vec<String> = checks
+        .candidates
+        .iter()
+        .filter_map(|c| {
+            let f = c.failed.iter().find(|f| f.check == k)?;
+            Some(format!("#{}.{}: {}", c.round, c.index, f.got))
+        })
+        .collect();
+    if failed.is_empty() {
+        "none".into()
+    } else {
+        failed.join("; ")
     }
 }
 

@@ -605,7 +605,8 @@ pub struct ChecksReport {
     pub blocked: Option<(u32, u32)>,
     /// Tokens the sets took to decode.
     pub tokens: u32,
-    /// Seconds they took (the slowest request of the batch).
+    /// Wall seconds asking for them took (the batch of sets together;
+    /// nothing when the response cache held them).
     pub seconds: f64,
 }
 

@@ -520,3 +520,38 @@ examples = [{ call = "twice(2)", expect = "4" }]
     assert!(report.rounds[0].candidates[0].accepted, "{report:#?}");
     assert_eq!(report.confidence.unwrap().decoded, 4);
 }
+
+/// The values of checks drawn from a description, evaluated confined and
+/// compared as values: a value written as `&str` where the result is a
+/// `String` is taken as the `String`, `Option::None` is `None`, and a
+/// check whose value or arguments do not compile, panic, or fall outside
+/// `assume` has no value (it is dropped), without costing the others.
+#[test]
+fn check_values_are_evaluated_confined_and_a_broken_check_costs_only_itself() {
+    use intent_build::judge::checks::{parse, Check};
+    let spec = spec(
+        r#"signature = "pub fn to_roman(n: u32) -> Option<String>"
+description = "Roman numerals; None for 0 and above 3999."
+assume = "n != 7"
+examples = [{ call = "to_roman(4)", expect = "Some(String::from(\"IV\"))" }]
+"#,
+    );
+    let answer = "```rust\nassert_eq!(to_roman(4000), Option::None);\nassert_eq!(to_roman(1), Some(\"I\"));\n\
+                  assert_eq!(to_roman(2), Some(2));\nassert_eq!(to_roman(3), Some(\"III\".to_string()));\n\
+                  assert_eq!(to_roman(7), None);\nassert_eq!(to_roman(u32::MAX + 1), None);\n```";
+    let checks: Vec<Check> = parse(answer, "to_roman", 1, "");
+    assert_eq!(checks.len(), 6, "{checks:?}");
+    let dir = tempfile::tempdir().unwrap();
+    let values = runner(dir.path()).expected_values(&spec.spec, &checks).unwrap();
+    assert_eq!(
+        values,
+        [
+            Some("None".to_string()),
+            Some("Some(\"I\")".to_string()),
+            None, // `Some(2)` is no `Option<String>`
+            Some("Some(\"III\")".to_string()),
+            None, // `assume` rejects 7
+            None, // overflows: does not compile
+        ]
+    );
+}

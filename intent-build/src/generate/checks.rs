@@ -14,6 +14,7 @@
 
 use super::options::DESCRIPTION_CHECK_SETS;
 use super::pool::Pool;
+use super::Generation;
 use super::prompt;
 use super::round;
 use crate::judge::checks::{self, Agreed, CheckSet, Failure};
@@ -25,6 +26,9 @@ use crate::provider::Request;
 use crate::report::{CandidateChecks, ChecksReport, Claim, Question};
 use crate::spec::{parameters_of, Expected, Spec};
 
+/// Most tokens one set of checks may take.
+const CHECK_TOKENS: u32 = 256;
+
 /// What the checks said of the candidate about to be accepted.
 pub(super) struct Checked {
     /// The sets, the agreed checks and every passing candidate's failures.
@@ -34,57 +38,70 @@ pub(super) struct Checked {
     pub question: Option<(Question, usize)>,
 }
 
-/// Asks for the checks of `gated` (prompted as `prompt_spec` shows it) and
-/// judges every passing candidate of `pool` on the agreed ones, `accepted`
-/// (a pool index) first among them.
+/// Asks for the checks of `g`'s intent (prompted as its prompt spec shows
+/// it) and judges every passing candidate of its pool on the agreed ones;
+/// the question is about the candidate at pool index `accepted`.
 pub(super) fn judge(
-    gated: &Spec,
-    prompt_spec: &Spec,
-    pool: &Pool,
+    g: &Generation<'_>,
     accepted: usize,
     router: &Router,
     runner: &GateRunner,
-    floats: bool,
     phase: &dyn Fn(Phase),
 ) -> Checked {
+    let (gated, pool, floats) = (&g.gated.spec, &g.pool, g.choice.floats);
     phase(Phase::DescriptionChecks);
-    let mut report = ask(prompt_spec, router);
+    let mut report = ask(&g.prompt_spec, router);
     evaluate(gated, runner, &mut report.sets);
     report.agreed = checks::agreed(&report.sets);
     if report.agreed.is_empty() {
         return Checked { report, question: None };
     }
-    let passing: Vec<(usize, &str)> = pool
+    report.candidates = score(pool, gated, runner, &report.agreed, floats);
+    let failed: Vec<Failure> = report
+        .candidates
+        .iter()
+        .find(|c| pool.origin[accepted] == (c.round as usize, c.index as usize))
+        .map_or_else(Vec::new, |c| c.failed.clone());
+    if failed.is_empty() {
+        return Checked { report, question: None };
+    }
+    let (round, index) = pool.origin[accepted];
+    report.blocked = Some((round as u32, index as u32));
+    let question = question(pool, accepted, &report.agreed, &failed, floats);
+    Checked {
+        report,
+        question: Some((question, failed.len())),
+    }
+}
+
+/// Every passing candidate of `pool` run on the `agreed` checks: the ones
+/// each failed. Gates that cannot run judge nothing, and stop no one.
+fn score(pool: &Pool, spec: &Spec, runner: &GateRunner, agreed: &[Agreed], floats: bool) -> Vec<CandidateChecks> {
+    let passing: Vec<(usize, String)> = pool
         .all
         .iter()
         .enumerate()
         .filter_map(|(i, j)| match &j.judgement {
-            Judgement::Passed { candidate } => Some((i, candidate.code.as_str())),
+            Judgement::Passed { candidate } => Some((i, candidate.code.clone())),
             _ => None,
         })
         .collect();
-    let codes: Vec<String> = passing.iter().map(|(_, code)| code.to_string()).collect();
-    // Gates that cannot run judge nothing: no candidate is stopped.
+    let codes: Vec<String> = passing.iter().map(|(_, code)| code.clone()).collect();
     let outcomes = runner
-        .run_on_checks(gated, &codes, &report.agreed)
+        .run_on_checks(spec, &codes, agreed)
         .unwrap_or_else(|_| vec![None; codes.len()]);
-    let mut failed_here = Vec::new();
-    for ((i, _), outcomes) in passing.iter().zip(outcomes) {
-        let failed = outcomes.map_or_else(Vec::new, |o| checks::failures(&report.agreed, &o, floats));
-        let (round, index) = pool.origin[*i];
-        if *i == accepted && !failed.is_empty() {
-            failed_here = failed.clone();
-            report.blocked = Some((round as u32, index as u32));
-        }
-        report.candidates.push(CandidateChecks {
-            round: round as u32,
-            index: index as u32,
-            failed,
-        });
-    }
-    let question = (!failed_here.is_empty())
-        .then(|| (question(pool, accepted, &report.agreed, &failed_here, floats), failed_here.len()));
-    Checked { report, question }
+    passing
+        .iter()
+        .zip(outcomes)
+        .map(|((i, _), outcomes)| {
+            let (round, index) = pool.origin[*i];
+            CandidateChecks {
+                round: round as u32,
+                index: index as u32,
+                failed: outcomes.map_or_else(Vec::new, |o| checks::failures(agreed, &o, floats)),
+            }
+        })
+        .collect()
 }
 
 /// The sets the model wrote; each answer that could not be had or read is
@@ -95,19 +112,24 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
         history: Vec::new(),
         user: prompt::checks(spec),
         stop: Vec::new(),
-        // Each provider's own `max-tokens`; the router sets it.
-        max_tokens: 0,
+        // Enough for a dozen checks with their quotes: a set is useful cut
+        // short (its complete lines are read), and one that rambles on
+        // costs no more than this.
+        max_tokens: CHECK_TOKENS,
         grammar: None,
         round: 0,
         candidate: 0,
     };
     let arity = parameters_of(&spec.signature).len();
     let mut report = ChecksReport::default();
-    for answer in router.complete_many(&request, 0, DESCRIPTION_CHECK_SETS) {
+    let started = std::time::Instant::now();
+    let answers = router.complete_many(&request, 0, DESCRIPTION_CHECK_SETS);
+    // The batch's wall time: what the checks added to the intent.
+    report.seconds = started.elapsed().as_secs_f64();
+    for answer in answers {
         let set = match answer {
             Ok(routed) => {
                 report.tokens += routed.completion.completion_tokens;
-                report.seconds = report.seconds.max(routed.completion.elapsed.as_secs_f64());
                 let read = checks::parse(&routed.completion.text, &spec.name, arity, &spec.description);
                 CheckSet {
                     author: routed.identity.name.clone(),
@@ -115,9 +137,21 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
                     checks: read,
                 }
             }
-            Err(error) => CheckSet {
-                dropped: Some(format!("no answer: {error}")),
-                ..CheckSet::default()
+            // Cut at the token limit: its complete checks count.
+            Err(error) => match error.failures.last().and_then(|(_, e)| e.partial.clone()) {
+                Some(partial) => {
+                    report.tokens += CHECK_TOKENS;
+                    let read = checks::parse(&partial, &spec.name, arity, &spec.description);
+                    CheckSet {
+                        author: error.failures.last().map(|(label, _)| label.clone()).unwrap_or_default(),
+                        dropped: read.is_empty().then(|| "cut at the token limit before a check could be read".into()),
+                        checks: read,
+                    }
+                }
+                None => CheckSet {
+                    dropped: Some(format!("no answer: {error}")),
+                    ..CheckSet::default()
+                },
             },
         };
         report.sets.push(set);

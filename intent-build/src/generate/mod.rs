@@ -179,16 +179,7 @@ impl<'a> Generation<'a> {
         if !options.description_checks || self.choice.pinned.is_some() || self.report.behaviour_unchecked.is_some() {
             return None;
         }
-        let checked = checks::judge(
-            &self.gated.spec,
-            &self.prompt_spec,
-            &self.pool,
-            index,
-            router,
-            runner,
-            self.choice.floats,
-            phase,
-        );
+        let checked = checks::judge(self, index, router, runner, phase);
         self.report.checks = Some(checked.report);
         checked.question
     }

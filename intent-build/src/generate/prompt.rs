@@ -130,11 +130,12 @@ pub fn checks(spec: &Spec) -> String {
         assertions(spec)
     ));
     out.push_str(&format!(
-        "\nGo through the description sentence by sentence, first every sentence with \"if\", \"unless\", \
-\"only\", \"above\", \"below\", \"at most\", \"at least\", \"invalid\", \"empty\" or \"None\". For each rule \
-write a comment that copies the sentence word for word, then one or two checks of it, each on one line:\n\
+        "\nGo through the description sentence by sentence. For each rule it states, above all a limit or \
+an exception (sentences with \"if\", \"unless\", \"only\", \"above\", \"below\", \"at most\", \"at least\", \
+\"invalid\", \"empty\" or \"None\"), write a comment that copies the sentence word for word, then one or two \
+checks of the exact cases it names: the value at its limit and the first one past it. Each check is one line:\n\
 ```rust\n// \"<the sentence>\"\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
-Use literal arguments and values only, and calls the examples do not already make.\n\n\
+Use literal arguments and values only. Do not repeat the examples above. At most six checks.\n\n\
 Reply with one ```rust block of checks.",
         spec.name
     ));

@@ -154,9 +154,14 @@ impl Router {
             let mut asked = Vec::new();
             for &i in &open {
                 // The completion limit is the provider's generation parameter
-                // (`max-tokens`), part of its params hash, not the caller's.
+                // (`max-tokens`), part of its params hash; a caller may only
+                // ask for less (a request whose answer is useful cut short).
+                let limit = provider.params().max_tokens;
                 let request = super::Request {
-                    max_tokens: provider.params().max_tokens,
+                    max_tokens: match request.max_tokens {
+                        0 => limit,
+                        asked => asked.min(limit),
+                    },
                     round,
                     candidate: i as u32,
                     ..request.clone()
