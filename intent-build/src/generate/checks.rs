@@ -26,8 +26,22 @@ use crate::provider::Request;
 use crate::report::{CandidateChecks, ChecksReport, Claim, Question};
 use crate::spec::{parameters_of, Expected, Spec};
 
-/// Most tokens one set of checks may take.
-const CHECK_TOKENS: u32 = 256;
+/// Most tokens one set of checks may take, however long the description.
+const MOST_CHECK_TOKENS: u32 = 256;
+/// Fewest: a one-sentence description's one or two checks and their quote.
+const FEWEST_CHECK_TOKENS: u32 = 96;
+
+/// Tokens one set of checks may take for `spec`: about half a token per
+/// character of its description beyond a base, within the bounds above.
+/// The checks are asked rule by rule, so a short description has little
+/// to check, and a set that runs on mostly repeats itself: with the 1.5B
+/// a flat 256 added about half the wall time of an MBPP intent (whose
+/// descriptions are one sentence) against about a quarter of a realistic
+/// one (`BENCHMARKS.md`).
+fn check_tokens(spec: &Spec) -> u32 {
+    let sized = 64 + spec.description.len() / 2;
+    (sized as u32).clamp(FEWEST_CHECK_TOKENS, MOST_CHECK_TOKENS)
+}
 
 /// What the checks said of the candidate about to be accepted.
 pub(super) struct Checked {
@@ -112,10 +126,9 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
         history: Vec::new(),
         user: prompt::checks(spec),
         stop: Vec::new(),
-        // Enough for a dozen checks with their quotes: a set is useful cut
-        // short (its complete lines are read), and one that rambles on
-        // costs no more than this.
-        max_tokens: CHECK_TOKENS,
+        // A set is useful cut short (its complete lines are read), and one
+        // that rambles on costs no more than this.
+        max_tokens: check_tokens(spec),
         grammar: None,
         round: 0,
         candidate: 0,
@@ -140,7 +153,7 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
             // Cut at the token limit: its complete checks count.
             Err(error) => match error.failures.last().and_then(|(_, e)| e.partial.clone()) {
                 Some(partial) => {
-                    report.tokens += CHECK_TOKENS;
+                    report.tokens += request.max_tokens;
                     let read = checks::parse(&partial, &spec.name, arity, &spec.description);
                     CheckSet {
                         author: error.failures.last().map(|(label, _)| label.clone()).unwrap_or_default(),
