@@ -933,15 +933,25 @@ impl Replay {
             .as_array()
             .into_iter()
             .flatten()
-            .filter(|set| set["dropped"].as_str().is_none_or(|why| !why.starts_with("no answer")))
+            .filter(|set| {
+                set["dropped"]
+                    .as_str()
+                    .is_none_or(|why| !why.starts_with("no answer"))
+            })
             .map(|set| {
                 let lines: Vec<String> = set["checks"]
                     .as_array()
                     .into_iter()
                     .flatten()
                     .map(|c| {
-                        let quote = c["quote"].as_str().map_or_else(String::new, |q| format!("// \"{q}\"\n"));
-                        format!("{quote}assert_eq!({}, {});", c["call"].as_str().unwrap_or(""), c["expect"].as_str().unwrap_or(""))
+                        let quote = c["quote"]
+                            .as_str()
+                            .map_or_else(String::new, |q| format!("// \"{q}\"\n"));
+                        format!(
+                            "{quote}assert_eq!({}, {});",
+                            c["call"].as_str().unwrap_or(""),
+                            c["expect"].as_str().unwrap_or("")
+                        )
                     })
                     .collect();
                 format!("```rust\n{}\n```", lines.join("\n"))
@@ -1019,12 +1029,15 @@ impl Provider for Replay {
             return requests
                 .iter()
                 .map(|r| {
-                    self.checks.get(r.candidate as usize).map(|text| completion(text.clone())).ok_or_else(|| {
-                        intent_build::provider::ProviderError::new(
-                            intent_build::provider::ErrorKind::BadResponse,
-                            "replay: the recorded run has no check set here",
-                        )
-                    })
+                    self.checks
+                        .get(r.candidate as usize)
+                        .map(|text| completion(text.clone()))
+                        .ok_or_else(|| {
+                            intent_build::provider::ProviderError::new(
+                                intent_build::provider::ErrorKind::BadResponse,
+                                "replay: the recorded run has no check set here",
+                            )
+                        })
                 })
                 .collect();
         }

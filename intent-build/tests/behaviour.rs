@@ -542,7 +542,9 @@ examples = [{ call = "to_roman(4)", expect = "Some(String::from(\"IV\"))" }]
     let checks: Vec<Check> = parse(answer, "to_roman", 1, "");
     assert_eq!(checks.len(), 6, "{checks:?}");
     let dir = tempfile::tempdir().unwrap();
-    let values = runner(dir.path()).expected_values(&spec.spec, &checks).unwrap();
+    let values = runner(dir.path())
+        .expected_values(&spec.spec, &checks)
+        .unwrap();
     assert_eq!(
         values,
         [

@@ -260,9 +260,12 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// The scripted model: a `command` provider that answers every request with
-/// the same code in a Rust fence. Tests that need generation to *succeed* use
-/// it, because a real model's greedy answer differs between machines.
+/// The scripted model: a `command` provider that answers every request for
+/// code with the same code in a Rust fence. Tests that need generation to
+/// *succeed* use it, because a real model's greedy answer differs between
+/// machines. Asked for checks drawn from a description, it writes none (an
+/// empty block): [`ScriptedModel::check_calls`] counts those requests, and
+/// they leave the code answers' turns, prompts and counts as they were.
 pub struct ScriptedModel {
     _dir: tempfile::TempDir,
     /// The file holding the answer; deleting it takes the provider away.
@@ -275,7 +278,9 @@ impl ScriptedModel {
         let dir = tempfile::tempdir().unwrap();
         let reply = dir.path().join("reply.txt");
         std::fs::write(&reply, format!("```rust\n{code}\n```\n")).unwrap();
-        ScriptedModel { _dir: dir, reply }
+        let model = ScriptedModel { _dir: dir, reply };
+        model.script(&format!("cat {}\n", model.reply.display()));
+        model
     }
 
     /// A provider answering `codes` in turn: request k gets `codes[k % len]`
@@ -289,7 +294,7 @@ impl ScriptedModel {
             )
             .unwrap();
         }
-        std::fs::write(model._dir.path().join("count"), codes.len().to_string()).unwrap();
+        model.script(&format!("cat DIR/reply$((n % {})).txt\n", codes.len()));
         model
     }
 
@@ -299,27 +304,41 @@ impl ScriptedModel {
     pub fn answering_by_name(codes: &[(&str, &str)]) -> ScriptedModel {
         let model = ScriptedModel::answering(codes[0].1);
         let dir = model._dir.path();
-        let mut script = String::from("n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\ncat > DIR/prompt-$n.txt\n");
+        let mut body = String::new();
         for (name, code) in codes {
             std::fs::write(
                 dir.join(format!("{name}.txt")),
                 format!("```rust\n{code}\n```\n"),
             )
             .unwrap();
-            script.push_str(&format!(
+            body.push_str(&format!(
                 "if grep -q 'complete function `{name}`' DIR/prompt-$n.txt; then cat DIR/{name}.txt; exit 0; fi\n"
             ));
         }
-        script.push_str("exit 1\n");
+        body.push_str("exit 1\n");
+        model.script(&body);
+        model
+    }
+
+    /// Writes `reply.sh`: a request for checks gets an empty block and a
+    /// line in `checks.log`; a request for code a line in `calls.log`, its
+    /// prompt kept as `prompt-N.txt` (N counting code requests from 0), and
+    /// `body`'s answer (`$n` is N, `DIR` the script's folder).
+    fn script(&self, body: &str) {
+        let script = format!(
+            "t=DIR/prompt.$$\ncat > $t\n\
+             if grep -q 'expert Rust tester' $t; then rm -f $t; echo >> DIR/checks.log; printf '```rust\\n```\\n'; exit 0; fi\n\
+             n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\nmv $t DIR/prompt-$n.txt\n{body}"
+        );
+        let dir = self._dir.path();
         std::fs::write(
             dir.join("reply.sh"),
             script.replace("DIR", &dir.display().to_string()),
         )
         .unwrap();
-        model
     }
 
-    /// Every prompt [`ScriptedModel::answering_by_name`] was sent, in order.
+    /// Every code prompt it was sent, in order.
     pub fn prompts(&self) -> Vec<String> {
         (0..self.calls())
             .filter_map(|n| {
@@ -337,35 +356,26 @@ impl ScriptedModel {
         .unwrap();
     }
 
-    /// Its `[[package.metadata.intent.providers]]` table. Each request
-    /// appends a line to a log beside the answer, which [`Self::calls`] counts.
+    /// Its `[[package.metadata.intent.providers]]` table.
     pub fn provider_table(&self) -> String {
-        let dir = self._dir.path().display();
-        if self._dir.path().join("reply.sh").exists() {
-            return format!(
-                "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"{dir}/reply.sh\"]\n"
-            );
-        }
-        if self._dir.path().join("count").exists() {
-            return format!(
-                "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"n=$(cat {log} 2>/dev/null | wc -l); echo >> {log}; cat {dir}/reply$((n % $(cat {dir}/count))).txt\"]\n",
-                log = self.calls_log().display(),
-            );
-        }
         format!(
-            "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"-c\", \"echo >> {}; cat {}\"]\n",
-            self.calls_log().display(),
-            self.reply.display()
+            "[[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"{}/reply.sh\"]\n",
+            self._dir.path().display()
         )
     }
 
-    /// How many requests it answered.
+    /// How many requests for code it answered.
     pub fn calls(&self) -> usize {
-        std::fs::read_to_string(self.calls_log()).map_or(0, |log| log.lines().count())
+        Self::lines(&self._dir.path().join("calls.log"))
     }
 
-    fn calls_log(&self) -> PathBuf {
-        self._dir.path().join("calls.log")
+    /// How many requests for checks drawn from a description it answered.
+    pub fn check_calls(&self) -> usize {
+        Self::lines(&self._dir.path().join("checks.log"))
+    }
+
+    fn lines(log: &Path) -> usize {
+        std::fs::read_to_string(log).map_or(0, |log| log.lines().count())
     }
 }
 

@@ -66,7 +66,11 @@ pub(super) fn judge(
     phase(Phase::DescriptionChecks);
     let mut report = ask(&g.prompt_spec, router);
     evaluate(gated, runner, &mut report.sets);
+    // A check of an example's own call says nothing the examples gate has
+    // not: it is neither counted nor run.
+    let examples = example_checks(gated);
     report.agreed = checks::agreed(&report.sets);
+    report.agreed.retain(|a| !examples.iter().any(|e| e.call == a.call));
     if report.agreed.is_empty() {
         return Checked { report, question: None };
     }
