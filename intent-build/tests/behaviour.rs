@@ -529,13 +529,15 @@ examples = [{ call = "twice(2)", expect = "4" }]
 #[test]
 fn check_values_are_evaluated_confined_and_a_broken_check_costs_only_itself() {
     use intent_build::judge::checks::{parse, Check};
-    let spec = spec(
+    let spec = parse_str(
         r#"signature = "pub fn to_roman(n: u32) -> Option<String>"
 description = "Roman numerals; None for 0 and above 3999."
 assume = "n != 7"
 examples = [{ call = "to_roman(4)", expect = "Some(String::from(\"IV\"))" }]
 "#,
-    );
+        Path::new("intents/to_roman.intent.toml"),
+    )
+    .unwrap();
     let answer = "```rust\nassert_eq!(to_roman(4000), Option::None);\nassert_eq!(to_roman(1), Some(\"I\"));\n\
                   assert_eq!(to_roman(2), Some(2));\nassert_eq!(to_roman(3), Some(\"III\".to_string()));\n\
                   assert_eq!(to_roman(7), None);\nassert_eq!(to_roman(u32::MAX + 1), None);\n```";

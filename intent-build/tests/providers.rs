@@ -967,13 +967,20 @@ fn max_tokens_from_the_settings_reaches_the_providers_requests() {
             },
         )
         .unwrap();
-    // Whatever limit the caller put in the request, the provider's own applies.
-    router.complete(&request("hi"), 0).unwrap();
-    let requests = server.requests.lock().unwrap();
-    let (_, body) = requests
-        .iter()
-        .find(|(path, _)| path == "/api/chat")
-        .unwrap();
-    let body: serde_json::Value = serde_json::from_str(body).unwrap();
-    assert_eq!(body["options"]["num_predict"], 123, "{body}");
+    // The provider's own limit applies to a request that names none or a
+    // larger one; a request may ask for less (the description's checks do).
+    for (asked, sent) in [(0, 123), (1000, 123), (48, 48)] {
+        let request = Request {
+            max_tokens: asked,
+            ..request(&format!("hi {asked}"))
+        };
+        router.complete(&request, 0).unwrap();
+        let requests = server.requests.lock().unwrap();
+        let (_, body) = requests
+            .iter()
+            .rfind(|(path, _)| path == "/api/chat")
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_str(body).unwrap();
+        assert_eq!(body["options"]["num_predict"], sent, "{body}");
+    }
 }

@@ -14,7 +14,6 @@
 
 use super::options::DESCRIPTION_CHECK_SETS;
 use super::pool::Pool;
-use super::Generation;
 use super::prompt;
 use super::round;
 use crate::judge::checks::{self, Agreed, CheckSet, Failure};
@@ -47,24 +46,36 @@ fn check_tokens(spec: &Spec) -> u32 {
 pub(super) struct Checked {
     /// The sets, the agreed checks and every passing candidate's failures.
     pub report: ChecksReport,
-    /// The question when that candidate fails agreed checks, and how many
-    /// it fails.
-    pub question: Option<(Question, usize)>,
+    /// The question when that candidate fails agreed checks, and the
+    /// reason the intent gives.
+    pub question: Option<(Question, String)>,
 }
 
-/// Asks for the checks of `g`'s intent (prompted as its prompt spec shows
-/// it) and judges every passing candidate of its pool on the agreed ones;
-/// the question is about the candidate at pool index `accepted`.
+/// One intent's generation as the checks judge it.
+pub(super) struct Judging<'a> {
+    /// The spec as the gates judge it.
+    pub gated: &'a Spec,
+    /// The spec as prompts show it.
+    pub prompted: &'a Spec,
+    /// Every candidate judged so far.
+    pub pool: &'a Pool,
+    /// Whether outcomes hold floats (compared rounded).
+    pub floats: bool,
+}
+
+/// Asks for the checks of `j`'s intent and judges every passing candidate
+/// of its pool on the agreed ones; the question is about the candidate at
+/// pool index `accepted`.
 pub(super) fn judge(
-    g: &Generation<'_>,
+    j: &Judging<'_>,
     accepted: usize,
     router: &Router,
     runner: &GateRunner,
     phase: &dyn Fn(Phase),
 ) -> Checked {
-    let (gated, pool, floats) = (&g.gated.spec, &g.pool, g.choice.floats);
+    let (gated, pool, floats) = (j.gated, j.pool, j.floats);
     phase(Phase::DescriptionChecks);
-    let mut report = ask(&g.prompt_spec, router);
+    let mut report = ask(j.prompted, router);
     evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
@@ -86,9 +97,10 @@ pub(super) fn judge(
     let (round, index) = pool.origin[accepted];
     report.blocked = Some((round as u32, index as u32));
     let question = question(pool, accepted, &report.agreed, &failed, floats);
+    let reason = reason(&question, failed.len(), report.agreed.len());
     Checked {
         report,
-        question: Some((question, failed.len())),
+        question: Some((question, reason)),
     }
 }
 
@@ -260,7 +272,7 @@ fn question(pool: &Pool, accepted: usize, agreed: &[Agreed], failed: &[Failure],
 }
 
 /// The reason an intent the checks stopped gives, in one line.
-pub(super) fn reason(question: &Question, failed: usize, agreed: usize) -> String {
+fn reason(question: &Question, failed: usize, agreed: usize) -> String {
     let first = match (question.calls.first(), question.groups.first(), question.claims.first()) {
         (Some(call), Some((_, got)), Some(claim)) => format!(
             ": `{call}` returned {}, the checks expect {}",

@@ -89,8 +89,8 @@ pub fn generate(
             Flow::Accept(index) => {
                 let floats = g.choice.floats;
                 g.report.split = round::split(&g.pool.all, floats);
-                if let Some((question, failed)) = g.check_description(index, router, runner, options, phase) {
-                    Unaccepted::Checks(question, failed).conclude(&mut g.report, &g.pool, g.quorum, floats);
+                if let Some((question, reason)) = g.check_description(index, router, runner, options, phase) {
+                    Unaccepted::Checks(question, reason).conclude(&mut g.report, &g.pool, g.quorum, floats);
                     return (g.report, None);
                 }
                 return g.pool.accept(g.report, index, &g.gated, options, floats);
@@ -164,8 +164,8 @@ impl<'a> Generation<'a> {
     }
 
     /// The checks drawn from the description, before the candidate at pool
-    /// index `index` is accepted: the question (and how many agreed checks
-    /// it fails) when it fails any. They do not apply with checks off, to
+    /// index `index` is accepted: the question (and the reason the intent
+    /// gives) when it fails any. They do not apply with checks off, to
     /// a behaviour pinned at the last acceptance (the user reviewed it; the
     /// checks are a model's word), or where no input can be built.
     fn check_description(
@@ -175,11 +175,17 @@ impl<'a> Generation<'a> {
         runner: &GateRunner,
         options: &Options,
         phase: &dyn Fn(Phase),
-    ) -> Option<(crate::report::Question, usize)> {
+    ) -> Option<(crate::report::Question, String)> {
         if !options.description_checks || self.choice.pinned.is_some() || self.report.behaviour_unchecked.is_some() {
             return None;
         }
-        let checked = checks::judge(self, index, router, runner, phase);
+        let judging = checks::Judging {
+            gated: &self.gated.spec,
+            prompted: &self.prompt_spec,
+            pool: &self.pool,
+            floats: self.choice.floats,
+        };
+        let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);
         checked.question
     }

@@ -106,8 +106,8 @@ pub(super) enum Unaccepted {
     /// The pinned behaviour would change.
     Changed(Vec<behaviour::Change>),
     /// The candidate about to be accepted fails checks drawn from the
-    /// description: the question, and how many agreed checks it failed.
-    Checks(crate::report::Question, usize),
+    /// description: the question, and the reason that says so.
+    Checks(crate::report::Question, String),
 }
 
 impl Unaccepted {
@@ -143,11 +143,10 @@ impl Unaccepted {
                 ));
                 report.question = Some(question);
             }
-            Unaccepted::Checks(question, failed) => {
+            Unaccepted::Checks(question, reason) => {
                 report.last_gate = Some(StoppedAt::Checks);
                 report.outcome = IntentOutcome::Question;
-                let agreed = report.checks.as_ref().map_or(0, |c| c.agreed.len());
-                report.reason = Some(super::checks::reason(&question, failed, agreed));
+                report.reason = Some(reason);
                 report.question = Some(question);
             }
             Unaccepted::Changed(changes) => {

@@ -142,14 +142,7 @@ pub(crate) fn harness(spec: &Spec, plan: &Plan) -> (String, Vec<CheckSpan>) {
         "pub fn input(k: usize) -> ({}) {{\n    match k {{",
         tuple(&owned)
     );
-    for (k, input) in plan.inputs.iter().enumerate() {
-        let start = line(&out);
-        let _ = writeln!(out, "        {k} => ({}),", tuple(&input.values));
-        spans.push(CheckSpan {
-            check: Check::Input(k),
-            lines: start..line(&out),
-        });
-    }
+    spans.extend(input_arms(&mut out, plan));
     out.push_str("        _ => unreachable!(),\n    }\n}\n");
     let params: Vec<String> = plan
         .params
@@ -211,6 +204,21 @@ pub(crate) fn harness(spec: &Spec, plan: &Plan) -> (String, Vec<CheckSpan>) {
             .replace("MAX_SHOWN", &MAX_SHOWN.to_string()),
     );
     (out, spans)
+}
+
+/// Each input's arm of `input(k)`, one line each (where an input that does
+/// not build as its parameters — a model's check — is told by its line).
+fn input_arms(out: &mut String, plan: &Plan) -> Vec<CheckSpan> {
+    let mut spans = Vec::new();
+    for (k, input) in plan.inputs.iter().enumerate() {
+        let start = out.lines().count() + 1;
+        let _ = writeln!(out, "        {k} => ({}),", tuple(&input.values));
+        spans.push(CheckSpan {
+            check: Check::Input(k),
+            lines: start..out.lines().count() + 1,
+        });
+    }
+    spans
 }
 
 /// The parameter of the harness's `properties` that holds the function

@@ -22,73 +22,7 @@ use serde::{Deserialize, Serialize};
 use super::behaviour::{round_floats, CallOutcome};
 use super::calls::{expression_text, plain_value};
 
-/// One check a model wrote: a call and the value the description implies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Check {
-    /// The call as an example writes it, canonical: `to_roman(4000)`.
-    pub call: String,
-    /// Each argument, canonical.
-    pub args: Vec<String>,
-    /// The expected value as the model wrote it: `None`.
-    pub expect: String,
-    /// The description's words the model quoted for this check, only when
-    /// they are an exact part of the description (never a paraphrase).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
-    /// The expected value as the harness prints results (its `Debug`);
-    /// `None` when the call or the value did not compile against the
-    /// signature, and the check was dropped.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-}
-
-/// One independent set of checks: one answer to the checks prompt.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct CheckSet {
-    /// The model that wrote it.
-    pub author: String,
-    /// Its checks, in the order written.
-    pub checks: Vec<Check>,
-    /// Why the whole set was left out, if it was.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub dropped: Option<String>,
-}
-
-impl CheckSet {
-    /// Whether the set counts: not dropped, and at least one check compiled.
-    pub fn compiled(&self) -> bool {
-        self.dropped.is_none() && self.checks.iter().any(|c| c.value.is_some())
-    }
-}
-
-/// A check the sets agree on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Agreed {
-    /// The call, canonical.
-    pub call: String,
-    /// Its arguments, canonical.
-    pub args: Vec<String>,
-    /// The expected value as the first agreeing set wrote it.
-    pub expect: String,
-    /// Its `Debug`, as results are compared.
-    pub value: String,
-    /// Sets that gave this value.
-    pub sets: usize,
-    /// Sets whose checks compiled.
-    pub of: usize,
-    /// The description's words quoted for it, by the first set that quoted any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
-}
-
-/// An agreed check that code fails: what it returned instead.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Failure {
-    /// Index into the agreed checks.
-    pub check: usize,
-    /// What the code did (`Some("MMMM")`, `panicked`).
-    pub got: String,
-}
+pub use crate::report::{Agreed, Check, CheckSet, Failure};
 
 /// The checks of one set in `answer`: each `assert_eq!(f(…), value)`,
 /// `assert!(f(…) == value)`, `assert!(f(…))` or `assert!(!f(…))` calling

@@ -193,18 +193,9 @@ impl Context<'_> {
             Verdict::Passed { behaviour, .. } => behaviour,
         };
         let pinned = pinned_behaviour(&self.store.specs_dir, name);
-        let pin = match (&pinned, &behaviour) {
-            (_, None) => Pin::Unjudged,
-            (Some(old), Some(new)) => match old.differences(new, false).first() {
-                Some(change) => {
-                    return Ok(VerifyOutcome::Refused(format!(
-                        "its behaviour differs from the pinned one: {change}"
-                    )))
-                }
-                None => Pin::Compared,
-            },
-            (None, Some(_)) if self.locked => Pin::Unpinned,
-            (None, Some(_)) => Pin::Pinned,
+        let pin = match self.pin(pinned.as_ref(), behaviour.as_ref()) {
+            Ok(pin) => pin,
+            Err(why) => return Ok(VerifyOutcome::Refused(why)),
         };
         if self.locked && stripped {
             return Ok(VerifyOutcome::Refused(
@@ -243,6 +234,20 @@ impl Context<'_> {
             stripped,
             adequacy,
             checks,
+        })
+    }
+
+    /// What becomes of the `pinned` behaviour given the code's: compared,
+    /// pinned now, left unpinned, or why the code is refused (it differs).
+    fn pin(&self, pinned: Option<&Behaviour>, behaviour: Option<&Behaviour>) -> std::result::Result<Pin, String> {
+        Ok(match (pinned, behaviour) {
+            (_, None) => Pin::Unjudged,
+            (Some(old), Some(new)) => match old.differences(new, false).first() {
+                Some(change) => return Err(format!("its behaviour differs from the pinned one: {change}")),
+                None => Pin::Compared,
+            },
+            (None, Some(_)) if self.locked => Pin::Unpinned,
+            (None, Some(_)) => Pin::Pinned,
         })
     }
 

@@ -153,15 +153,8 @@ impl Router {
             };
             let mut asked = Vec::new();
             for &i in &open {
-                // The completion limit is the provider's generation parameter
-                // (`max-tokens`), part of its params hash; a caller may only
-                // ask for less (a request whose answer is useful cut short).
-                let limit = provider.params().max_tokens;
                 let request = super::Request {
-                    max_tokens: match request.max_tokens {
-                        0 => limit,
-                        asked => asked.min(limit),
-                    },
+                    max_tokens: token_limit(request.max_tokens, provider.params().max_tokens),
                     round,
                     candidate: i as u32,
                     ..request.clone()
@@ -220,6 +213,16 @@ impl Router {
             completion,
             cached,
         }
+    }
+}
+
+/// The completion limit a request gets: the provider's `max-tokens` (a
+/// generation parameter, part of its params hash), or less where the
+/// caller asked for less (`asked`, 0 for none): an answer useful cut short.
+fn token_limit(asked: u32, provider: u32) -> u32 {
+    match asked {
+        0 => provider,
+        asked => asked.min(provider),
     }
 }
 
