@@ -1216,6 +1216,7 @@ fn mbpp() {
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
     options.description_checks =
         bench_setting("INTENT_BENCH_CHECKS", u8::from(options.description_checks)) == 1;
+    options.answer_stops = bench_setting("INTENT_BENCH_STOPS", u8::from(options.answer_stops)) == 1;
     // The default (`generate::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();

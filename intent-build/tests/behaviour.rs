@@ -559,3 +559,34 @@ examples = [{ call = "to_roman(4)", expect = "Some(String::from(\"IV\"))" }]
         ]
     );
 }
+
+/// A round's request ends the answer where it stops being the function:
+/// at a trailing `fn main`, a test module or a test (the bench's
+/// `INTENT_BENCH_STOPS=0` turns it off, and so does this option).
+#[test]
+fn a_rounds_request_stops_at_a_trailing_main_or_tests_unless_turned_off() {
+    for stops in [true, false] {
+        let (provider, requests) = Scripted::new(&[&fence(RIGHT)]);
+        let router = Router::new(vec![Box::new(provider)], None).with_candidates(vec![1]);
+        let dir = tempfile::tempdir().unwrap();
+        let mut options = Options::default();
+        options.answer_stops = stops;
+        let _ = generate(
+            &spec(CLAMP),
+            &router,
+            &runner(dir.path()),
+            &options,
+            &|_| {},
+        );
+        let sent = &requests.lock().unwrap()[0].stop;
+        let expected: Vec<String> = if stops {
+            intent_build::generate::options::ANSWER_STOPS
+                .iter()
+                .map(|s| s.to_string())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        assert_eq!(sent, &expected);
+    }
+}

@@ -309,7 +309,11 @@ fn ask_round(
         system: prompt::SYSTEM.to_string(),
         history: next.history.clone(),
         user: next.user.clone(),
-        stop: Vec::new(),
+        stop: if options.answer_stops {
+            options::ANSWER_STOPS.iter().map(|s| s.to_string()).collect()
+        } else {
+            Vec::new()
+        },
         // Each provider's own `max-tokens`; the router sets it.
         max_tokens: 0,
         grammar: match options.grammar {

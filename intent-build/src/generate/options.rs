@@ -71,6 +71,10 @@ pub struct Options {
     /// `max_candidates` once, so that a rival reading of the spec can show
     /// itself and split the vote; the decision is then taken over them all.
     pub seek_rival: bool,
+    /// Stop decoding an answer where it stops being the function and its
+    /// helpers ([`ANSWER_STOPS`]): a trailing `fn main`, a test module or
+    /// a test, none of which the gates keep.
+    pub answer_stops: bool,
     /// Before accepting, ask for checks drawn from the description (in a
     /// prompt of their own, [`DESCRIPTION_CHECK_SETS`] independent sets)
     /// and end in a question when the code fails an agreed one.
@@ -114,6 +118,18 @@ pub const DEFAULT_MAX_CANDIDATES: u32 = 16;
 /// questions (a rival reading passed too) and kept all 9 right ones.
 pub const DEFAULT_SEEK_RIVAL: bool = true;
 
+/// Where an answer stops being the function and its helpers, so decoding
+/// ends there ([`Options::answer_stops`]): extraction drops a trailing
+/// `fn main` and tests written at the top level anyway, so every token
+/// after one of these is spent on text no gate reads. Each follows a blank
+/// line, so a `fn main` written first (right after the fence, the function
+/// below it) never ends the answer, and the cut keeps the closing brace of
+/// the item before. Helpers written after the function stay.
+pub const ANSWER_STOPS: [&str; 3] = ["\n\nfn main(", "\n\n#[cfg(test)]", "\n\n#[test]"];
+
+/// The default [`Options::answer_stops`].
+pub const DEFAULT_ANSWER_STOPS: bool = true;
+
 /// The default [`Options::description_checks`].
 pub const DEFAULT_DESCRIPTION_CHECKS: bool = true;
 
@@ -141,6 +157,7 @@ impl Default for Options {
             quorum: DEFAULT_QUORUM,
             max_candidates: DEFAULT_MAX_CANDIDATES,
             seek_rival: DEFAULT_SEEK_RIVAL,
+            answer_stops: DEFAULT_ANSWER_STOPS,
             description_checks: DEFAULT_DESCRIPTION_CHECKS,
             answered: None,
         }
