@@ -463,26 +463,11 @@ pub struct Question {
     pub groups: Vec<(Group, Vec<String>)>,
     /// How many candidates passed the examples.
     pub passing: usize,
-    /// For a question the description's checks raised: what they expect
-    /// of each call, in the order of `calls`.
+    /// For a question the description's checks raised: the agreed check
+    /// of each call, in the order of `calls` (what it expects, how many
+    /// sets agree, the description's words it quoted).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub claims: Vec<Claim>,
-}
-
-/// What the description's checks expect of a call the code answers otherwise.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claim {
-    /// The expected value as a check wrote it, a Rust expression.
-    pub expect: String,
-    /// Its `Debug`, as the code's answers are shown.
-    pub value: String,
-    /// Check sets that expect it.
-    pub sets: usize,
-    /// Check sets whose checks compiled.
-    pub of: usize,
-    /// The description's words a check quoted for it, verbatim.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote: Option<String>,
+    pub claims: Vec<Agreed>,
 }
 
 impl Question {

@@ -22,7 +22,7 @@ use crate::judge::Judgement;
 use crate::progress::Phase;
 use crate::provider::router::Router;
 use crate::provider::Request;
-use crate::report::{CandidateChecks, ChecksReport, Claim, Question};
+use crate::report::{CandidateChecks, ChecksReport, Question};
 use crate::spec::{parameters_of, Expected, Spec};
 
 /// Most tokens one set of checks may take, however long the description.
@@ -255,19 +255,7 @@ fn question(pool: &Pool, accepted: usize, agreed: &[Agreed], failed: &[Failure],
         calls: shown.iter().map(|f| agreed[f.check].call.clone()).collect(),
         groups: vec![(group, shown.iter().map(|f| f.got.clone()).collect())],
         passing: pool.passed(),
-        claims: shown
-            .iter()
-            .map(|f| {
-                let check = &agreed[f.check];
-                Claim {
-                    expect: check.expect.clone(),
-                    value: check.value.clone(),
-                    sets: check.sets,
-                    of: check.of,
-                    quote: check.quote.clone(),
-                }
-            })
-            .collect(),
+        claims: shown.iter().map(|f| agreed[f.check].clone()).collect(),
     }
 }
 

@@ -89,23 +89,25 @@ pub(crate) fn plain_value(expr: &syn::Expr) -> bool {
 
 /// `None`, `i32::MAX`, `Colour::Red`: a capitalised name or a constant of a type.
 fn plain_path(path: &syn::Path) -> bool {
-    let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
-    let capital = |s: &String| s.starts_with(|c: char| c.is_ascii_uppercase());
-    match names.as_slice() {
-        [one] => capital(one),
-        [ty, item] => (capital(ty) || is_primitive(ty)) && (capital(item)),
-        _ => false,
-    }
+    plain_name(path, false)
 }
 
 /// `Some`, `Ok`, `Err`, a tuple struct or variant of the prelude, and
 /// `String::from` / `Vec::from`: calls that only build a value.
 fn plain_constructor(path: &syn::Path) -> bool {
+    plain_name(path, true)
+}
+
+/// A capitalised name, or a type's capitalised item (a constant, a
+/// variant); with `calls`, also `String::from` and `Vec::from`, and a
+/// primitive's items only without.
+fn plain_name(path: &syn::Path, calls: bool) -> bool {
     let names: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
     let capital = |s: &String| s.starts_with(|c: char| c.is_ascii_uppercase());
     match names.as_slice() {
         [one] => capital(one),
-        [ty, item] => capital(ty) && (capital(item) || (item == "from" && (ty == "String" || ty == "Vec"))),
+        [ty, item] if calls => capital(ty) && (capital(item) || (item == "from" && (ty == "String" || ty == "Vec"))),
+        [ty, item] => (capital(ty) || is_primitive(ty)) && capital(item),
         _ => false,
     }
 }
