@@ -27,7 +27,7 @@ pub use crate::report::{Agreed, Check, CheckSet, Failure};
 /// The checks of one set in `answer`: each `assert_eq!(f(…), value)`,
 /// `assert!(f(…) == value)`, `assert!(f(…))` or `assert!(!f(…))` calling
 /// `name` with `arity` plain arguments, with a plain expected value
-/// ([`plain_value`]); anything else is skipped. A `//` comment just above a
+/// (plain values: literals, `vec!`, `Some`, `String::from`, …); anything else is skipped. A `//` comment just above a
 /// check that quotes the description (in double quotes, or the whole
 /// comment) gives its quote when those words are part of `description`.
 pub fn parse(answer: &str, name: &str, arity: usize, description: &str) -> Vec<Check> {
