@@ -76,10 +76,9 @@ pub(super) fn judge(
     let (gated, pool, floats) = (j.gated, j.pool, j.floats);
     phase(Phase::DescriptionChecks);
     let mut report = ask(j.prompted, router);
-    evaluate(gated, runner, &mut report.sets);
+    let examples = evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
-    let examples = example_checks(gated);
     report.agreed = checks::agreed(&report.sets);
     report.agreed.retain(|a| !examples.iter().any(|e| e.call == a.call));
     if report.agreed.is_empty() {
@@ -189,8 +188,9 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
 }
 
 /// Evaluates every check's expected value (confined), then drops each set
-/// that contradicts an example of `spec` or makes no call beyond them.
-fn evaluate(spec: &Spec, runner: &GateRunner, sets: &mut [CheckSet]) {
+/// that contradicts an example of `spec` or makes no call beyond them; the
+/// examples, read as checks.
+fn evaluate(spec: &Spec, runner: &GateRunner, sets: &mut [CheckSet]) -> Vec<checks::Check> {
     let examples = example_checks(spec);
     let mut all: Vec<checks::Check> = examples.clone();
     for set in sets.iter() {
@@ -221,6 +221,7 @@ fn evaluate(spec: &Spec, runner: &GateRunner, sets: &mut [CheckSet]) {
             (None, true) => None,
         };
     }
+    examples
 }
 
 /// The spec's value examples, read as checks (canonical calls), so a set
