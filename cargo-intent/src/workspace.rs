@@ -139,3 +139,12 @@ fn nearest_manifest() -> Option<PathBuf> {
         }
     }
 }
+
+/// `path` as the user would type it: relative to the current directory when
+/// it lies under it (paths from `cargo metadata` are absolute).
+pub fn shown(path: &std::path::Path) -> String {
+    let here = std::env::current_dir().and_then(std::fs::canonicalize);
+    here.ok()
+        .and_then(|here| path.strip_prefix(here).ok().map(|p| p.display().to_string()))
+        .unwrap_or_else(|| path.display().to_string())
+}

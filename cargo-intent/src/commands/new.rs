@@ -23,7 +23,7 @@ pub fn exec(global: &Global, args: &NewArgs) -> Result<Status> {
     if !global.quiet {
         outln!(
             "created {}: fill in the description and examples, then run `cargo intent lock {}`",
-            path.display(),
+            crate::workspace::shown(&path),
             args.name
         )?;
     }

@@ -1,5 +1,6 @@
 //! What the test binaries of `cargo-intent` share: the binary under test
-//! and how Cargo runs it.
+//! and how Cargo runs it. Each test binary uses a part of it.
+#![allow(dead_code)]
 
 use std::path::Path;
 use std::process::Command;

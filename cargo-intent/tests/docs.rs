@@ -1,0 +1,366 @@
+//! The docs' examples, run as written. Every `console` block of `README.md`
+//! and of the book under `docs/src/` is a script: each `$ ` line runs in a
+//! shell in a fresh crate (the page's fixture, under `tests/docs/`) with
+//! `cargo-intent` of this build on `PATH` and a scripted model, and what it
+//! prints must match the lines under it (snapbox's `[..]` and `...` elide
+//! what varies; `[ROOT]` is the crate's folder). A page says what it needs
+//! in HTML comments, which the book does not show:
+//!
+//! - `<!-- doc-test: fixture NAME -->`: the crate it runs in;
+//! - `<!-- doc-test: write PATH -->` just before a block: the block's text
+//!   is written to that file of the crate before the next command
+//!   (`append PATH`: added at its end);
+//! - `<!-- doc-test: $ COMMAND -->`: a step the page does not show, which
+//!   must succeed.
+//!
+//! Every other `cargo intent` line in a code block must be in [`NOT_RUN`],
+//! with the reason no page can run it.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use intent_tests::{run_full, workspace_root, Fixture, ScriptedModel};
+
+/// `cargo intent` lines the docs show but no page runs, and why.
+const NOT_RUN: &[(&str, &str)] = &[
+    (
+        "cargo intent models fetch",
+        "downloads a model from the package index: scripts/demo runs it, tests/cli.rs its errors",
+    ),
+    (
+        "cargo intent edit",
+        "opens $VISUAL or $EDITOR: tests/hand.rs runs it with a scripted editor",
+    ),
+    (
+        "cargo intent watch",
+        "runs until stopped: tests/cli.rs watches a spec change",
+    ),
+    (
+        "cargo intent tighten",
+        "asks at a terminal: tests/adequacy.rs answers it in a pseudo-terminal",
+    ),
+    (
+        "cargo intent report --open",
+        "opens a browser: tests/ships.rs draws the page in headless Chromium",
+    ),
+    (
+        "cargo intent models use",
+        "writes a model a real lock would regenerate with: tests/cli.rs runs it",
+    ),
+    (
+        "cargo install",
+        "installs from the registry or this checkout: scripts/demo runs it",
+    ),
+];
+
+/// One fenced code block of a page.
+#[derive(Debug)]
+struct Block {
+    /// The info string (`console`, `toml`, …).
+    info: String,
+    /// Its text, without the fences.
+    body: String,
+    /// The line of its opening fence, from 1.
+    line: usize,
+    /// The `doc-test: write PATH` or `append PATH` directive just before
+    /// it, if any.
+    write: Option<Write>,
+}
+
+/// A block's text goes into a file of the crate.
+#[derive(Debug, Clone)]
+struct Write {
+    path: String,
+    append: bool,
+}
+
+/// What a page asks for, in order.
+#[derive(Debug)]
+enum Step {
+    Write { to: Write, text: String },
+    Run { command: String, expected: Option<String>, line: usize },
+}
+
+/// `README.md` and every Markdown page of the book.
+fn pages() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut pages = vec![root.join("README.md")];
+    let mut dirs = vec![root.join("docs/src")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "md") {
+                pages.push(path);
+            }
+        }
+    }
+    pages.sort();
+    pages
+}
+
+fn directive(line: &str) -> Option<&str> {
+    line.trim()
+        .strip_prefix("<!-- doc-test:")?
+        .strip_suffix("-->")
+        .map(str::trim)
+}
+
+/// The fenced blocks of `text` (backticks or tildes, three or more).
+fn blocks(text: &str) -> Vec<Block> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let trimmed = lines[i].trim_start();
+        let fence: String = trimmed
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        if fence.len() < 3 {
+            i += 1;
+            continue;
+        }
+        let write = i
+            .checked_sub(1)
+            .and_then(|p| directive(lines[p]))
+            .and_then(|d| {
+                let (verb, path) = d.split_once(' ')?;
+                let append = match verb {
+                    "write" => false,
+                    "append" => true,
+                    _ => return None,
+                };
+                let path = path.trim().to_string();
+                Some(Write { path, append })
+            });
+        let start = i;
+        let mut body = String::new();
+        i += 1;
+        while i < lines.len() && !lines[i].trim_start().starts_with(&fence) {
+            body.push_str(lines[i]);
+            body.push('\n');
+            i += 1;
+        }
+        out.push(Block {
+            info: trimmed[fence.len()..].trim().to_string(),
+            body,
+            line: start + 1,
+            write,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// The page's steps: its `write` blocks, hidden commands and console
+/// commands, in the order they appear.
+fn steps(text: &str) -> Vec<Step> {
+    let blocks = blocks(text);
+    let mut steps = Vec::new();
+    let mut next = blocks.iter().peekable();
+    for (n, line) in text.lines().enumerate() {
+        if let Some(command) = directive(line).and_then(|d| d.strip_prefix("$ ")) {
+            steps.push(Step::Run {
+                command: command.trim().to_string(),
+                expected: None,
+                line: n + 1,
+            });
+        }
+        while let Some(block) = next.next_if(|b| b.line == n + 1) {
+            steps.extend(block_steps(block));
+        }
+    }
+    steps
+}
+
+fn block_steps(block: &Block) -> Vec<Step> {
+    if let Some(to) = &block.write {
+        return vec![Step::Write {
+            to: to.clone(),
+            text: block.body.clone(),
+        }];
+    }
+    if block.info != "console" {
+        return Vec::new();
+    }
+    let mut steps = Vec::new();
+    for (k, line) in block.body.lines().enumerate() {
+        if let Some(command) = line.strip_prefix("$ ") {
+            steps.push(Step::Run {
+                command: command.to_string(),
+                expected: Some(String::new()),
+                line: block.line + 1 + k,
+            });
+        } else if let Some(Step::Run {
+            expected: Some(expected),
+            ..
+        }) = steps.last_mut()
+        {
+            expected.push_str(line);
+            expected.push('\n');
+        }
+    }
+    steps
+}
+
+/// A fresh copy of the fixture `name`: its `crate/` files over a library
+/// crate whose `[package.metadata.intent]` holds its `metadata.toml`, and a
+/// scripted model answering each intent with its `answers/NAME.rs`.
+fn fixture(name: &str) -> (Fixture, ScriptedModel) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs").join(name);
+    let answers: Vec<(String, String)> = std::fs::read_dir(source.join("answers"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .map(|p| {
+            let name = p.file_stem().unwrap().to_string_lossy().to_string();
+            (name, std::fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    let pairs: Vec<(&str, &str)> = answers
+        .iter()
+        .map(|(n, c)| (n.as_str(), c.as_str()))
+        .collect();
+    let model = ScriptedModel::answering_by_name(&pairs);
+    // The page's settings (`metadata.toml`) go in `[package.metadata.intent]`.
+    let settings = std::fs::read_to_string(source.join("metadata.toml")).unwrap_or_default();
+    let manifest = format!(
+        "\n[package.metadata.intent]\n{settings}\n{}",
+        model.provider_table()
+    );
+    let f = Fixture::with_manifest(name, &manifest, "[workspace]\n");
+    copy_tree(&source.join("crate"), &f.root);
+    (f, model)
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let Ok(entries) = std::fs::read_dir(from) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let target = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).unwrap();
+        }
+    }
+}
+
+/// Runs `command` as a user would in the crate: in `sh`, this build's
+/// `cargo-intent` first on `PATH`, stdout and stderr as one stream.
+fn shell(f: &Fixture, command: &str) -> (i32, String) {
+    let bin_dir = common::bin().parent().unwrap();
+    let path = format!(
+        "{}:{}",
+        bin_dir.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut cmd: Command = f.command(Path::new("sh"));
+    cmd.arg("-c").arg(format!("{command} 2>&1")).env("PATH", path);
+    let (code, stdout, _) = run_full(&mut cmd);
+    (code, stdout)
+}
+
+/// Runs one page; returns what did not match, each naming its line.
+fn run_page(page: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(page).unwrap();
+    let steps = steps(&text);
+    if !steps.iter().any(|s| matches!(s, Step::Run { .. })) {
+        return Vec::new();
+    }
+    let name = text
+        .lines()
+        .find_map(|l| directive(l)?.strip_prefix("fixture ").map(str::trim))
+        .unwrap_or_else(|| panic!("{}: runs commands but names no fixture", page.display()));
+    let (f, _model) = fixture(name);
+    let mut redactions = snapbox::Redactions::new();
+    redactions.insert("[ROOT]", f.root.clone()).unwrap();
+    let assert = snapbox::Assert::new()
+        .redact_with(redactions)
+        .action(snapbox::assert::Action::Verify)
+        .palette(snapbox::report::Palette::plain());
+    let mut failures = Vec::new();
+    for step in steps {
+        match step {
+            Step::Write { to, text } if to.append => {
+                let before = std::fs::read_to_string(f.root.join(&to.path)).unwrap_or_default();
+                f.write(&to.path, &format!("{before}{text}"));
+            }
+            Step::Write { to, text } => f.write(&to.path, &text),
+            Step::Run {
+                command,
+                expected,
+                line,
+            } => {
+                let (code, actual) = shell(&f, &command);
+                let at = format!("{}:{line}: `{command}`", page.display());
+                // Shown with `--nocapture`, for writing a page's expected output.
+                println!("{at} (exit {code}):\n{actual}");
+                match expected {
+                    None if code != 0 => failures.push(format!("{at} failed:\n{actual}")),
+                    None => {}
+                    Some(expected) => {
+                        if let Err(e) = assert.try_eq(Some(&at), actual.into(), expected.into()) {
+                            failures.push(format!("{at}:\n{e}"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[test]
+fn every_console_example_in_the_readme_and_the_book_prints_what_it_shows() {
+    let failures: Vec<String> = pages().iter().flat_map(|p| run_page(p)).collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn every_cargo_intent_line_in_the_docs_is_run_or_says_why_not() {
+    let mut unrun = Vec::new();
+    for page in pages() {
+        let text = std::fs::read_to_string(&page).unwrap();
+        for block in blocks(&text) {
+            for (k, line) in block.body.lines().enumerate() {
+                let command = line.trim();
+                let run = block.info == "console" && command.starts_with("$ ");
+                let command = command.trim_start_matches("$ ");
+                let shown = command.starts_with("cargo intent") || command.starts_with("cargo install");
+                if shown && !run && !NOT_RUN.iter().any(|(p, _)| command.starts_with(p)) {
+                    unrun.push(format!("{}:{}: {command}", page.display(), block.line + 1 + k));
+                }
+            }
+        }
+    }
+    assert!(
+        unrun.is_empty(),
+        "these commands are shown but not run; make them `$ ` lines of a console block, \
+         or add them to NOT_RUN with the reason:\n{}",
+        unrun.join("\n")
+    );
+}
+
+#[test]
+fn a_page_is_read_into_steps_in_order() {
+    let page = "<!-- doc-test: fixture tour -->\n<!-- doc-test: write a.txt -->\n```text\nA\n```\n\
+                <!-- doc-test: $ true -->\n```console\n$ cat a.txt\nA\n$ echo b\nb\n```\n";
+    let steps = steps(page);
+    let shown: Vec<String> = steps.iter().map(|s| format!("{s:?}")).collect();
+    assert_eq!(steps.len(), 4, "{shown:#?}");
+    assert!(
+        matches!(&steps[0], Step::Write { to, text } if to.path == "a.txt" && !to.append && text == "A\n")
+    );
+    assert!(matches!(&steps[1], Step::Run { command, expected: None, .. } if command == "true"));
+    assert!(
+        matches!(&steps[2], Step::Run { command, expected: Some(e), line: 8 } if command == "cat a.txt" && e == "A\n")
+    );
+    assert!(matches!(&steps[3], Step::Run { expected: Some(e), .. } if e == "b\n"));
+}
