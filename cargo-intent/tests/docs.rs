@@ -209,22 +209,28 @@ fn block_steps(block: &Block) -> Vec<Step> {
 
 /// A fresh copy of the fixture `name`: its `crate/` files over a library
 /// crate whose `[package.metadata.intent]` holds its `metadata.toml`, and a
-/// scripted model answering each intent with its `answers/NAME.rs`.
+/// scripted model answering each intent with its `answers/NAME.rs` (or
+/// with `NAME.0.rs`, `NAME.1.rs`, … in turn).
 fn fixture(name: &str) -> (Fixture, ScriptedModel) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs").join(name);
-    let answers: Vec<(String, String)> = std::fs::read_dir(source.join("answers"))
+    // `answers/NAME.rs`, or `NAME.0.rs`, `NAME.1.rs`, … answered in turn.
+    let mut answers: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(source.join("answers"))
         .unwrap()
         .map(|e| e.unwrap().path())
-        .map(|p| {
-            let name = p.file_stem().unwrap().to_string_lossy().to_string();
-            (name, std::fs::read_to_string(&p).unwrap())
-        })
         .collect();
-    let pairs: Vec<(&str, &str)> = answers
+    files.sort();
+    for file in files {
+        let stem = file.file_stem().unwrap().to_string_lossy().to_string();
+        let name = stem.split('.').next().unwrap().to_string();
+        let code = std::fs::read_to_string(&file).unwrap();
+        answers.entry(name).or_default().push(code);
+    }
+    let pairs: Vec<(&str, Vec<&str>)> = answers
         .iter()
-        .map(|(n, c)| (n.as_str(), c.as_str()))
+        .map(|(n, codes)| (n.as_str(), codes.iter().map(String::as_str).collect()))
         .collect();
-    let model = ScriptedModel::answering_by_name(&pairs);
+    let model = ScriptedModel::answering_by_name_in_turn(&pairs);
     // The page's settings (`metadata.toml`) go in `[package.metadata.intent]`.
     let settings = std::fs::read_to_string(source.join("metadata.toml")).unwrap_or_default();
     let manifest = format!(

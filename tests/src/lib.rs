@@ -320,6 +320,32 @@ impl ScriptedModel {
         model
     }
 
+    /// A provider answering each intent with its codes in turn: for the
+    /// first `(name, codes)` whose function the prompt asks for, request N
+    /// (counting every code request) gets `codes[N % codes.len()]`, so the
+    /// candidates of a round can disagree.
+    pub fn answering_by_name_in_turn(codes: &[(&str, Vec<&str>)]) -> ScriptedModel {
+        let model = ScriptedModel::answering(codes[0].1[0]);
+        let dir = model._dir.path();
+        let mut body = String::new();
+        for (name, answers) in codes {
+            for (k, code) in answers.iter().enumerate() {
+                std::fs::write(
+                    dir.join(format!("{name}-{k}.txt")),
+                    format!("```rust\n{code}\n```\n"),
+                )
+                .unwrap();
+            }
+            body.push_str(&format!(
+                "if grep -q 'complete function `{name}`' DIR/prompt-$n.txt; then cat DIR/{name}-$((n % {})).txt; exit 0; fi\n",
+                answers.len()
+            ));
+        }
+        body.push_str("exit 1\n");
+        model.script(&body);
+        model
+    }
+
     /// Writes `reply.sh`: a request for checks gets an empty block and a
     /// line in `checks.log`; a request for code a line in `calls.log`, its
     /// prompt kept as `prompt-N.txt` (N counting code requests from 0), and

@@ -1,0 +1,3 @@
+include!(concat!(env!("OUT_DIR"), "/intents.rs"));
+
+pub mod text;
