@@ -216,6 +216,53 @@ pub struct Settings {
     pub docs: Option<bool>,
 }
 
+/// Every key `[package.metadata.intent]` accepts, as the reference
+/// (`docs/src/reference/configuration.md`) documents them; a test holds
+/// this list to [`Settings`] and the docs' test holds the reference to it.
+pub const KEYS: &[&str] = &[
+    "providers",
+    "model",
+    "repair-rounds",
+    "escalate-after",
+    "candidates",
+    "repair",
+    "agreement",
+    "quorum",
+    "max-candidates",
+    "seek-rival",
+    "description-checks",
+    "review",
+    "update-lock",
+    "gate-timeout",
+    "sandbox",
+    "specs-dir",
+    "lockfile",
+    "docs",
+];
+
+/// Every key a `[[package.metadata.intent.providers]]` table accepts (see
+/// [`KEYS`]).
+pub const PROVIDER_KEYS: &[&str] = &[
+    "kind",
+    "model",
+    "url",
+    "urls",
+    "threads",
+    "timeout",
+    "max-response-bytes",
+    "concurrency",
+    "api-key-env",
+    "command",
+    "model-file",
+    "ctx",
+    "max-tokens",
+    "seed",
+    "temperature",
+    "min-p",
+    "sample-temperature",
+    "candidates",
+];
+
 /// Candidates per round of the embedded provider when nothing is
 /// configured: 8 decode in about 3x the time of one (the `candidates` bench).
 pub const DEFAULT_CANDIDATES: u32 = 8;
@@ -334,5 +381,45 @@ impl Settings {
             }
             None => Ok(Settings::default()),
         }
+    }
+}
+
+#[cfg(test)]
+mod keys {
+    use super::*;
+
+    /// The keys serde accepts for `T`, read from its refusal of an unknown
+    /// one ("unknown field `…`, expected one of `a`, `b`, …").
+    fn accepted<T: serde::de::DeserializeOwned + std::fmt::Debug>(extra: &str) -> Vec<String> {
+        let err = toml::from_str::<T>(&format!("{extra}not-a-key = 1\n")).unwrap_err();
+        let message = err.to_string();
+        let list = message
+            .split("expected one of")
+            .nth(1)
+            .unwrap_or_else(|| panic!("no field list in {message}"));
+        let list = list.split('\n').next().unwrap();
+        list.split('`')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_keys_are_the_keys_the_settings_accept() {
+        let mut keys = accepted::<Settings>("");
+        keys.sort();
+        let mut listed: Vec<String> = KEYS.iter().map(|k| k.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, keys, "settings::KEYS and Settings disagree");
+    }
+
+    #[test]
+    fn the_documented_provider_keys_are_the_keys_a_provider_accepts() {
+        let mut keys = accepted::<ProviderSettings>("kind = \"embedded\"\n");
+        keys.sort();
+        let mut listed: Vec<String> = PROVIDER_KEYS.iter().map(|k| k.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, keys, "settings::PROVIDER_KEYS and ProviderSettings disagree");
     }
 }
