@@ -50,6 +50,19 @@ ensure_browser() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
 }
 
+# mdBook, pinned, for the book in docs/: built once through cargo (about two
+# minutes on 2 cores) and cached beside the models, as the test venv is.
+MDBOOK_VERSION=0.4.52
+
+ensure_mdbook() {
+    local root="${INTENT_HOME:-$HOME/.cache/intent}/mdbook-$MDBOOK_VERSION"
+    MDBOOK="$root/bin/mdbook"
+    [ -x "$MDBOOK" ] && return
+    step "installing mdbook $MDBOOK_VERSION (once; cached under $root)"
+    cargo install --locked --quiet mdbook --version "$MDBOOK_VERSION" --root "$root" \
+        --target-dir "${CARGO_TARGET_DIR:-target}/mdbook"
+}
+
 # The `cargo-intent` binary of this checkout: $CARGO_INTENT when set (the
 # test script points it at the binary `cargo test` builds, so llama.cpp is not
 # compiled twice with different feature sets), else built here.

@@ -145,6 +145,10 @@ fn nearest_manifest() -> Option<PathBuf> {
 pub fn shown(path: &std::path::Path) -> String {
     let here = std::env::current_dir().and_then(std::fs::canonicalize);
     here.ok()
-        .and_then(|here| path.strip_prefix(here).ok().map(|p| p.display().to_string()))
+        .and_then(|here| {
+            path.strip_prefix(here)
+                .ok()
+                .map(|p| p.display().to_string())
+        })
         .unwrap_or_else(|| path.display().to_string())
 }

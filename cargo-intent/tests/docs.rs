@@ -79,8 +79,15 @@ struct Write {
 /// What a page asks for, in order.
 #[derive(Debug)]
 enum Step {
-    Write { to: Write, text: String },
-    Run { command: String, expected: Option<String>, line: usize },
+    Write {
+        to: Write,
+        text: String,
+    },
+    Run {
+        command: String,
+        expected: Option<String>,
+        line: usize,
+    },
 }
 
 /// `README.md` and every Markdown page of the book.
@@ -212,7 +219,9 @@ fn block_steps(block: &Block) -> Vec<Step> {
 /// scripted model answering each intent with its `answers/NAME.rs` (or
 /// with `NAME.0.rs`, `NAME.1.rs`, … in turn).
 fn fixture(name: &str) -> (Fixture, ScriptedModel) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs").join(name);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/docs")
+        .join(name);
     // `answers/NAME.rs`, or `NAME.0.rs`, `NAME.1.rs`, … answered in turn.
     let mut answers: std::collections::BTreeMap<String, Vec<String>> = Default::default();
     let mut files: Vec<PathBuf> = std::fs::read_dir(source.join("answers"))
@@ -268,7 +277,9 @@ fn shell(f: &Fixture, command: &str) -> (i32, String) {
         std::env::var("PATH").unwrap_or_default()
     );
     let mut cmd: Command = f.command(Path::new("sh"));
-    cmd.arg("-c").arg(format!("{command} 2>&1")).env("PATH", path);
+    cmd.arg("-c")
+        .arg(format!("{command} 2>&1"))
+        .env("PATH", path);
     let (code, stdout, _) = run_full(&mut cmd);
     (code, stdout)
 }
@@ -339,9 +350,14 @@ fn every_cargo_intent_line_in_the_docs_is_run_or_says_why_not() {
                 let command = line.trim();
                 let run = block.info == "console" && command.starts_with("$ ");
                 let command = command.trim_start_matches("$ ");
-                let shown = command.starts_with("cargo intent") || command.starts_with("cargo install");
+                let shown =
+                    command.starts_with("cargo intent") || command.starts_with("cargo install");
                 if shown && !run && !NOT_RUN.iter().any(|(p, _)| command.starts_with(p)) {
-                    unrun.push(format!("{}:{}: {command}", page.display(), block.line + 1 + k));
+                    unrun.push(format!(
+                        "{}:{}: {command}",
+                        page.display(),
+                        block.line + 1 + k
+                    ));
                 }
             }
         }
@@ -369,4 +385,274 @@ fn a_page_is_read_into_steps_in_order() {
         matches!(&steps[2], Step::Run { command, expected: Some(e), line: 8 } if command == "cat a.txt" && e == "A\n")
     );
     assert!(matches!(&steps[3], Step::Run { expected: Some(e), .. } if e == "b\n"));
+}
+
+/// `docs/src/reference/NAME.md`.
+fn reference(name: &str) -> String {
+    let path = workspace_root().join(format!("docs/src/reference/{name}.md"));
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The subcommands `cargo intent` (or one of its commands) lists in its
+/// `--help`, `help` left out.
+fn subcommands(path: &[&str]) -> Vec<String> {
+    let mut cmd = Command::new(common::bin());
+    cmd.arg("intent").args(path).arg("--help");
+    let (code, help, _) = run_full(&mut cmd);
+    assert_eq!(code, 0, "{help}");
+    help.lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|c| *c != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_command_has_its_reference_section_and_an_example_in_its_help() {
+    let page = reference("cli");
+    let mut commands: Vec<Vec<String>> = subcommands(&[]).into_iter().map(|c| vec![c]).collect();
+    commands.extend(
+        subcommands(&["models"])
+            .into_iter()
+            .map(|c| vec!["models".to_string(), c]),
+    );
+    assert!(commands.len() >= 15, "{commands:?}");
+    let mut missing = Vec::new();
+    for path in &commands {
+        let name = format!("cargo intent {}", path.join(" "));
+        if !page
+            .lines()
+            .any(|l| l.starts_with('#') && l.contains(&format!("`{name}`")))
+        {
+            missing.push(format!(
+                "docs/src/reference/cli.md has no section for `{name}`"
+            ));
+        }
+        let mut cmd = Command::new(common::bin());
+        cmd.arg("intent").args(path).arg("--help");
+        let (_, help, _) = run_full(&mut cmd);
+        let examples = help.split("Examples:").nth(1).unwrap_or("");
+        if !examples.lines().any(|l| l.trim().starts_with(&name)) {
+            missing.push(format!("`{name} --help` shows no example of it"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_configuration_key_and_environment_variable_is_in_the_reference() {
+    let configuration = reference("configuration");
+    let environment = reference("environment");
+    let row = |page: &str, key: &str| page.lines().any(|l| l.starts_with(&format!("| `{key}`")));
+    let mut missing: Vec<String> = Vec::new();
+    for key in intent_build::settings::KEYS
+        .iter()
+        .chain(intent_build::settings::PROVIDER_KEYS)
+    {
+        if !row(&configuration, key) {
+            missing.push(format!("configuration.md has no row for `{key}`"));
+        }
+    }
+    for var in intent_build::env::WATCHED {
+        if !environment.contains(&format!("`{var}`")) {
+            missing.push(format!("environment.md does not name `{var}`"));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+#[test]
+fn every_module_is_on_the_architecture_map() {
+    let map = std::fs::read_to_string(workspace_root().join("ARCHITECTURE.md")).unwrap();
+    let mut missing = Vec::new();
+    for krate in ["intent-build", "cargo-intent"] {
+        let heading = format!("## `{krate}/src`");
+        let section = map
+            .split(&heading)
+            .nth(1)
+            .unwrap_or_else(|| panic!("ARCHITECTURE.md has no section {heading}"));
+        let section = section.split("\n## ").next().unwrap();
+        let src = workspace_root().join(krate).join("src");
+        let mut dirs = vec![src.clone()];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let rel = path.strip_prefix(&src).unwrap().display().to_string();
+                    if !section.contains(&format!("| `{rel}` |")) {
+                        missing.push(format!("{krate}/src/{rel}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "modules missing from ARCHITECTURE.md (one line each):\n{}",
+        missing.join("\n")
+    );
+}
+
+/// mdBook's id for a heading: lowercase, spaces to `-`, only letters,
+/// digits, `-` and `_` kept (`mdbook::utils::normalize_id`), of the text
+/// without Markdown marks.
+fn anchor(heading: &str) -> String {
+    heading
+        .replace(['`', '*'], "")
+        .chars()
+        .filter_map(|c| {
+            if c.is_alphanumeric() || c == '_' || c == '-' {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// The lines of `text` outside fenced blocks.
+fn prose(text: &str) -> Vec<&str> {
+    let mut fence: Option<String> = None;
+    let mut out = Vec::new();
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let marks: String = trimmed
+            .chars()
+            .take_while(|c| *c == '`' || *c == '~')
+            .collect();
+        match &fence {
+            Some(open) if marks.len() >= 3 && marks.starts_with(open.as_str()) => fence = None,
+            Some(_) => {}
+            None if marks.len() >= 3 => fence = Some(marks),
+            None => out.push(line),
+        }
+    }
+    out
+}
+
+/// The anchors a page's headings get (a repeated one gets `-1`, `-2`, …).
+fn anchors(text: &str) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for line in prose(text) {
+        let Some(heading) = line.strip_prefix('#') else {
+            continue;
+        };
+        let id = anchor(heading.trim_start_matches('#').trim());
+        let n = seen
+            .iter()
+            .filter(|s| s.as_str() == id || s.starts_with(&format!("{id}-")))
+            .count();
+        seen.push(if n == 0 { id } else { format!("{id}-{n}") });
+    }
+    seen
+}
+
+/// Every `](target)` of a page's prose, inline code left out.
+fn links(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in prose(text) {
+        let outside: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let mut rest = outside.as_str();
+        while let Some(at) = rest.find("](") {
+            rest = &rest[at + 2..];
+            if let Some(end) = rest.find(')') {
+                out.push(rest[..end].to_string());
+                rest = &rest[end..];
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn every_link_between_the_docs_reaches_a_page_and_an_anchor() {
+    let root = workspace_root();
+    let mut pages = pages();
+    pages.push(root.join("ARCHITECTURE.md"));
+    pages.push(root.join("BENCHMARKS.md"));
+    let mut broken = Vec::new();
+    for page in &pages {
+        let text = std::fs::read_to_string(page).unwrap();
+        for link in links(&text) {
+            if link.contains("://") || link.starts_with("mailto:") {
+                continue;
+            }
+            let (path, fragment) = link.split_once('#').unwrap_or((&link, ""));
+            let target = if path.is_empty() {
+                page.clone()
+            } else {
+                page.parent().unwrap().join(path)
+            };
+            if !target.exists() {
+                broken.push(format!("{}: `{link}`: no such file", page.display()));
+                continue;
+            }
+            let is_page = target.extension().is_some_and(|e| e == "md");
+            if !fragment.is_empty() && is_page {
+                let there = std::fs::read_to_string(&target).unwrap();
+                if !anchors(&there).iter().any(|a| a == fragment) {
+                    broken.push(format!(
+                        "{}: `{link}`: no heading with that anchor",
+                        page.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+#[test]
+fn the_link_check_reads_anchors_and_links_as_mdbook_makes_them() {
+    let page = "# Intro\n## `cargo intent lock`\n```\n# not a heading\n```\n## The seed's compression\n## Intro\n\
+                see [a](b.md#c) and `[x](not-a-link)`\n";
+    assert_eq!(
+        anchors(page),
+        [
+            "intro",
+            "cargo-intent-lock",
+            "the-seeds-compression",
+            "intro-1"
+        ]
+    );
+    assert_eq!(links(page), ["b.md#c"]);
+}
+
+#[test]
+fn the_readme_is_a_front_door() {
+    let readme = std::fs::read_to_string(workspace_root().join("README.md")).unwrap();
+    assert!(
+        readme.lines().count() <= 150,
+        "README.md has {} lines",
+        readme.lines().count()
+    );
+    let first = blocks(&readme).into_iter().next().unwrap();
+    let commands: Vec<&str> = first
+        .body
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(
+        commands,
+        ["scripts/demo", "scripts/test"],
+        "the two commands come first"
+    );
+    let guide = pages()
+        .into_iter()
+        .filter(|p| !p.to_string_lossy().contains("/design/"));
+    for page in guide {
+        let text = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            !text.contains("not adopted"),
+            "{}: trials belong in design",
+            page.display()
+        );
+    }
 }

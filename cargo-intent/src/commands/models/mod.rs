@@ -24,6 +24,9 @@ pub struct ModelsArgs {
 #[derive(Debug, Subcommand)]
 enum ModelsCommand {
     /// Download a known model (default: the embedded default) and verify it
+    #[command(
+        after_help = "Examples:\n  cargo intent models fetch qwen2.5-coder-1.5b\n  cargo intent models fetch my-coder --path ./my-coder.gguf\n  cargo intent models fetch --list"
+    )]
     Fetch {
         /// Model name (`cargo intent models fetch --list` shows them)
         name: Option<String>,
@@ -38,6 +41,7 @@ enum ModelsCommand {
     /// stale, and `cargo intent lock` writes them anew (hand-written and
     /// adopted code stays). A crate that names no model keeps the one its
     /// lock records, whatever intent's default becomes.
+    #[command(after_help = "Examples:\n  cargo intent models use qwen2.5-coder-1.5b")]
     Use {
         /// A fetched model's name (`qwen2.5-coder-1.5b`), a registered name
         /// or a GGUF path
