@@ -1557,7 +1557,7 @@ fn the_run_is_a_page_a_browser_renders_with_the_groups_table() {
     assert!(dom.contains("Round 0") && dom.contains("Round 1"), "{dom}");
     assert_eq!(dom.matches("<td>passed</td>").count(), 4, "{dom}");
 
-    // What the README shows: the page as this browser draws it.
+    // What the book shows: the page as this browser draws it.
     let shot = target.path().join("report.png");
     chromium(&[
         &format!("--screenshot={}", shot.display()),

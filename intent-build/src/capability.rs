@@ -31,7 +31,7 @@ pub enum Capability {
 }
 
 impl Capability {
-    /// Every capability, in the order the README documents them.
+    /// Every capability, in the order the security reference documents them.
     pub const ALL: [Capability; 4] = [
         Capability::Clock,
         Capability::Random,

@@ -311,7 +311,7 @@ fn write_out_dir(
     let names: Vec<&str> = statuses.iter().map(|s| s.spec.spec.name.as_str()).collect();
     let intents_dir = out_dir.join(INTENTS_DIR);
     // Doctests reach the functions through the crate's root, where the
-    // README says to include `intents.rs`.
+    // The guide says to include `intents.rs`.
     let crate_name = std::env::var("CARGO_PKG_NAME")
         .ok()
         .filter(|_| paths.docs)

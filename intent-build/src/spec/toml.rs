@@ -55,7 +55,7 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         } else if message.contains("ExampleTable") || message.contains("`call`") {
             "an example table `{ call = \"…\", expect = \"…\" }`".to_string()
         } else {
-            "a TOML spec (see the README's spec reference)".to_string()
+            "a TOML spec (see docs/src/reference/specs.md)".to_string()
         };
         Error::from(SpecError {
             path: path.to_path_buf(),

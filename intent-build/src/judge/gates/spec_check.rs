@@ -83,7 +83,7 @@ impl GateRunner {
                         plan.inputs.len(),
                         spec.name
                     ),
-                    "an assumption some ordinary inputs meet (the README lists the values generated per type)",
+                    "an assumption some ordinary inputs meet (docs/src/design/consensus.md lists the values generated per type)",
                 )]);
             }
         }
