@@ -1,7 +1,8 @@
 //! The docs' examples, run as written. Every `console` block of `README.md`
 //! and of the book under `docs/src/` is a script: each `$ ` line runs in a
 //! shell in a fresh crate (the page's fixture, under `tests/docs/`) with
-//! `cargo-intent` of this build on `PATH` and a scripted model, and what it
+//! `cargo-intent` of this build on `PATH` and a scripted model (answering
+//! from `tests/docs/answers/`), and what it
 //! prints must match the lines under it (snapbox's `[..]` and `...` elide
 //! what varies; `[ROOT]` is the crate's folder). A page says what it needs
 //! in HTML comments, which the book does not show:
@@ -90,22 +91,29 @@ enum Step {
     },
 }
 
-/// `README.md` and every Markdown page of the book.
-fn pages() -> Vec<PathBuf> {
-    let root = workspace_root();
-    let mut pages = vec![root.join("README.md")];
-    let mut dirs = vec![root.join("docs/src")];
+/// Every file under `dir` whose name ends in `.EXT`, sorted.
+fn files_under(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
         for entry in std::fs::read_dir(&dir).unwrap() {
             let path = entry.unwrap().path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "md") {
-                pages.push(path);
+            } else if path.extension().is_some_and(|e| e == ext) {
+                files.push(path);
             }
         }
     }
-    pages.sort();
+    files.sort();
+    files
+}
+
+/// `README.md` and every Markdown page of the book.
+fn pages() -> Vec<PathBuf> {
+    let root = workspace_root();
+    let mut pages = vec![root.join("README.md")];
+    pages.extend(files_under(&root.join("docs/src"), "md"));
     pages
 }
 
@@ -216,20 +224,13 @@ fn block_steps(block: &Block) -> Vec<Step> {
 
 /// A fresh copy of the fixture `name`: its `crate/` files over a library
 /// crate whose `[package.metadata.intent]` holds its `metadata.toml`, and a
-/// scripted model answering each intent with its `answers/NAME.rs` (or
-/// with `NAME.0.rs`, `NAME.1.rs`, … in turn).
+/// scripted model answering each intent with `tests/docs/answers/NAME.rs`
+/// (or with `NAME.0.rs`, `NAME.1.rs`, … in turn), shared by every page.
 fn fixture(name: &str) -> (Fixture, ScriptedModel) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/docs")
-        .join(name);
-    // `answers/NAME.rs`, or `NAME.0.rs`, `NAME.1.rs`, … answered in turn.
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/docs");
+    let source = docs.join(name);
     let mut answers: std::collections::BTreeMap<String, Vec<String>> = Default::default();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(source.join("answers"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    files.sort();
-    for file in files {
+    for file in files_under(&docs.join("answers"), "rs") {
         let stem = file.file_stem().unwrap().to_string_lossy().to_string();
         let name = stem.split('.').next().unwrap().to_string();
         let code = std::fs::read_to_string(&file).unwrap();
@@ -476,18 +477,10 @@ fn every_module_is_on_the_architecture_map() {
             .unwrap_or_else(|| panic!("ARCHITECTURE.md has no section {heading}"));
         let section = section.split("\n## ").next().unwrap();
         let src = workspace_root().join(krate).join("src");
-        let mut dirs = vec![src.clone()];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    let rel = path.strip_prefix(&src).unwrap().display().to_string();
-                    if !section.contains(&format!("| `{rel}` |")) {
-                        missing.push(format!("{krate}/src/{rel}"));
-                    }
-                }
+        for path in files_under(&src, "rs") {
+            let rel = path.strip_prefix(&src).unwrap().display().to_string();
+            if !section.contains(&format!("| `{rel}` |")) {
+                missing.push(format!("{krate}/src/{rel}"));
             }
         }
     }
