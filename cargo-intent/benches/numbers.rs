@@ -874,7 +874,7 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// the judging, not the model; a round or a candidate the run did not
 /// record answers nothing, or, with `INTENT_BENCH_REPLAY_EXTEND=1`, is
 /// decoded by the model (a round added to a recorded run costs only its
-/// own decoding).
+/// own decoding, and an intent it did not record is decoded whole).
 struct Replay {
     rounds: Vec<Vec<Option<String>>>,
     /// The check sets the run recorded, each written back as the answer
@@ -899,7 +899,14 @@ impl Replay {
         extend: bool,
     ) -> intent_build::provider::router::Router {
         let path = dir.join(format!("{name}.json"));
-        let text = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        // With `extend`, an intent the run did not record is decoded whole:
+        // a sample that grew (`EVERY=8` over a recorded `EVERY=16`) costs
+        // only its new intents.
+        let text = match std::fs::read(&path) {
+            Ok(text) => text,
+            Err(e) if extend && e.kind() == std::io::ErrorKind::NotFound => b"{}".to_vec(),
+            Err(e) => panic!("{}: {e}", path.display()),
+        };
         // Read loosely: a report of an older build may name fixes this one
         // renamed; only each candidate's model and code are needed.
         let recorded: serde_json::Value = serde_json::from_slice(&text).unwrap();
@@ -915,6 +922,7 @@ impl Replay {
             .iter()
             .flatten()
             .find_map(|c| serde_json::from_value(c["model"].clone()).ok())
+            .or_else(|| model.and_then(|m| m.identity().ok()))
             .unwrap_or(ModelIdentity {
                 provider: "replay".into(),
                 name: name.into(),
