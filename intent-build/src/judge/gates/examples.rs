@@ -11,7 +11,7 @@ use super::runner::{libc_signal, Bounded, GateRunner, RunView, FILE_LIMIT, MEMOR
 use super::scratch::RESULT_MARKER;
 use super::verdict::{Batch, Stage, Verdict};
 use crate::gate::Gate;
-use crate::spec::{Expected, Spec};
+use crate::spec::{Example, Expected, Spec};
 
 /// The examples gate's stage, which runs the tests gate's checks too.
 pub(super) struct Examples;
@@ -136,7 +136,8 @@ pub(super) fn judge_run(
             behaviour: None,
         };
     }
-    let failing = failing_tests(&text);
+    let marks = Marks::read(&view.stdout);
+    let failing = marks.failing(spec);
     let gate = if failing.iter().all(|t| t == "extra_tests") && !failing.is_empty() {
         Gate::Tests
     } else {
@@ -144,97 +145,118 @@ pub(super) fn judge_run(
     };
     Verdict::Failed {
         gate,
-        evidence: failure_evidence(&text, spec, &failing),
+        evidence: failure_evidence(&text, spec, &marks, &failing),
         diagnostics: None,
     }
 }
 
 /// The `Debug` of each example's result, in example order.
 pub(super) fn results(stdout: &str, spec: &Spec) -> Vec<String> {
-    let mut results = vec![String::from("panicked"); spec.examples.len()];
-    for line in stdout.lines() {
-        if let Some(rest) = line.split(RESULT_MARKER).nth(1) {
-            let rest = rest.trim_start();
-            if let Some((index, value)) = rest.split_once(' ') {
-                if let Ok(i) = index.parse::<usize>() {
-                    if i < results.len() {
-                        results[i] = value.to_string();
-                    }
-                }
-            }
-        }
-    }
-    results
+    let marks = Marks::read(stdout);
+    (0..spec.examples.len())
+        .map(|i| marks.returned.get(&i).cloned().unwrap_or_else(|| "panicked".into()))
+        .collect()
 }
 
-pub(super) fn failing_tests(text: &str) -> Vec<String> {
-    let mut failing = Vec::new();
-    for line in text.lines() {
-        if let Some(name) = line
-            .trim()
-            .strip_prefix("---- __intent_tests::")
-            .and_then(|l| l.split_whitespace().next())
-        {
-            failing.push(name.to_string());
-        }
-        // Listed under `failures:` as plain names.
-        if let Some(name) = line.trim().strip_prefix("__intent_tests::") {
-            if !failing.contains(&name.to_string()) && !name.contains(' ') {
-                failing.push(name.to_string());
+/// What the harness printed about one candidate's tests, as data: the
+/// tests that started and finished, what each example returned and, when
+/// that was wrong, what it expected (see `scratch::tests`). Libtest's own
+/// report, whose wording can change between Rust versions, decides nothing.
+#[derive(Debug, Default)]
+pub(super) struct Marks {
+    started: Vec<String>,
+    done: Vec<String>,
+    returned: std::collections::BTreeMap<usize, String>,
+    expected: std::collections::BTreeMap<usize, String>,
+}
+
+impl Marks {
+    /// Reads the marker lines of `stdout` (as [`RunView`] shows them).
+    pub(super) fn read(stdout: &str) -> Marks {
+        let mut marks = Marks::default();
+        for line in stdout.lines() {
+            let Some(rest) = line.split(RESULT_MARKER).nth(1) else {
+                continue;
+            };
+            let rest = rest.trim_start();
+            let (word, value) = rest.split_once(' ').unwrap_or((rest, ""));
+            let indexed = |value: &str| {
+                let (i, v) = value.split_once(' ')?;
+                Some((i.parse::<usize>().ok()?, v.to_string()))
+            };
+            match word {
+                "start" => marks.started.push(value.to_string()),
+                "done" => marks.done.push(value.to_string()),
+                "expected" => marks.expected.extend(indexed(value)),
+                _ => marks.returned.extend(indexed(rest)),
             }
         }
+        marks
     }
-    failing
+
+    /// The tests that started and did not do what they must: finish, or,
+    /// for an example that expects a panic, panic. A test the run never
+    /// reached (it aborted first) is not among them.
+    pub(super) fn failing(&self, spec: &Spec) -> Vec<String> {
+        let panics = |test: &str| {
+            example_index(test)
+                .and_then(|i| spec.examples.get(i))
+                .is_some_and(|e| e.expected == Expected::Panics)
+        };
+        self.started
+            .iter()
+            .filter(|t| self.done.contains(t) == panics(t))
+            .cloned()
+            .collect()
+    }
+}
+
+fn example_index(test: &str) -> Option<usize> {
+    test.strip_prefix("example_")?.parse().ok()
 }
 
 /// What each failing test did, one line per example in the words a small
 /// model repairs best from: the call, what it returned, what was expected.
-pub(super) fn failure_evidence(text: &str, spec: &Spec, failing: &[String]) -> String {
+pub(super) fn failure_evidence(text: &str, spec: &Spec, marks: &Marks, failing: &[String]) -> String {
     let panics = panic_messages(text);
-    let mut out = Vec::new();
-    for name in failing {
-        let message = panics
-            .iter()
-            .find(|(test, _)| test == name)
-            .map(|(_, lines)| lines.as_slice())
-            .unwrap_or_default();
-        let example = name
-            .strip_prefix("example_")
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| spec.examples.get(i).map(|e| (i, e)));
-        out.push(match example {
-            Some((i, e)) if e.expected == Expected::Panics => format!(
-                "example {i}: `{}` should panic but returned normally",
-                e.call
-            ),
-            Some((i, e)) => match assert_eq_sides(message) {
-                Some((left, right)) => {
-                    format!(
-                        "example {i}: `{}` returned {left}, expected {right}",
-                        e.call
-                    )
-                }
-                // An approximate comparison states both values itself.
-                None if message.first().is_some_and(|m| m.starts_with("example ")) => {
-                    message[0].clone()
-                }
-                None => format!("example {i}: `{}` panicked: {}", e.call, message.join(" ")),
-            },
-            None if message.is_empty() => "the extra tests failed".to_string(),
-            None => format!("the extra tests failed: {}", message.join(" ")),
-        });
-    }
+    let out: Vec<String> = failing
+        .iter()
+        .map(|name| {
+            let message = panics
+                .iter()
+                .find(|(test, _)| test == name)
+                .map(|(_, lines)| lines.as_slice())
+                .unwrap_or_default();
+            let example = example_index(name).and_then(|i| spec.examples.get(i).map(|e| (i, e)));
+            match example {
+                Some((i, e)) => example_evidence(i, e, marks, message),
+                None if message.is_empty() => "the extra tests failed".to_string(),
+                None => format!("the extra tests failed: {}", message.join(" ")),
+            }
+        })
+        .collect();
     if out.is_empty() {
-        text.lines()
-            .rev()
-            .take(10)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect::<Vec<_>>()
-            .join("\n")
+        let tail: Vec<&str> = text.lines().rev().take(10).collect();
+        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
     } else {
         out.join("\n")
+    }
+}
+
+/// One failing example's evidence, from what the harness printed.
+fn example_evidence(i: usize, e: &Example, marks: &Marks, message: &[String]) -> String {
+    if e.expected == Expected::Panics {
+        return format!("example {i}: `{}` should panic but returned normally", e.call);
+    }
+    match (marks.returned.get(&i), marks.expected.get(&i)) {
+        (Some(actual), Some(expected)) => match e.tolerance {
+            Some(t) => format!(
+                "example {i}: `{}`: expected {expected} (± {t:e}), got {actual}",
+                e.call
+            ),
+            None => format!("example {i}: `{}` returned {actual}, expected {expected}", e.call),
+        },
+        _ => format!("example {i}: `{}` panicked: {}", e.call, message.join(" ")),
     }
 }
 
@@ -271,12 +293,66 @@ pub(super) fn panic_messages(text: &str) -> Vec<(String, Vec<String>)> {
     panics
 }
 
-/// `left` and `right` of a failed `assert_eq!`.
-pub(super) fn assert_eq_sides(message: &[String]) -> Option<(String, String)> {
-    let side = |prefix: &str| {
-        message
-            .iter()
-            .find_map(|l| l.strip_prefix(prefix).map(|v| v.trim().to_string()))
-    };
-    Some((side("left:")?, side("right:")?))
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> Spec {
+        crate::spec::parse_str(
+            "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"Sum.\"\n\
+             examples = [{ call = \"add(2, 3)\", expect = \"5\" }, { call = \"add(1, 1)\", expect = \"2\" }, \
+             { call = \"add(i32::MAX, 1)\", panics = true }]\ntests = \"assert!(add(0, 0) == 0);\"\n",
+            std::path::Path::new("add.intent.toml"),
+        )
+        .unwrap()
+        .spec
+    }
+
+    /// A run's stdout as `RunView` shows it: marker lines only.
+    fn run(lines: &[&str]) -> String {
+        lines.iter().map(|l| format!("{RESULT_MARKER} {l}\n")).collect()
+    }
+
+    #[test]
+    fn failing_tests_and_their_evidence_come_from_the_harness_lines_alone() {
+        let spec = spec();
+        // example_0 returned 6 for 5; example_1 passed; example_2 returned
+        // normally where it must panic; the extra tests never finished; no
+        // libtest report at all.
+        let stdout = run(&[
+            "start example_0",
+            "0 6",
+            "expected 0 5",
+            "start example_1",
+            "1 2",
+            "done example_1",
+            "start example_2",
+            "done example_2",
+            "start extra_tests",
+        ]);
+        let marks = Marks::read(&stdout);
+        let failing = marks.failing(&spec);
+        assert_eq!(failing, ["example_0", "example_2", "extra_tests"]);
+        let evidence = failure_evidence(&stdout, &spec, &marks, &failing);
+        assert_eq!(
+            evidence,
+            "example 0: `add(2, 3)` returned 6, expected 5\n\
+             example 2: `add(i32::MAX, 1)` should panic but returned normally\n\
+             the extra tests failed"
+        );
+        assert_eq!(results(&stdout, &spec), ["6", "2", "panicked"]);
+    }
+
+    #[test]
+    fn libtest_lines_decide_nothing_and_a_test_never_reached_is_not_failing() {
+        let spec = spec();
+        // What libtest would print for a failure, with no harness line
+        // behind it, and a run that stopped after example_0 started.
+        let stdout = format!(
+            "---- __intent_tests::example_1 stdout ----\nfailures:\n    __intent_tests::example_1\n{}",
+            run(&["start example_0"])
+        );
+        let marks = Marks::read(&stdout);
+        assert_eq!(marks.failing(&spec), ["example_0"]);
+    }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::judge::behaviour::{self, HARNESS_FILE, HARNESS_MODULE};
 use crate::judge::inputs::{self, Plan};
-use crate::spec::{Expected, Spec};
+use crate::spec::{Example, Expected, Spec};
 
 /// Marker for example results printed by the harness.
 pub(super) const RESULT_MARKER: &str = "\u{1}intent-result";
@@ -151,35 +151,51 @@ pub fn tests(spec: &Spec, candidate: usize, plan: Option<&Plan>) -> String {
     let mut out = String::from("mod __intent_tests {\n    use super::*;\n");
     out.push_str(APPROX);
     for (i, example) in spec.examples.iter().enumerate() {
-        let call = &example.call;
-        match (&example.expected, example.tolerance) {
-            (Expected::Panics, _) => out.push_str(&format!(
-                "    #[test]\n    #[should_panic]\n    fn example_{i}() {{\n        let _ = {call};\n    }}\n"
-            )),
-            (Expected::Returns(expected), None) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        ::std::println!(\"{marker} {i} {{:?}}\", actual);\n        \
-                 ::core::assert_eq!(actual, {expected}, \"example {i}: `{}`\");\n    }}\n",
-                call.escape_default()
-            )),
-            (Expected::Returns(expected), Some(tolerance)) => out.push_str(&format!(
-                "    #[test]\n    fn example_{i}() {{\n        let actual = {call};\n        ::std::println!(\"{marker} {i} {{:?}}\", actual);\n        \
-                 let expected = {expected};\n        ::core::assert!(Approx::approx(&actual, &expected, {tolerance:e}), \"example {i}: `{}`: expected {{:?}} (± {tolerance:e}), got {{:?}}\", expected, actual);\n    }}\n",
-                call.escape_default()
-            )),
-        }
+        out.push_str(&example_test(&marker, i, example));
     }
     if !spec.tests.is_empty() {
         out.push_str("    #[test]\n    fn extra_tests() {\n");
+        out.push_str(&format!("        ::std::println!(\"{marker} start extra_tests\");\n"));
         for line in spec.tests.lines() {
             out.push_str(&format!("        {line}\n"));
         }
-        out.push_str("    }\n");
+        out.push_str(&format!("        ::std::println!(\"{marker} done extra_tests\");\n    }}\n"));
     }
     if let Some(plan) = plan {
         out.push_str(&behaviour::candidate_test(spec, plan, &spec.name));
     }
     out.push_str("}\n");
     out
+}
+
+/// Example `i`'s test. Besides passing or failing, it says what the gates
+/// need as data, on lines that start with the candidate's marker: that it
+/// started and finished (`start`/`done example_I`), what the call returned
+/// (`I VALUE`) and, when that was wrong, what was expected (`expected I
+/// VALUE`). The comparison is `assert_eq!`'s own (`match (&a, &e)`), so the
+/// expected value's type is inferred as it was.
+fn example_test(marker: &str, i: usize, example: &Example) -> String {
+    let call = &example.call;
+    let head = format!("    #[test]\n    fn example_{i}() {{\n        ::std::println!(\"{marker} start example_{i}\");\n");
+    let done = format!("        ::std::println!(\"{marker} done example_{i}\");\n    }}\n");
+    let fail = format!(
+        "::std::println!(\"{marker} expected {i} {{:?}}\", expected); ::core::panic!(\"{{}}\", \"example {i}: `{}`\");",
+        call.escape_default()
+    );
+    let body = match (&example.expected, example.tolerance) {
+        (Expected::Panics, _) => {
+            return format!("    #[should_panic]\n{head}        let _ = {call};\n{done}");
+        }
+        (Expected::Returns(expected), None) => format!(
+            "        match (&actual, &{expected}) {{ (actual, expected) => if !(*actual == *expected) {{ {fail} }} }}\n"
+        ),
+        (Expected::Returns(expected), Some(tolerance)) => format!(
+            "        let expected = {expected};\n        if !Approx::approx(&actual, &expected, {tolerance:e}) {{ {fail} }}\n"
+        ),
+    };
+    format!(
+        "{head}        let actual = {call};\n        ::std::println!(\"{marker} {i} {{:?}}\", actual);\n{body}{done}"
+    )
 }
 
 pub(super) const APPROX: &str = r#"    trait Approx { fn approx(&self, other: &Self, tolerance: f64) -> bool; }
