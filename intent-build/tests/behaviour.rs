@@ -434,6 +434,12 @@ fn checks_that_do_not_compile_are_located_spec_errors() {
         "{}",
         shown[1]
     );
+    // The fix names what is in scope, on a line of its own.
+    assert!(
+        shown[1].ends_with("\nhelp: it may use `n`, `lo`, `hi` and `result`, `clamp` itself, the prelude's items and the intents it `uses`"),
+        "{}",
+        shown[1]
+    );
     assert!(checks("").is_empty());
 }
 

@@ -48,14 +48,16 @@ impl GateRunner {
                     // Generated inputs are the gates' own text, not the spec's.
                     behaviour::Check::Input(_) | behaviour::Check::Expected(_) => continue,
                 };
-                let error = file.error_at(
-                    at.unwrap_or_default(),
-                    format!("{what} does not compile: {message}"),
-                    match check {
-                        behaviour::Check::Assume => "a `bool` expression over the parameters, e.g. `n > 0`",
-                        _ => "a `bool` expression over the parameters and `result`, e.g. `result.len() <= s.len()`",
-                    },
-                );
+                let error = file
+                    .error_at(
+                        at.unwrap_or_default(),
+                        format!("{what} does not compile: {message}"),
+                        match check {
+                            behaviour::Check::Assume => "a `bool` expression over the parameters, e.g. `n > 0`",
+                            _ => "a `bool` expression over the parameters and `result`, e.g. `result.len() <= s.len()`",
+                        },
+                    )
+                    .with_help(in_scope(spec, check));
                 if !errors.contains(&error) {
                     errors.push(error);
                 }
@@ -91,3 +93,19 @@ impl GateRunner {
     }
 }
 
+/// The fix of a check that does not compile: the names it may use.
+fn in_scope(spec: &crate::spec::Spec, check: behaviour::Check) -> String {
+    let mut names: Vec<String> = crate::spec::parameters_of(&spec.signature)
+        .into_iter()
+        .map(|(name, _)| format!("`{name}`"))
+        .collect();
+    if !matches!(check, behaviour::Check::Assume) {
+        names.push("`result`".into());
+    }
+    let names = match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => "no names".into(),
+    };
+    format!("it may use {names}, `{}` itself, the prelude's items and the intents it `uses`", spec.name)
+}
