@@ -181,7 +181,7 @@ fn missing_signature() {
         T,
         "description = \"x\"\nexamples = [{ call = \"add(1, 2)\", expect = \"3\" }]\n",
     );
-    assert_eq!(e, "intents/add.intent.toml:1:1: missing `signature` (expected a function signature such as `pub fn name(x: i32) -> i32`)");
+    assert_eq!(e, "intents/add.intent.toml:1:1: missing `signature` (expected a function signature such as `pub fn name(x: i32) -> i32`)\nhelp: add the function's signature: `signature = \"pub fn name(x: i32) -> i32\"` (Markdown: `# signature: pub fn …`)");
 }
 
 #[test]
@@ -209,7 +209,7 @@ fn signature_with_a_body() {
 #[test]
 fn private_signature() {
     let e = error(T, &BASE.replace("pub fn", "fn"));
-    assert_eq!(e, "intents/add.intent.toml:1:14: function `add` has no visibility, so the crate could not call it (expected `pub fn` or `pub(crate) fn`)");
+    assert_eq!(e, "intents/add.intent.toml:1:14: function `add` has no visibility, so the crate could not call it (expected `pub fn` or `pub(crate) fn`)\nhelp: write `pub fn add` (or `pub(crate) fn add`)");
 }
 
 #[test]
@@ -224,7 +224,7 @@ fn name_that_is_not_an_identifier() {
 #[test]
 fn name_that_differs_from_the_signature() {
     let e = error(T, &format!("name = \"sum\"\n{BASE}"));
-    assert_eq!(e, "intents/add.intent.toml:1:9: name `sum` differs from the signature's function name `add` (expected the same name in both places)");
+    assert_eq!(e, "intents/add.intent.toml:1:9: name `sum` differs from the signature's function name `add` (expected the same name in both places)\nhelp: rename one of them: `name = \"add\"`, or `fn sum` in the signature");
 }
 
 #[test]
@@ -258,7 +258,7 @@ fn example_with_expect_and_panics() {
         T,
         &BASE.replace("expect = \"5\"", "expect = \"5\", panics = true"),
     );
-    assert_eq!(e, "intents/add.intent.toml:3:13: example 0 has both `expect` and `panics = true` (expected one of them)");
+    assert_eq!(e, "intents/add.intent.toml:3:13: example 0 has both `expect` and `panics = true` (expected one of them)\nhelp: keep `expect` for the value the call returns, or `panics = true` for a call that must panic");
 }
 
 #[test]

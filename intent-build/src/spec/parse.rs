@@ -167,7 +167,7 @@ fn signature(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Option<rust::FnSigna
                 raw.file_pos,
                 "missing `signature`",
                 "a function signature such as `pub fn name(x: i32) -> i32`",
-            ));
+            ).with_help("add the function's signature: `signature = \"pub fn name(x: i32) -> i32\"` (Markdown: `# signature: pub fn …`)"));
             None
         }
         Some(text) => match rust::parse_signature(&text.value) {
@@ -179,7 +179,7 @@ fn signature(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Option<rust::FnSigna
                         sig.sig.ident
                     ),
                     "`pub fn` or `pub(crate) fn`",
-                ));
+                ).with_help(format!("write `pub fn {}` (or `pub(crate) fn {}`)", sig.sig.ident, sig.sig.ident)));
                 Some(sig)
             }
             Ok(sig) => Some(sig),
@@ -218,7 +218,7 @@ fn name(raw: &RawSpec, signature: Option<&rust::FnSignature>, errors: &mut Vec<S
                             sig.sig.ident
                         ),
                         "the same name in both places",
-                    ));
+                    ).with_help(format!("rename one of them: `name = \"{}\"`, or `fn {name}` in the signature", sig.sig.ident)));
                 }
             }
             name
@@ -233,7 +233,7 @@ fn name(raw: &RawSpec, signature: Option<&rust::FnSignature>, errors: &mut Vec<S
                         text.pos(),
                         format!("function `{}` differs from the intent name `{name}` (from the file name)", sig.sig.ident),
                         format!("`fn {name}` or a `name` key"),
-                    ));
+                    ).with_help(format!("rename the function to `{name}`, or add `name = \"{}\"`", sig.sig.ident)));
                 }
             }
             name
@@ -241,6 +241,10 @@ fn name(raw: &RawSpec, signature: Option<&rust::FnSignature>, errors: &mut Vec<S
     };
     name
 }
+
+/// The fix of a missing or empty description.
+const DESCRIPTION_HELP: &str =
+    "say in a sentence what the function returns, and what it does at the edges (empty input, zero, limits)";
 
 /// `description`: present and not empty.
 fn description(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
@@ -251,7 +255,7 @@ fn description(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
                 text.pos(),
                 "`description` is empty",
                 "a sentence saying what the function must do",
-            ));
+            ).with_help(DESCRIPTION_HELP));
             String::new()
         }
         None => {
@@ -259,7 +263,7 @@ fn description(raw: &RawSpec, errors: &mut Vec<SpecError>) -> String {
                 raw.file_pos,
                 "missing `description`",
                 "a sentence saying what the function must do",
-            ));
+            ).with_help(DESCRIPTION_HELP));
             String::new()
         }
     };
@@ -294,7 +298,7 @@ fn examples(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<Example> {
             raw.file_pos,
             "no examples",
             "at least one example, e.g. `{ call = \"f(1)\", expect = \"2\" }`",
-        ));
+        ).with_help("add `examples = [{ call = \"f(1)\", expect = \"2\" }]` (Markdown: an `# examples:` list with `- f(1) == 2`); the gates check nothing else"));
     }
     for (index, example) in raw.examples.iter().enumerate() {
         let call = match rust::parse_expr(&example.call.value) {
@@ -316,7 +320,7 @@ fn examples(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<Example> {
                     example.pos,
                     format!("example {index} has both `expect` and `panics = true`"),
                     "one of them",
-                ));
+                ).with_help("keep `expect` for the value the call returns, or `panics = true` for a call that must panic"));
                 None
             }
             (None, false) => {
@@ -324,7 +328,7 @@ fn examples(raw: &RawSpec, errors: &mut Vec<SpecError>) -> Vec<Example> {
                     example.pos,
                     format!("example {index} has neither `expect` nor `panics = true`"),
                     "`expect = \"…\"` or `panics = true`",
-                ));
+                ).with_help("add `expect = \"…\"` with the value the call returns, or `panics = true` if it must panic"));
                 None
             }
             (None, true) => Some(Expected::Panics),
