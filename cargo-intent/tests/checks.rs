@@ -82,6 +82,13 @@ fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_no
     let report = report(target.path());
     assert_eq!(report["outcome"], "question", "{report:#}");
     assert_eq!(report["last_gate"], "checks", "{report:#}");
+    // Two of at most four decoded: the vote was decided in round 0, and
+    // the report says why no more were decoded.
+    assert_eq!(
+        report["decoding"],
+        serde_json::json!({ "decoded": 2, "budget": 4, "stopped": "decided" }),
+        "{report:#}"
+    );
     let checks = &report["checks"];
     assert_eq!(checks["sets"].as_array().unwrap().len(), 3, "{checks:#}");
     let agreed: Vec<&str> = checks["agreed"]

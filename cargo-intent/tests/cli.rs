@@ -800,6 +800,20 @@ fn a_wrong_answer_exits_1_naming_the_gate_and_records_nothing() {
     );
     assert!(!f.root.join("Intent.lock").exists());
     assert!(!f.root.join("intents/snapshots/double.snap").exists());
+    // No candidate passed in the first round or the repair round: the
+    // report says decoding stopped there, not at the budget.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(target.path().join("intent/report.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        report[0]["decoding"]["stopped"], "rounds-spent",
+        "{report:#}"
+    );
+    assert_eq!(
+        report[0]["rounds"].as_array().unwrap().len(),
+        2,
+        "{report:#}"
+    );
     // The refused candidate is still there to read, from the report.
     let (code, out, err) =
         run_full(intent(&f, &["diff", "double"]).env("CARGO_TARGET_DIR", target.path()));

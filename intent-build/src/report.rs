@@ -222,6 +222,45 @@ pub struct IntentReport {
     /// The checks drawn from the description, when any were asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checks: Option<ChecksReport>,
+    /// How much of its decoding budget the intent used, and why it
+    /// stopped there; absent when nothing was generated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decoding: Option<Decoding>,
+}
+
+/// Candidates decoded against the budget, and why decoding stopped where
+/// it did: a lock that stops early says so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Decoding {
+    /// Candidates decoded, every round together (a candidate judged again
+    /// from an earlier run counts as the decode it was).
+    pub decoded: u32,
+    /// The most the intent could decode (`max-candidates`).
+    pub budget: u32,
+    /// Why no more were decoded.
+    pub stopped: DecodingStop,
+}
+
+/// Why an intent decoded no more candidates. Written in `report.json` in
+/// kebab case (`decided`, `budget-spent`, …).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DecodingStop {
+    /// A behaviour had the quorum and a clear majority, with broad support
+    /// or after a rival was sought: more candidates could not change it.
+    Decided,
+    /// New code behaved as the pinned code did, which is evidence of its own.
+    PinnedKept,
+    /// Groups that each met the quorum split: a question, not more votes.
+    Split,
+    /// The candidates changed the pinned behaviour.
+    Changed,
+    /// Every candidate of the budget was decoded.
+    BudgetSpent,
+    /// No candidate passed within the repair rounds.
+    RoundsSpent,
+    /// A provider gave no answer, or the gates could not run.
+    Stopped,
 }
 
 /// Where an intent's generation stopped without an accepted candidate.
@@ -326,6 +365,7 @@ impl IntentReport {
             blocked_by: None,
             adequacy: None,
             checks: None,
+            decoding: None,
         }
     }
 

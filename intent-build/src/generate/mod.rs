@@ -33,7 +33,7 @@ pub use crate::lockfile::Confidence;
 use crate::provider::router::Router;
 use crate::provider::Request;
 use crate::judge::inputs;
-use crate::report::{IntentReport, RoundReport};
+use crate::report::{Decoding, DecodingStop, IntentReport, RoundReport};
 pub use crate::settings::{Repair, DEFAULT_GATE_TIMEOUT};
 use crate::judge::gates::GateRunner;
 use crate::judge::{self, Judged, PassingCandidate};
@@ -84,7 +84,9 @@ pub fn generate(
             decoded: g.pool.decoded,
             passed: g.pool.passed(),
         });
-        match g.after(latest, options) {
+        let flow = g.after(latest, options);
+        g.report.decoding = g.stopped(&flow, options);
+        match flow {
             Flow::Again => continue,
             Flow::Accept(index) => {
                 let floats = g.choice.floats;
@@ -188,6 +190,30 @@ impl<'a> Generation<'a> {
         let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);
         checked.question
+    }
+
+    /// What the decoding budget came to after a round that ends the
+    /// intent (`None` while it goes on).
+    fn stopped(&self, flow: &Flow, options: &Options) -> Option<Decoding> {
+        let spent = self.pool.decoded >= options.max_candidates;
+        let stopped = match flow {
+            Flow::Again => return None,
+            Flow::Accept(_) if self.choice.pinned.is_some() => DecodingStop::PinnedKept,
+            Flow::Accept(_) => DecodingStop::Decided,
+            // The checks' question comes after the vote decided.
+            Flow::End(Some(Unaccepted::Checks(..))) => DecodingStop::Decided,
+            Flow::End(Some(Unaccepted::Changed(_))) => DecodingStop::Changed,
+            Flow::End(Some(Unaccepted::Thin(..))) => DecodingStop::BudgetSpent,
+            Flow::End(Some(Unaccepted::Ask(_))) if !spent => DecodingStop::Split,
+            Flow::End(None) if self.failed_rounds > options.repair_rounds => DecodingStop::RoundsSpent,
+            Flow::End(None) if !spent => DecodingStop::Stopped,
+            Flow::End(_) => DecodingStop::BudgetSpent,
+        };
+        Some(Decoding {
+            decoded: self.pool.decoded,
+            budget: options.max_candidates,
+            stopped,
+        })
     }
 
     /// Adds a round's `want` judged candidates to the report and the pool;
