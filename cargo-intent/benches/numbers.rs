@@ -556,6 +556,7 @@ fn candidates() {
         tree.len() / 1024,
         walked / first_segment
     );
+    equal_lengths(&embedded, &|c| request(c, &policy), tokens[1] / 8);
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
     let code = intent_build::snapshot::Snapshot::read(&snapshot_path(
@@ -585,6 +586,43 @@ fn candidates() {
         ms(gate_one),
         ms(gate_eight),
         gate_eight.as_secs_f64() / gate_one.as_secs_f64()
+    );
+}
+
+/// The batch's cost at equal lengths: 1 and 8 candidates each cut at the
+/// same few tokens (fewer than any answer of this prompt needs, so every
+/// sequence decodes all of them), and the prompt alone (one token).
+/// Unequal lengths flatter the batch: its wall time is its longest answer.
+fn equal_lengths(
+    embedded: &intent_build::provider::embedded::Embedded,
+    request: &dyn Fn(u32) -> Request,
+    per_candidate: u32,
+) {
+    const EQUAL: u32 = 48;
+    let timed = |n: u32, max_tokens: u32| {
+        let requests: Vec<Request> = (0..n)
+            .map(|c| Request {
+                max_tokens,
+                ..request(c)
+            })
+            .collect();
+        let start = Instant::now();
+        let answers = embedded.complete_batch(&requests);
+        let tokens: u32 = answers
+            .iter()
+            .map(|a| a.as_ref().map_or(max_tokens, |c| c.completion_tokens))
+            .sum();
+        (start.elapsed().as_secs_f64(), tokens)
+    };
+    let (prompt, _) = timed(1, 1);
+    let (one, one_tokens) = timed(1, EQUAL);
+    let (eight, eight_tokens) = timed(8, EQUAL);
+    let per_token = |seconds: f64, tokens: u32| (seconds - prompt) / f64::from(tokens.max(1));
+    println!(
+        "candidates: equal lengths ({EQUAL} tokens each): 1 candidate {one:.1} s ({one_tokens} tokens, {:.3} s/token),          8 in one batch {eight:.1} s ({eight_tokens} tokens, {:.3} s/token) = {:.2}x the wall time (target <= 2x);          prompt {prompt:.1} s; {per_candidate} tokens per candidate at the full cap",
+        per_token(one, one_tokens),
+        per_token(eight, eight_tokens),
+        eight / one
     );
 }
 
