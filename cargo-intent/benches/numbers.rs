@@ -556,7 +556,23 @@ fn candidates() {
         tree.len() / 1024,
         walked / first_segment
     );
-    equal_lengths(&embedded, &|c| request(c, &policy), tokens[1] / 8);
+    let per_sequence = intent_build::provider::embedded::Embedded::new(
+        intent_build::models::resolve(&name, &home),
+        &name,
+        Some(cores),
+        intent_build::provider::GenerationParams {
+            max_tokens,
+            ..Default::default()
+        },
+        false,
+        None,
+    )
+    .with_kv(intent_build::provider::embedded::KvLayout::PerSequence);
+    equal_lengths(
+        &[("unified", &embedded), ("per sequence", &per_sequence)],
+        &|c| request(c, &policy),
+        tokens[1] / 8,
+    );
     let scratch = tempfile::tempdir().unwrap();
     let runner = GateRunner::new(scratch.path(), Duration::from_secs(10));
     let code = intent_build::snapshot::Snapshot::read(&snapshot_path(
@@ -589,17 +605,18 @@ fn candidates() {
     );
 }
 
-/// The batch's cost at equal lengths: 1 and 8 candidates each cut at the
-/// same few tokens (fewer than any answer of this prompt needs, so every
-/// sequence decodes all of them), and the prompt alone (one token).
+/// The batch's cost at equal lengths, for each KV layout: 1 and 8
+/// candidates each cut at the same few tokens (fewer than any answer of
+/// this prompt needs, so every sequence decodes all of them), and the prompt
+/// alone (one token); the layouts alternated three times, medians compared.
 /// Unequal lengths flatter the batch: its wall time is its longest answer.
 fn equal_lengths(
-    embedded: &intent_build::provider::embedded::Embedded,
+    layouts: &[(&str, &intent_build::provider::embedded::Embedded)],
     request: &dyn Fn(u32) -> Request,
     per_candidate: u32,
 ) {
     const EQUAL: u32 = 48;
-    let timed = |n: u32, max_tokens: u32| {
+    let timed = |embedded: &intent_build::provider::embedded::Embedded, n: u32, max_tokens: u32| {
         let requests: Vec<Request> = (0..n)
             .map(|c| Request {
                 max_tokens,
@@ -610,20 +627,44 @@ fn equal_lengths(
         let answers = embedded.complete_batch(&requests);
         let tokens: u32 = answers
             .iter()
+            // An answer cut at the cap is an error that decoded all of it.
             .map(|a| a.as_ref().map_or(max_tokens, |c| c.completion_tokens))
             .sum();
         (start.elapsed().as_secs_f64(), tokens)
     };
-    let (prompt, _) = timed(1, 1);
-    let (one, one_tokens) = timed(1, EQUAL);
-    let (eight, eight_tokens) = timed(8, EQUAL);
-    let per_token = |seconds: f64, tokens: u32| (seconds - prompt) / f64::from(tokens.max(1));
-    println!(
-        "candidates: equal lengths ({EQUAL} tokens each): 1 candidate {one:.1} s ({one_tokens} tokens, {:.3} s/token),          8 in one batch {eight:.1} s ({eight_tokens} tokens, {:.3} s/token) = {:.2}x the wall time (target <= 2x);          prompt {prompt:.1} s; {per_candidate} tokens per candidate at the full cap",
-        per_token(one, one_tokens),
-        per_token(eight, eight_tokens),
-        eight / one
-    );
+    // Load each model first.
+    for (_, embedded) in layouts {
+        let _ = timed(embedded, 1, 1);
+    }
+    let mut runs: Vec<[Vec<f64>; 3]> = layouts.iter().map(|_| Default::default()).collect();
+    let mut tokens = vec![(0, 0); layouts.len()];
+    for _ in 0..3 {
+        for (k, (_, embedded)) in layouts.iter().enumerate() {
+            let prompt = timed(embedded, 1, 1).0;
+            let (one, one_tokens) = timed(embedded, 1, EQUAL);
+            let (eight, eight_tokens) = timed(embedded, 8, EQUAL);
+            runs[k][0].push(prompt);
+            runs[k][1].push(one);
+            runs[k][2].push(eight);
+            tokens[k] = (one_tokens, eight_tokens);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    for (k, (label, _)) in layouts.iter().enumerate() {
+        let [prompt, one, eight] = &mut runs[k];
+        let (prompt, one, eight) = (median(prompt), median(one), median(eight));
+        let (one_tokens, eight_tokens) = tokens[k];
+        let per_token = |seconds: f64, tokens: u32| (seconds - prompt) / f64::from(tokens.max(1));
+        println!(
+            "candidates: equal lengths ({EQUAL} tokens each), KV {label}, median of 3: 1 candidate {one:.2} s ({one_tokens} tokens, {:.4} s/token), 8 in one batch {eight:.2} s ({eight_tokens} tokens, {:.4} s/token) = {:.2}x the wall time (target <= 2x); prompt {prompt:.2} s; {per_candidate} tokens per candidate at the full cap",
+            per_token(one, one_tokens),
+            per_token(eight, eight_tokens),
+            eight / one
+        );
+    }
 }
 
 /// Where the decoded candidates of a run went (issue 24's numbers).
