@@ -176,6 +176,29 @@ fn unknown_key() {
 }
 
 #[test]
+fn an_example_that_is_not_a_table_says_what_an_example_is() {
+    // Where the error is decides what was expected, whatever the words:
+    // a string, a misspelt key and a missing `call`, all inside `examples`.
+    for (body, column) in [
+        ("examples = [\"add(1, 2)\"]\n", 13),
+        ("examples = [{ cal = \"add(1, 2)\", expect = \"3\" }]\n", 15),
+        ("examples = [{ expect = \"3\" }]\n", 13),
+    ] {
+        let e = error(
+            T,
+            &format!(
+                "signature = \"pub fn add(a: i32, b: i32) -> i32\"\ndescription = \"Add.\"\n{body}"
+            ),
+        );
+        assert!(
+            e.starts_with(&format!("intents/add.intent.toml:3:{column}: ")),
+            "{e}"
+        );
+        assert!(e.contains("(expected an example table `{ call = "), "{e}");
+    }
+}
+
+#[test]
 fn missing_signature() {
     let e = error(
         T,

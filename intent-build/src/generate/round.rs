@@ -91,7 +91,7 @@ pub fn decide(judged: &[Judged], choice: &Choice<'_>) -> RoundOutcome {
         return RoundOutcome::Ask(question(&known, &groups, &shared, choice.floats));
     }
     if let Some(reason) = judged.iter().find_map(|j| match &j.judgement {
-        Judgement::Broken(reason) => Some(reason.clone()),
+        Judgement::Broken(e) => Some(format!("cannot run the gates: {e}")),
         _ => None,
     }) {
         return RoundOutcome::Stop {
@@ -519,7 +519,7 @@ mod tests {
             refused(0, Gate::Examples, "x"),
             Judged {
                 report: CandidateReport::default(),
-                judgement: Judgement::Broken("cannot run the gates: no rustc".into()),
+                judgement: Judgement::Broken(std::sync::Arc::new(std::io::Error::other("no rustc"))),
             },
         ];
         assert!(

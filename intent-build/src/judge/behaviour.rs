@@ -80,7 +80,8 @@ impl CallOutcome {
         }
     }
 
-    fn parse(text: &str) -> CallOutcome {
+    /// The outcome [`CallOutcome::text`] wrote.
+    pub(crate) fn parse(text: &str) -> CallOutcome {
         match text {
             "panicked" => CallOutcome::Panicked,
             "skipped (assume)" => CallOutcome::Skipped,

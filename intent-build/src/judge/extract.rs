@@ -81,13 +81,87 @@ pub enum ExtractError {
     /// No block of the reply parses as Rust: the parser's message and where.
     Unparsable(String),
     /// A block parses but does not hold the spec's function as asked.
-    NotAsAsked(String),
+    NotAsAsked(NotAsAsked),
+}
+
+/// How a block that parses falls short of the function the spec asks for.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum NotAsAsked {
+    /// It defines the function twice.
+    #[error("the code defines `{0}` twice")]
+    Twice(String),
+    /// It has no function of that name (these others instead).
+    #[error("the code has no function `{name}`{}", found_instead(found))]
+    Missing {
+        /// The spec's function.
+        name: String,
+        /// The functions it has.
+        found: Vec<String>,
+    },
+    /// Another number of parameters.
+    #[error("`{name}` takes {got} parameter(s) in the candidate but {want} in the spec: `{signature}`")]
+    Arity {
+        /// The spec's function.
+        name: String,
+        /// The candidate's count.
+        got: usize,
+        /// The spec's count.
+        want: usize,
+        /// The spec's signature.
+        signature: String,
+    },
+    /// A parameter of another type.
+    #[error("parameter {position} of `{name}` is `{got}` in the candidate but `{want}` in the spec")]
+    Parameter {
+        /// The spec's function.
+        name: String,
+        /// Which parameter, from 1.
+        position: usize,
+        /// The candidate's type.
+        got: String,
+        /// The spec's type.
+        want: String,
+    },
+    /// Another return type.
+    #[error("`{name}` returns `{got}` in the candidate but `{want}` in the spec")]
+    Returns {
+        /// The spec's function.
+        name: String,
+        /// The candidate's type.
+        got: String,
+        /// The spec's type.
+        want: String,
+    },
+    /// Other generics.
+    #[error("the generics of `{name}` differ from the spec's `{want}`")]
+    Generics {
+        /// The spec's function.
+        name: String,
+        /// The spec's generics.
+        want: String,
+    },
+    /// `todo!()` or `unimplemented!()` left in it.
+    #[error("the code still contains `{0}!()`; write the implementation")]
+    Unfinished(String),
+    /// A module read from another file (`mod x;`, `#[path]`).
+    #[error("the code reads module `{0}` from another file; write everything in one block")]
+    ModuleFile(String),
+}
+
+/// " (found `a`, `b`)" for the functions a candidate has instead.
+fn found_instead(found: &[String]) -> String {
+    if found.is_empty() {
+        String::new()
+    } else {
+        format!(" (found `{}`)", found.join("`, `"))
+    }
 }
 
 impl std::fmt::Display for ExtractError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ExtractError::Spec(why) | ExtractError::NotAsAsked(why) => f.write_str(why),
+            ExtractError::Spec(why) => f.write_str(why),
+            ExtractError::NotAsAsked(why) => write!(f, "{why}"),
             ExtractError::NoCode => f.write_str("the reply contains no Rust code"),
             ExtractError::Unparsable(why) => write!(f, "the code does not parse: {why}"),
         }
@@ -319,7 +393,7 @@ fn reconcile(
     spec: &Spec,
     wanted: &crate::spec::rust::FnSignature,
     prelude_names: &[String],
-) -> Result<String, String> {
+) -> Result<String, NotAsAsked> {
     let mut items = Vec::new();
     let mut found = false;
     let mut other_fns = Vec::new();
@@ -332,7 +406,7 @@ fn reconcile(
             syn::Item::Fn(f) if f.sig.ident == "main" => {}
             syn::Item::Fn(mut f) if f.sig.ident == spec.name.as_str() => {
                 if found {
-                    return Err(format!("the code defines `{}` twice", spec.name));
+                    return Err(NotAsAsked::Twice(spec.name.clone()));
                 }
                 found = true;
                 check_signature(&f.sig, &wanted.sig)?;
@@ -352,14 +426,9 @@ fn reconcile(
         }
     }
     if !found {
-        return Err(if other_fns.is_empty() {
-            format!("the code has no function `{}`", spec.name)
-        } else {
-            format!(
-                "the code has no function `{}` (found `{}`)",
-                spec.name,
-                other_fns.join("`, `")
-            )
+        return Err(NotAsAsked::Missing {
+            name: spec.name.clone(),
+            found: other_fns,
         });
     }
     let file = syn::File {
@@ -375,7 +444,8 @@ fn reconcile(
     Ok(prettyplease::unparse(&file).trim_end().to_string())
 }
 
-fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), String> {
+fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), NotAsAsked> {
+    let name = want.ident.to_string();
     let types = |sig: &syn::Signature| -> Vec<String> {
         sig.inputs
             .iter()
@@ -387,21 +457,21 @@ fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), St
     };
     let (got_types, want_types) = (types(got), types(want));
     if got_types.len() != want_types.len() {
-        return Err(format!(
-            "`{}` takes {} parameter(s) in the candidate but {} in the spec: `{}`",
-            want.ident,
-            got_types.len(),
-            want_types.len(),
-            canonical(want)
-        ));
+        return Err(NotAsAsked::Arity {
+            name,
+            got: got_types.len(),
+            want: want_types.len(),
+            signature: canonical(want),
+        });
     }
     for (i, (g, w)) in got_types.iter().zip(&want_types).enumerate() {
         if g != w {
-            return Err(format!(
-                "parameter {} of `{}` is `{g}` in the candidate but `{w}` in the spec",
-                i + 1,
-                want.ident
-            ));
+            return Err(NotAsAsked::Parameter {
+                name,
+                position: i + 1,
+                got: g.clone(),
+                want: w.clone(),
+            });
         }
     }
     let output = |sig: &syn::Signature| match &sig.output {
@@ -409,19 +479,17 @@ fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), St
         syn::ReturnType::Type(_, t) => canonical(t),
     };
     if output(got) != output(want) {
-        return Err(format!(
-            "`{}` returns `{}` in the candidate but `{}` in the spec",
-            want.ident,
-            output(got),
-            output(want)
-        ));
+        return Err(NotAsAsked::Returns {
+            name,
+            got: output(got),
+            want: output(want),
+        });
     }
     if canonical(&got.generics) != canonical(&want.generics) {
-        return Err(format!(
-            "the generics of `{}` differ from the spec's `{}`",
-            want.ident,
-            canonical(&want.generics)
-        ));
+        return Err(NotAsAsked::Generics {
+            name,
+            want: canonical(&want.generics),
+        });
     }
     Ok(())
 }
@@ -432,16 +500,14 @@ fn check_signature(got: &syn::Signature, want: &syn::Signature) -> Result<(), St
 /// expansion by the gates' [`policy`](super::policy), not here by spelling.
 #[derive(Default)]
 struct Forbidden {
-    problem: Option<String>,
+    problem: Option<NotAsAsked>,
 }
 
 impl<'ast> Visit<'ast> for Forbidden {
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
         if let Some(name) = mac.path.segments.last().map(|s| s.ident.to_string()) {
             if matches!(name.as_str(), "todo" | "unimplemented") {
-                self.problem.get_or_insert(format!(
-                    "the code still contains `{name}!()`; write the implementation"
-                ));
+                self.problem.get_or_insert(NotAsAsked::Unfinished(name));
             }
         }
         syn::visit::visit_macro(self, mac);
@@ -450,10 +516,8 @@ impl<'ast> Visit<'ast> for Forbidden {
     fn visit_item_mod(&mut self, node: &'ast syn::ItemMod) {
         let path_attr = node.attrs.iter().any(|a| a.path().is_ident("path"));
         if node.content.is_none() || path_attr {
-            self.problem.get_or_insert(format!(
-                "the code reads module `{}` from another file; write everything in one block",
-                node.ident
-            ));
+            self.problem
+                .get_or_insert(NotAsAsked::ModuleFile(node.ident.to_string()));
         }
         syn::visit::visit_item_mod(self, node);
     }

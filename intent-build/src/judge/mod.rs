@@ -90,8 +90,9 @@ pub(super) enum Judgement {
         /// The code judged, or the raw reply when no code came out of it.
         code: String,
     },
-    /// The gates themselves could not run (no rustc, unwritable scratch).
-    Broken(String),
+    /// The gates themselves could not run (no rustc, unwritable scratch):
+    /// the one error every candidate of the batch shares.
+    Broken(std::sync::Arc<std::io::Error>),
     /// Every gate passed.
     Passed { candidate: Box<PassingCandidate> },
 }
@@ -212,7 +213,7 @@ fn check_and_repair(
     codes: Vec<String>,
     tag: &str,
     mending: Mending,
-) -> Vec<Result<Attempt, String>> {
+) -> Vec<Result<Attempt, std::sync::Arc<std::io::Error>>> {
     if codes.is_empty() {
         return Vec::new();
     }
@@ -248,7 +249,10 @@ fn check_and_repair(
     });
     match judged {
         Ok(judged) => judged.into_iter().map(Ok).collect(),
-        Err(e) => codes.iter().map(|_| Err(e.to_string())).collect(),
+        Err(e) => {
+            let e = std::sync::Arc::new(e);
+            codes.iter().map(|_| Err(e.clone())).collect()
+        }
     }
 }
 
@@ -300,7 +304,8 @@ fn extract_one(
                 routed,
             })
         }
-        Err(reason) => {
+        Err(unrescued) => {
+            let reason = unrescued.to_string();
             report.gates.push(GateRecord::of(Gate::Parse, false));
             report.failure = Some(reason.clone());
             report.code = Some(reply.clone());
@@ -321,7 +326,7 @@ fn extract_one(
 fn conclude(
     spec: &SpecFile,
     extracted: Extracted,
-    checked: Result<Attempt, String>,
+    checked: Result<Attempt, std::sync::Arc<std::io::Error>>,
 ) -> Judged {
     let Extracted {
         mut report, routed, ..
@@ -333,11 +338,10 @@ fn conclude(
             (judging.code, judging.verdict)
         }
         Err(e) => {
-            let reason = format!("cannot run the gates: {e}");
-            report.failure = Some(reason.clone());
+            report.failure = Some(format!("cannot run the gates: {e}"));
             return Judged {
                 report,
-                judgement: Judgement::Broken(reason),
+                judgement: Judgement::Broken(e),
             };
         }
     };

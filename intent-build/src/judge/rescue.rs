@@ -18,13 +18,13 @@ pub(super) fn rescue_unparsable(
     tag: &str,
     reason: extract::ExtractError,
     rustfix_applied: &mut bool,
-) -> Result<String, String> {
+) -> Result<String, Unrescued> {
+    let unrescued = |reason| Unrescued { reason, rustc: None };
     if !matches!(reason, extract::ExtractError::Unparsable(_)) {
-        return Err(reason.to_string());
+        return Err(unrescued(reason));
     }
-    let reason = reason.to_string();
     let Some(block) = extract::primary_block(reply, &spec.spec.name) else {
-        return Err(reason);
+        return Err(unrescued(reason));
     };
     if let Some(code) = empty_chars(&block).and_then(|b| extract::extract(&b, &spec.spec).ok()) {
         *rustfix_applied = true;
@@ -36,7 +36,7 @@ pub(super) fn rescue_unparsable(
         ..
     }) = runner.check(&spec.spec, &block, tag)
     else {
-        return Err(reason);
+        return Err(unrescued(reason));
     };
     let fixed = apply_suggestions(&block, &diagnostics, Suggestions::MachineApplicable)
         .or_else(|| apply_suggestions(&block, &diagnostics, Suggestions::Any));
@@ -46,10 +46,21 @@ pub(super) fn rescue_unparsable(
             return Ok(code);
         }
     }
-    Err(format!(
-        "{reason}\n{}",
-        rendered_errors(&diagnostics)
-    ))
+    Err(Unrescued {
+        reason,
+        rustc: Some(rendered_errors(&diagnostics)),
+    })
+}
+
+/// Why an answer fails the parse gate: extraction's reason, and rustc's
+/// errors on the block when it was tried as it is.
+#[derive(Debug, thiserror::Error)]
+#[error("{reason}{}", rustc.as_deref().map(|r| format!("\n{r}")).unwrap_or_default())]
+pub(super) struct Unrescued {
+    /// Why extraction refused it.
+    pub reason: extract::ExtractError,
+    /// rustc's errors on the primary block, rendered.
+    pub rustc: Option<String>,
 }
 
 /// `block` with each empty character literal `''` outside string literals

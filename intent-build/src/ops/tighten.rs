@@ -15,6 +15,7 @@ pub use super::asker::{Asker, Confirmation, Offer};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::generate::{gated, uses, Used};
+use crate::judge::behaviour::CallOutcome;
 use crate::judge::gates::GateRunner;
 use crate::judge::mutants;
 use crate::lockfile::{Lockfile, LockEntry};
@@ -58,12 +59,12 @@ pub enum Tightened {
 /// The inputs to offer for `adequacy`: each call where open mutants answer
 /// otherwise than the accepted code, those that rule out the most first
 /// (so the fewest mutants agree with the accepted code there), at most
-/// [`MOST_OFFERS`]. A panic is not offered: an example says what a call
-/// returns.
+/// [`MOST_OFFERS`]. Only a value is offered (not a panic, a time-out or a
+/// crash): an example says what a call returns.
 pub fn offers(adequacy: &Adequacy) -> Vec<Offer> {
     let mut offers: Vec<Offer> = Vec::new();
     for open in &adequacy.open {
-        if open.accepted == "panicked" {
+        if !matches!(CallOutcome::parse(&open.accepted), CallOutcome::Value(_)) {
             continue;
         }
         match offers.iter_mut().find(|o| o.call == open.call) {
@@ -272,6 +273,7 @@ mod tests {
                 open("f(-1, 0)", "-1"),
                 open("f(-1, 0)", "-1"),
                 open("f(9, 9)", "panicked"),
+                open("f(8, 8)", "timed out"),
                 open("f(0, 0)", "0"),
                 open("f(5, 50)", "55"),
             ],

@@ -19,7 +19,7 @@ struct File {
     constraints: Vec<Spanned<String>>,
     prelude: Option<Spanned<String>>,
     #[serde(default)]
-    examples: Vec<Spanned<ExampleTable>>,
+    examples: Vec<Spanned<Example>>,
     tests: Option<Spanned<String>>,
     assume: Option<Spanned<String>>,
     #[serde(default)]
@@ -34,7 +34,7 @@ struct File {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ExampleTable {
+struct Example {
     call: Spanned<String>,
     expect: Option<Spanned<String>>,
     #[serde(default)]
@@ -42,30 +42,15 @@ struct ExampleTable {
     tolerance: Option<Spanned<f64>>,
 }
 
-const KEYS: &str = "`name`, `signature`, `description`, `constraints`, `prelude`, `examples`, `tests`, `assume`, `properties`, `uses`, `capabilities` or `crates`";
+/// The keys of a TOML spec (`File`'s fields).
+const KEYS: &[&str] = &[
+    "name", "signature", "description", "constraints", "prelude", "examples", "tests", "assume",
+    "properties", "uses", "capabilities", "crates",
+];
 
 pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Error> {
-    let file: File = toml::from_str(source).map_err(|err| {
-        let pos = err
-            .span()
-            .map_or(Pos::START, |span| Pos::at_offset(source, span.start));
-        let message = err.message().trim().to_string();
-        let expected = if message.starts_with("unknown field") {
-            format!("one of the keys {KEYS}")
-        } else if message.contains("ExampleTable") || message.contains("`call`") {
-            "an example table `{ call = \"…\", expect = \"…\" }`".to_string()
-        } else {
-            "a TOML spec (see docs/src/reference/specs.md)".to_string()
-        };
-        Error::from(SpecError {
-            path: path.to_path_buf(),
-            line: pos.line,
-            column: pos.column,
-            message: message.replace("ExampleTable", "example"),
-            expected,
-            help: None,
-        })
-    })?;
+    let file: File = serde_path_to_error::deserialize(toml::Deserializer::new(source))
+        .map_err(|err| spec_error(source, path, err))?;
     let text = |s: &Spanned<String>| string_text(source, s);
     Ok(RawSpec {
         path: path.to_path_buf(),
@@ -99,6 +84,37 @@ pub(crate) fn read(source: &str, path: &Path, stem: &str) -> Result<RawSpec, Err
         uses: file.uses.iter().map(text).collect(),
         capabilities: file.capabilities.iter().map(text).collect(),
         crates: file.crates.iter().map(text).collect(),
+    })
+}
+
+/// A TOML error as a located spec error. What was expected follows from
+/// where it is (the path serde was at: a key of the spec, or inside one of
+/// its examples), not from the parser's wording.
+fn spec_error(source: &str, path: &Path, err: serde_path_to_error::Error<toml::de::Error>) -> Error {
+    let first_key = err.path().iter().find_map(|segment| match segment {
+        serde_path_to_error::Segment::Map { key } => Some(key.clone()),
+        _ => None,
+    });
+    let expected = match first_key.as_deref() {
+        Some("examples") => "an example table `{ call = \"…\", expect = \"…\" }`".to_string(),
+        Some(key) if !KEYS.contains(&key) => format!(
+            "one of the keys `{}` or `{}`",
+            KEYS[..KEYS.len() - 1].join("`, `"),
+            KEYS[KEYS.len() - 1]
+        ),
+        _ => "a TOML spec (see docs/src/reference/specs.md)".to_string(),
+    };
+    let err = err.into_inner();
+    let pos = err
+        .span()
+        .map_or(Pos::START, |span| Pos::at_offset(source, span.start));
+    Error::from(SpecError {
+        path: path.to_path_buf(),
+        line: pos.line,
+        column: pos.column,
+        message: err.message().trim().to_string(),
+        expected,
+        help: None,
     })
 }
 

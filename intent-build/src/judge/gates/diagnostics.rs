@@ -30,6 +30,12 @@ pub(super) fn error_diagnostics(json: &str) -> impl Iterator<Item = (&str, serde
     })
 }
 
+/// Whether an error is rustc's closing count ("aborting due to 2 previous
+/// errors"): the one error with neither a code nor a span.
+fn is_summary(value: &serde_json::Value) -> bool {
+    value["code"].is_null() && spans(value).next().is_none()
+}
+
 /// The codes of rustc's errors: `E0308`, or a lint's name (`unsafe_code`).
 pub(super) fn error_codes(json: &str) -> impl Iterator<Item = String> + '_ {
     error_diagnostics(json)
@@ -86,10 +92,10 @@ pub(super) fn diagnostics_of(json: &str, i: usize) -> Option<String> {
 pub fn rendered_errors(json: &str) -> String {
     let mut out = Vec::new();
     for (_, value) in error_diagnostics(json) {
-        let message = value["message"].as_str().unwrap_or_default();
-        if message.starts_with("aborting due to") {
+        if is_summary(&value) {
             continue;
         }
+        let message = value["message"].as_str().unwrap_or_default();
         let mut text = format!("error: {message}");
         let primary = spans(&value).find(|span| span["is_primary"] == true);
         if let Some(span) = primary {
@@ -141,8 +147,8 @@ pub fn rendered_errors(json: &str) -> String {
 
 /// How many errors rustc reported (its closing "aborting" line aside).
 pub fn error_count(json: &str) -> usize {
-    json.lines()
-        .filter(|l| l.contains("\"level\":\"error\"") && !l.contains("aborting due to"))
+    error_diagnostics(json)
+        .filter(|(_, value)| !is_summary(value))
         .count()
 }
 
@@ -152,24 +158,12 @@ pub fn error_count(json: &str) -> usize {
 pub fn error_lessons(json: &str) -> Vec<String> {
     let mut out = Vec::new();
     for (_, value) in error_diagnostics(json) {
-        let message = value["message"].as_str().unwrap_or_default();
-        if message.starts_with("aborting due to") {
+        if is_summary(&value) {
             continue;
         }
-        let mut said = vec![message.to_string()];
-        said.extend(spans(&value).filter_map(|s| s["label"].as_str().map(str::to_string)));
+        let message = value["message"].as_str().unwrap_or_default();
         let children = value["children"].as_array().into_iter().flatten();
-        said.extend(
-            children
-                .clone()
-                .filter_map(|c| c["message"].as_str().map(str::to_string)),
-        );
-        let missing_crate = said.iter().find_map(|text| {
-            ["unlinked crate `", "missing a crate named `"]
-                .iter()
-                .find_map(|marker| text.split(marker).nth(1)?.split('`').next())
-        });
-        let lesson = match missing_crate {
+        let lesson = match missing_crate(&value) {
             Some(name) => {
                 format!("Only the standard library is available: the `{name}` crate is not.")
             }
@@ -204,6 +198,31 @@ pub fn error_lessons(json: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// The code fragments `text` quotes in backticks, in order.
+pub(crate) fn quoted(text: &str) -> Vec<String> {
+    text.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// The crate an unresolved path starts with (`regex` in `regex::Regex`):
+/// an unresolved import or path (`E0432`, `E0433`) whose label quotes one
+/// plain name alone, which is not one of the standard library's crates.
+/// (A missing item further down a path quotes the item and its parent.)
+fn missing_crate(value: &serde_json::Value) -> Option<String> {
+    let code = value["code"]["code"].as_str()?;
+    if code != "E0432" && code != "E0433" {
+        return None;
+    }
+    let primary = spans(value).find(|s| s["is_primary"] == true)?;
+    let [name] = <[String; 1]>::try_from(quoted(primary["label"].as_str()?)).ok()?;
+    let plain = name.chars().all(|c| c.is_alphanumeric() || c == '_');
+    let own = ["std", "core", "alloc", "crate", "self", "super"].contains(&name.as_str());
+    (plain && !own).then_some(name)
 }
 
 /// The spans of a rustc diagnostic (or of one of its children).
@@ -297,88 +316,6 @@ pub(crate) fn suggested_edits(
         .collect()
 }
 
-/// One of rustc's errors in a candidate's code.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CandidateError {
-    /// rustc's message, its primary span's label in parentheses
-    /// (`mismatched types (expected `char`, found `&str`)`).
-    pub message: String,
-    /// The primary span's start, a byte offset in the candidate's code.
-    pub start: usize,
-    /// The primary span's end, a byte offset in the candidate's code.
-    pub end: usize,
-    /// For an argument of the wrong type: the method it was passed to.
-    pub method: Option<MethodCall>,
-    /// For branches of incompatible types (`match` arms, `if` and `else`):
-    /// the spans of the earlier ones, of the type expected.
-    pub branches: Vec<(usize, usize)>,
-}
-
-/// The method an argument of the wrong type was passed to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct MethodCall {
-    /// Its name's span in the candidate's code.
-    pub start: usize,
-    /// Its name's span in the candidate's code.
-    pub end: usize,
-    /// The library source that defines it (`…/library/alloc/src/string.rs`):
-    /// whose method it is, which the code alone does not say.
-    pub home: String,
-}
-
-/// Each error whose primary span is in the candidate's `code`: its message
-/// and span (byte offsets in `code`), and for a mismatched argument the
-/// method called.
-pub(crate) fn candidate_errors(diagnostics: &str, code: &str) -> Vec<CandidateError> {
-    let in_code = |span: &serde_json::Value, key: &str| {
-        let at = span[key].as_u64()? as usize;
-        at.checked_sub(FILE_PREFIX.len())
-            .filter(|at| *at <= code.len())
-    };
-    error_diagnostics(diagnostics)
-        .filter_map(|(_, value)| {
-            let mut message = value["message"].as_str()?.to_string();
-            let span = spans(&value).find(|span| span["is_primary"] == true)?;
-            if !in_candidate_file(span["file_name"].as_str()?) {
-                return None;
-            }
-            // The primary label says what mismatched (`expected `char`, found `&_``).
-            if let Some(label) = span["label"].as_str() {
-                message = format!("{message} ({label})");
-            }
-            let method = spans(&value)
-                .find(|s| s["label"] == "arguments to this method are incorrect")
-                .and_then(|call| {
-                    let home = value["children"]
-                        .as_array()?
-                        .iter()
-                        .filter(|c| c["message"] == "method defined here")
-                        .find_map(|c| spans(c).next()?["file_name"].as_str())?;
-                    Some(MethodCall {
-                        start: in_code(call, "byte_start")?,
-                        end: in_code(call, "byte_end")?,
-                        home: home.to_string(),
-                    })
-                });
-            let branches = spans(&value)
-                .filter(|s| {
-                    s["label"]
-                        .as_str()
-                        .is_some_and(|l| l.starts_with("this is found to be of type"))
-                })
-                .filter_map(|s| Some((in_code(s, "byte_start")?, in_code(s, "byte_end")?)))
-                .collect();
-            Some(CandidateError {
-                message,
-                start: in_code(span, "byte_start")?,
-                end: in_code(span, "byte_end")?,
-                method,
-                branches,
-            })
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -433,7 +370,7 @@ mod tests {
     #[test]
     fn error_lessons_leave_the_code_out_and_name_missing_crates() {
         let crate_missing = serde_json::json!({
-            "level": "error", "message": "unresolved import `regex`",
+            "level": "error", "message": "unresolved import `regex`", "code": { "code": "E0432" },
             "spans": [{ "file_name": "candidate0.rs", "is_primary": true,
                         "label": "use of unresolved module or unlinked crate `regex`" }],
             "children": [],

@@ -20,6 +20,7 @@ mod answer;
 mod checks;
 mod compile;
 pub mod diagnostics;
+pub(crate) mod errors;
 mod examples;
 mod policy;
 mod properties;

@@ -2,8 +2,9 @@
 //! parameter it sorts in place, a value it never declared, a `VecDeque`
 //! it uses as a `Vec`, a type it declared that its value contradicts.
 
-use super::source::{fixed, mismatch};
-use crate::judge::gates::diagnostics::{CandidateError, Edit};
+use super::source::fixed;
+use crate::judge::gates::diagnostics::Edit;
+use crate::judge::gates::errors::{code as rustc, CandidateError};
 use crate::report::Fix;
 
 /// `xs.sort()` on a parameter `xs: &[T]` (rustc: "cannot borrow `*xs` as
@@ -11,9 +12,11 @@ use crate::report::Fix;
 /// own copy: `let mut xs = xs.to_owned();` first in its body. rustc's own
 /// help changes the signature, which the spec fixes.
 pub(super) fn owned_copy(code: &str, error: &CandidateError) -> Option<Edit> {
-    let rest = error.message.strip_prefix("cannot borrow `*")?;
-    let (name, rest) = rest.split_once('`')?;
-    if !rest.starts_with(" as mutable, as it is behind a `&` reference") || !is_name(name) {
+    let [borrowed, reference] = error.quotes.as_slice() else {
+        return None;
+    };
+    let name = borrowed.strip_prefix('*')?;
+    if !error.is(rustc::BORROWED_MUT) || reference != "&" || !is_name(name) {
         return None;
     }
     let (signature, body) = enclosing_fn(code, error.start)?;
@@ -30,7 +33,9 @@ pub(super) fn owned_copy(code: &str, error: &CandidateError) -> Option<Edit> {
 /// `Vec` it meant: `let mut v: Vec<f64> = values.to_vec();`. The error's
 /// span is the value.
 pub(super) fn owned_slice(code: &str, error: &CandidateError) -> Option<Edit> {
-    if !error.message.starts_with("mismatched types (types differ in mutability") {
+    let differ_in_mutability = matches!(error.notes.as_slice(),
+        [expected, found, ..] if expected.starts_with("&mut ") && found.starts_with('&') && !found.starts_with("&mut"));
+    if !error.is(rustc::MISMATCH) || !error.label.is_empty() || !differ_in_mutability {
         return None;
     }
     let value = code.get(error.start..error.end)?;
@@ -54,8 +59,10 @@ pub(super) fn owned_slice(code: &str, error: &CandidateError) -> Option<Edit> {
 /// A name bound in another scope is left alone: where to bind it is not
 /// clear from the use.
 pub(super) fn declare(code: &str, error: &CandidateError) -> Option<Edit> {
-    let name = error.message.strip_prefix("cannot find value `")?.split_once('`')?.0;
-    if !is_name(name) || code.get(error.start..error.end)? != name {
+    let [name] = error.quotes.as_slice() else {
+        return None;
+    };
+    if !error.is(rustc::NOT_FOUND) || !is_name(name) || code.get(error.start..error.end)? != name {
         return None;
     }
     let bound = [format!("let {name}"), format!("let mut {name}"), format!("({name},"), format!(" {name} in ")];
@@ -86,7 +93,7 @@ const DEQUE_ONLY: &[&str] = &[
 /// every `VecDeque` a `Vec`, its own `push_back`, `pop_back`, `back` and
 /// `front` the `Vec`'s names, and its import dropped.
 pub(super) fn deque_as_vec(code: &str, errors: &[CandidateError]) -> Vec<Edit> {
-    let named = errors.iter().any(|e| e.message.contains("VecDeque"));
+    let named = errors.iter().any(|e| e.quotes_contain("VecDeque"));
     if !named || DEQUE_ONLY.iter().any(|m| code.contains(m)) {
         return Vec::new();
     }
@@ -149,7 +156,7 @@ fn unimport(line: &str, start: usize) -> Option<Edit> {
 /// 900), …]`): the declared type is what is wrong, so `: TYPE` is dropped
 /// and the value says what it is.
 pub(super) fn declared_type(code: &str, error: &CandidateError) -> Option<Edit> {
-    let (expected, _) = mismatch(&error.message)?;
+    let (expected, _) = error.mismatch()?;
     let before = code.get(..error.start)?;
     let binding = before.rfind("let ")?;
     let statement = &before[binding..];
@@ -190,13 +197,7 @@ mod tests {
 
     fn error(code: &str, span: &str, message: &str) -> CandidateError {
         let start = code.find(span).unwrap();
-        CandidateError {
-            message: message.to_string(),
-            start,
-            end: start + span.len(),
-            method: None,
-            branches: Vec::new(),
-        }
+        CandidateError::example(message, start, start + span.len())
     }
 
     fn applied(code: &str, edits: Vec<Edit>) -> String {
@@ -206,19 +207,19 @@ mod tests {
     #[test]
     fn a_borrowed_slice_sorted_in_place_is_copied_first() {
         let code = "pub fn f(xs: &[(i64, i64)]) -> Vec<(i64, i64)> {\n    xs.sort();\n    xs.to_vec()\n}";
-        let e = error(code, "xs.sort", "cannot borrow `*xs` as mutable, as it is behind a `&` reference (`xs` is a `&` reference, so it cannot be borrowed as mutable)");
+        let e = error(code, "xs.sort", "E0596: cannot borrow `*xs` as mutable, as it is behind a `&` reference (`xs` is a `&` reference, so it cannot be borrowed as mutable)");
         let text = applied(code, vec![owned_copy(code, &e).unwrap()]);
         assert!(text.starts_with("pub fn f(xs: &[(i64, i64)]) -> Vec<(i64, i64)> {\n    let mut xs = xs.to_owned();\n    xs.sort();"), "{text}");
         // Not a parameter of the function: left alone.
         let local = "pub fn f(v: &[i32]) {\n    let ys = &v[1..];\n    ys.sort();\n}";
-        let e = error(local, "ys.sort", "cannot borrow `*ys` as mutable, as it is behind a `&` reference (x)");
+        let e = error(local, "ys.sort", "E0596: cannot borrow `*ys` as mutable, as it is behind a `&` reference (x)");
         assert!(owned_copy(local, &e).is_none());
     }
 
     #[test]
     fn a_clone_declared_as_a_mutable_slice_becomes_a_vec() {
         let code = "pub fn f(values: &[f64]) {\n    let mut s: &mut [f64] = values.clone();\n}";
-        let e = error(code, "values.clone()", "mismatched types (types differ in mutability)");
+        let e = error(code, "values.clone()", "E0308: mismatched types (types differ in mutability) | expected mutable reference `&mut _` found reference `&_`");
         let text = applied(code, vec![owned_slice(code, &e).unwrap()]);
         assert!(text.contains("let mut s: Vec<f64> = values.to_vec();"), "{text}");
     }
@@ -226,12 +227,12 @@ mod tests {
     #[test]
     fn a_vector_pushed_to_but_never_bound_is_declared() {
         let code = "pub fn f(v: &[i32]) -> Vec<i32> {\n    for x in v {\n        out.push(*x);\n    }\n    out\n}";
-        let e = error(code, "out", "cannot find value `out` in this scope (not found in this scope)");
+        let e = error(code, "out", "E0425: cannot find value `out` in this scope (not found in this scope)");
         let text = applied(code, vec![declare(code, &e).unwrap()]);
         assert!(text.starts_with("pub fn f(v: &[i32]) -> Vec<i32> {\n    let mut out = Vec::new();\n"), "{text}");
         // Bound in another scope: where to bind it is not clear.
         let scoped = "pub fn f() -> String {\n    if true { let mut out = String::new(); }\n    out.push_str(\"a\");\n    out\n}";
-        let e = error(scoped, "out.push_str", "cannot find value `out` in this scope");
+        let e = error(scoped, "out.push_str", "E0425: cannot find value `out` in this scope");
         let e = CandidateError { end: e.start + 3, ..e };
         assert!(declare(scoped, &e).is_none());
     }
@@ -239,7 +240,7 @@ mod tests {
     #[test]
     fn a_deque_used_as_a_vec_becomes_one() {
         let code = "use std::collections::{HashMap, VecDeque};\npub fn f(v: &[f64]) -> f64 {\n    let mut d: VecDeque<f64> = VecDeque::from(v.to_vec());\n    d.push_back(1.0);\n    d.sort_by(|a, b| a.partial_cmp(b).unwrap());\n    *d.back().unwrap()\n}";
-        let e = error(code, "sort_by", "no method named `sort_by` found for struct `std::collections::VecDeque<T, A>` in the current scope");
+        let e = error(code, "sort_by", "E0599: no method named `sort_by` found for struct `std::collections::VecDeque<T, A>` in the current scope");
         let text = applied(code, deque_as_vec(code, std::slice::from_ref(&e)));
         assert!(text.starts_with("use std::collections::{HashMap};\n"), "{text}");
         assert!(text.contains("let mut d: Vec<f64> = Vec::from(v.to_vec());\n    d.push(1.0);"), "{text}");
@@ -254,12 +255,12 @@ mod tests {
     #[test]
     fn a_declared_type_its_value_contradicts_is_dropped() {
         let code = "pub fn f(s: &str) -> u32 {\n    let table: [(char, u32); 2] = [(\"CM\", 900), (\"M\", 1000)];\n    0\n}";
-        let e = error(code, "\"CM\"", "mismatched types (expected `char`, found `&str`)");
+        let e = error(code, "\"CM\"", "E0308: mismatched types (expected `char`, found `&str`)");
         let text = applied(code, vec![declared_type(code, &e).unwrap()]);
         assert!(text.contains("let table = [(\"CM\", 900)"), "{text}");
         // The type rustc expected is not the declared one's: left alone.
         let other = "pub fn f() {\n    let n: u32 = g(\"x\");\n}";
-        let e = error(other, "\"x\"", "mismatched types (expected `char`, found `&str`)");
+        let e = error(other, "\"x\"", "E0308: mismatched types (expected `char`, found `&str`)");
         assert!(declared_type(other, &e).is_none());
     }
 }

@@ -6,13 +6,10 @@ use super::source::{closing_paren, fixed, receiver};
 use crate::judge::gates::diagnostics::Edit;
 use crate::report::Fix;
 
-/// `module::name(first, rest…)` as `first.name(rest…)`, for an error
-/// "cannot find function `name` in module `module`" whose span is `name`.
-/// The gates judge whether the method exists on `first`'s type.
-pub(super) fn method_call(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
-    let rest = message.strip_prefix("cannot find function `")?;
-    let (name, rest) = rest.split_once('`')?;
-    let module = rest.strip_prefix(" in module `")?.split('`').next()?;
+/// `module::name(first, rest…)` as `first.name(rest…)`, for a name not
+/// found in a module (`E0425` quoting `name` and `module`) whose span is
+/// `name`. The gates judge whether the method exists on `first`'s type.
+pub(super) fn method_call(code: &str, name: &str, module: &str, start: usize, end: usize) -> Option<Edit> {
     if code.get(start..end)? != name {
         return None;
     }
@@ -82,9 +79,9 @@ mod tests {
     use super::*;
 
     fn one(code: &str, message: &str) -> Option<String> {
-        let name = message.split('`').nth(1).unwrap();
+        let [name, module] = <[String; 2]>::try_from(crate::judge::gates::errors::quoted(message)).unwrap();
         let start = code.find(&format!("{name}(")).unwrap();
-        let edit = method_call(code, message, start, start + name.len())?;
+        let edit = method_call(code, &name, &module, start, start + name.len())?;
         super::super::apply(code, vec![edit])
     }
 

@@ -3,22 +3,31 @@
 //! (`a value of type … cannot be built from an iterator over elements of
 //! type …`) and offers no edit.
 
-use super::source::{between, fixed, INTEGERS};
+use super::source::{fixed, INTEGERS};
 use crate::judge::gates::diagnostics::Edit;
+use crate::judge::gates::errors::{code as rustc, CandidateError};
 use crate::report::Fix;
 
 /// The edit for a `sum()`, `product()` or `collect()` whose items do not
-/// make the type asked for. The error's span is the method's name, or the
-/// type in its turbofish (`collect::<Vec<String>>()`).
-pub(super) fn from_iterator(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+/// make the type asked for (`E0277` quoting the type and the items' type,
+/// its notes naming `Sum`, `Product` or `FromIterator`). The error's span
+/// is the method's name, or the type in its turbofish
+/// (`collect::<Vec<String>>()`).
+pub(super) fn from_iterator(code: &str, error: &CandidateError) -> Option<Edit> {
+    let (start, end) = (error.start, error.end);
     let span = code.get(start..end)?;
-    let target = between(message, "a value of type `", "`")?;
-    let item = between(message, "elements of type `", "`")?;
+    let [target, item] = error.quotes.as_slice() else {
+        return None;
+    };
+    let (target, item) = (target.as_str(), item.as_str());
     let owned = item.trim_start_matches('&');
-    if message.contains("cannot be made by summing") || message.contains("by multiplying") {
+    if !error.is(rustc::UNIMPLEMENTED) {
+        return None;
+    }
+    if error.names_trait("Sum") || error.names_trait("Product") {
         return summed(code, span, target, owned, start, end);
     }
-    if !message.contains("cannot be built from an iterator") {
+    if !error.names_trait("FromIterator") {
         return None;
     }
     let at = collect_at(code, span, start)?;
@@ -182,9 +191,13 @@ fn short(ty: &str) -> String {
 mod tests {
     use super::*;
 
+    /// `message` as rustc's `E0277` for a `collect()`, whose note names
+    /// `FromIterator`.
     fn one(code: &str, needle: &str, message: &str) -> Option<String> {
         let start = code.find(needle).unwrap();
-        let edit = from_iterator(code, message, start, start + needle.len())?;
+        let text = format!("E0277: {message} | the trait `FromIterator<_>` is not implemented");
+        let error = CandidateError::example(&text, start, start + needle.len());
+        let edit = from_iterator(code, &error)?;
         super::super::apply(code, vec![edit])
     }
 

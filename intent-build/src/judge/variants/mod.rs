@@ -16,14 +16,13 @@
 //! still one vote for the quorum. The variant records what made it
 //! ([`Fix`]); the gates judge it like any candidate.
 
-use super::gates::diagnostics::{
-    apply_suggestions, candidate_errors, error_count, suggested_edits, Edit, Suggestions,
-};
+use super::gates::diagnostics::{apply_suggestions, error_count, suggested_edits, Edit, Suggestions};
+use super::gates::errors::{candidate_errors, code as rustc, CandidateError};
 use super::gates::Verdict;
 use super::std_paths::{StdPaths, CRATES};
 use crate::gate::Gate;
 pub use crate::report::Fix;
-use source::{between, closing_paren, expression_start, fixed, mismatch, operand, INTEGERS};
+use source::{closing_paren, expression_start, fixed, operand, INTEGERS};
 
 mod bindings;
 mod calls;
@@ -292,8 +291,8 @@ fn apply(code: &str, mut edits: Vec<Edit>) -> Option<String> {
 fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
     let errors = candidate_errors(diagnostics, code);
     let cases = errors.iter().any(|e| {
-        e.message.contains("incompatible types")
-            && (e.message.contains("`ToUppercase`") || e.message.contains("`ToLowercase`"))
+        e.branch_types().is_some()
+            && e.label.iter().any(|t| t == "ToUppercase" || t == "ToLowercase")
     });
     let mut edits: Vec<Edit> = errors
         .iter()
@@ -304,7 +303,7 @@ fn rewrites(code: &str, diagnostics: &str) -> Vec<Edit> {
                 .or_else(|| bindings::owned_slice(code, e))
                 .or_else(|| bindings::declare(code, e))
                 .or_else(|| numbers::rewrite(code, e))
-                .or_else(|| rewrite_one(code, &e.message, e.start, e.end))
+                .or_else(|| rewrite_one(code, e))
                 .or_else(|| bindings::declared_type(code, e))
         })
         .collect();
@@ -339,22 +338,26 @@ fn case_strings(code: &str) -> Vec<Edit> {
 }
 
 
-/// The rewrite for one error: its message and its primary span in `code`.
-fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+/// The rewrite for one error, by its code and what it quotes.
+fn rewrite_one(code: &str, error: &CandidateError) -> Option<Edit> {
+    let (start, end) = (error.start, error.end);
     let span = code.get(start..end)?;
-    if message.starts_with("cannot find function `") {
-        return calls::method_call(code, message, start, end);
+    if let (true, [name, module]) = (error.is(rustc::NOT_FOUND), error.quotes.as_slice()) {
+        return calls::method_call(code, name, module, start, end);
     }
-    if message.starts_with("the type `str` cannot be indexed by `") {
-        return str_index(code, message, start, end);
+    if let Some((indexed, by)) = indexing(error) {
+        return match indexed {
+            "str" => str_index(code, by, start, end),
+            _ => index_cast(span, by, start, end),
+        };
     }
-    if let Some(method) = between(message, "no method named `", "`") {
-        return iterator_sort(code, message, method, start, end);
+    if error.is(rustc::NO_METHOD) {
+        return iterator_sort(code, error);
     }
-    if let Some(cast) = numeric_cast(message) {
+    if let Some(cast) = numeric_cast(error) {
         return fixed(start, end, format!("({} as {cast})", operand(span)), Fix::NumericCast);
     }
-    if message.starts_with("mismatched types") && message.contains("found `&_`") {
+    if error.mismatch().is_some_and(|(_, found)| found == "&_") {
         // The pattern takes a reference apart; the items are values.
         let pattern = span.strip_prefix('&')?;
         if pattern.starts_with("mut ") || pattern.is_empty() {
@@ -362,26 +365,38 @@ fn rewrite_one(code: &str, message: &str, start: usize, end: usize) -> Option<Ed
         }
         return fixed(start, end, pattern.to_string(), Fix::RefPattern);
     }
-    if let Some(index) = between(message, "cannot be indexed by `", "`") {
-        // Ranges of another integer type need each end cast; not done.
-        if INTEGERS.contains(&index) && !span.contains("..") {
-            return fixed(
-                start,
-                end,
-                format!("{} as usize", operand(span)),
-                Fix::IndexCast,
-            );
-        }
+    collects::from_iterator(code, error)
+}
+
+/// For an index of a type that cannot index (`E0277` naming `Index` or
+/// `SliceIndex`): the type indexed and the index's type, as the message
+/// quotes them ("the type `[i32]` cannot be indexed by `i32`").
+fn indexing(error: &CandidateError) -> Option<(&str, &str)> {
+    let index = error.names_trait("SliceIndex") || error.names_trait("Index");
+    match error.quotes.as_slice() {
+        [indexed, by] if error.is(rustc::UNIMPLEMENTED) && index => Some((indexed, by)),
+        _ => None,
+    }
+}
+
+/// An index of another integer type than `usize` cast to it. Ranges of
+/// another integer type need each end cast; not done.
+fn index_cast(span: &str, by: &str, start: usize, end: usize) -> Option<Edit> {
+    if !INTEGERS.contains(&by) || span.contains("..") {
         return None;
     }
-    collects::from_iterator(code, message, start, end)
+    fixed(start, end, format!("{} as usize", operand(span)), Fix::IndexCast)
 }
 
 /// `receiver.sort_unstable(args)` on an iterator, which has no such
 /// method, as a sorted `Vec` iterated again. The error's span is the
 /// method's name.
-fn iterator_sort(code: &str, message: &str, method: &str, start: usize, end: usize) -> Option<Edit> {
-    let sort = match method {
+fn iterator_sort(code: &str, error: &CandidateError) -> Option<Edit> {
+    let [method, on, ..] = error.quotes.as_slice() else {
+        return None;
+    };
+    let (start, end) = (error.start, error.end);
+    let sort = match method.as_str() {
         "sorted" => "sort",
         "sorted_by" => "sort_by",
         "sorted_by_key" => "sort_by_key",
@@ -390,7 +405,7 @@ fn iterator_sort(code: &str, message: &str, method: &str, start: usize, end: usi
         | "sort_unstable_by_key" => method,
         _ => return None,
     };
-    let iterator = message.contains("Iter") || message.contains("std::iter::");
+    let iterator = on.contains("Iter") || on.contains("std::iter::");
     let dot = code.get(..start)?.strip_suffix('.')?.len();
     let after = code.get(end..)?;
     if !iterator || !after.starts_with('(') {
@@ -410,17 +425,17 @@ fn iterator_sort(code: &str, message: &str, method: &str, start: usize, end: usi
     })
 }
 
-/// The type to cast to when `message` is a mismatch of two primitive
-/// number types (`mismatched types (expected `isize`, found `usize`)`).
-fn numeric_cast(message: &str) -> Option<&str> {
-    let (expected, found) = mismatch(message)?;
+/// The type to cast to when `error` is a mismatch of two primitive
+/// number types (expected `isize`, found `usize`).
+fn numeric_cast(error: &CandidateError) -> Option<&str> {
+    let (expected, found) = error.mismatch()?;
     let numeric = |t: &str| INTEGERS.contains(&t) || t == "usize" || t == "f32" || t == "f64";
     (numeric(expected) && numeric(found) && expected != found).then_some(expected)
 }
 
 /// `base[index]` on a `str` (the error's span is `index`) as the character
 /// at that position: what a model that indexes a string means.
-fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+fn str_index(code: &str, typed: &str, start: usize, end: usize) -> Option<Edit> {
     let index = code.get(start..end)?;
     let open = code.get(..start)?.trim_end().strip_suffix('[')?.len();
     let close = end + code.get(end..)?.find(']')?;
@@ -429,7 +444,6 @@ fn str_index(code: &str, message: &str, start: usize, end: usize) -> Option<Edit
     }
     let base_start = expression_start(code, open)?;
     let base = code.get(base_start..open)?;
-    let typed = between(message, "cannot be indexed by `", "`")?;
     let position = match typed {
         "usize" | "{integer}" => index.to_string(),
         t if INTEGERS.contains(&t) => format!("{} as usize", operand(index)),
@@ -466,33 +480,39 @@ mod tests {
 
     fn one(code: &str, needle: &str, message: &str) -> Option<String> {
         let start = code.find(needle).unwrap();
-        let edit = rewrite_one(code, message, start, start + needle.len())?;
+        let edit = rewrite_one(code, &CandidateError::example(message, start, start + needle.len()))?;
         apply(code, vec![edit])
+    }
+
+    /// The rewrite for `message` (rustc's, as `CandidateError::example`
+    /// reads it) at `start..end` of `code`.
+    fn rewrite_at(code: &str, message: &str, start: usize, end: usize) -> Option<Edit> {
+        rewrite_one(code, &CandidateError::example(message, start, end))
     }
 
     #[test]
     fn an_integer_index_is_cast_to_usize() {
         let code = "pub fn f(v: &[i32], i: i32) -> i32 { v[i - 1] + v[i] }";
-        let message = "the type `[i32]` cannot be indexed by `i32`";
+        let message = "E0277: the type `[i32]` cannot be indexed by `i32` | the trait `SliceIndex<[i32]>` is not implemented for `i32`";
         assert_eq!(
             one(code, "i - 1", message).unwrap(),
             "pub fn f(v: &[i32], i: i32) -> i32 { v[(i - 1) as usize] + v[i] }"
         );
         let code = "pub fn f(v: &[i32], i: i32) -> i32 { v[i] }";
         let start = code.find("i]").unwrap();
-        let edit = rewrite_one(code, message, start, start + 1).unwrap();
+        let edit = rewrite_at(code, message, start, start + 1).unwrap();
         assert_eq!(
             apply(code, vec![edit]).unwrap(),
             "pub fn f(v: &[i32], i: i32) -> i32 { v[i as usize] }"
         );
-        let ranged = "the type `[i32]` cannot be indexed by `std::ops::Range<i32>`";
+        let ranged = "E0277: the type `[i32]` cannot be indexed by `std::ops::Range<i32>` | the trait `SliceIndex<[i32]>` is not implemented for `std::ops::Range<i32>`";
         assert!(one("fn f() { v[a..b] }", "a..b", ranged).is_none());
     }
 
     #[test]
     fn a_sum_into_a_wider_type_sums_the_items_then_casts() {
         let code = "pub fn g(v: &[i32]) -> i64 { v.iter().sum() }";
-        let message = "a value of type `i64` cannot be made by summing an iterator over elements of type `&i32`";
+        let message = "E0277: a value of type `i64` cannot be made by summing an iterator over elements of type `&i32` | the trait `Sum<&i32>` is not implemented for `i64`";
         assert_eq!(
             one(code, "sum", message).unwrap(),
             "pub fn g(v: &[i32]) -> i64 { v.iter().sum::<i32>() as i64 }"
@@ -505,21 +525,21 @@ mod tests {
     #[test]
     fn a_collect_of_references_clones_them() {
         let code = "pub fn h(v: &[i32]) -> Vec<i32> { v.iter().filter(|x| **x > 0).collect() }";
-        let message = "a value of type `Vec<i32>` cannot be built from an iterator over elements of type `&i32`";
+        let message = "E0277: a value of type `Vec<i32>` cannot be built from an iterator over elements of type `&i32` | the trait `FromIterator<&_>` is not implemented for `Vec<i32>`";
         assert_eq!(
             one(code, "collect", message).unwrap(),
             "pub fn h(v: &[i32]) -> Vec<i32> { v.iter().filter(|x| **x > 0).cloned().collect() }"
         );
-        let owned = "a value of type `Vec<u8>` cannot be built from an iterator over elements of type `char`";
+        let owned = "E0277: a value of type `Vec<u8>` cannot be built from an iterator over elements of type `char` | the trait `FromIterator<char>` is not implemented for `Vec<u8>`";
         assert!(one(code, "collect", owned).is_none());
     }
 
     #[test]
     fn a_number_of_another_primitive_type_is_cast() {
-        let message = "mismatched types (expected `isize`, found `usize`)";
+        let message = "E0308: mismatched types (expected `isize`, found `usize`)";
         let code = "pub fn f(list: Vec<isize>, m: isize) -> isize { let n = list.len(); m % n }";
         let at = code.rfind('n').unwrap();
-        let edit = rewrite_one(code, message, at, at + 1).unwrap();
+        let edit = rewrite_at(code, message, at, at + 1).unwrap();
         assert_eq!(
             apply(code, vec![edit]).unwrap(),
             "pub fn f(list: Vec<isize>, m: isize) -> isize { let n = list.len(); m % (n as isize) }"
@@ -527,17 +547,17 @@ mod tests {
         // A compound expression keeps its own parentheses inside the cast.
         let code = "pub fn g(v: &[i32]) -> i64 { v.len() - 1 }";
         assert_eq!(
-            one(code, "v.len() - 1", "mismatched types (expected `i64`, found `usize`)").unwrap(),
+            one(code, "v.len() - 1", "E0308: mismatched types (expected `i64`, found `usize`)").unwrap(),
             "pub fn g(v: &[i32]) -> i64 { ((v.len() - 1) as i64) }"
         );
         // Not between a number and anything else.
-        assert!(one(code, "v.len()", "mismatched types (expected `String`, found `usize`)").is_none());
-        assert!(one(code, "v.len()", "mismatched types (expected `i64`, found `i64`)").is_none());
+        assert!(one(code, "v.len()", "E0308: mismatched types (expected `String`, found `usize`)").is_none());
+        assert!(one(code, "v.len()", "E0308: mismatched types (expected `i64`, found `i64`)").is_none());
     }
 
     #[test]
     fn an_iterator_sorted_like_a_vec_is_collected_sorted_and_iterated() {
-        let message = "no method named `sort_unstable` found for struct `std::vec::IntoIter<T, A>` in the current scope";
+        let message = "E0599: no method named `sort_unstable` found for struct `std::vec::IntoIter<T, A>` in the current scope";
         let code = "pub fn f(v: Vec<Vec<i32>>) -> Vec<Vec<i32>> { v.into_iter().map(|s| s.into_iter().sort_unstable().collect()).collect() }";
         assert_eq!(
             one(code, "sort_unstable", message).unwrap(),
@@ -545,19 +565,19 @@ mod tests {
         );
         // itertools' spelling, with arguments.
         let code = "pub fn g(v: Vec<i32>) -> Vec<i32> { v.into_iter().sorted_by(|a, b| b.cmp(a)).collect() }";
-        let message = "no method named `sorted_by` found for struct `std::vec::IntoIter<T, A>` in the current scope";
+        let message = "E0599: no method named `sorted_by` found for struct `std::vec::IntoIter<T, A>` in the current scope";
         assert_eq!(
             one(code, "sorted_by", message).unwrap(),
             "pub fn g(v: Vec<i32>) -> Vec<i32> { { let mut sorted: Vec<_> = v.into_iter().collect(); sorted.sort_by(|a, b| b.cmp(a)); sorted }.into_iter().collect() }"
         );
         // Another missing method, or not on an iterator: not this rewrite.
-        assert!(one(code, "sorted_by", "no method named `sorted_by` found for struct `Foo` in the current scope").is_none());
-        assert!(one(code, "sorted_by", "no method named `frobnicate` found for struct `std::vec::IntoIter<T, A>`").is_none());
+        assert!(one(code, "sorted_by", "E0599: no method named `sorted_by` found for struct `Foo` in the current scope").is_none());
+        assert!(one(code, "sorted_by", "E0599: no method named `frobnicate` found for struct `std::vec::IntoIter<T, A>`").is_none());
     }
 
     #[test]
     fn strs_collected_into_strings_are_owned_first() {
-        let message = "a value of type `std::vec::Vec<std::string::String>` cannot be built from an iterator over elements of type `&str` (value of type `std::vec::Vec<std::string::String>` cannot be built from `std::iter::Iterator<Item=&str>`)";
+        let message = "E0277: a value of type `std::vec::Vec<std::string::String>` cannot be built from an iterator over elements of type `&str` (value of type `std::vec::Vec<std::string::String>` cannot be built from `std::iter::Iterator<Item=&str>`) | the trait `FromIterator<&str>` is not implemented for `Vec<String>`";
         let code = "pub fn f(s: String) -> Vec<String> { s.split(' ').filter(|w| w.len() > 2).collect() }";
         assert_eq!(
             one(code, "collect", message).unwrap(),
@@ -579,22 +599,22 @@ mod tests {
     #[test]
     fn a_reference_pattern_over_owned_items_takes_them_by_value() {
         let code = "pub fn f(s: &str) -> usize { let mut n = 0; for &c in s.chars() { if c == 'a' { n += 1; } } n }";
-        let message = "mismatched types (expected `char`, found `&_`)";
+        let message = "E0308: mismatched types (expected `char`, found `&_`)";
         assert_eq!(
             one(code, "&c", message).unwrap(),
             "pub fn f(s: &str) -> usize { let mut n = 0; for c in s.chars() { if c == 'a' { n += 1; } } n }"
         );
         // Another mismatch, or a `&mut` pattern: not this rewrite.
-        assert!(one(code, "&c", "mismatched types (expected `char`, found `u8`)").is_none());
+        assert!(one(code, "&c", "E0308: mismatched types (expected `char`, found `u8`)").is_none());
         assert!(one("fn f() { for &mut c in v {} }", "&mut c", message).is_none());
     }
 
     #[test]
     fn a_str_indexed_by_an_integer_takes_the_character_there() {
-        let message = |t: &str| format!("the type `str` cannot be indexed by `{t}` (string indices are ranges of `usize`)");
+        let message = |t: &str| format!("E0277: the type `str` cannot be indexed by `{t}` (string indices are ranges of `usize`) | the trait `SliceIndex<str>` is not implemented for `{t}`");
         let code = "pub fn f(s: String, i: usize) -> bool { s[i] == '0' }";
         let at = code.find("s[i]").unwrap() + 2;
-        let edit = rewrite_one(code, &message("usize"), at, at + 1).unwrap();
+        let edit = rewrite_at(code, &message("usize"), at, at + 1).unwrap();
         assert_eq!(
             apply(code, vec![edit]).unwrap(),
             "pub fn f(s: String, i: usize) -> bool { s.chars().nth(i).unwrap() == '0' }"
@@ -602,7 +622,7 @@ mod tests {
         // A call before it, and an index of another integer type.
         let code = "pub fn g(s: &str, i: i32) -> char { s.trim()[i - 1] }";
         let at = code.find("i - 1").unwrap();
-        let edit = rewrite_one(code, &message("i32"), at, at + 5).unwrap();
+        let edit = rewrite_at(code, &message("i32"), at, at + 5).unwrap();
         assert_eq!(
             apply(code, vec![edit]).unwrap(),
             "pub fn g(s: &str, i: i32) -> char { s.trim().chars().nth((i - 1) as usize).unwrap() }"
@@ -610,7 +630,7 @@ mod tests {
         // A range is a slice, not a character.
         let code = "pub fn h(s: &str, i: i32) -> &str { &s[0..i] }";
         let at = code.find("0..i").unwrap();
-        assert!(rewrite_one(code, &message("std::ops::Range<i32>"), at, at + 4).is_none());
+        assert!(rewrite_at(code, &message("std::ops::Range<i32>"), at, at + 4).is_none());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! a float in arithmetic, floats sorted or compared as if totally ordered,
 //! a float raised with the integers' `pow`.
 
-use super::source::{between, closing_paren, expression_end, expression_start, fixed, operand};
-use crate::judge::gates::diagnostics::{CandidateError, Edit};
+use super::source::{closing_paren, expression_end, expression_start, fixed, operand};
+use crate::judge::gates::diagnostics::Edit;
+use crate::judge::gates::errors::{code as rustc, CandidateError};
 use crate::report::Fix;
 
 /// `t` as a type to cast to: an unsuffixed float literal is an `f64`.
@@ -23,23 +24,30 @@ const NUMBERS: &[&str] = &[
 ];
 
 /// The rewrite of this module for `error`, if it is one of theirs.
+///
+/// An operator without an implementation for its operands is an `E0277`
+/// whose label quotes the operation alone (`f64 / usize`); a float without
+/// `Ord`, an `E0277` quoting the bound (`f64: Ord`); a float's `pow`, an
+/// `E0599` quoting the method and the type.
 pub(super) fn rewrite(code: &str, error: &CandidateError) -> Option<Edit> {
-    let message = error.message.as_str();
-    if let Some(used) = between(message, "no implementation for `", "`") {
-        return operand_cast(code, error, used);
+    let floats = ["f32", "f64", "{float}"];
+    if error.is(rustc::UNIMPLEMENTED) {
+        if let [used] = error.label.as_slice() {
+            if used.split(' ').count() == 3 {
+                return operand_cast(code, error, used);
+            }
+        }
+        let bound = error.quotes.first()?;
+        if bound.starts_with("f64: ") || bound.starts_with("f32: ") {
+            return total_order(code, error);
+        }
     }
-    if message.starts_with("the trait bound `f64: ")
-        || message.starts_with("the trait bound `f32: ")
-    {
-        return total_order(code, error);
+    match error.quotes.as_slice() {
+        [method, on] if error.is(rustc::NO_METHOD) && method == "pow" && floats.contains(&on.as_str()) => {
+            float_pow(code, error)
+        }
+        _ => None,
     }
-    let on_float = ["f32", "f64", "{float}"]
-        .iter()
-        .any(|t| message.starts_with(&format!("no method named `pow` found for type `{t}`")));
-    if on_float {
-        return float_pow(code, error);
-    }
-    None
 }
 
 /// `a / n` with `a: f64`, `n: usize` (rustc: "no implementation for
@@ -107,13 +115,7 @@ mod tests {
 
     fn error(code: &str, at: &str, message: &str) -> CandidateError {
         let start = code.rfind(at).unwrap();
-        CandidateError {
-            message: message.to_string(),
-            start,
-            end: start + at.len(),
-            method: None,
-            branches: Vec::new(),
-        }
+        CandidateError::example(message, start, start + at.len())
     }
 
     fn mended(code: &str, at: &str, message: &str) -> Option<String> {
@@ -123,7 +125,7 @@ mod tests {
 
     #[test]
     fn an_integer_beside_a_float_is_cast_to_the_float() {
-        let message = |used: &str| format!("cannot divide (no implementation for `{used}`)");
+        let message = |used: &str| format!("E0277: cannot divide (no implementation for `{used}`)");
         let code = "fn f(v: &[f64]) -> f64 { v.iter().sum::<f64>() / v.len() }";
         assert_eq!(
             mended(code, "/", &message("f64 / usize")).unwrap(),
@@ -147,7 +149,7 @@ mod tests {
 
     #[test]
     fn floats_are_sorted_and_compared_by_their_total_order() {
-        let message = "the trait bound `f64: Ord` is not satisfied (the trait `Ord` is not implemented for `f64`)";
+        let message = "E0277: the trait bound `f64: Ord` is not satisfied (the trait `Ord` is not implemented for `f64`)";
         let code = "fn f(mut v: Vec<f64>) -> f64 { v.sort(); *v.iter().max().unwrap() }";
         assert_eq!(
             mended(code, "sort", message).unwrap(),
@@ -163,7 +165,7 @@ mod tests {
 
     #[test]
     fn a_float_raised_to_an_integer_uses_powi() {
-        let message = "no method named `pow` found for type `f64` in the current scope";
+        let message = "E0599: no method named `pow` found for type `f64` in the current scope";
         let code = "fn f(x: f64, n: u32) -> f64 { x.pow(n - 1) }";
         assert_eq!(
             mended(code, "pow", message).unwrap(),

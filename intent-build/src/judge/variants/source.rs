@@ -1,5 +1,5 @@
 //! Reading a candidate's source and rustc's messages about it, for the
-//! rewrites: where an expression starts, what a message names.
+//! rewrites: where an expression starts and ends, what it operates on.
 
 use crate::judge::gates::diagnostics::Edit;
 use crate::report::Fix;
@@ -61,12 +61,6 @@ pub(super) fn expression_start(code: &str, end: usize) -> Option<usize> {
     starts_well.then_some(at)
 }
 
-/// The text between the first `open` and the next `close` in `text`.
-pub(super) fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
-    let (_, rest) = text.split_once(open)?;
-    Some(rest.split_once(close)?.0)
-}
-
 /// `expr` as the operand of `as`: bare when it is one name or literal.
 pub(super) fn operand(expr: &str) -> String {
     let simple = expr
@@ -78,13 +72,6 @@ pub(super) fn operand(expr: &str) -> String {
         format!("({expr})")
     }
 }
-
-/// The two types of a `mismatched types (expected `A`, found `B`)`.
-pub(super) fn mismatch(message: &str) -> Option<(&str, &str)> {
-    let label = message.strip_prefix("mismatched types (")?;
-    Some((between(label, "expected `", "`")?, between(label, "found `", "`")?))
-}
-
 
 /// Where the simple expression starting at `start` ends: a name, a number
 /// literal, or a path of fields, calls and indexes (`n`, `2.0`,

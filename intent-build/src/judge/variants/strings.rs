@@ -2,8 +2,9 @@
 //! a `String` method for characters given a string, a collection declared
 //! with a type its values contradict.
 
-use super::source::{between, expression_start, fixed, mismatch, operand, receiver};
-use crate::judge::gates::diagnostics::{CandidateError, Edit};
+use super::source::{expression_start, fixed, operand, receiver};
+use crate::judge::gates::diagnostics::Edit;
+use crate::judge::gates::errors::{code as rustc, CandidateError};
 use crate::report::Fix;
 
 /// The rewrite for an argument of the wrong type: a `String` method for
@@ -13,7 +14,7 @@ use crate::report::Fix;
 /// ([`undeclared`]).
 pub(super) fn argument_rewrite(code: &str, error: &CandidateError) -> Option<Edit> {
     let method = error.method.as_ref()?;
-    let (expected, found) = mismatch(&error.message)?;
+    let (expected, found) = error.mismatch()?;
     if method.home.ends_with("/string.rs") {
         return string_method(code, error, expected, found);
     }
@@ -93,10 +94,7 @@ const TEXTS: &[&str] = &["&str", "char", "String", "&String", "&&str", "&char"];
 /// a `String` result takes from each. The earlier branches are the ones
 /// rustc names; a branch already a `String` is left as it is.
 pub(super) fn owned_branches(code: &str, error: &CandidateError) -> Vec<Edit> {
-    let label = error.message.split_once("incompatible types (").map(|(_, l)| l);
-    let Some((expected, found)) = label.and_then(|l| {
-        Some((between(l, "expected `", "`")?, between(l, "found `", "`")?))
-    }) else {
+    let Some((expected, found)) = error.branch_types() else {
         return Vec::new();
     };
     if !TEXTS.contains(&expected) || !TEXTS.contains(&found) || error.branches.is_empty() {
@@ -145,23 +143,26 @@ const SLICE_METHODS: &[&str] = &[
 /// where a `Vec` is expected — collected first: `let parts =
 /// s.split('.'); parts.len()` → `let parts = s.split('.').collect::<Vec<_>>();`,
 /// or `s.split('.').collect::<Vec<_>>().len()` without a binding.
+///
+/// rustc: a mismatch (`E0308`) of an iterator where a `Vec` is expected;
+/// no such method (`E0599`) quoting the method and the iterator's type; no
+/// index (`E0608`) quoting the iterator's type.
 pub(super) fn collect_first(code: &str, error: &CandidateError) -> Option<Edit> {
-    let message = error.message.as_str();
-    if let Some((expected, found)) = mismatch(message) {
+    if let Some((expected, found)) = error.mismatch() {
         let wanted = expected.starts_with("Vec<");
         let at = error.end;
         return (wanted && is_iterator(found))
             .then(|| fixed(at, at, ".collect()".to_string(), Fix::CollectFirst))?;
     }
-    let receiver_end = if let Some(method) = between(message, "no method named `", "`") {
-        let on = between(message, "` found for struct `", "`")?;
-        if !SLICE_METHODS.contains(&method) || !is_iterator(on) {
-            return None;
+    let receiver_end = match error.quotes.as_slice() {
+        [method, on, ..] if error.is(rustc::NO_METHOD) => {
+            if !SLICE_METHODS.contains(&method.as_str()) || !is_iterator(on) {
+                return None;
+            }
+            code.get(..error.start)?.strip_suffix('.')?.len()
         }
-        code.get(..error.start)?.strip_suffix('.')?.len()
-    } else {
-        let on = between(message, "cannot index into a value of type `", "`")?;
-        is_iterator(on).then_some(error.start)?
+        [on] if error.is(rustc::NOT_INDEXABLE) => is_iterator(on).then_some(error.start)?,
+        _ => return None,
     };
     let receiver_start = expression_start(code, receiver_end)?;
     let receiver = code.get(receiver_start..receiver_end)?;
@@ -194,7 +195,7 @@ fn binding_end(before: &str, name: &str) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::judge::gates::diagnostics::MethodCall;
+    use crate::judge::gates::errors::MethodCall;
 
     /// The error rustc gives for `argument`, passed to `method` (defined in
     /// `home`), in `code`.
@@ -202,7 +203,8 @@ mod tests {
         let call = code.find(&format!("{method}(")).unwrap();
         let start = call + code[call..].find(argument).unwrap();
         CandidateError {
-            message: format!("mismatched types ({label})"),
+            code: rustc::MISMATCH.into(),
+            label: crate::judge::gates::errors::quoted(label),
             start,
             end: start + argument.len(),
             method: Some(MethodCall {
@@ -210,7 +212,7 @@ mod tests {
                 end: call + method.len(),
                 home: format!("/rustc/0/library/{home}"),
             }),
-            branches: Vec::new(),
+            ..CandidateError::default()
         }
     }
 
@@ -262,19 +264,13 @@ mod tests {
 
     fn error(code: &str, at: &str, message: &str) -> CandidateError {
         let start = code.rfind(at).unwrap();
-        CandidateError {
-            message: message.to_string(),
-            start,
-            end: start + at.len(),
-            method: None,
-            branches: Vec::new(),
-        }
+        CandidateError::example(message, start, start + at.len())
     }
 
     #[test]
     fn branches_of_two_text_types_become_strings() {
         let code = "fn f(c: char) -> String { [c].iter().map(|&c| match c { '&' => \"&amp;\", _ => c }).collect() }";
-        let mut e = error(code, "c }", "`match` arms have incompatible types (expected `&str`, found `char`)");
+        let mut e = error(code, "c }", "E0308: `match` arms have incompatible types (expected `&str`, found `char`)");
         e.end = e.start + 1;
         let arm = code.find("\"&amp;\"").unwrap();
         e.branches = vec![(arm, arm + 7)];
@@ -289,35 +285,35 @@ mod tests {
             "fn f(c: char) -> String { [c].iter().map(|&c| match c { '&' => \"&amp;\".to_string(), _ => c.to_string() }).collect() }"
         );
         // Numbers, or no earlier branch named: nothing.
-        e.message = "`match` arms have incompatible types (expected `&str`, found `f64`)".into();
+        e.label = vec!["&str".into(), "f64".into()];
         assert!(owned_branches(code, &e).is_empty());
     }
 
     #[test]
     fn an_iterator_used_as_a_vec_is_collected_where_it_is_made() {
-        let no_len = "no method named `len` found for struct `std::str::Split<'a, P>` in the current scope";
+        let no_len = "E0599: no method named `len` found for struct `std::str::Split<'a, P>` in the current scope";
         let code = "fn f(s: &str) -> usize { let parts = s.split('.'); parts.len() }";
         assert_eq!(
             mended(code, collect_first(code, &error(code, "len", no_len))),
             "fn f(s: &str) -> usize { let parts = s.split('.').collect::<Vec<_>>(); parts.len() }"
         );
         let code = "fn f(s: &str) -> usize { s.split_whitespace().len() }";
-        let message = "no method named `len` found for struct `SplitWhitespace<'a>` in the current scope";
+        let message = "E0599: no method named `len` found for struct `SplitWhitespace<'a>` in the current scope";
         assert_eq!(
             mended(code, collect_first(code, &error(code, "len", message))),
             "fn f(s: &str) -> usize { s.split_whitespace().collect::<Vec<_>>().len() }"
         );
         let code = "fn f(s: &str) -> &str { let p = s.split(','); p[1] }";
-        let message = "cannot index into a value of type `std::str::Split<'_, char>`";
+        let message = "E0608: cannot index into a value of type `std::str::Split<'_, char>`";
         assert_eq!(
             mended(code, collect_first(code, &error(code, "[1]", message))),
             "fn f(s: &str) -> &str { let p = s.split(',').collect::<Vec<_>>(); p[1] }"
         );
         // A sort is `iterator_sort`'s, a `Vec` has the method, a binding
         // made in a block is not followed.
-        let sort = "no method named `sort` found for struct `std::str::Split<'a, P>` in the current scope";
+        let sort = "E0599: no method named `sort` found for struct `std::str::Split<'a, P>` in the current scope";
         assert!(collect_first(code, &error(code, "p", sort)).is_none());
-        let on_vec = "no method named `len` found for struct `Foo` in the current scope";
+        let on_vec = "E0599: no method named `len` found for struct `Foo` in the current scope";
         assert!(collect_first(code, &error(code, "p", on_vec)).is_none());
         let code = "fn f(s: &str) -> usize { let p = { s.split(',') }; p.len() }";
         assert!(collect_first(code, &error(code, "len", no_len)).is_none());
