@@ -129,6 +129,15 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
     let (code, _, err) = run_full(f.cargo("build").env("INTENT_OFFLINE", "1"));
     assert_eq!(code, 0, "{err}");
 
+    // What `models fetch` without a name installs: the model the lock records.
+    let project =
+        intent_build::project::Project::open("single", &f.root.join("Cargo.toml")).unwrap();
+    let env = intent_build::env::Env::default();
+    assert_eq!(
+        intent_build::ops::models::wanted(&project, &env).unwrap(),
+        ["qwen2.5-coder-1.5b"]
+    );
+
     // The owner moves the crate: exactly the model-written entries go stale.
     let (code, _, err) = run_full(&mut intent(&f, &["models", "use", "smollm2-135m"]));
     assert_eq!(code, 0, "{err}");
@@ -136,6 +145,11 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
         err.contains("1 model-written intent(s) are stale now (add)"),
         "{err}"
     );
+    // Now the crate's model is the one it names, which the suite has
+    // fetched: a fetch without a name finds it installed.
+    let (code, out, err) = run_full(&mut intent(&f, &["models", "fetch"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("smollm2-135m: "), "{out}");
     assert!(
         f.read("Cargo.toml")
             .contains("[package.metadata.intent]\nmodel = \"smollm2-135m\""),

@@ -62,6 +62,29 @@ pub fn use_model(project: &Project, env: &Env, intent_dir: &std::path::Path, mod
     Ok(Moved { manifest, model: model.to_string(), stale })
 }
 
+/// The known models `project`'s embedded providers decode with — each
+/// one's `model`, else the model the crate names, else the one its lock
+/// records, else intent's default — in order, each once: what `cargo intent
+/// models fetch` without a name installs for it. A GGUF path or a
+/// registered name is not fetched and not listed.
+///
+/// # Errors
+///
+/// An unknown `INTENT_PROVIDER`.
+pub fn wanted(project: &Project, env: &Env) -> Result<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for provider in project.settings.effective_providers(env, None)? {
+        if provider.kind != crate::settings::ProviderKind::Embedded {
+            continue;
+        }
+        let name = provider.model.unwrap_or_else(|| crate::models::DEFAULT_MODEL.to_string());
+        if crate::models::known(&name).is_some() && !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
+}
+
 /// What `cargo intent models` says of one crate: each configured provider
 /// (its label, and its model's identity or why it has none), whether
 /// generated code will be confined, and what candidates may import.

