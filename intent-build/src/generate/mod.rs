@@ -141,7 +141,7 @@ impl<'a> Generation<'a> {
         let mut report = IntentReport::new(&spec.spec.name);
         let gated = gated(spec, &options.used);
         let plan = inputs::plan(&gated.spec);
-        report.behaviour_unchecked = plan.as_ref().err().cloned();
+        report.behaviour_unchecked = plan.as_ref().err().map(ToString::to_string);
         let prompt_spec = prompted(&spec.spec, &options.used);
         Generation {
             report,

@@ -69,12 +69,36 @@ pub struct Plan {
     pub floats: bool,
 }
 
-/// The inputs for `spec`, or why none can be generated ("`&HashMap<…>`
-/// has no generator"): such a type is reported, never guessed at.
-pub fn plan(spec: &Spec) -> Result<Plan, String> {
-    let sig = rust::parse_signature(&spec.signature).map_err(|e| e.to_string())?;
+/// Why no inputs can be generated for a spec: its behaviour is judged on
+/// its examples alone, and the report says why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unplanned {
+    /// The signature does not parse.
+    #[error("{0}")]
+    Signature(String),
+    /// A generic function: which types to call it with is not known.
+    #[error("the function is generic")]
+    Generic,
+    /// A parameter written as a pattern (`(a, b): (i32, i32)`).
+    #[error("parameter `{0}` is a pattern, not a name")]
+    Pattern(String),
+    /// A type with no generator (`&HashMap<…>`): reported, never guessed at.
+    #[error("no generator for `{0}`")]
+    NoGenerator(String),
+    /// A type whose generator makes no value.
+    #[error("no values for `{0}`")]
+    NoValues(String),
+    /// Outcomes whose `Debug` text is not stable (a hash map's order).
+    #[error("outcomes of type `{0}` cannot be compared by their text")]
+    Incomparable(String),
+}
+
+/// The inputs for `spec`, or why none can be generated ("no generator for
+/// `&HashMap<…>`"): such a type is reported, never guessed at.
+pub fn plan(spec: &Spec) -> Result<Plan, Unplanned> {
+    let sig = rust::parse_signature(&spec.signature).map_err(|e| Unplanned::Signature(e.to_string()))?;
     if !sig.sig.generics.params.is_empty() {
-        return Err("the function is generic".into());
+        return Err(Unplanned::Generic);
     }
     let structs = public_structs(&spec.prelude);
     let returns = match &sig.sig.output {
@@ -89,7 +113,7 @@ pub fn plan(spec: &Spec) -> Result<Plan, String> {
     let mut lists = Vec::new();
     for (name, ty) in parameters_of(&spec.signature) {
         if !rust::is_identifier(&name) {
-            return Err(format!("parameter `{name}` is a pattern, not a name"));
+            return Err(Unplanned::Pattern(name));
         }
         let parsed = Ty::of(&ty, &structs, 0)?;
         let written = rust::canonical(&ty);
@@ -108,7 +132,7 @@ pub fn plan(spec: &Spec) -> Result<Plan, String> {
             .filter(|v| seen.insert(inner.expr(v, true)))
             .collect();
         if values.is_empty() {
-            return Err(format!("no values for `{written}`"));
+            return Err(Unplanned::NoValues(written));
         }
         params.push(Param {
             name,
@@ -291,8 +315,8 @@ const STRS: &[&str] = &[
 ];
 
 impl Ty {
-    fn of(ty: &syn::Type, structs: &Structs, depth: usize) -> Result<Ty, String> {
-        let unsupported = || format!("no generator for `{}`", rust::canonical(ty));
+    fn of(ty: &syn::Type, structs: &Structs, depth: usize) -> Result<Ty, Unplanned> {
+        let unsupported = || Unplanned::NoGenerator(rust::canonical(ty));
         if depth > 3 {
             return Err(unsupported());
         }
@@ -354,7 +378,7 @@ impl Ty {
                         let fields = structs[name]
                             .iter()
                             .map(|(f, t)| Ok((f.clone(), inner(t)?)))
-                            .collect::<Result<_, String>>()?;
+                            .collect::<Result<_, Unplanned>>()?;
                         Ty::Struct(name.to_string(), fields)
                     }
                     _ => return Err(unsupported()),
@@ -626,13 +650,11 @@ fn public_structs(prelude: &str) -> Structs {
 /// Whether outcomes of type `ty` compare by their `Debug` text: not when
 /// it holds a hash map or set (their order changes from run to run), a
 /// trait object or an `impl Trait`.
-fn comparable(ty: &syn::Type, _structs: &Structs) -> Result<(), String> {
+fn comparable(ty: &syn::Type, _structs: &Structs) -> Result<(), Unplanned> {
     let text = rust::canonical(ty);
     for word in ["HashMap", "HashSet", "impl ", "dyn ", "fn ("] {
         if text.contains(word) {
-            return Err(format!(
-                "outcomes of type `{text}` cannot be compared by their text"
-            ));
+            return Err(Unplanned::Incomparable(text));
         }
     }
     Ok(())
@@ -738,7 +760,8 @@ mod tests {
         );
         let private = "pub struct P { x: i32 }";
         let err = super::plan(&spec("pub fn f(p: P) -> i32", private)).unwrap_err();
-        assert_eq!(err, "no generator for `P`");
+        assert_eq!(err, Unplanned::NoGenerator("P".into()));
+        assert_eq!(err.to_string(), "no generator for `P`");
     }
 
     #[test]
@@ -748,8 +771,8 @@ mod tests {
             "",
         ))
         .unwrap_err();
-        assert!(err.starts_with("no generator for"), "{err}");
+        assert!(matches!(err, Unplanned::NoGenerator(_)), "{err}");
         let err = plan(&spec("pub fn f(n: i32) -> HashSet<i32>", "")).unwrap_err();
-        assert!(err.contains("cannot be compared"), "{err}");
+        assert!(matches!(err, Unplanned::Incomparable(_)), "{err}");
     }
 }
