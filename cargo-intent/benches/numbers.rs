@@ -427,7 +427,8 @@ fn pass_rate() {
             }
         }
         println!(
-            "pass_rate: qwen2.5-coder-0.5b on example-project's intents/ and rejected/, {rounds} repair rounds: {}/{} pass ({:.0}%) in {:.0} s (responses cached under target/intent/cache are reused); rustfix alone saved {rustfix_saves}; passed: {}",
+            "pass_rate: {} on example-project's intents/ and rejected/, {rounds} repair rounds: {}/{} pass ({:.0}%) in {:.0} s (responses cached under target/intent/cache are reused); rustfix alone saved {rustfix_saves}; passed: {}",
+            intent_build::models::DEFAULT_MODEL,
             passed.len(),
             specs.len(),
             100.0 * passed.len() as f64 / specs.len() as f64,

@@ -57,7 +57,13 @@ fn check_names_the_model_field_that_changed() {
     let (code, out, _) =
         run_full(intent(&f, &["lock", "--check"]).env("INTENT_MODEL", "smollm2-135m"));
     assert_eq!(code, 1);
-    assert!(out.contains("single: intent `add` is stale: model: model name changed (qwen2.5-coder-0.5b → smollm2-135m)"), "{out}");
+    let default = intent_build::models::DEFAULT_MODEL;
+    assert!(
+        out.contains(&format!(
+            "single: intent `add` is stale: model: model name changed ({default} → smollm2-135m)"
+        )),
+        "{out}"
+    );
     assert!(
         out.contains("single: intent `neg` is stale: model"),
         "{out}"
@@ -74,12 +80,21 @@ fn check_names_the_model_field_that_changed() {
     );
 }
 
+/// The Qwen model that is not today's default: the one an older intent's
+/// default stands for.
+fn older_default() -> &'static intent_build::models::KnownModel {
+    intent_build::models::KNOWN_MODELS
+        .iter()
+        .find(|m| m.name.starts_with("qwen") && m.name != intent_build::models::DEFAULT_MODEL)
+        .unwrap()
+}
+
 /// A lock written by an older intent whose default was another model, with
 /// another prompt template and generation parameters: rewritten from what
 /// `Fixture::accept` records today. `neg` is marked as written by hand.
 fn written_by_an_older_intent(f: &Fixture) {
-    let old = intent_build::models::known("qwen2.5-coder-0.5b").unwrap();
-    let other = intent_build::models::known("qwen2.5-coder-1.5b").unwrap();
+    let old = intent_build::models::known(intent_build::models::DEFAULT_MODEL).unwrap();
+    let other = older_default();
     let lock = f.read("Intent.lock");
     let params = lock
         .lines()
@@ -98,7 +113,7 @@ fn written_by_an_older_intent(f: &Fixture) {
         .replace(&params, "\"sha256:0123456789abcdef\"")
         .replace("name = \"neg\"\n", "name = \"neg\"\nauthor = \"hand\"\n");
     assert!(
-        lock.contains("qwen2.5-coder-1.5b") && lock.contains("author = \"hand\""),
+        lock.contains(other.name) && lock.contains("author = \"hand\""),
         "{lock}"
     );
     f.write("Intent.lock", &lock);
@@ -118,9 +133,10 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
         "{err}"
     );
     assert!(
-        err.contains(
-            "note: single: this crate keeps qwen2.5-coder-1.5b, the model its lock records"
-        ),
+        err.contains(&format!(
+            "note: single: this crate keeps {}, the model its lock records",
+            older_default().name
+        )),
         "{err}"
     );
     let (code, out, err) = run_full(&mut intent(&f, &["status"]));
@@ -135,7 +151,7 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
     let env = intent_build::env::Env::default();
     assert_eq!(
         intent_build::ops::models::wanted(&project, &env).unwrap(),
-        ["qwen2.5-coder-1.5b"]
+        [older_default().name]
     );
 
     // The owner moves the crate: exactly the model-written entries go stale.
@@ -160,7 +176,10 @@ fn upgrading_intent_leaves_a_lock_fresh_until_models_use_moves_the_crate() {
     assert_eq!(code, 1, "{out}{err}");
     assert_eq!(
         out.trim(),
-        "single: intent `add` is stale: model: model name changed (qwen2.5-coder-1.5b → smollm2-135m)",
+        format!(
+            "single: intent `add` is stale: model: model name changed ({} → smollm2-135m)",
+            older_default().name
+        ),
         "{out}"
     );
     let (code, _, err) = run_full(&mut intent(&f, &["models", "use", "no-such-model"]));
