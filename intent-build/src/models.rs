@@ -52,10 +52,11 @@ impl KnownModel {
 }
 
 /// The embedded provider's default for a crate that names no model and
-/// whose lock records none: the model with the most correct acceptances
-/// on both dev sets and no more wrong ones (`BENCHMARKS.md`). A crate
-/// whose lock records another model keeps that one.
-pub const DEFAULT_MODEL: &str = STRONGER_MODEL;
+/// whose lock records none. The stronger 1.5B meets more specs on both dev
+/// sets but made 3 wrong acceptances of the 40 realistic specs where the
+/// 0.5B made none (`BENCHMARKS.md`), so the default stays the model that
+/// was not silently wrong there; `cargo intent models use` chooses the 1.5B.
+pub const DEFAULT_MODEL: &str = FAST_MODEL;
 /// The fast code model: about half the time per token, fewer specs met.
 pub const FAST_MODEL: &str = "qwen2.5-coder-0.5b";
 /// The stronger code model: more specs met, about twice the time per token.
@@ -67,7 +68,7 @@ pub const TEST_MODEL: &str = "smollm2-135m";
 pub const KNOWN_MODELS: &[KnownModel] = &[
     KnownModel {
         name: FAST_MODEL,
-        description: "Qwen2.5-Coder-0.5B-Instruct Q4_K_M: writes real code, fast on 2 cores",
+        description: "Qwen2.5-Coder-0.5B-Instruct Q4_K_M: writes real code, fast on 2 cores (the default)",
         file: "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
         size: 491_400_064,
         sha256: "sha256:1d9614638d18024d0fbb36575a15f1302a3adf044df10345688ec4f6e1c4ff32",
@@ -118,7 +119,7 @@ pub const KNOWN_MODELS: &[KnownModel] = &[
     },
     KnownModel {
         name: STRONGER_MODEL,
-        description: "Qwen2.5-Coder-1.5B-Instruct Q4_K_M: meets more specs, about 2x the time per token (the default)",
+        description: "Qwen2.5-Coder-1.5B-Instruct Q4_K_M: meets more specs, about 2x the time per token",
         file: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf",
         size: 1_117_320_768,
         sha256: "sha256:cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046",
