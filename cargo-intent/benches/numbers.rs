@@ -334,6 +334,7 @@ fn tokens() {
         grammar: None,
         round: 0,
         candidate: 0,
+        answer_start: String::new(),
     };
     // Warm up (loads the model), then measure.
     let _ = embedded.complete(&Request {
@@ -477,6 +478,7 @@ fn candidates() {
         grammar: Some(grammar.into()),
         round: 0,
         candidate,
+        answer_start: String::new(),
     };
     // Load the model, then time each batch size the same way.
     let _ = embedded.complete(&Request {
@@ -969,6 +971,13 @@ struct Replay {
     extend: bool,
 }
 
+/// `INTENT_BENCH_FRESH_CHECKS=1`: a replay asks the model for the
+/// description's checks again instead of giving the recorded sets, so a
+/// change to how checks are asked is measured on the recorded candidates.
+fn fresh_checks() -> bool {
+    bench_setting("INTENT_BENCH_FRESH_CHECKS", 0u8) == 1
+}
+
 impl Replay {
     /// A router over `name`'s recorded answers in `dir`, `candidates` a round.
     fn router(
@@ -1019,6 +1028,7 @@ impl Replay {
             .collect();
         let checks = recorded["checks"]["sets"]
             .as_array()
+            .filter(|_| !fresh_checks())
             .into_iter()
             .flatten()
             .filter(|set| {
@@ -1206,6 +1216,11 @@ fn mbpp() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../shared/bench")
         .join(&set);
+    assert!(
+        root.join("intents").is_dir(),
+        "INTENT_BENCH_SET={set}: no set at {} (`mbpp-rs` or `realistic`)",
+        root.display()
+    );
     let every: usize = bench_setting("INTENT_BENCH_MBPP_EVERY", 3);
     let defaults = Settings::default();
     let candidates: u32 = bench_setting(
