@@ -334,7 +334,6 @@ fn tokens() {
         grammar: None,
         round: 0,
         candidate: 0,
-        answer_start: String::new(),
     };
     // Warm up (loads the model), then measure.
     let _ = embedded.complete(&Request {
@@ -478,7 +477,6 @@ fn candidates() {
         grammar: Some(grammar.into()),
         round: 0,
         candidate,
-        answer_start: String::new(),
     };
     // Load the model, then time each batch size the same way.
     let _ = embedded.complete(&Request {

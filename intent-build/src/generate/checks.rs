@@ -26,19 +26,19 @@ use crate::report::{CandidateChecks, ChecksReport, Question};
 use crate::spec::{parameters_of, Expected, Spec};
 
 /// Most tokens one set of checks may take, however long the description.
-const MOST_CHECK_TOKENS: u32 = 192;
-/// Fewest: a one-sentence description's one or two checks.
+const MOST_CHECK_TOKENS: u32 = 256;
+/// Fewest: a one-sentence description's one or two checks and their quote.
 const FEWEST_CHECK_TOKENS: u32 = 96;
 
-/// Tokens one set of checks may take for `spec`: about a quarter of a
-/// token per character of its description beyond a base, within the
-/// bounds above. The checks are asked rule by rule and a set's first
-/// rules are its most telling ([`crate::judge::rules`]), so a short
-/// description has little to check, and a set that runs on mostly
-/// repeats itself. The answer starts after the examples
-/// ([`prompt::checks_answer_start`]), so every token goes to a new check.
+/// Tokens one set of checks may take for `spec`: about half a token per
+/// character of its description beyond a base, within the bounds above.
+/// The checks are asked rule by rule, so a short description has little
+/// to check, and a set that runs on mostly repeats itself: with the 1.5B
+/// a flat 256 added about half the wall time of an MBPP intent (whose
+/// descriptions are one sentence) against about a quarter of a realistic
+/// one (`BENCHMARKS.md`).
 fn check_tokens(spec: &Spec) -> u32 {
-    let sized = 48 + spec.description.len() / 4;
+    let sized = 64 + spec.description.len() / 2;
     (sized as u32).clamp(FEWEST_CHECK_TOKENS, MOST_CHECK_TOKENS)
 }
 
@@ -147,7 +147,6 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
         grammar: None,
         round: 0,
         candidate: 0,
-        answer_start: prompt::checks_answer_start(spec),
     };
     let arity = parameters_of(&spec.signature).len();
     let mut report = ChecksReport::default();

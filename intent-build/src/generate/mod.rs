@@ -350,7 +350,6 @@ fn ask_round(
         },
         round,
         candidate: 0,
-        answer_start: String::new(),
     };
     let answers = router.complete_many(&request, round, want);
     // One line for the round: every candidate's tokens over the batch's time.

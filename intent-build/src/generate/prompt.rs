@@ -4,7 +4,6 @@
 //! text, bump the version, and every intent is reported stale.
 
 use crate::spec::{Expected, Spec};
-use crate::judge::rules;
 
 /// The template version recorded in the lock.
 pub const TEMPLATE_VERSION: &str = "intent-prompt/2";
@@ -108,23 +107,17 @@ pub fn asks_for_checks(request: &crate::provider::Request) -> bool {
     request.system == CHECKS_SYSTEM
 }
 
-/// The checks request for a spec: the description's sentences numbered
-/// as rules, limits and exceptions first ([`rules::rules`]), and one or two
-/// checks per rule under a `// Rule N` comment, with calls the examples do
-/// not make yet. The number names the sentence, so a check's quote is the
-/// description's own words and no token is spent copying them. It shows
-/// no candidate: checks written after seeing code repeat its misreading.
+/// The checks request for a spec: rule by rule, the sentences that set a
+/// boundary first, each check after a comment quoting its sentence, and
+/// calls the examples do not make yet. It shows no candidate: checks
+/// written after seeing code repeat its misreading.
 pub fn checks(spec: &Spec) -> String {
     let mut out = format!(
-        "Write checks for this Rust function. Do not implement it.\n\n```rust\n{}\n```\n\n\
-Its description, rule by rule (limits and exceptions first):\n",
-        spec.signature
+        "Write checks for this Rust function. Do not implement it.\n\n```rust\n{}\n```\n\nIts description: {}\n",
+        spec.signature, spec.description
     );
-    for (i, rule) in rules::rules(&spec.description).iter().enumerate() {
-        out.push_str(&format!("{}. {rule}\n", i + 1));
-    }
     if !spec.constraints.is_empty() {
-        out.push_str("\nConstraints:\n");
+        out.push_str("\nRules:\n");
         for c in &spec.constraints {
             out.push_str(&format!("- {c}\n"));
         }
@@ -137,22 +130,14 @@ Its description, rule by rule (limits and exceptions first):\n",
         assertions(spec)
     ));
     out.push_str(&format!(
-        "\nFor each rule in turn, write `// Rule N` and then at most two checks: the case at the rule's \
-limit and the first case past it, not ordinary cases. Build each check from an example's arguments, \
-changing only what the rule is about. Each check is one line:\n\
-```rust\n// Rule N\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
-Use literal arguments and values only, and calls the examples do not make.\n\n\
+        "\nGo through the description sentence by sentence. For each rule it states, above all a limit or \
+an exception (sentences with \"if\", \"unless\", \"only\", \"above\", \"below\", \"at most\", \"at least\", \
+\"invalid\", \"empty\" or \"None\"), write a comment that copies the sentence word for word, then one or two \
+checks of the exact cases it names: the value at its limit and the first one past it. Each check is one line:\n\
+```rust\n// \"<the sentence>\"\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
+Use literal arguments and values only. Do not repeat the examples above. At most six checks.\n\n\
 Reply with one ```rust block of checks.",
         spec.name
     ));
     out
-}
-
-/// How the checks answer begins, for a provider that continues an answer
-/// ([`crate::provider::Request::answer_start`]): the examples already
-/// written, then the first rule's comment. The model's tokens then go to
-/// new checks, rule by rule, instead of to repeating the examples or
-/// copying the description (what the 1.5B spent most of a set on).
-pub fn checks_answer_start(spec: &Spec) -> String {
-    format!("```rust\n// The examples\n{}\n\n// Rule 1\n", assertions(spec))
 }

@@ -21,33 +21,25 @@ use serde::{Deserialize, Serialize};
 
 use super::behaviour::{round_floats, CallOutcome};
 use super::calls::{expression_text, plain_value};
-use super::rules;
 
 pub use crate::report::{Agreed, Check, CheckSet, Failure};
 
 /// The checks of one set in `answer`: each `assert_eq!(f(…), value)`,
 /// `assert!(f(…) == value)`, `assert!(f(…))` or `assert!(!f(…))` calling
 /// `name` with `arity` plain arguments, with a plain expected value
-/// (plain values: literals, `vec!`, `Some`, `String::from`, …); anything else is skipped. A check's quote is
-/// the sentence of the rule it follows (`// Rule N`, numbered as
-/// [`rules::rules`] numbers them for the prompt), or the words a `//`
-/// comment just above it quotes (in double quotes, or the whole comment)
-/// when they are an exact part of `description`.
+/// (plain values: literals, `vec!`, `Some`, `String::from`, …); anything else is skipped. A `//` comment just above a
+/// check that quotes the description (in double quotes, or the whole
+/// comment) gives its quote when those words are part of `description`.
 pub fn parse(answer: &str, name: &str, arity: usize, description: &str) -> Vec<Check> {
     let body = fenced(answer);
     let mut checks = Vec::new();
     let mut comment: Option<String> = None;
-    // The rule the checks below were written under, until the next one.
-    let mut rule: Option<String> = None;
     let mut statement = String::new();
     for line in body.lines() {
         let trimmed = line.trim();
         if statement.is_empty() {
             if let Some(text) = trimmed.strip_prefix("//") {
-                match rule_number(text) {
-                    Some(n) => (rule, comment) = (rules::rule(description, n).map(squeeze), None),
-                    None => comment = Some(text.trim().to_string()),
-                }
+                comment = Some(text.trim().to_string());
                 continue;
             }
             if !trimmed.starts_with("assert") {
@@ -60,7 +52,7 @@ pub fn parse(answer: &str, name: &str, arity: usize, description: &str) -> Vec<C
         statement.push_str(trimmed);
         statement.push(' ');
         if balanced(&statement) {
-            let quote = comment.take().and_then(|c| quoted(&c, description)).or_else(|| rule.clone());
+            let quote = comment.take().and_then(|c| quoted(&c, description));
             if let Some(mut check) = read_assertion(&statement, name, arity) {
                 check.quote = quote;
                 checks.push(check);
@@ -164,16 +156,6 @@ fn calls(expr: &syn::Expr, name: &str) -> bool {
 /// `name(…)`, or a path ending in it (`crate::name(…)`).
 fn calls_named(call: &syn::ExprCall, name: &str) -> bool {
     matches!(&*call.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
-}
-
-/// `N` of a `// Rule N` comment (`Rule 2:` and `rule 2.` too).
-fn rule_number(comment: &str) -> Option<usize> {
-    let rest = comment.trim().strip_prefix("Rule ").or_else(|| comment.trim().strip_prefix("rule "))?;
-    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    let after = &rest[digits.len()..];
-    (after.trim().is_empty() || after.starts_with([':', '.', ' ']))
-        .then(|| digits.parse().ok())
-        .flatten()
 }
 
 /// The words `comment` quotes — between double quotes, else the whole
@@ -318,22 +300,6 @@ mod tests {
         );
         assert_eq!(checks[0].quote.as_deref(), Some("Return None for 0 and for any value above 3999"));
         assert_eq!(checks[1].quote, None, "a paraphrase is no quote");
-    }
-
-    #[test]
-    fn checks_under_a_rule_quote_its_sentence_until_the_next_rule() {
-        // The rules as the prompt numbers them: the limit first.
-        let answer = "```rust\n// The examples\nassert_eq!(to_roman(4), Some(\"IV\".to_string()));\n\n// Rule 1\n\
-                      assert_eq!(to_roman(4000), None);\nassert_eq!(to_roman(3999), Some(\"MMMCMXCIX\".to_string()));\n\
-                      // Rule 2:\nassert_eq!(to_roman(1), Some(\"I\".to_string()));\n// Rule 9\nassert_eq!(to_roman(2), None);\n```";
-        let checks = parse(answer, "to_roman", 1, DESCRIPTION);
-        let quotes: Vec<Option<&str>> = checks.iter().map(|c| c.quote.as_deref()).collect();
-        let limit = Some("Return None for 0 and for any value above 3999.");
-        assert_eq!(
-            quotes,
-            [None, limit, limit, Some("Roman numerals."), None],
-            "a rule the description does not have quotes nothing"
-        );
     }
 
     #[test]

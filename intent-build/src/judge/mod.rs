@@ -24,7 +24,6 @@ pub mod near_miss;
 pub mod policy;
 pub mod std_paths;
 mod rescue;
-pub mod rules;
 pub mod variants;
 
 use behaviour::Behaviour;

@@ -208,8 +208,7 @@ impl Sequences {
             .into_iter()
             .zip(ends)
             .map(|(bytes, ((generated, finish), cut_short))| {
-                // The answer as the model gave it: what the request began it with, then the rest.
-                let text = format!("{}{}", request.answer_start, String::from_utf8_lossy(&bytes));
+                let text = String::from_utf8_lossy(&bytes).to_string();
                 let answer = |text: String| Completion {
                     text,
                     prompt_tokens,
@@ -542,14 +541,7 @@ impl Embedded {
         Ok(Sampler { grammar, pick })
     }
 
-    /// The text the model continues: the conversation in the GGUF's chat
-    /// template, then the answer's beginning the request already wrote.
     fn prompt(&self, model: &LlamaModel, request: &Request) -> Result<String, ProviderError> {
-        Ok(self.chat(model, request)? + &request.answer_start)
-    }
-
-    /// The conversation in the GGUF's chat template, ready for the answer.
-    fn chat(&self, model: &LlamaModel, request: &Request) -> Result<String, ProviderError> {
         let message = |role: &str, content: &str| {
             LlamaChatMessage::new(role.into(), content.into()).map_err(|e| {
                 ProviderError::new(ErrorKind::Config, format!("bad chat message: {e}"))
@@ -681,7 +673,6 @@ mod tests {
             grammar: None,
             round: 0,
             candidate: 0,
-            answer_start: String::new(),
         };
         let done = sequences.completions("m", 10, &request, std::time::Duration::ZERO);
         let kept = done[0].as_ref().expect("the code before the main");

@@ -48,12 +48,6 @@ pub struct Request {
     /// greedy in round 0); see [`GenerationParams::sampling`].
     #[serde(default)]
     pub candidate: u32,
-    /// The answer's beginning, already written: a provider that can
-    /// continue an answer (the embedded one) decodes after it and returns
-    /// it with the rest; the others ignore it, so a prompt must not need
-    /// it. Empty for most requests, and then absent from cache keys.
-    #[serde(default, skip_serializing_if = "String::is_empty")]
-    pub answer_start: String,
 }
 
 /// Why generation ended.

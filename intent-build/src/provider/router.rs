@@ -298,7 +298,6 @@ mod tests {
             grammar: None,
             round: 0,
             candidate: 0,
-            answer_start: String::new(),
         };
         let answers = r.complete_many(&request, 0, 3);
         assert_eq!(answers.len(), 3);
