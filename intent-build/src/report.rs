@@ -685,10 +685,6 @@ pub struct Failure {
 /// them.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ChecksReport {
-    /// The calls the passing candidates' behaviour groups split on, which
-    /// every set was asked to check (their values were not shown).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub disputed: Vec<String>,
     /// Each set as written, with each check's evaluated value.
     pub sets: Vec<CheckSet>,
     /// The checks the sets agree on.

@@ -3,8 +3,7 @@
 //! They are asked for only when an intent is about to accept — a round
 //! where nothing passed needs none, so no decode is spent on them there —
 //! in [`DESCRIPTION_CHECK_SETS`] independent answers to a prompt that shows
-//! no candidate code ([`prompt::checks`]), only the calls on which the
-//! passing candidates disagree, if they do (not what each returned). Each set is read, its values
+//! no candidate code ([`prompt::checks`]). Each set is read, its values
 //! evaluated confined, and a set that contradicts a spec example or adds
 //! no call beyond them is dropped. Every passing candidate then runs on the
 //! agreed checks' calls; when the candidate about to be accepted fails one,
@@ -76,12 +75,7 @@ pub(super) fn judge(
 ) -> Checked {
     let (gated, pool, floats) = (j.gated, j.pool, j.floats);
     phase(Phase::DescriptionChecks);
-    // Where the passing groups disagree, every set is asked for the same
-    // calls: agreement needs two sets to write one call, and these are the
-    // calls the decision turns on.
-    let disputed = round::split(&pool.all, floats).map(|q| q.calls).unwrap_or_default();
-    let mut report = ask(j.prompted, &disputed, router);
-    report.disputed = disputed;
+    let mut report = ask(j.prompted, router);
     let examples = evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
@@ -139,13 +133,13 @@ fn score(pool: &Pool, spec: &Spec, runner: &GateRunner, agreed: &[Agreed], float
         .collect()
 }
 
-/// The sets the model wrote, each asked to check the `disputed` calls
-/// too; each answer that could not be had or read is a dropped set.
-fn ask(spec: &Spec, disputed: &[String], router: &Router) -> ChecksReport {
+/// The sets the model wrote; each answer that could not be had or read is
+/// a dropped set.
+fn ask(spec: &Spec, router: &Router) -> ChecksReport {
     let request = Request {
         system: prompt::CHECKS_SYSTEM.to_string(),
         history: Vec::new(),
-        user: prompt::checks(spec, disputed),
+        user: prompt::checks(spec),
         stop: Vec::new(),
         // A set is useful cut short (its complete lines are read), and one
         // that rambles on costs no more than this.

@@ -107,13 +107,11 @@ pub fn asks_for_checks(request: &crate::provider::Request) -> bool {
     request.system == CHECKS_SYSTEM
 }
 
-/// The checks request for a spec: first a check of each `disputed` call
-/// (where the passing candidates disagree; their answers are not shown),
-/// then rule by rule, the sentences that set a boundary first, each check
-/// after a comment quoting its sentence, and calls the examples do not
-/// make yet. It shows no candidate: checks written after seeing code
-/// repeat its misreading.
-pub fn checks(spec: &Spec, disputed: &[String]) -> String {
+/// The checks request for a spec: rule by rule, the sentences that set a
+/// boundary first, each check after a comment quoting its sentence, and
+/// calls the examples do not make yet. It shows no candidate: checks
+/// written after seeing code repeat its misreading.
+pub fn checks(spec: &Spec) -> String {
     let mut out = format!(
         "Write checks for this Rust function. Do not implement it.\n\n```rust\n{}\n```\n\nIts description: {}\n",
         spec.signature, spec.description
@@ -131,13 +129,6 @@ pub fn checks(spec: &Spec, disputed: &[String]) -> String {
         "\nThese examples are already known:\n```rust\n{}\n```\n",
         assertions(spec)
     ));
-    if !disputed.is_empty() {
-        out.push_str(&format!(
-            "\nImplementations disagree on these calls. First write a check of each, with the value the \
-description implies:\n```rust\n{}\n```\n",
-            disputed.join("\n")
-        ));
-    }
     out.push_str(&format!(
         "\nGo through the description sentence by sentence. For each rule it states, above all a limit or \
 an exception (sentences with \"if\", \"unless\", \"only\", \"above\", \"below\", \"at most\", \"at least\", \
