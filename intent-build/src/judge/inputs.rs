@@ -316,7 +316,7 @@ const STRS: &[&str] = &[
 
 impl Ty {
     fn of(ty: &syn::Type, structs: &Structs, depth: usize) -> Result<Ty, Unplanned> {
-        let unsupported = || Unplanned::NoGenerator(rust::canonical(ty));
+        let unsupported = || Unplanned::NoGenerator(rust::shown(ty));
         if depth > 3 {
             return Err(unsupported());
         }
@@ -654,7 +654,7 @@ fn comparable(ty: &syn::Type, _structs: &Structs) -> Result<(), Unplanned> {
     let text = rust::canonical(ty);
     for word in ["HashMap", "HashSet", "impl ", "dyn ", "fn ("] {
         if text.contains(word) {
-            return Err(Unplanned::Incomparable(text));
+            return Err(Unplanned::Incomparable(rust::shown(ty)));
         }
     }
     Ok(())
@@ -774,5 +774,7 @@ mod tests {
         assert!(matches!(err, Unplanned::NoGenerator(_)), "{err}");
         let err = plan(&spec("pub fn f(n: i32) -> HashSet<i32>", "")).unwrap_err();
         assert!(matches!(err, Unplanned::Incomparable(_)), "{err}");
+        // Named as written, not in the canonical token spacing.
+        assert_eq!(err.to_string(), "outcomes of type `HashSet<i32>` cannot be compared by their text");
     }
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::rust::canonical;
+use super::rust::shown;
 
 /// Named-field structs declared in a prelude: name → fields in order.
 pub(crate) type Structs = HashMap<String, Vec<(String, syn::Type)>>;
@@ -35,7 +35,7 @@ pub(crate) fn to_rust(value: &Value, ty: &syn::Type, structs: &Structs) -> Resul
         syn::Type::Group(inner) => to_rust(value, &inner.elem, structs),
         syn::Type::Reference(reference) => {
             if reference.mutability.is_some() {
-                return Err(format!("cannot write a JSON value for `{}`", canonical(ty)));
+                return Err(format!("cannot write a JSON value for `{}`", shown(ty)));
             }
             match &*reference.elem {
                 syn::Type::Path(p) if p.path.is_ident("str") => string_literal(value, ty),
@@ -57,7 +57,7 @@ pub(crate) fn to_rust(value: &Value, ty: &syn::Type, structs: &Structs) -> Resul
             if items.len() != tuple.elems.len() {
                 return Err(format!(
                     "`{}` has {} elements, the JSON array {}",
-                    canonical(ty),
+                    shown(ty),
                     tuple.elems.len(),
                     items.len()
                 ));
@@ -72,7 +72,7 @@ pub(crate) fn to_rust(value: &Value, ty: &syn::Type, structs: &Structs) -> Resul
         }
         syn::Type::Array(array) => seq(value, &array.elem, structs, "[", "]", ty),
         syn::Type::Path(path) => path_type(value, path, ty, structs),
-        _ => Err(format!("cannot write a JSON value for `{}`", canonical(ty))),
+        _ => Err(format!("cannot write a JSON value for `{}`", shown(ty))),
     }
 }
 
@@ -176,7 +176,7 @@ fn struct_value(
     let Some(fields) = structs.get(name) else {
         return Err(format!(
             "cannot write a JSON value for `{}`: declare it as a struct with named fields in `# prelude:`",
-            canonical(ty)
+            shown(ty)
         ));
     };
     let Value::Object(map) = value else {
@@ -200,7 +200,7 @@ fn struct_value(
 fn mismatch(value: &Value, ty: &syn::Type) -> String {
     format!(
         "JSON value `{value}` does not fit type `{}`",
-        canonical(ty).replace(" < ", "<").replace(" >", ">")
+        shown(ty)
     )
 }
 

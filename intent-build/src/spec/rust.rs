@@ -82,6 +82,25 @@ pub(crate) fn canonical(tokens: &impl ToTokens) -> String {
     tokens.to_token_stream().to_string()
 }
 
+/// A type as a person writes it (`HashSet<i32>`, not the canonical
+/// `HashSet < i32 >`), for messages; hashes and comparisons keep
+/// [`canonical`].
+pub(crate) fn shown(ty: &syn::Type) -> String {
+    let alias: syn::Item = syn::parse_quote!(type T = #ty;);
+    let file = syn::File {
+        shebang: None,
+        attrs: Vec::new(),
+        items: vec![alias],
+    };
+    let text = prettyplease::unparse(&file);
+    let one_line = text.trim_end().strip_prefix("type T = ").and_then(|t| t.strip_suffix(';'));
+    match one_line {
+        Some(ty) if !ty.contains('\n') => ty.to_string(),
+        // Too long for one line: the canonical text, still one line.
+        _ => canonical(ty),
+    }
+}
+
 /// Canonical text of a statement list.
 pub(crate) fn canonical_stmts(stmts: &[syn::Stmt]) -> String {
     let mut stream = proc_macro2::TokenStream::new();
@@ -139,6 +158,15 @@ pub(crate) fn is_identifier(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_type_is_shown_as_written() {
+        let ty: syn::Type = syn::parse_str("std::collections::HashSet<  i32 >").unwrap();
+        assert_eq!(canonical(&ty), "std :: collections :: HashSet < i32 >");
+        assert_eq!(shown(&ty), "std::collections::HashSet<i32>");
+        let ty: syn::Type = syn::parse_str("&mut [(u8, Option<&'static str>)]").unwrap();
+        assert_eq!(shown(&ty), "&mut [(u8, Option<&'static str>)]");
+    }
 
     #[test]
     fn pretty_signature_drops_the_body_and_normalises_spacing() {
