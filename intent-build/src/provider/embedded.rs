@@ -687,6 +687,20 @@ impl Provider for Embedded {
 mod tests {
     use super::*;
 
+    /// A request with no prompt, stops or grammar, for the sequences' own rules.
+    fn plain_request(max_tokens: u32) -> Request {
+        Request {
+            system: String::new(),
+            history: Vec::new(),
+            user: String::new(),
+            stop: Vec::new(),
+            max_tokens,
+            grammar: None,
+            round: 0,
+            candidate: 0,
+        }
+    }
+
     #[test]
     fn a_reply_cut_inside_its_own_main_keeps_the_code_before_it() {
         let cut = "```rust\npub fn add(a: i32, b: i32) -> i32 {\n    a + b\n}\n\nfn main() {\n    assert_eq!(add(1, 2), 3);\n    assert_eq!(add(";
@@ -706,16 +720,7 @@ mod tests {
         sequences.texts = vec![cut_in_main.as_bytes().to_vec(), b"```rust\npub fn one() -> i32 {".to_vec()];
         sequences.generated = vec![40, 40];
         sequences.finish = vec![Some(Finish::Length), Some(Finish::Length)];
-        let request = Request {
-            system: String::new(),
-            history: Vec::new(),
-            user: String::new(),
-            stop: Vec::new(),
-            max_tokens: 40,
-            grammar: None,
-            round: 0,
-            candidate: 0,
-        };
+        let request = plain_request(40);
         let done = sequences.completions("m", 10, &request, std::time::Duration::ZERO);
         let kept = done[0].as_ref().expect("the code before the main");
         assert_eq!(kept.text, "```rust\npub fn one() -> i32 {\n    1\n}");
@@ -741,16 +746,7 @@ mod tests {
         sequences.generated = vec![30];
         sequences.finish = vec![Some(Finish::Length)];
         sequences.cut = vec![Cut::Repeated("a.pop();".into())];
-        let request = Request {
-            system: String::new(),
-            history: Vec::new(),
-            user: String::new(),
-            stop: Vec::new(),
-            max_tokens: 400,
-            grammar: None,
-            round: 0,
-            candidate: 0,
-        };
+        let request = plain_request(400);
         let done = sequences.completions("m", 10, &request, std::time::Duration::ZERO);
         let error = done[0].as_ref().expect_err("a loop is no answer");
         assert_eq!(error.kind, ErrorKind::Truncated);
