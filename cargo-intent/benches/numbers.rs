@@ -569,8 +569,33 @@ fn candidates() {
         None,
     )
     .with_kv(intent_build::provider::embedded::KvLayout::PerSequence);
+    let flash = |on| {
+        use intent_build::provider::embedded::{Embedded, FlashAttention};
+        Embedded::new(
+            intent_build::models::resolve(&name, &home),
+            &name,
+            Some(cores),
+            intent_build::provider::GenerationParams {
+                max_tokens,
+                ..Default::default()
+            },
+            false,
+            None,
+        )
+        .with_flash_attention(if on {
+            FlashAttention::On
+        } else {
+            FlashAttention::Off
+        })
+    };
+    let (flash_on, flash_off) = (flash(true), flash(false));
     equal_lengths(
-        &[("unified", &embedded), ("per sequence", &per_sequence)],
+        &[
+            ("unified", &embedded),
+            ("per sequence", &per_sequence),
+            ("unified, flash attention on", &flash_on),
+            ("unified, flash attention off", &flash_off),
+        ],
         &|c| request(c, &policy),
         tokens[1] / 8,
     );
@@ -1317,6 +1342,8 @@ fn mbpp() {
         bench_setting("INTENT_BENCH_SEEK_RIVAL", u8::from(options.seek_rival)) == 1;
     options.description_checks =
         bench_setting("INTENT_BENCH_CHECKS", u8::from(options.description_checks)) == 1;
+    options.seconded_checks =
+        bench_setting("INTENT_BENCH_SECONDED", u8::from(options.seconded_checks)) == 1;
     options.answer_stops = bench_setting("INTENT_BENCH_STOPS", u8::from(options.answer_stops)) == 1;
     // The default (`generate::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
@@ -1353,6 +1380,8 @@ fn mbpp() {
     // (the rounds' gate seconds, the mutants' seconds) per acceptance.
     let mut mutant_costs: Vec<(f64, f64)> = Vec::new();
     let mut checks = ChecksTally::default();
+    // (generated inputs the accepted code panicked on, correct).
+    let mut panicking: Vec<(usize, bool)> = Vec::new();
     for (n, spec) in specs.iter().enumerate() {
         let judged = hidden_tests(spec);
         let correct = |code: &str| {
@@ -1501,6 +1530,28 @@ fn mbpp() {
             near_misses.1 += 1;
             near_misses.2 += usize::from(!ok);
         }
+        if let (Choice::Accepted(ok), Some(b)) = (
+            now_choice,
+            candidate.as_ref().and_then(|c| c.behaviour.as_ref()),
+        ) {
+            let panicked: Vec<&String> = b
+                .calls
+                .iter()
+                .zip(&b.outcomes)
+                .filter(|(_, o)| **o == judge::behaviour::CallOutcome::Panicked)
+                .map(|(call, _)| call)
+                .collect();
+            panicking.push((panicked.len(), ok));
+            if let Some(first) = panicked.first() {
+                eprintln!(
+                    "mbpp: panics {}: the accepted code ({}) panicked on {} of {} generated inputs, first `{first}`",
+                    spec.spec.name,
+                    if ok { "correct" } else { "wrong" },
+                    panicked.len(),
+                    b.calls.len()
+                );
+            }
+        }
         if let Choice::Accepted(ok) = now_choice {
             let gates: f64 = report.rounds.iter().map(|r| r.gate_seconds()).sum();
             mutant_costs.push((gates, mutant_time));
@@ -1556,11 +1607,12 @@ fn mbpp() {
                 .map(|(r, i)| correct(&code_in(&report.rounds[r as usize], i)));
             checks.add(checked, stopped);
             eprintln!(
-                "mbpp: checks {}: {} set(s) compiled of {}, {} agreed, {} tokens in {:.1} s{}",
+                "mbpp: checks {}: {} set(s) compiled of {}, {} agreed, {} seconded, {} tokens in {:.1} s{}",
                 spec.spec.name,
                 checked.sets.iter().filter(|s| s.compiled()).count(),
                 checked.sets.len(),
                 checked.agreed.len(),
+                checked.seconded.len(),
                 checked.tokens,
                 checked.seconds,
                 match stopped {
@@ -1667,6 +1719,11 @@ fn mbpp() {
         intent_build::lockfile::BROAD_SUPPORT,
         wrong_at(Support::Thin),
         wrong_at(Support::Broad)
+    );
+    println!(
+        "mbpp: accepted code panicking on a generated input: {}; on none: {}",
+        wrong_within(&panicking, 1, usize::MAX),
+        wrong_within(&panicking, 0, 0)
     );
     deaths.print();
     print_silence(&silent, &margins, &mutant_costs);

@@ -94,7 +94,7 @@ fn add_crate(name: &str, model: &ScriptedModel) -> Fixture {
 
 #[test]
 fn at_a_terminal_lock_offers_the_open_inputs_and_one_keystroke_makes_each_an_example() {
-    use expectrl::{Eof, Expect, Regex, Session};
+    use expectrl::{Expect, Regex, Session};
     let model = ScriptedModel::answering(ADD_CODE);
     let f = add_crate("confirm", &model);
     let target = tempfile::tempdir().unwrap();
@@ -116,25 +116,7 @@ fn at_a_terminal_lock_offers_the_open_inputs_and_one_keystroke_makes_each_an_exa
     let took = session.expect("yes").unwrap();
     screen.push_str(&String::from_utf8_lossy(took.before()));
     // Any later offer is left: `q` stops.
-    loop {
-        let next = session
-            .expect(expectrl::Any(vec![
-                Box::new("right?") as Box<dyn expectrl::Needle>,
-                Box::new(Eof),
-            ]))
-            .unwrap();
-        screen.push_str(&String::from_utf8_lossy(next.before()));
-        screen.push_str(&String::from_utf8_lossy(next.as_bytes()));
-        if !String::from_utf8_lossy(next.as_bytes()).contains("right?") {
-            break;
-        }
-        session.send("q").unwrap();
-    }
-    let status = session.get_process().wait().unwrap();
-    assert!(
-        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
-        "{status:?}: {screen}"
-    );
+    screen.push_str(&common::leave_offers(&mut session));
     assert!(
         screen.contains("Tightened confirm::add: 1 example(s), adequacy"),
         "{screen}"

@@ -28,21 +28,35 @@ const CHECKS: &str = "// \"Return None for 0 and for any value above 3999\"\nass
 /// has an example at 4000, then with the bounded one. Every prompt is
 /// kept in the script's folder.
 fn crate_with_checks(name: &str, dir: &std::path::Path, extra: &str) -> Fixture {
-    let code = |text: &str| format!("```rust\n{}\n```\n", text.replace("ROMAN_BODY", ROMAN_BODY));
     std::fs::write(dir.join("checks.txt"), format!("```rust\n{CHECKS}```\n")).unwrap();
-    std::fs::write(dir.join("unbounded.txt"), code(UNBOUNDED)).unwrap();
-    std::fs::write(dir.join("bounded.txt"), code(BOUNDED)).unwrap();
-    let script = "n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\ncat > DIR/prompt-$n.txt\n\
-        if grep -q 'expert Rust tester' DIR/prompt-$n.txt; then cat DIR/checks.txt; exit 0; fi\n\
+    let reply =
+        "if grep -q 'expert Rust tester' DIR/prompt-$n.txt; then cat DIR/checks.txt; exit 0; fi\n\
         if grep -q 'to_roman(4000)' DIR/prompt-$n.txt; then cat DIR/bounded.txt; exit 0; fi\n\
         cat DIR/unbounded.txt\n";
+    let settings = format!(
+        "candidates = 2\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n{extra}"
+    );
+    scripted_crate(name, dir, &settings, reply)
+}
+
+/// A crate of the `to_roman` spec whose model is a shell script: it keeps
+/// each prompt (`prompt-$n.txt`), then runs `reply`, which may `cat` the
+/// unbounded and bounded code (`unbounded.txt`, `bounded.txt`) and files it
+/// wrote to `dir` itself.
+fn scripted_crate(name: &str, dir: &std::path::Path, settings: &str, reply: &str) -> Fixture {
+    let code = |text: &str| format!("```rust\n{}\n```\n", text.replace("ROMAN_BODY", ROMAN_BODY));
+    std::fs::write(dir.join("unbounded.txt"), code(UNBOUNDED)).unwrap();
+    std::fs::write(dir.join("bounded.txt"), code(BOUNDED)).unwrap();
+    let script = format!(
+        "n=$(cat DIR/calls.log 2>/dev/null | wc -l)\necho >> DIR/calls.log\ncat > DIR/prompt-$n.txt\n{reply}"
+    );
     std::fs::write(
         dir.join("reply.sh"),
         script.replace("DIR", &dir.display().to_string()),
     )
     .unwrap();
     let meta = format!(
-        "\n[package.metadata.intent]\ncandidates = 2\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n{extra}\n\
+        "\n[package.metadata.intent]\n{settings}\n\
          [[package.metadata.intent.providers]]\nkind = \"command\"\ncommand = [\"sh\", \"{}/reply.sh\"]\n",
         dir.display()
     );
@@ -129,10 +143,78 @@ fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_no
         .contains("n == 0 {"));
 }
 
+/// A check only one set gave is not agreed, but when the code about to be
+/// accepted fails it and a quorum of other passing candidates passes it, a
+/// set and programs written apart stand against the code: a question, not
+/// an acceptance.
+#[test]
+fn a_check_one_set_gave_that_a_rival_candidate_passes_ends_in_a_question() {
+    let script = tempfile::tempdir().unwrap();
+    // The first set states the rule; the other two only check 5.
+    std::fs::write(
+        script.path().join("rule.txt"),
+        format!("```rust\n{CHECKS}```\n"),
+    )
+    .unwrap();
+    let other = "```rust\nassert_eq!(to_roman(5), Some(String::from(\"V\")));\n```\n";
+    std::fs::write(script.path().join("other.txt"), other).unwrap();
+    // Of five candidates, the last two keep the rule: as many as the quorum.
+    let reply = "if grep -q 'expert Rust tester' DIR/prompt-$n.txt; then\n\
+          k=$(cat DIR/sets.log 2>/dev/null | wc -l); echo >> DIR/sets.log\n\
+          if [ \"$k\" = 0 ]; then cat DIR/rule.txt; else cat DIR/other.txt; fi; exit 0\n\
+        fi\n\
+        k=$(cat DIR/codes.log 2>/dev/null | wc -l); echo >> DIR/codes.log\n\
+        if [ \"$k\" -ge 3 ]; then cat DIR/bounded.txt; else cat DIR/unbounded.txt; fi\n";
+    let settings = "candidates = 5\nmax-candidates = 5\nrepair-rounds = 1\nseek-rival = false\n";
+    let f = scripted_crate("checks_seconded", script.path(), settings, reply);
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 1, "a question is not an acceptance: {err}");
+    assert!(err.contains("to_roman(4000)"), "{err}");
+    assert!(
+        err.contains("the description's checks (1 of 3 sets): None"),
+        "{err}"
+    );
+    assert!(err.contains("other passing candidates pass"), "{err}");
+    assert!(
+        !f.root.join("intents/snapshots/to_roman.snap").exists(),
+        "nothing was accepted"
+    );
+    let report = report(target.path());
+    assert_eq!(report["outcome"], "question", "{report:#}");
+    assert_eq!(report["last_gate"], "checks", "{report:#}");
+    let checks = &report["checks"];
+    // `to_roman(5)` is agreed and every candidate passes it; the rule is not.
+    let agreed: Vec<&str> = checks["agreed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["call"].as_str().unwrap())
+        .collect();
+    assert_eq!(agreed, ["to_roman(5)"], "{checks:#}");
+    assert_eq!(
+        checks["seconded"][0]["call"], "to_roman(4000)",
+        "{checks:#}"
+    );
+    assert_eq!(checks["seconded"][0]["sets"], 1, "{checks:#}");
+    // The question shows both readings: the three that break the rule, the two that keep it.
+    let groups = report["question"]["groups"].as_array().unwrap();
+    let answers: Vec<(usize, &str)> = groups
+        .iter()
+        .map(|g| {
+            (
+                g[0]["members"].as_array().unwrap().len(),
+                g[1][0].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(answers, [(3, "Some(\"MMMM\")"), (2, "None")], "{report:#}");
+}
+
 #[test]
 fn at_a_terminal_one_keystroke_takes_the_checks_answer_as_an_example_and_a_right_candidate_is_accepted(
 ) {
-    use expectrl::{Eof, Expect, Session};
+    use expectrl::{Expect, Session};
     let script = tempfile::tempdir().unwrap();
     let f = crate_with_checks("checks_answered", script.path(), "");
     let target = tempfile::tempdir().unwrap();
@@ -147,24 +229,7 @@ fn at_a_terminal_one_keystroke_takes_the_checks_answer_as_an_example_and_a_right
     // Enter takes the highlighted answer: the checks'.
     session.send("\r").unwrap();
     // Inputs the spec leaves open are offered after the acceptance: `q` leaves them.
-    loop {
-        let next = session
-            .expect(expectrl::Any(vec![
-                Box::new("right?") as Box<dyn expectrl::Needle>,
-                Box::new(Eof),
-            ]))
-            .unwrap();
-        screen.push_str(&String::from_utf8_lossy(next.before()));
-        if !String::from_utf8_lossy(next.as_bytes()).contains("right?") {
-            break;
-        }
-        session.send("q").unwrap();
-    }
-    let status = session.get_process().wait().unwrap();
-    assert!(
-        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
-        "{status:?}: {screen}"
-    );
+    screen.push_str(&common::leave_offers(&mut session));
     assert!(
         screen.contains("the description's checks, 3 of 3 sets"),
         "{screen}"

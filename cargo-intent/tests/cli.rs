@@ -1384,7 +1384,7 @@ struct Settled {
 /// group's answer for the first splitting call of `clamp` and skips the
 /// later ones, until `done` is printed; asserts exit 0.
 fn settle_clamp_at_a_terminal(f: &Fixture, model: &ScriptedModel, done: &str) -> Settled {
-    use expectrl::{Eof, Expect, Regex, Session};
+    use expectrl::{Expect, Regex, Session};
     let target = tempfile::tempdir().unwrap();
     let mut cmd = intent(f, &["lock"]);
     cmd.env_remove("CI")
@@ -1447,26 +1447,7 @@ fn settle_clamp_at_a_terminal(f: &Fixture, model: &ScriptedModel, done: &str) ->
         session.send("q").unwrap();
     }
     // The accepted code's open inputs are offered next: `q` leaves them.
-    loop {
-        let next = session
-            .expect(expectrl::Any(vec![
-                Box::new("right?") as Box<dyn expectrl::Needle>,
-                Box::new(Eof),
-            ]))
-            .unwrap();
-        screen.push_str(&String::from_utf8_lossy(next.before()));
-        let matched = String::from_utf8_lossy(next.as_bytes()).to_string();
-        screen.push_str(&matched);
-        if !matched.contains("right?") {
-            break;
-        }
-        session.send("q").unwrap();
-    }
-    let status = session.get_process().wait().unwrap();
-    assert!(
-        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
-        "{status:?}: {screen}"
-    );
+    screen.push_str(&common::leave_offers(&mut session));
     Settled {
         call,
         right,

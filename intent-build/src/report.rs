@@ -696,6 +696,10 @@ pub struct ChecksReport {
     /// checks stopped, if they stopped one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub blocked: Option<(u32, u32)>,
+    /// Checks too few sets gave to be agreed that stopped the acceptance:
+    /// the code failed each, and another passing candidate passed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seconded: Vec<Agreed>,
     /// Tokens the sets took to decode.
     pub tokens: u32,
     /// Wall seconds asking for them took (the batch of sets together;

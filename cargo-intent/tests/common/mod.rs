@@ -18,3 +18,34 @@ pub fn intent(f: &Fixture, args: &[&str]) -> Command {
     cmd.arg("intent").args(args);
     cmd
 }
+
+/// Leaves every offer still to come at a terminal (`q` at each `right?`)
+/// until the program ends, and asserts that it exited with 0; the screen
+/// read meanwhile.
+pub fn leave_offers(
+    session: &mut expectrl::Session<expectrl::session::OsProcess, expectrl::session::OsStream>,
+) -> String {
+    use expectrl::{Eof, Expect};
+    let mut screen = String::new();
+    loop {
+        let next = session
+            .expect(expectrl::Any(vec![
+                Box::new("right?") as Box<dyn expectrl::Needle>,
+                Box::new(Eof),
+            ]))
+            .unwrap();
+        screen.push_str(&String::from_utf8_lossy(next.before()));
+        let matched = String::from_utf8_lossy(next.as_bytes()).to_string();
+        screen.push_str(&matched);
+        if !matched.contains("right?") {
+            break;
+        }
+        session.send("q").unwrap();
+    }
+    let status = session.get_process().wait().unwrap();
+    assert!(
+        matches!(status, expectrl::process::unix::WaitStatus::Exited(_, 0)),
+        "{status:?}: {screen}"
+    );
+    screen
+}

@@ -16,6 +16,7 @@ use super::options::DESCRIPTION_CHECK_SETS;
 use super::pool::Pool;
 use super::prompt;
 use super::round;
+use crate::judge::behaviour::CallOutcome;
 use crate::judge::checks::{self, Agreed, CheckSet, Failure};
 use crate::judge::gates::GateRunner;
 use crate::judge::Judgement;
@@ -64,11 +65,19 @@ pub(super) struct Judging<'a> {
     pub pool: &'a Pool,
     /// Whether outcomes hold floats (compared rounded).
     pub floats: bool,
+    /// With [`Options::seconded_checks`], how many other passing
+    /// candidates must pass a check too few sets gave for it to stop the
+    /// acceptance: the quorum, the evidence a reading needs to be accepted
+    /// (`None`: such checks stop nothing).
+    ///
+    /// [`Options::seconded_checks`]: super::Options::seconded_checks
+    pub seconded: Option<usize>,
 }
 
 /// Asks for the checks of `j`'s intent and judges every passing candidate
-/// of its pool on the agreed ones; the question is about the candidate at
-/// pool index `accepted`.
+/// of its pool on them; the question is about the candidate at pool index
+/// `accepted`, when it fails an agreed check, or else a check one set gave
+/// that another passing candidate passes.
 pub(super) fn judge(
     j: &Judging<'_>,
     accepted: usize,
@@ -82,33 +91,64 @@ pub(super) fn judge(
     let examples = evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
-    report.agreed = checks::agreed(&report.sets);
-    report.agreed.retain(|a| !examples.iter().any(|e| e.call == a.call));
-    if report.agreed.is_empty() {
+    let mut claims = checks::uncontested(&report.sets);
+    claims.retain(|a| !examples.iter().any(|e| e.call == a.call));
+    let (agreed, lone): (Vec<Agreed>, Vec<Agreed>) = claims.into_iter().partition(checks::is_agreed);
+    let lone = if j.seconded.is_some() { lone } else { Vec::new() };
+    report.agreed = agreed;
+    if report.agreed.is_empty() && lone.is_empty() {
         return Checked { report, question: None };
     }
-    report.candidates = score(pool, gated, runner, &report.agreed, floats);
-    let failed: Vec<Failure> = report
-        .candidates
+    let run: Vec<Agreed> = report.agreed.iter().chain(&lone).cloned().collect();
+    let outcomes = outcomes(pool, gated, runner, &run);
+    let split = report.agreed.len();
+    report.candidates = outcomes
         .iter()
-        .find(|c| pool.origin[accepted] == (c.round as usize, c.index as usize))
-        .map_or_else(Vec::new, |c| c.failed.clone());
-    if failed.is_empty() {
+        .map(|(i, o)| {
+            let (round, index) = pool.origin[*i];
+            CandidateChecks {
+                round: round as u32,
+                index: index as u32,
+                failed: o.as_ref().map_or_else(Vec::new, |o| checks::failures(&report.agreed, &o[..split], floats)),
+            }
+        })
+        .collect();
+    let accepted_outcomes = outcomes.iter().find(|(i, _)| *i == accepted).and_then(|(_, o)| o.as_ref());
+    let Some(own) = accepted_outcomes else {
         return Checked { report, question: None };
-    }
+    };
+    let failed = checks::failures(&report.agreed, &own[..split], floats);
+    let (claims, failed, witnesses) = if failed.is_empty() {
+        let witnesses = Witnesses { all: &outcomes, accepted, split, needed: j.seconded.unwrap_or(1) };
+        let found = seconded(&lone, &own[split..], &witnesses, floats);
+        if found.is_empty() {
+            return Checked { report, question: None };
+        }
+        report.seconded = found.iter().map(|(f, _)| lone[f.check].clone()).collect();
+        let witness = found[0].1;
+        let failed: Vec<Failure> = found.into_iter().map(|(f, _)| f).collect();
+        (lone, failed, Some(witness))
+    } else {
+        (report.agreed.clone(), failed, None)
+    };
     let (round, index) = pool.origin[accepted];
     report.blocked = Some((round as u32, index as u32));
-    let question = question(pool, accepted, &report.agreed, &failed, floats);
-    let reason = reason(&question, failed.len(), report.agreed.len());
+    let shown = Shown { claims: &claims, failed: &failed, outcomes: &outcomes, split };
+    let question = question(pool, accepted, witnesses, &shown, floats);
+    let reason = reason(&question, failed.len(), claims.len(), witnesses.is_some());
     Checked {
         report,
         question: Some((question, reason)),
     }
 }
 
-/// Every passing candidate of `pool` run on the `agreed` checks: the ones
-/// each failed. Gates that cannot run judge nothing, and stop no one.
-fn score(pool: &Pool, spec: &Spec, runner: &GateRunner, agreed: &[Agreed], floats: bool) -> Vec<CandidateChecks> {
+/// Each passing candidate's pool index and outcomes on the calls of
+/// `run`, in order (`None` where its run failed).
+type Outcomes = Vec<(usize, Option<Vec<CallOutcome>>)>;
+
+/// Every passing candidate of `pool` run on the `run` checks' calls. Gates
+/// that cannot run judge nothing, and stop no one.
+fn outcomes(pool: &Pool, spec: &Spec, runner: &GateRunner, run: &[Agreed]) -> Outcomes {
     let passing: Vec<(usize, String)> = pool
         .all
         .iter()
@@ -120,18 +160,44 @@ fn score(pool: &Pool, spec: &Spec, runner: &GateRunner, agreed: &[Agreed], float
         .collect();
     let codes: Vec<String> = passing.iter().map(|(_, code)| code.clone()).collect();
     let outcomes = runner
-        .run_on_checks(spec, &codes, agreed)
+        .run_on_checks(spec, &codes, run)
         .unwrap_or_else(|_| vec![None; codes.len()]);
-    passing
-        .iter()
-        .zip(outcomes)
-        .map(|((i, _), outcomes)| {
-            let (round, index) = pool.origin[*i];
-            CandidateChecks {
-                round: round as u32,
-                index: index as u32,
-                failed: outcomes.map_or_else(Vec::new, |o| checks::failures(agreed, &o, floats)),
-            }
+    passing.into_iter().map(|(i, _)| i).zip(outcomes).collect()
+}
+
+/// The other passing candidates that may second a check: every passing
+/// candidate's outcomes, the accepted one's pool index, where the lone
+/// checks' outcomes start, and how many must pass a check.
+struct Witnesses<'a> {
+    all: &'a Outcomes,
+    accepted: usize,
+    split: usize,
+    needed: usize,
+}
+
+/// The checks of `lone` (given by too few sets to be agreed) that the
+/// accepted candidate fails (`own`, its outcomes on them) and at least
+/// `w.needed` other passing candidates pass, each with the first such
+/// candidate's pool index: a set and programs, written apart, against the
+/// code. One wrong set and one stray program are not enough against a
+/// quorum: on the MBPP sample a set that read "30 days" as "31 days" and
+/// a lone `(6..=8).contains(&m)` stood against six right candidates.
+fn seconded(lone: &[Agreed], own: &[CallOutcome], w: &Witnesses<'_>, floats: bool) -> Vec<(Failure, usize)> {
+    checks::failures(lone, own, floats)
+        .into_iter()
+        .filter_map(|failure| {
+            let check = &lone[failure.check];
+            let passing: Vec<usize> = w
+                .all
+                .iter()
+                .filter(|(i, o)| {
+                    *i != w.accepted
+                        && o.as_ref()
+                            .is_some_and(|o| checks::passes(check, &o[w.split + failure.check], floats))
+                })
+                .map(|(i, _)| *i)
+                .collect();
+            (passing.len() >= w.needed).then(|| (failure, passing[0]))
         })
         .collect()
 }
@@ -244,27 +310,48 @@ fn example_checks(spec: &Spec) -> Vec<checks::Check> {
         .collect()
 }
 
+/// What a question shows: the checks its failures index, the failures,
+/// and every passing candidate's outcomes on the calls run (the agreed
+/// checks' first, `split` of them, then the others').
+struct Shown<'a> {
+    claims: &'a [Agreed],
+    failed: &'a [Failure],
+    outcomes: &'a Outcomes,
+    split: usize,
+}
+
 /// The question for the candidate at pool index `accepted`, which fails
-/// `failed`: the first three calls, its group's answers, what the checks
-/// expect.
-fn question(pool: &Pool, accepted: usize, agreed: &[Agreed], failed: &[Failure], floats: bool) -> Question {
-    let shown: Vec<&Failure> = failed.iter().take(3).collect();
-    let group = round::groups(&pool.all, floats)
-        .into_iter()
-        .find(|g| g.members.contains(&(accepted as u32)))
-        .unwrap_or(crate::report::Group {
-            members: vec![accepted as u32],
-        });
+/// `shown.failed`: the first three calls, its group's answers (and, for
+/// checks one set gave, the answers of the `witness`'s group, which passes
+/// them), what the checks expect.
+fn question(pool: &Pool, accepted: usize, witness: Option<usize>, shown: &Shown<'_>, floats: bool) -> Question {
+    let failed: Vec<&Failure> = shown.failed.iter().take(3).collect();
+    let groups = round::groups(&pool.all, floats);
+    let group_of = |member: usize| {
+        groups
+            .iter()
+            .find(|g| g.members.contains(&(member as u32)))
+            .cloned()
+            .unwrap_or(crate::report::Group {
+                members: vec![member as u32],
+            })
+    };
+    let mut answers = vec![(group_of(accepted), failed.iter().map(|f| f.got.clone()).collect())];
+    if let Some(witness) = witness {
+        let outcomes = shown.outcomes.iter().find(|(i, _)| *i == witness).and_then(|(_, o)| o.as_ref());
+        let at = |f: &Failure| outcomes.map_or_else(|| "?".to_string(), |o| o[shown.split + f.check].text());
+        answers.push((group_of(witness), failed.iter().map(|f| at(f)).collect()));
+    }
     Question {
-        calls: shown.iter().map(|f| agreed[f.check].call.clone()).collect(),
-        groups: vec![(group, shown.iter().map(|f| f.got.clone()).collect())],
+        calls: failed.iter().map(|f| shown.claims[f.check].call.clone()).collect(),
+        groups: answers,
         passing: pool.passed(),
-        claims: shown.iter().map(|f| agreed[f.check].clone()).collect(),
+        claims: failed.iter().map(|f| shown.claims[f.check].clone()).collect(),
     }
 }
 
 /// The reason an intent the checks stopped gives, in one line.
-fn reason(question: &Question, failed: usize, agreed: usize) -> String {
+fn reason(question: &Question, failed: usize, claims: usize, seconded: bool) -> String {
     let first = match (question.calls.first(), question.groups.first(), question.claims.first()) {
         (Some(call), Some((_, got)), Some(claim)) => format!(
             ": `{call}` returned {}, the checks expect {}",
@@ -273,7 +360,49 @@ fn reason(question: &Question, failed: usize, agreed: usize) -> String {
         ),
         _ => String::new(),
     };
+    if seconded {
+        return format!(
+            "the code about to be accepted fails {failed} check(s) drawn from the description that too few sets gave to be agreed, and that other passing candidates pass{first}"
+        );
+    }
     format!(
-        "the code about to be accepted fails {failed} of {agreed} agreed check(s) drawn from the description{first}"
+        "the code about to be accepted fails {failed} of {claims} agreed check(s) drawn from the description{first}"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claim(call: &str, value: &str) -> Agreed {
+        Agreed {
+            call: call.into(),
+            args: Vec::new(),
+            expect: value.into(),
+            value: value.into(),
+            sets: 1,
+            of: 3,
+            quote: None,
+        }
+    }
+
+    #[test]
+    fn a_lone_check_stops_the_code_only_with_a_quorum_of_other_candidates_on_its_side() {
+        let value = |v: &str| CallOutcome::Value(v.into());
+        let lone = [claim("f(4000)", "None"), claim("f(0)", "None")];
+        let own = [value("Some(\"MMMM\")"), value("None")];
+        // Candidate 0 is the accepted one; 1 and 3 pass `f(4000)`, 2 does
+        // not, 4's run failed. No agreed check comes first (`split` 0).
+        let all: Outcomes = vec![
+            (0, Some(own.to_vec())),
+            (1, Some(vec![value("None"), value("None")])),
+            (2, Some(vec![value("Some(\"MMMM\")"), value("None")])),
+            (3, Some(vec![value("None"), CallOutcome::Panicked])),
+            (4, None),
+        ];
+        let witnesses = |needed| Witnesses { all: &all, accepted: 0, split: 0, needed };
+        let found = seconded(&lone, &own, &witnesses(2), false);
+        assert_eq!(found, [(Failure { check: 0, got: "Some(\"MMMM\")".into() }, 1)]);
+        assert!(seconded(&lone, &own, &witnesses(3), false).is_empty());
+    }
 }

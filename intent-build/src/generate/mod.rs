@@ -186,6 +186,7 @@ impl<'a> Generation<'a> {
             prompted: &self.prompt_spec,
             pool: &self.pool,
             floats: self.choice.floats,
+            seconded: options.seconded_checks.then_some(self.quorum),
         };
         let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);

@@ -79,6 +79,10 @@ pub struct Options {
     /// prompt of their own, [`DESCRIPTION_CHECK_SETS`] independent sets)
     /// and end in a question when the code fails an agreed one.
     pub description_checks: bool,
+    /// With the description's checks, a check too few sets gave to be
+    /// agreed also stops the acceptance when the code fails it and another
+    /// passing candidate passes it ([`DEFAULT_SECONDED_CHECKS`]).
+    pub seconded_checks: bool,
     /// The user answered a question about this intent: its earlier passing
     /// candidates are judged again (against the spec with the answer)
     /// before anything is decoded ([`replay`]).
@@ -133,6 +137,9 @@ pub const DEFAULT_ANSWER_STOPS: bool = true;
 /// The default [`Options::description_checks`].
 pub const DEFAULT_DESCRIPTION_CHECKS: bool = true;
 
+/// The default [`Options::seconded_checks`].
+pub const DEFAULT_SECONDED_CHECKS: bool = true;
+
 /// Independent sets of checks asked for: agreement needs at least two of
 /// them and more than half, so three is the least that survives one
 /// set that does not compile.
@@ -159,6 +166,7 @@ impl Default for Options {
             seek_rival: DEFAULT_SEEK_RIVAL,
             answer_stops: DEFAULT_ANSWER_STOPS,
             description_checks: DEFAULT_DESCRIPTION_CHECKS,
+            seconded_checks: DEFAULT_SECONDED_CHECKS,
             answered: None,
         }
     }

@@ -10,7 +10,10 @@
 //! value (compared as values: each expected expression is evaluated,
 //! confined, and its `Debug` compared), and no set gives another. An
 //! agreed check the code about to be accepted fails stops that acceptance
-//! and becomes a question to the author (`generate::checks`).
+//! and becomes a question to the author (`generate::checks`). So does a
+//! check only one set gave, uncontested, when the code fails it and
+//! another passing candidate passes it: two independent witnesses, one
+//! set and one program, against the code (CodeT's dual agreement).
 //!
 //! This file holds the pure parts: reading a set out of an answer
 //! ([`parse`]), agreement, and scoring a candidate's outcomes on the
@@ -178,6 +181,19 @@ fn squeeze(text: &str) -> String {
 /// two sets, and more than half of the sets whose checks compiled, give the
 /// same value for the call, and no set gives another.
 pub fn agreed(sets: &[CheckSet]) -> Vec<Agreed> {
+    uncontested(sets).into_iter().filter(is_agreed).collect()
+}
+
+/// Whether an uncontested check is agreed: at least two sets, and more
+/// than half of the sets whose checks compiled, gave it.
+pub fn is_agreed(check: &Agreed) -> bool {
+    check.sets >= 2 && check.sets * 2 > check.of
+}
+
+/// Every call whose value no two sets dispute, in order of first
+/// appearance, with how many sets gave it: the agreed checks, and those
+/// one set (or too few) gave that no set contradicts.
+pub fn uncontested(sets: &[CheckSet]) -> Vec<Agreed> {
     let counted: Vec<&CheckSet> = sets.iter().filter(|s| s.compiled()).collect();
     let of = counted.len();
     let mut calls: Vec<&str> = Vec::new();
@@ -192,7 +208,7 @@ pub fn agreed(sets: &[CheckSet]) -> Vec<Agreed> {
     for call in calls {
         // Each set's values for the call (a set may contradict itself).
         let mut values: Vec<&str> = Vec::new();
-        let mut giving: Vec<(&CheckSet, &Check)> = Vec::new();
+        let mut giving: Vec<&Check> = Vec::new();
         for set in &counted {
             let mut own: Vec<&Check> = set
                 .checks
@@ -205,40 +221,40 @@ pub fn agreed(sets: &[CheckSet]) -> Vec<Agreed> {
                 if !values.contains(&value) {
                     values.push(value);
                 }
-                giving.push((set, check));
+                giving.push(check);
             }
         }
         let [value] = values.as_slice() else {
             continue;
         };
-        let sets = giving.len();
-        if sets >= 2 && sets * 2 > of {
-            let first = giving[0].1;
-            out.push(Agreed {
-                call: call.to_string(),
-                args: first.args.clone(),
-                expect: first.expect.clone(),
-                value: value.to_string(),
-                sets,
-                of,
-                quote: giving.iter().find_map(|(_, c)| c.quote.clone()),
-            });
-        }
+        out.push(Agreed {
+            call: call.to_string(),
+            args: giving[0].args.clone(),
+            expect: giving[0].expect.clone(),
+            value: value.to_string(),
+            sets: giving.len(),
+            of,
+            quote: giving.iter().find_map(|c| c.quote.clone()),
+        });
     }
     out
+}
+
+/// Whether `outcome` is the value `check` expects (floats compared rounded).
+pub fn passes(check: &Agreed, outcome: &CallOutcome, floats: bool) -> bool {
+    let norm = |text: &str| if floats { round_floats(text) } else { text.to_string() };
+    matches!(outcome, CallOutcome::Value(_)) && norm(&outcome.text()) == norm(&check.value)
 }
 
 /// The agreed checks (in order) that `outcomes` — what code did on each
 /// agreed check's call, in the same order — fail. Time limits and crashes
 /// say nothing about meaning and fail nothing; floats compare rounded.
 pub fn failures(agreed: &[Agreed], outcomes: &[CallOutcome], floats: bool) -> Vec<Failure> {
-    let norm = |text: &str| if floats { round_floats(text) } else { text.to_string() };
     agreed
         .iter()
         .zip(outcomes)
         .enumerate()
-        .filter(|(_, (_, outcome))| outcome.comparable())
-        .filter(|(_, (check, outcome))| norm(&outcome.text()) != norm(&check.value))
+        .filter(|(_, (check, outcome))| outcome.comparable() && !passes(check, outcome, floats))
         .map(|(k, (_, outcome))| Failure {
             check: k,
             got: outcome.text(),
@@ -343,6 +359,21 @@ mod tests {
         broken.checks[0].value = None;
         let two_of_two = [sets[0].clone(), sets[1].clone(), broken];
         assert_eq!(super::agreed(&two_of_two)[0].of, 2);
+    }
+
+    #[test]
+    fn a_check_one_set_gave_is_uncontested_until_another_set_disputes_it() {
+        let sets = [
+            set(&[("f(4000)", "None"), ("f(1)", "Some(\"I\")")]),
+            set(&[("f(4000)", "None"), ("f(1)", "Some(\"II\")")]),
+            set(&[("f(9)", "Some(\"IX\")")]),
+        ];
+        let all = uncontested(&sets);
+        let shown: Vec<(&str, usize, bool)> = all.iter().map(|a| (a.call.as_str(), a.sets, is_agreed(a))).collect();
+        // `f(1)` is disputed: neither value is a check at all.
+        assert_eq!(shown, [("f(4000)", 2, true), ("f(9)", 1, false)]);
+        assert!(passes(&all[1], &CallOutcome::Value("Some(\"IX\")".into()), false));
+        assert!(!passes(&all[1], &CallOutcome::Panicked, false));
     }
 
     #[test]

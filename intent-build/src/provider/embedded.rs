@@ -290,6 +290,21 @@ pub struct Embedded {
     context_lock: Mutex<()>,
     concurrency: usize,
     kv: KvLayout,
+    flash: FlashAttention,
+}
+
+/// Whether attention is computed by llama.cpp's fused flash-attention
+/// kernel. Measured by the `candidates` bench; see [`FlashAttention::default`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FlashAttention {
+    /// llama.cpp decides (it turns it on where the backend supports it, as
+    /// the CPU does).
+    #[default]
+    Auto,
+    /// Always the fused kernel.
+    On,
+    /// Never: attention as separate matrix products and a softmax.
+    Off,
 }
 
 /// How a batch's sequences keep their attention state. The `candidates`
@@ -332,6 +347,7 @@ impl Embedded {
             context_lock: Mutex::new(()),
             concurrency: 1,
             kv: KvLayout::default(),
+            flash: FlashAttention::default(),
         }
     }
 
@@ -339,6 +355,13 @@ impl Embedded {
     #[must_use]
     pub fn with_kv(mut self, kv: KvLayout) -> Self {
         self.kv = kv;
+        self
+    }
+
+    /// The same provider with attention computed as `flash` says.
+    #[must_use]
+    pub fn with_flash_attention(mut self, flash: FlashAttention) -> Self {
+        self.flash = flash;
         self
     }
 
@@ -549,7 +572,12 @@ impl Embedded {
             .with_n_seq_max(n as u32)
             .with_kv_unified(self.kv == KvLayout::Unified)
             .with_n_threads(self.threads)
-            .with_n_threads_batch(self.threads);
+            .with_n_threads_batch(self.threads)
+            .with_flash_attention_policy(match self.flash {
+                FlashAttention::Auto => llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_AUTO,
+                FlashAttention::On => llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_ENABLED,
+                FlashAttention::Off => llama_cpp_sys_2::LLAMA_FLASH_ATTN_TYPE_DISABLED,
+            });
         let _guard = self.context_lock.lock().unwrap_or_else(|e| e.into_inner());
         model
             .new_context(backend(self.verbose)?, params)
