@@ -456,17 +456,25 @@ fn candidates() {
     let cores = intent_build::provider::embedded::threads(Cores::All);
     let spec = example_spec("rgb_to_hex");
     let max_tokens = 160;
-    let embedded = intent_build::provider::embedded::Embedded::new(
-        model,
-        &name,
-        Some(cores),
-        intent_build::provider::GenerationParams {
-            max_tokens,
-            ..Default::default()
-        },
-        false,
-        None,
-    );
+    // The model as the provider runs it, and laid out or attending
+    // another way, to time them side by side.
+    let variant = |kv, flash| {
+        intent_build::provider::embedded::Embedded::new(
+            model.clone(),
+            &name,
+            Some(cores),
+            intent_build::provider::GenerationParams {
+                max_tokens,
+                ..Default::default()
+            },
+            false,
+            None,
+        )
+        .with_kv(kv)
+        .with_flash_attention(flash)
+    };
+    use intent_build::provider::embedded::{FlashAttention, KvLayout};
+    let embedded = variant(KvLayout::Unified, FlashAttention::Auto);
     let policy = generate::grammar::for_prelude(&spec.spec.prelude);
     let request = |candidate: u32, grammar: &str| Request {
         system: generate::prompt::SYSTEM.into(),
@@ -557,38 +565,9 @@ fn candidates() {
         tree.len() / 1024,
         walked / first_segment
     );
-    let per_sequence = intent_build::provider::embedded::Embedded::new(
-        intent_build::models::resolve(&name, &home),
-        &name,
-        Some(cores),
-        intent_build::provider::GenerationParams {
-            max_tokens,
-            ..Default::default()
-        },
-        false,
-        None,
-    )
-    .with_kv(intent_build::provider::embedded::KvLayout::PerSequence);
-    let flash = |on| {
-        use intent_build::provider::embedded::{Embedded, FlashAttention};
-        Embedded::new(
-            intent_build::models::resolve(&name, &home),
-            &name,
-            Some(cores),
-            intent_build::provider::GenerationParams {
-                max_tokens,
-                ..Default::default()
-            },
-            false,
-            None,
-        )
-        .with_flash_attention(if on {
-            FlashAttention::On
-        } else {
-            FlashAttention::Off
-        })
-    };
-    let (flash_on, flash_off) = (flash(true), flash(false));
+    let per_sequence = variant(KvLayout::PerSequence, FlashAttention::Auto);
+    let flash_on = variant(KvLayout::Unified, FlashAttention::On);
+    let flash_off = variant(KvLayout::Unified, FlashAttention::Off);
     equal_lengths(
         &[
             ("unified", &embedded),

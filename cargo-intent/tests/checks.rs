@@ -65,29 +65,30 @@ fn scripted_crate(name: &str, dir: &std::path::Path, settings: &str, reply: &str
     f
 }
 
+/// The calls of the agreed checks in a report's `checks`.
+fn agreed_calls(checks: &serde_json::Value) -> Vec<&str> {
+    checks["agreed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["call"].as_str().unwrap())
+        .collect()
+}
+
 fn report(target: &std::path::Path) -> serde_json::Value {
     let text = std::fs::read_to_string(target.join("intent/report.json")).unwrap();
     serde_json::from_str::<serde_json::Value>(&text).unwrap()[0].clone()
 }
 
-#[test]
-fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_not_an_acceptance() {
-    let script = tempfile::tempdir().unwrap();
-    let f = crate_with_checks("checks_question", script.path(), "");
+/// Locks `f` and asserts that it ended in the checks' question with
+/// nothing accepted: stderr and the intent's report.
+fn lock_ends_in_a_checks_question(f: &Fixture) -> (String, serde_json::Value) {
     let target = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    let (code, _, err) = run_full(intent(f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
     assert_eq!(code, 1, "a question is not an acceptance: {err}");
     assert!(
         err.contains("to_roman(4000)"),
         "the question names the call: {err}"
-    );
-    assert!(
-        err.contains("the description's checks (3 of 3 sets): None"),
-        "{err}"
-    );
-    assert!(
-        err.contains("from \"Return None for 0 and for any value above 3999\""),
-        "{err}"
     );
     assert!(
         !f.root.join("intents/snapshots/to_roman.snap").exists(),
@@ -96,6 +97,22 @@ fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_no
     let report = report(target.path());
     assert_eq!(report["outcome"], "question", "{report:#}");
     assert_eq!(report["last_gate"], "checks", "{report:#}");
+    (err, report)
+}
+
+#[test]
+fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_not_an_acceptance() {
+    let script = tempfile::tempdir().unwrap();
+    let f = crate_with_checks("checks_question", script.path(), "");
+    let (err, report) = lock_ends_in_a_checks_question(&f);
+    assert!(
+        err.contains("the description's checks (3 of 3 sets): None"),
+        "{err}"
+    );
+    assert!(
+        err.contains("from \"Return None for 0 and for any value above 3999\""),
+        "{err}"
+    );
     // Two of at most four decoded: the vote was decided in round 0, and
     // the report says why no more were decoded.
     assert_eq!(
@@ -105,12 +122,7 @@ fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_no
     );
     let checks = &report["checks"];
     assert_eq!(checks["sets"].as_array().unwrap().len(), 3, "{checks:#}");
-    let agreed: Vec<&str> = checks["agreed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["call"].as_str().unwrap())
-        .collect();
+    let agreed = agreed_calls(checks);
     assert_eq!(agreed, ["to_roman(4000)", "to_roman(0)"], "{checks:#}");
     // Both candidates fail the rule; neither fails the check of 0.
     for candidate in checks["candidates"].as_array().unwrap() {
@@ -167,30 +179,15 @@ fn a_check_one_set_gave_that_a_rival_candidate_passes_ends_in_a_question() {
         if [ \"$k\" -ge 3 ]; then cat DIR/bounded.txt; else cat DIR/unbounded.txt; fi\n";
     let settings = "candidates = 5\nmax-candidates = 5\nrepair-rounds = 1\nseek-rival = false\n";
     let f = scripted_crate("checks_seconded", script.path(), settings, reply);
-    let target = tempfile::tempdir().unwrap();
-    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
-    assert_eq!(code, 1, "a question is not an acceptance: {err}");
-    assert!(err.contains("to_roman(4000)"), "{err}");
+    let (err, report) = lock_ends_in_a_checks_question(&f);
     assert!(
         err.contains("the description's checks (1 of 3 sets): None"),
         "{err}"
     );
     assert!(err.contains("other passing candidates pass"), "{err}");
-    assert!(
-        !f.root.join("intents/snapshots/to_roman.snap").exists(),
-        "nothing was accepted"
-    );
-    let report = report(target.path());
-    assert_eq!(report["outcome"], "question", "{report:#}");
-    assert_eq!(report["last_gate"], "checks", "{report:#}");
     let checks = &report["checks"];
     // `to_roman(5)` is agreed and every candidate passes it; the rule is not.
-    let agreed: Vec<&str> = checks["agreed"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| a["call"].as_str().unwrap())
-        .collect();
+    let agreed = agreed_calls(checks);
     assert_eq!(agreed, ["to_roman(5)"], "{checks:#}");
     assert_eq!(
         checks["seconded"][0]["call"], "to_roman(4000)",
