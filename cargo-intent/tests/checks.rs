@@ -81,8 +81,8 @@ fn report(target: &std::path::Path) -> serde_json::Value {
 }
 
 /// Locks `f` and asserts that it ended in the checks' question with
-/// nothing accepted: stderr and the intent's report.
-fn lock_ends_in_a_checks_question(f: &Fixture) -> (String, serde_json::Value) {
+/// nothing accepted: stderr, the intent's report and the page.
+fn lock_ends_in_a_checks_question(f: &Fixture) -> (String, serde_json::Value, String) {
     let target = tempfile::tempdir().unwrap();
     let (code, _, err) = run_full(intent(f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
     assert_eq!(code, 1, "a question is not an acceptance: {err}");
@@ -97,14 +97,15 @@ fn lock_ends_in_a_checks_question(f: &Fixture) -> (String, serde_json::Value) {
     let report = report(target.path());
     assert_eq!(report["outcome"], "question", "{report:#}");
     assert_eq!(report["last_gate"], "checks", "{report:#}");
-    (err, report)
+    let page = std::fs::read_to_string(target.path().join("intent/report.html")).unwrap();
+    (err, report, page)
 }
 
 #[test]
 fn agreeing_candidates_that_break_a_rule_of_the_description_end_in_a_question_not_an_acceptance() {
     let script = tempfile::tempdir().unwrap();
     let f = crate_with_checks("checks_question", script.path(), "");
-    let (err, report) = lock_ends_in_a_checks_question(&f);
+    let (err, report, _) = lock_ends_in_a_checks_question(&f);
     assert!(
         err.contains("the description's checks (3 of 3 sets): None"),
         "{err}"
@@ -179,7 +180,12 @@ fn a_check_one_set_gave_that_a_rival_candidate_passes_ends_in_a_question() {
         if [ \"$k\" -ge 3 ]; then cat DIR/bounded.txt; else cat DIR/unbounded.txt; fi\n";
     let settings = "candidates = 5\nmax-candidates = 5\nrepair-rounds = 1\nseek-rival = false\n";
     let f = scripted_crate("checks_seconded", script.path(), settings, reply);
-    let (err, report) = lock_ends_in_a_checks_question(&f);
+    let (err, report, page) = lock_ends_in_a_checks_question(&f);
+    assert!(
+        page.contains("passed by other candidates, so they stopped it:")
+            && page.contains("<code>to_roman(4000) == None</code> (1 of 3 sets)"),
+        "the page names the check that stopped it"
+    );
     assert!(
         err.contains("the description's checks (1 of 3 sets): None"),
         "{err}"

@@ -261,6 +261,14 @@ fn checks_section(checks: &crate::report::ChecksReport) -> Markup {
                 }
             }
         }
+        @if !checks.seconded.is_empty() {
+            p { "Given by too few sets to be agreed, failed by the code about to be accepted and \
+                 passed by other candidates, so they stopped it:" }
+            ul.checks { @for a in &checks.seconded {
+                li { code { (a.call) " == " (a.value) } " (" (a.sets) " of " (a.of) " " (set_word(a.of)) ")"
+                     @if let Some(q) = &a.quote { br; q { (q) } } }
+            } }
+        }
         @for (n, set) in checks.sets.iter().enumerate() {
             details {
                 summary { "Set " (n + 1) " by " (set.author) ": " (set.checks.len()) " check(s)"
