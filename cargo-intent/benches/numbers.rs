@@ -960,7 +960,7 @@ fn distinct_implementations(report: &report::IntentReport) -> Option<usize> {
 /// decoded by the model (a round added to a recorded run costs only its
 /// own decoding, and an intent it did not record is decoded whole).
 struct Replay {
-    rounds: Vec<Vec<Option<String>>>,
+    rounds: Vec<Vec<Option<Recorded>>>,
     /// The check sets the run recorded, each written back as the answer
     /// it was read from (its checks, their quotes as comments).
     checks: Vec<String>,
@@ -1022,11 +1022,7 @@ impl Replay {
             });
         let rounds = rounds
             .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|c| c["code"].as_str().map(String::from))
-                    .collect()
-            })
+            .map(|r| r.iter().map(Recorded::of).collect())
             .collect();
         let checks = recorded["checks"]["sets"]
             .as_array()
@@ -1070,6 +1066,39 @@ impl Replay {
     }
 }
 
+/// What a recorded candidate's decode gave: its answer, or the text it had
+/// written when the provider cut it (a straggler, a repeated line, the
+/// token limit), which the run judged as no candidate and a replay must too.
+#[derive(Clone)]
+enum Recorded {
+    Answer(String),
+    Cut { why: String, partial: String },
+}
+
+impl Recorded {
+    /// A candidate of a recorded report: cut when the provider's own
+    /// error ended it before any gate ran.
+    fn of(candidate: &serde_json::Value) -> Option<Recorded> {
+        let code = candidate["code"].as_str()?.to_string();
+        let gated = candidate["gates"].as_array().is_some_and(|g| !g.is_empty());
+        let failure = candidate["failure"].as_str().unwrap_or_default();
+        let cut = !gated && (failure.contains("was cut at") || failure.contains("was stopped at"));
+        Some(if cut {
+            let why = failure
+                .lines()
+                .last()
+                .unwrap_or(failure)
+                .trim_start_matches([' ', '-']);
+            Recorded::Cut {
+                why: why.to_string(),
+                partial: code,
+            }
+        } else {
+            Recorded::Answer(code)
+        })
+    }
+}
+
 /// A recorded answer, given again at no cost.
 fn completion(text: String) -> intent_build::provider::Completion {
     intent_build::provider::Completion {
@@ -1092,7 +1121,7 @@ impl Provider for Replay {
         &self,
         request: &Request,
     ) -> Result<intent_build::provider::Completion, intent_build::provider::ProviderError> {
-        let code = self
+        let recorded = self
             .rounds
             .get(request.round as usize)
             .and_then(|r| r.get(request.candidate as usize).cloned().flatten())
@@ -1102,6 +1131,14 @@ impl Provider for Replay {
                     "replay: the recorded run has no answer here",
                 )
             })?;
+        let code = match recorded {
+            Recorded::Answer(code) => code,
+            Recorded::Cut { why, partial } => {
+                return Err(intent_build::provider::ProviderError::truncated(
+                    why, partial,
+                ))
+            }
+        };
         // A candidate that failed to parse recorded the raw answer, fence
         // and all; one that parsed, its code.
         let text = if code.trim_start().starts_with("```") {
