@@ -26,7 +26,7 @@ use intent_build::generate::{self, Options};
 use intent_build::judge::gates::{GateRunner, Verdict};
 use intent_build::lockfile::{LockEntry, Lockfile, ModelIdentity, Support};
 use intent_build::provider::factory::{Cores, RouterOptions};
-use intent_build::provider::{Provider, Request};
+use intent_build::provider::{Batching, Provider, Request};
 use intent_build::settings::{ProviderKind, ProviderSettings, Settings};
 use intent_build::snapshot::{snapshot_path, Snapshot};
 use intent_build::Config;
@@ -334,6 +334,7 @@ fn tokens() {
         grammar: None,
         round: 0,
         candidate: 0,
+        batching: Batching::ALL,
     };
     // Warm up (loads the model), then measure.
     let _ = embedded.complete(&Request {
@@ -485,6 +486,7 @@ fn candidates() {
         grammar: Some(grammar.into()),
         round: 0,
         candidate,
+        batching: Batching::ALL,
     };
     // Load the model, then time each batch size the same way.
     let _ = embedded.complete(&Request {
@@ -543,6 +545,19 @@ fn candidates() {
             Err(e) => e.partial.clone().unwrap_or_default(),
         })
         .collect();
+    // What the shared prefixes can save: the answers' common start.
+    let texts: Vec<&String> = distinct.iter().collect();
+    let common = texts.first().map_or(0, |first| {
+        texts.iter().fold(first.len(), |n, t| {
+            first
+                .bytes()
+                .zip(t.bytes())
+                .take(n)
+                .take_while(|(a, b)| a == b)
+                .count()
+        })
+    });
+    println!("candidates: the 8 answers begin with the same {common} bytes");
     println!(
         "candidates: decode, {name} on {cores} threads, rgb_to_hex's prompt, max {max_tokens} tokens: 1 candidate {:.1} s ({} tokens), 8 in one batch {:.1} s ({} tokens, {} distinct answers) = {:.2}x (target <= 3x); peak memory (max RSS) {:.0} MiB",
         one.as_secs_f64(),
@@ -568,12 +583,17 @@ fn candidates() {
     let per_sequence = variant(KvLayout::PerSequence, FlashAttention::Auto);
     let flash_on = variant(KvLayout::Unified, FlashAttention::On);
     let flash_off = variant(KvLayout::Unified, FlashAttention::Off);
+    let unshared = Batching {
+        shared_prefixes: false,
+        ..Batching::ALL
+    };
     equal_lengths(
         &[
-            ("unified", &embedded),
-            ("per sequence", &per_sequence),
-            ("unified, flash attention on", &flash_on),
-            ("unified, flash attention off", &flash_off),
+            ("unified", &embedded, Batching::ALL),
+            ("unified, shared prefixes off", &embedded, unshared),
+            ("per sequence", &per_sequence, Batching::ALL),
+            ("unified, flash attention on", &flash_on, Batching::ALL),
+            ("unified, flash attention off", &flash_off, Batching::ALL),
         ],
         &|c| request(c, &policy),
         tokens[1] / 8,
@@ -616,15 +636,18 @@ fn candidates() {
 /// alone (one token); the layouts alternated three times, medians compared.
 /// Unequal lengths flatter the batch: its wall time is its longest answer.
 fn equal_lengths(
-    layouts: &[(&str, &intent_build::provider::embedded::Embedded)],
+    layouts: &[(&str, &intent_build::provider::embedded::Embedded, Batching)],
     request: &dyn Fn(u32) -> Request,
     per_candidate: u32,
 ) {
     const EQUAL: u32 = 48;
-    let timed = |embedded: &intent_build::provider::embedded::Embedded, n: u32, max_tokens: u32| {
+    let timed = |(embedded, batching): (&intent_build::provider::embedded::Embedded, Batching),
+                 n: u32,
+                 max_tokens: u32| {
         let requests: Vec<Request> = (0..n)
             .map(|c| Request {
                 max_tokens,
+                batching,
                 ..request(c)
             })
             .collect();
@@ -638,13 +661,14 @@ fn equal_lengths(
         (start.elapsed().as_secs_f64(), tokens)
     };
     // Load each model first.
-    for (_, embedded) in layouts {
-        let _ = timed(embedded, 1, 1);
+    for (_, embedded, batching) in layouts {
+        let _ = timed((embedded, *batching), 1, 1);
     }
     let mut runs: Vec<[Vec<f64>; 3]> = layouts.iter().map(|_| Default::default()).collect();
     let mut tokens = vec![(0, 0); layouts.len()];
     for _ in 0..3 {
-        for (k, (_, embedded)) in layouts.iter().enumerate() {
+        for (k, (_, embedded, batching)) in layouts.iter().enumerate() {
+            let embedded = (*embedded, *batching);
             let prompt = timed(embedded, 1, 1).0;
             let (one, one_tokens) = timed(embedded, 1, EQUAL);
             let (eight, eight_tokens) = timed(embedded, 8, EQUAL);
@@ -658,7 +682,7 @@ fn equal_lengths(
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
-    for (k, (label, _)) in layouts.iter().enumerate() {
+    for (k, (label, ..)) in layouts.iter().enumerate() {
         let [prompt, one, eight] = &mut runs[k];
         let (prompt, one, eight) = (median(prompt), median(one), median(eight));
         let (one_tokens, eight_tokens) = tokens[k];
@@ -1361,6 +1385,13 @@ fn mbpp() {
     options.seconded_checks =
         bench_setting("INTENT_BENCH_SECONDED", u8::from(options.seconded_checks)) == 1;
     options.answer_stops = bench_setting("INTENT_BENCH_STOPS", u8::from(options.answer_stops)) == 1;
+    // `INTENT_BENCH_CUTS=0`: no straggler or repeated-line cuts;
+    // `INTENT_BENCH_SHARED=0`: every sequence's tokens decoded apart.
+    options.batching = Batching {
+        stragglers: bench_setting("INTENT_BENCH_CUTS", 1u8) == 1,
+        repeats: bench_setting("INTENT_BENCH_CUTS", 1u8) == 1,
+        shared_prefixes: bench_setting("INTENT_BENCH_SHARED", 1u8) == 1,
+    };
     // The default (`generate::DEFAULT_AGREEMENT`) is one of these.
     let thresholds = [0.0, 0.34, 0.5, 0.66];
     let mut by_index = Tally::default();

@@ -9,7 +9,9 @@ use intent_build::provider::cache::ResponseCache;
 use intent_build::provider::ollama::Ollama;
 use intent_build::provider::openai::OpenAi;
 use intent_build::provider::router::Router;
-use intent_build::provider::{ErrorKind, GenerationParams, Provider, ProviderError, Request};
+use intent_build::provider::{
+    Batching, ErrorKind, GenerationParams, Provider, ProviderError, Request,
+};
 use serde_json::json;
 use support::python::PythonServer;
 use support::{refused_url, ReplayServer, Reply};
@@ -24,6 +26,7 @@ fn request(user: &str) -> Request {
         grammar: None,
         round: 0,
         candidate: 0,
+        batching: Batching::ALL,
     }
 }
 

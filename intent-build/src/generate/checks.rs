@@ -22,7 +22,7 @@ use crate::judge::gates::GateRunner;
 use crate::judge::Judgement;
 use crate::progress::Phase;
 use crate::provider::router::Router;
-use crate::provider::Request;
+use crate::provider::{Batching, Request};
 use crate::report::{CandidateChecks, ChecksReport, Question};
 use crate::spec::{parameters_of, Expected, Spec};
 
@@ -72,6 +72,8 @@ pub(super) struct Judging<'a> {
     ///
     /// [`Options::seconded_checks`]: super::Options::seconded_checks
     pub seconded: Option<usize>,
+    /// The early ends the sets' decode may be cut at.
+    pub batching: Batching,
 }
 
 /// Asks for the checks of `j`'s intent and judges every passing candidate
@@ -87,7 +89,7 @@ pub(super) fn judge(
 ) -> Checked {
     let (gated, pool, floats) = (j.gated, j.pool, j.floats);
     phase(Phase::DescriptionChecks);
-    let mut report = ask(j.prompted, router);
+    let mut report = ask(j.prompted, router, j.batching);
     let examples = evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
@@ -204,7 +206,7 @@ fn seconded(lone: &[Agreed], own: &[CallOutcome], w: &Witnesses<'_>, floats: boo
 
 /// The sets the model wrote; each answer that could not be had or read is
 /// a dropped set.
-fn ask(spec: &Spec, router: &Router) -> ChecksReport {
+fn ask(spec: &Spec, router: &Router, batching: Batching) -> ChecksReport {
     let request = Request {
         system: prompt::CHECKS_SYSTEM.to_string(),
         history: Vec::new(),
@@ -216,6 +218,7 @@ fn ask(spec: &Spec, router: &Router) -> ChecksReport {
         grammar: None,
         round: 0,
         candidate: 0,
+        batching,
     };
     let arity = parameters_of(&spec.signature).len();
     let mut report = ChecksReport::default();

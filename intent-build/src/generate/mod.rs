@@ -187,6 +187,7 @@ impl<'a> Generation<'a> {
             pool: &self.pool,
             floats: self.choice.floats,
             seconded: options.seconded_checks.then_some(self.quorum),
+            batching: options.batching,
         };
         let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);
@@ -351,6 +352,7 @@ fn ask_round(
         },
         round,
         candidate: 0,
+        batching: options.batching,
     };
     let answers = router.complete_many(&request, round, want);
     // One line for the round: every candidate's tokens over the batch's time.

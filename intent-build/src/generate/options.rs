@@ -3,6 +3,7 @@
 use super::replay;
 use super::uses::Used;
 use crate::judge::behaviour;
+use crate::provider::Batching;
 use crate::settings::Repair;
 
 /// A GBNF grammar confining output to one fenced Rust block. Backticks cannot
@@ -75,6 +76,10 @@ pub struct Options {
     /// helpers ([`ANSWER_STOPS`]): a trailing `fn main`, a test module or
     /// a test, none of which the gates keep.
     pub answer_stops: bool,
+    /// Which early ends the embedded provider may cut an answer at: a
+    /// straggler and a repeated line ([`Batching`]; all on by default, off
+    /// only to measure them).
+    pub batching: Batching,
     /// Before accepting, ask for checks drawn from the description (in a
     /// prompt of their own, [`DESCRIPTION_CHECK_SETS`] independent sets)
     /// and end in a question when the code fails an agreed one.
@@ -165,6 +170,7 @@ impl Default for Options {
             max_candidates: DEFAULT_MAX_CANDIDATES,
             seek_rival: DEFAULT_SEEK_RIVAL,
             answer_stops: DEFAULT_ANSWER_STOPS,
+            batching: Batching::ALL,
             description_checks: DEFAULT_DESCRIPTION_CHECKS,
             seconded_checks: DEFAULT_SECONDED_CHECKS,
             answered: None,

@@ -23,7 +23,7 @@ use llama_cpp_2::token::data_array::LlamaTokenDataArray;
 use llama_cpp_2::token::LlamaToken;
 
 use super::{
-    Completion, ErrorKind, Finish, GenerationParams, ModelIdentity, Provider, ProviderError,
+    Completion, Batching, ErrorKind, Finish, GenerationParams, ModelIdentity, Provider, ProviderError,
     Request,
 };
 
@@ -164,6 +164,13 @@ struct Sequences {
     finish: Vec<Option<Finish>>,
     cut: Vec<Cut>,
     logits_at: Vec<i32>,
+    /// Each sequence's group: the sequences whose answers so far are the
+    /// same (named by one of them; every answer starts empty, after one
+    /// shared prompt).
+    joined: Vec<usize>,
+    /// Batch rows decoded after the prompt: one per token, or one per
+    /// group that shared it.
+    rows: u32,
 }
 
 impl Sequences {
@@ -175,6 +182,8 @@ impl Sequences {
             finish: vec![None; n],
             cut: vec![Cut::Not; n],
             logits_at: vec![last; n],
+            joined: vec![0; n],
+            rows: 0,
         }
     }
 
@@ -199,7 +208,7 @@ impl Sequences {
                 self.finish[seq] = Some(Finish::Length);
                 continue;
             }
-            if self.generated[seq] >= straggler_limit(&self.generated, &self.finish) {
+            if self.straggling(seq, request.batching) {
                 self.cut[seq] = Cut::Straggler;
                 self.finish[seq] = Some(Finish::Length);
                 continue;
@@ -222,14 +231,60 @@ impl Sequences {
                 self.finish[seq] = Some(Finish::Stop);
                 continue;
             }
-            if let Some(line) = repeated_line(&text) {
-                self.cut[seq] = Cut::Repeated(line.to_string());
+            if let Some(line) = self.repeating(seq, request.batching) {
+                self.cut[seq] = Cut::Repeated(line);
                 self.finish[seq] = Some(Finish::Length);
                 continue;
             }
             next.push((seq, token));
         }
         next
+    }
+
+    /// The next batch's rows for the picked `(sequence, token)` pairs, each
+    /// a token and the sequences it is decoded for; where each sequence's
+    /// logits will be. With `share`, sequences of one group that picked
+    /// the same token get one row ([`Batching::shared_prefixes`]); the
+    /// group splits where their picks differ, and never joins again.
+    fn rows(&mut self, next: &[(usize, LlamaToken)], share: bool) -> Vec<(LlamaToken, Vec<i32>)> {
+        let mut rows: Vec<(LlamaToken, Vec<i32>)> = Vec::new();
+        let mut keys: Vec<(usize, LlamaToken)> = Vec::new();
+        for &(seq, token) in next {
+            let key = (self.joined[seq], token);
+            let row = match keys.iter().position(|k| *k == key).filter(|_| share) {
+                Some(row) => {
+                    rows[row].1.push(seq as i32);
+                    row
+                }
+                None => {
+                    keys.push(key);
+                    rows.push((token, vec![seq as i32]));
+                    rows.len() - 1
+                }
+            };
+            self.logits_at[seq] = row as i32;
+        }
+        for (_, seqs) in &rows {
+            for seq in seqs {
+                self.joined[*seq as usize] = seqs[0] as usize;
+            }
+        }
+        self.rows += rows.len() as u32;
+        rows
+    }
+
+    /// Whether sequence `seq` is a straggler to cut now, when `batching` allows.
+    fn straggling(&self, seq: usize, batching: Batching) -> bool {
+        batching.stragglers && self.generated[seq] >= straggler_limit(&self.generated, &self.finish)
+    }
+
+    /// The line sequence `seq` has written [`REPEATS`] times in a row,
+    /// when it has and `batching` allows stopping it there.
+    fn repeating(&self, seq: usize, batching: Batching) -> Option<String> {
+        if !batching.repeats {
+            return None;
+        }
+        repeated_line(&String::from_utf8_lossy(&self.texts[seq])).map(str::to_string)
     }
 
     /// Each sequence's answer: complete, or cut (with its partial text).
@@ -489,11 +544,12 @@ impl Embedded {
                 break;
             }
             batch.clear();
-            for (i, (seq, token)) in next.iter().enumerate() {
+            // Only one unified cache can hold a cell for several sequences.
+            let share = request.batching.shared_prefixes && self.kv == KvLayout::Unified;
+            for (token, seqs) in state.rows(&next, share) {
                 batch
-                    .add(*token, position, &[*seq as i32], true)
+                    .add(token, position, &seqs, true)
                     .map_err(|e| self.config(e.to_string()))?;
-                state.logits_at[*seq] = i as i32;
             }
             position += 1;
             ctx.decode(&mut batch)
@@ -726,6 +782,7 @@ mod tests {
             grammar: None,
             round: 0,
             candidate: 0,
+            batching: Batching::ALL,
         }
     }
 
@@ -768,6 +825,16 @@ mod tests {
     }
 
     #[test]
+    fn a_repeated_line_stops_a_sequence_only_where_batching_allows() {
+        let mut sequences = Sequences::new(1, 0);
+        sequences.texts = vec![b"```rust\npub fn f() {\n    a.pop_back();\n    a.pop_back();\n    a.pop_back();\n".to_vec()];
+        assert_eq!(sequences.repeating(0, Batching::ALL).as_deref(), Some("a.pop_back();"));
+        assert_eq!(sequences.repeating(0, Batching::NONE), None);
+        let stragglers_only = Batching { repeats: false, ..Batching::ALL };
+        assert_eq!(sequences.repeating(0, stragglers_only), None);
+    }
+
+    #[test]
     fn a_sequence_stopped_for_a_repeated_line_says_so() {
         let mut sequences = Sequences::new(1, 0);
         sequences.texts = vec![b"```rust\npub fn f() {\n    a.pop();\n    a.pop();\n    a.pop();\n".to_vec()];
@@ -780,6 +847,36 @@ mod tests {
         assert_eq!(error.kind, ErrorKind::Truncated);
         assert!(error.message.contains("it wrote `a.pop();` 3 times in a row"), "{error}");
         assert!(!error.message.contains("max-tokens"), "{error}");
+    }
+
+    #[test]
+    fn sequences_share_a_row_while_their_answers_are_the_same() {
+        let (a, b) = (LlamaToken(7), LlamaToken(9));
+        let mut sequences = Sequences::new(4, 0);
+        // Every answer starts the same: equal picks share one row.
+        let rows = sequences.rows(&[(0, a), (1, a), (2, b), (3, a)], true);
+        assert_eq!(rows, vec![(a, vec![0, 1, 3]), (b, vec![2])]);
+        assert_eq!(sequences.logits_at, vec![0, 0, 1, 0]);
+        // 2 left the group: the same pick no longer joins it to the others.
+        let rows = sequences.rows(&[(0, a), (1, b), (2, a), (3, b)], true);
+        assert_eq!(rows, vec![(a, vec![0]), (b, vec![1, 3]), (a, vec![2])]);
+        assert_eq!(sequences.logits_at, vec![0, 1, 2, 1]);
+        assert_eq!(sequences.rows, 5);
+        // Unshared, every pick is a row of its own.
+        let mut apart = Sequences::new(2, 0);
+        assert_eq!(apart.rows(&[(0, a), (1, a)], false), vec![(a, vec![0]), (a, vec![1])]);
+    }
+
+    #[test]
+    fn a_straggler_is_cut_only_where_batching_allows() {
+        let mut sequences = Sequences::new(4, 0);
+        sequences.generated = vec![80, 70, 200, 100];
+        sequences.finish = vec![Some(Finish::Stop), Some(Finish::Stop), None, None];
+        assert!(sequences.straggling(2, Batching::ALL));
+        assert!(!sequences.straggling(3, Batching::ALL), "within twice the longest finished");
+        assert!(!sequences.straggling(2, Batching::NONE));
+        let repeats_only = Batching { stragglers: false, ..Batching::ALL };
+        assert!(!sequences.straggling(2, repeats_only));
     }
 
     #[test]

@@ -48,6 +48,59 @@ pub struct Request {
     /// greedy in round 0); see [`GenerationParams::sampling`].
     #[serde(default)]
     pub candidate: u32,
+    /// What a batching provider may do on its own to spend less; written
+    /// (and so part of a cached answer's key) only when a part is off.
+    #[serde(default, skip_serializing_if = "Batching::all")]
+    pub batching: Batching,
+}
+
+/// What a provider that decodes a batch may do on its own to spend less
+/// on it, beyond `stop` and `max_tokens` (the embedded provider; an HTTP
+/// server decodes each answer apart and does none of it). A batch runs
+/// until its longest sequence ends, and on two cores every row of a step
+/// is paid in arithmetic. Everything is on by default; turning a part off
+/// is for measuring it (the `mbpp` bench's `INTENT_BENCH_CUTS=0` and
+/// `INTENT_BENCH_SHARED=0`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Batching {
+    /// Cut a sequence running far longer than the batch's finished
+    /// answers (a *straggler*).
+    pub stragglers: bool,
+    /// Stop a sequence that writes one line three times in a row (it
+    /// *repeated itself*).
+    pub repeats: bool,
+    /// Decode a token once for every sequence whose answer so far is the
+    /// same and that picked it: their logits are the same, so each still
+    /// samples its own next token from them, and the answers are those
+    /// decoded apart (up to the order of float sums).
+    pub shared_prefixes: bool,
+}
+
+impl Batching {
+    /// Everything on: the default.
+    pub const ALL: Batching = Batching {
+        stragglers: true,
+        repeats: true,
+        shared_prefixes: true,
+    };
+    /// Nothing: each sequence decoded apart, ending at its answer's end, a
+    /// stop string or `max_tokens` only.
+    pub const NONE: Batching = Batching {
+        stragglers: false,
+        repeats: false,
+        shared_prefixes: false,
+    };
+
+    /// Whether everything is on.
+    pub fn all(&self) -> bool {
+        *self == Batching::ALL
+    }
+}
+
+impl Default for Batching {
+    fn default() -> Batching {
+        Batching::ALL
+    }
 }
 
 /// Why generation ended.
@@ -394,6 +447,35 @@ mod tests {
         }
         // Candidate 0 keeps the seeds responses were cached under.
         assert_eq!(p.sampling(2, 0).seed, p.seed + 2);
+    }
+
+    #[test]
+    fn a_request_batched_as_by_default_is_written_as_before_batching_existed() {
+        // Cached answers are keyed by the request as written: the default
+        // keeps every key made before, and turning a part off makes its own.
+        let request = Request {
+            system: "s".into(),
+            history: Vec::new(),
+            user: "u".into(),
+            stop: Vec::new(),
+            max_tokens: 8,
+            grammar: None,
+            round: 0,
+            candidate: 0,
+            batching: Batching::ALL,
+        };
+        let written = serde_json::to_string(&request).unwrap();
+        assert!(!written.contains("batching"), "{written}");
+        let uncut = Request {
+            batching: Batching::NONE,
+            ..request.clone()
+        };
+        let written = serde_json::to_string(&uncut).unwrap();
+        assert!(
+            written.contains(r#""batching":{"stragglers":false,"repeats":false,"shared_prefixes":false}"#),
+            "{written}"
+        );
+        assert_eq!(serde_json::from_str::<Request>(&written).unwrap(), uncut);
     }
 
     #[test]

@@ -298,6 +298,7 @@ mod tests {
             grammar: None,
             round: 0,
             candidate: 0,
+            batching: super::super::Batching::ALL,
         };
         let answers = r.complete_many(&request, 0, 3);
         assert_eq!(answers.len(), 3);
