@@ -173,6 +173,43 @@ mod embedded {
         assert!(prompt_tokens.len() <= 1, "{prompt_tokens:?}");
     }
 
+    #[test]
+    fn real_model_equal_answers_in_a_batch_are_decoded_once() {
+        // Four greedy requests of one prompt: the same answer, whatever the
+        // CPU. Shared, every step is one row for the four; apart, four.
+        let provider = smol(params());
+        let same = |batching: Batching| -> Vec<Request> {
+            (0..4)
+                .map(|_| Request {
+                    max_tokens: 24,
+                    batching,
+                    ..request("Name three colours.")
+                })
+                .collect()
+        };
+        let tokens =
+            |answers: &[Result<intent_build::provider::Completion, ProviderError>]| -> Vec<u32> {
+                answers
+                    .iter()
+                    .map(|a| a.as_ref().map_or(24, |c| c.completion_tokens))
+                    .collect()
+            };
+        let before = provider.rows_decoded();
+        let shared = provider.complete_batch(&same(Batching::ALL));
+        let texts: Vec<String> = shared.iter().map(|a| any_answer(a, 24)).collect();
+        assert!(texts.iter().all(|t| *t == texts[0]), "{texts:?}");
+        let each = tokens(&shared)[0];
+        assert_eq!(provider.rows_decoded() - before, u64::from(each));
+        let before = provider.rows_decoded();
+        let apart = provider.complete_batch(&same(Batching {
+            shared_prefixes: false,
+            ..Batching::ALL
+        }));
+        let decoded: u32 = tokens(&apart).iter().sum();
+        assert_eq!(provider.rows_decoded() - before, u64::from(decoded));
+        assert!(decoded >= 4, "{decoded}");
+    }
+
     /// Asserts a grammar refused `refused` at the word `at`, found at byte
     /// `word`: everything before it was allowed, and the token refused is in
     /// it or right after it (where an excluded word must end).

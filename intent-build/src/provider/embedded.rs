@@ -346,6 +346,8 @@ pub struct Embedded {
     concurrency: usize,
     kv: KvLayout,
     flash: FlashAttention,
+    /// Batch rows decoded after prompts ([`Embedded::rows_decoded`]).
+    rows: std::sync::atomic::AtomicU64,
 }
 
 /// Whether attention is computed by llama.cpp's fused flash-attention
@@ -403,6 +405,7 @@ impl Embedded {
             concurrency: 1,
             kv: KvLayout::default(),
             flash: FlashAttention::default(),
+            rows: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -418,6 +421,13 @@ impl Embedded {
     pub fn with_flash_attention(mut self, flash: FlashAttention) -> Self {
         self.flash = flash;
         self
+    }
+
+    /// Batch rows decoded after the prompts, over this provider's life:
+    /// one per generated token, less what shared prefixes saved
+    /// ([`Batching::shared_prefixes`]).
+    pub fn rows_decoded(&self) -> u64 {
+        self.rows.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The model file.
@@ -555,6 +565,8 @@ impl Embedded {
             ctx.decode(&mut batch)
                 .map_err(|e| self.config(format!("decoding failed: {e}")))?;
         }
+        self.rows
+            .fetch_add(u64::from(state.rows), std::sync::atomic::Ordering::Relaxed);
         Ok(state.completions(&self.label(), tokens.len() as u32, request, start.elapsed()))
     }
 
