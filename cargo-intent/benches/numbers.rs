@@ -665,17 +665,18 @@ fn equal_lengths(
         let _ = timed((embedded, *batching), 1, 1);
     }
     let mut runs: Vec<[Vec<f64>; 3]> = layouts.iter().map(|_| Default::default()).collect();
-    let mut tokens = vec![(0, 0); layouts.len()];
+    let mut tokens = vec![(0, 0, 0); layouts.len()];
     for _ in 0..3 {
         for (k, (_, embedded, batching)) in layouts.iter().enumerate() {
             let embedded = (*embedded, *batching);
             let prompt = timed(embedded, 1, 1).0;
             let (one, one_tokens) = timed(embedded, 1, EQUAL);
+            let before = embedded.0.rows_decoded();
             let (eight, eight_tokens) = timed(embedded, 8, EQUAL);
             runs[k][0].push(prompt);
             runs[k][1].push(one);
             runs[k][2].push(eight);
-            tokens[k] = (one_tokens, eight_tokens);
+            tokens[k] = (one_tokens, eight_tokens, embedded.0.rows_decoded() - before);
         }
     }
     let median = |v: &mut Vec<f64>| {
@@ -685,10 +686,10 @@ fn equal_lengths(
     for (k, (label, ..)) in layouts.iter().enumerate() {
         let [prompt, one, eight] = &mut runs[k];
         let (prompt, one, eight) = (median(prompt), median(one), median(eight));
-        let (one_tokens, eight_tokens) = tokens[k];
+        let (one_tokens, eight_tokens, eight_rows) = tokens[k];
         let per_token = |seconds: f64, tokens: u32| (seconds - prompt) / f64::from(tokens.max(1));
         println!(
-            "candidates: equal lengths ({EQUAL} tokens each), KV {label}, median of 3: 1 candidate {one:.2} s ({one_tokens} tokens, {:.4} s/token), 8 in one batch {eight:.2} s ({eight_tokens} tokens, {:.4} s/token) = {:.2}x the wall time (target <= 2x); prompt {prompt:.2} s; {per_candidate} tokens per candidate at the full cap",
+            "candidates: equal lengths ({EQUAL} tokens each), KV {label}, median of 3: 1 candidate {one:.2} s ({one_tokens} tokens, {:.4} s/token), 8 in one batch {eight:.2} s ({eight_tokens} tokens in {eight_rows} batch rows, {:.4} s/token) = {:.2}x the wall time (target <= 2x); prompt {prompt:.2} s; {per_candidate} tokens per candidate at the full cap",
             per_token(one, one_tokens),
             per_token(eight, eight_tokens),
             eight / one
