@@ -596,3 +596,20 @@ fn a_rounds_request_stops_at_a_trailing_main_or_tests_unless_turned_off() {
         assert_eq!(sent, &expected);
     }
 }
+
+/// `Options::check_sets` is how many independent sets of checks are asked
+/// for before accepting (three by default; more only to measure them).
+#[test]
+fn as_many_check_sets_are_asked_for_as_the_options_say() {
+    for sets in [intent_build::generate::options::DESCRIPTION_CHECK_SETS, 5] {
+        let mut options = Options::with_rounds(0).with_quorum(1);
+        options.max_candidates = 1;
+        options.seek_rival = false;
+        options.check_sets = sets;
+        let report = generate_with(CLAMP, &[RIGHT], options);
+        let checks = report
+            .checks
+            .expect("checks are asked for before accepting");
+        assert_eq!(checks.sets.len(), sets as usize, "{checks:#?}");
+    }
+}

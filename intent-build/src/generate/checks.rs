@@ -2,7 +2,7 @@
 //!
 //! They are asked for only when an intent is about to accept — a round
 //! where nothing passed needs none, so no decode is spent on them there —
-//! in [`DESCRIPTION_CHECK_SETS`] independent answers to a prompt that shows
+//! in [`Options::check_sets`](super::Options::check_sets) independent answers to a prompt that shows
 //! no candidate code ([`prompt::checks`]). Each set is read, its values
 //! evaluated confined, and a set that contradicts a spec example or adds
 //! no call beyond them is dropped. Every passing candidate then runs on the
@@ -12,7 +12,6 @@
 //! choose between candidates by themselves: they block, and the author
 //! answers.
 
-use super::options::DESCRIPTION_CHECK_SETS;
 use super::pool::Pool;
 use super::prompt;
 use super::round;
@@ -74,6 +73,10 @@ pub(super) struct Judging<'a> {
     pub seconded: Option<usize>,
     /// The early ends the sets' decode may be cut at.
     pub batching: Batching,
+    /// How many sets to ask for ([`Options::check_sets`]).
+    ///
+    /// [`Options::check_sets`]: super::Options::check_sets
+    pub sets: u32,
 }
 
 /// Asks for the checks of `j`'s intent and judges every passing candidate
@@ -89,7 +92,7 @@ pub(super) fn judge(
 ) -> Checked {
     let (gated, pool, floats) = (j.gated, j.pool, j.floats);
     phase(Phase::DescriptionChecks);
-    let mut report = ask(j.prompted, router, j.batching);
+    let mut report = ask(j.prompted, router, j.batching, j.sets);
     let examples = evaluate(gated, runner, &mut report.sets);
     // A check of an example's own call says nothing the examples gate has
     // not: it is neither counted nor run.
@@ -206,7 +209,7 @@ fn seconded(lone: &[Agreed], own: &[CallOutcome], w: &Witnesses<'_>, floats: boo
 
 /// The sets the model wrote; each answer that could not be had or read is
 /// a dropped set.
-fn ask(spec: &Spec, router: &Router, batching: Batching) -> ChecksReport {
+fn ask(spec: &Spec, router: &Router, batching: Batching, sets: u32) -> ChecksReport {
     let request = Request {
         system: prompt::CHECKS_SYSTEM.to_string(),
         history: Vec::new(),
@@ -223,7 +226,7 @@ fn ask(spec: &Spec, router: &Router, batching: Batching) -> ChecksReport {
     let arity = parameters_of(&spec.signature).len();
     let mut report = ChecksReport::default();
     let started = std::time::Instant::now();
-    let answers = router.complete_many(&request, 0, DESCRIPTION_CHECK_SETS);
+    let answers = router.complete_many(&request, 0, sets);
     // The batch's wall time: what the checks added to the intent.
     report.seconds = started.elapsed().as_secs_f64();
     for answer in answers {

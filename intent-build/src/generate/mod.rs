@@ -188,6 +188,7 @@ impl<'a> Generation<'a> {
             floats: self.choice.floats,
             seconded: options.seconded_checks.then_some(self.quorum),
             batching: options.batching,
+            sets: options.check_sets,
         };
         let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);

@@ -81,9 +81,13 @@ pub struct Options {
     /// only to measure them).
     pub batching: Batching,
     /// Before accepting, ask for checks drawn from the description (in a
-    /// prompt of their own, [`DESCRIPTION_CHECK_SETS`] independent sets)
-    /// and end in a question when the code fails an agreed one.
+    /// prompt of their own, `check_sets` independent sets) and end in a
+    /// question when the code fails an agreed one.
     pub description_checks: bool,
+    /// How many independent sets of checks are asked for
+    /// ([`DESCRIPTION_CHECK_SETS`]; more only to measure the trade of
+    /// decode time against stops).
+    pub check_sets: u32,
     /// With the description's checks, a check too few sets gave to be
     /// agreed also stops the acceptance when the code fails it and another
     /// passing candidate passes it ([`DEFAULT_SECONDED_CHECKS`]).
@@ -173,6 +177,7 @@ impl Default for Options {
             batching: Batching::ALL,
             description_checks: DEFAULT_DESCRIPTION_CHECKS,
             seconded_checks: DEFAULT_SECONDED_CHECKS,
+            check_sets: DESCRIPTION_CHECK_SETS,
             answered: None,
         }
     }
