@@ -1386,6 +1386,7 @@ fn mbpp() {
     options.seconded_checks =
         bench_setting("INTENT_BENCH_SECONDED", u8::from(options.seconded_checks)) == 1;
     options.check_sets = bench_setting("INTENT_BENCH_CHECK_SETS", options.check_sets);
+    options.probes = bench_setting("INTENT_BENCH_PROBES", u8::from(options.probes)) == 1;
     options.answer_stops = bench_setting("INTENT_BENCH_STOPS", u8::from(options.answer_stops)) == 1;
     // `INTENT_BENCH_CUTS=0`: no straggler or repeated-line cuts;
     // `INTENT_BENCH_SHARED=0`: every sequence's tokens decoded apart.

@@ -214,6 +214,62 @@ fn a_check_one_set_gave_that_a_rival_candidate_passes_ends_in_a_question() {
     assert_eq!(answers, [(3, "Some(\"MMMM\")"), (2, "None")], "{report:#}");
 }
 
+/// When the sets stop nothing and the passing candidates split, the model
+/// is asked what the description says of the calls they split on (the
+/// calls written for it); a value its answers agree on that the code about
+/// to be accepted fails and a rival candidate returns ends in a question.
+#[test]
+fn a_value_the_model_gives_for_a_call_the_candidates_split_on_ends_in_a_question() {
+    let script = tempfile::tempdir().unwrap();
+    let other = "```rust\nassert_eq!(to_roman(5), Some(String::from(\"V\")));\n```\n";
+    std::fs::write(script.path().join("other.txt"), other).unwrap();
+    // The probe lists its calls in a block; each is said to return None.
+    let reply = "if grep -q 'Write what each of these calls' DIR/prompt-$n.txt; then\n\
+          echo '```rust'\n\
+          awk '/one assert_eq! line each/{f=1;next} f&&/^```rust/{g=1;next} g&&/^```/{exit} g{print \"assert_eq!(\" $0 \", None);\"}' DIR/prompt-$n.txt\n\
+          echo '```'; exit 0\n\
+        fi\n\
+        if grep -q 'expert Rust tester' DIR/prompt-$n.txt; then cat DIR/other.txt; exit 0; fi\n\
+        k=$(cat DIR/codes.log 2>/dev/null | wc -l); echo >> DIR/codes.log\n\
+        if [ \"$k\" -ge 3 ]; then cat DIR/bounded.txt; else cat DIR/unbounded.txt; fi\n";
+    // Of four candidates one keeps the rule: too few to second a check.
+    let settings = "candidates = 4\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n";
+    let f = scripted_crate("checks_probed", script.path(), settings, reply);
+    let target = tempfile::tempdir().unwrap();
+    let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));
+    assert_eq!(code, 1, "a question is not an acceptance: {err}");
+    assert!(
+        err.contains("that other passing candidates return"),
+        "{err}"
+    );
+    assert!(!f.root.join("intents/snapshots/to_roman.snap").exists());
+    let report = report(target.path());
+    assert_eq!(report["outcome"], "question", "{report:#}");
+    let checks = &report["checks"];
+    assert_eq!(agreed_calls(checks), ["to_roman(5)"], "{checks:#}");
+    assert_eq!(checks["probes"].as_array().unwrap().len(), 3, "{checks:#}");
+    // Every call probed is one the two readings answer differently: above 3999.
+    let probed = checks["probed"].as_array().unwrap();
+    assert!(!probed.is_empty(), "{checks:#}");
+    for value in probed {
+        assert_eq!(value["value"], "None", "{checks:#}");
+        assert_eq!(value["sets"], 3, "{checks:#}");
+    }
+    let groups = report["question"]["groups"].as_array().unwrap();
+    let sizes: Vec<usize> = groups
+        .iter()
+        .map(|g| g[0]["members"].as_array().unwrap().len())
+        .collect();
+    assert_eq!(sizes, [3, 1], "{report:#}");
+    assert_eq!(groups[1][1][0], "None", "{report:#}");
+    let page = std::fs::read_to_string(target.path().join("intent/report.html")).unwrap();
+    assert!(
+        page.contains("Values the model gave for calls the passing candidates split on")
+            && page.contains("Probe 3 by"),
+        "the page shows the probes and what stopped the code"
+    );
+}
+
 #[test]
 fn at_a_terminal_one_keystroke_takes_the_checks_answer_as_an_example_and_a_right_candidate_is_accepted(
 ) {

@@ -269,9 +269,24 @@ fn checks_section(checks: &crate::report::ChecksReport) -> Markup {
                      @if let Some(q) = &a.quote { br; q { (q) } } }
             } }
         }
-        @for (n, set) in checks.sets.iter().enumerate() {
+        @if !checks.probed.is_empty() {
+            p { "Values the model gave for calls the passing candidates split on, failed by the \
+                 code about to be accepted and returned by other candidates, so they stopped it:" }
+            ul.checks { @for a in &checks.probed {
+                li { code { (a.call) " == " (a.value) } " (" (a.sets) " of " (a.of) " " (set_word(a.of)) ")" }
+            } }
+        }
+        (sets("Set", &checks.sets))
+        (sets("Probe", &checks.probes))
+    }
+}
+
+/// Each of `sets` folded: who wrote it, its checks, why it was dropped.
+fn sets(word: &str, sets: &[crate::report::CheckSet]) -> Markup {
+    html! {
+        @for (n, set) in sets.iter().enumerate() {
             details {
-                summary { "Set " (n + 1) " by " (set.author) ": " (set.checks.len()) " check(s)"
+                summary { (word) " " (n + 1) " by " (set.author) ": " (set.checks.len()) " check(s)"
                           @if let Some(why) = &set.dropped { " — dropped: " (why) } }
                 ul { @for c in &set.checks {
                     li { code { (c.call) " == " (c.expect) }

@@ -700,7 +700,16 @@ pub struct ChecksReport {
     /// the code failed each, and another passing candidate passed it.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seconded: Vec<Agreed>,
-    /// Tokens the sets took to decode.
+    /// The sets of values asked for the calls the passing candidates split
+    /// on ([`crate::generate::Options::probes`]), when they were asked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probes: Vec<CheckSet>,
+    /// Values of those calls the probe sets agree on that stopped the
+    /// acceptance: the code failed each, and another passing candidate
+    /// passed it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub probed: Vec<Agreed>,
+    /// Tokens the sets (and probes) took to decode.
     pub tokens: u32,
     /// Wall seconds asking for them took (the batch of sets together;
     /// nothing when the response cache held them).

@@ -222,6 +222,29 @@ mod embedded {
     }
 
     #[test]
+    fn real_model_probes_grammar_writes_the_calls_and_leaves_only_the_values() {
+        let provider = smol(params());
+        let calls = [
+            "to_roman(4000)".to_string(),
+            "to_roman(4294967295)".to_string(),
+        ];
+        let grammar = intent_build::generate::grammar::for_values(&calls);
+        let accepts = |text: &str| provider.grammar_refuses(&grammar, text).unwrap();
+        let answer = "```rust\nassert_eq!(to_roman(4000), None);\nassert_eq!(to_roman(4294967295), Some(\"M\".into()));\n```";
+        assert_eq!(accepts(answer), None);
+        // Another call, or a third line, is cut where it starts.
+        let refused = "```rust\nassert_eq!(to_roman(5), None);\n```";
+        assert_cut_at(accepts(refused), refused, refused.find('5').unwrap(), "5");
+        let refused = "```rust\nassert_eq!(to_roman(4000), None);\nassert_eq!(to_roman(4294967295), None);\nassert!(true);\n```";
+        assert_cut_at(
+            accepts(refused),
+            refused,
+            refused.find("assert!").unwrap(),
+            "assert!",
+        );
+    }
+
+    #[test]
     fn real_model_policy_grammar_keeps_imports_inside_the_crate() {
         let provider = smol(params());
         let grammar =

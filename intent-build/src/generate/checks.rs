@@ -45,6 +45,13 @@ fn check_tokens(spec: &Spec) -> u32 {
     (sized as u32).clamp(FEWEST_CHECK_TOKENS, MOST_CHECK_TOKENS)
 }
 
+/// Most calls one probe asks about: the first the passing candidates
+/// split on, in the order of the generated inputs (smallest first).
+const PROBE_CALLS: usize = 3;
+
+/// Tokens a probe may take for each call: the value and the line's end.
+const PROBE_TOKENS_PER_CALL: u32 = 32;
+
 /// What the checks said of the candidate about to be accepted.
 pub(super) struct Checked {
     /// The sets, the agreed checks and every passing candidate's failures.
@@ -77,13 +84,34 @@ pub(super) struct Judging<'a> {
     ///
     /// [`Options::check_sets`]: super::Options::check_sets
     pub sets: u32,
+    /// Whether the calls the passing candidates split on are asked about
+    /// when the sets stop nothing ([`Options::probes`]).
+    ///
+    /// [`Options::probes`]: super::Options::probes
+    pub probes: bool,
 }
 
 /// Asks for the checks of `j`'s intent and judges every passing candidate
 /// of its pool on them; the question is about the candidate at pool index
 /// `accepted`, when it fails an agreed check, or else a check one set gave
-/// that another passing candidate passes.
+/// that another passing candidate passes, or else (with probes) a value
+/// the model gave for a call the passing candidates split on.
 pub(super) fn judge(
+    j: &Judging<'_>,
+    accepted: usize,
+    router: &Router,
+    runner: &GateRunner,
+    phase: &dyn Fn(Phase),
+) -> Checked {
+    let mut checked = judge_sets(j, accepted, router, runner, phase);
+    if checked.question.is_none() && j.probes {
+        checked.question = probe(j, accepted, router, runner, &mut checked.report);
+    }
+    checked
+}
+
+/// [`judge`] on the sets alone.
+fn judge_sets(
     j: &Judging<'_>,
     accepted: usize,
     router: &Router,
@@ -140,11 +168,112 @@ pub(super) fn judge(
     report.blocked = Some((round as u32, index as u32));
     let shown = Shown { claims: &claims, failed: &failed, outcomes: &outcomes, split };
     let question = question(pool, accepted, witnesses, &shown, floats);
-    let reason = reason(&question, failed.len(), claims.len(), witnesses.is_some());
+    let stop = if witnesses.is_some() { Stop::Seconded } else { Stop::Agreed };
+    let reason = reason(&question, failed.len(), claims.len(), stop);
     Checked {
         report,
         question: Some((question, reason)),
     }
+}
+
+/// When the sets stopped nothing: asks the model, in [`Judging::sets`]
+/// independent answers, what the description says of the calls on which
+/// the code at pool index `accepted` and another passing candidate answer
+/// differently (the model writes only the values: the calls are the
+/// grammar's). A value most answers give (at least two,
+/// [`checks::majority`]) that the code fails and another passing candidate
+/// returns stops the acceptance: the model's
+/// reading of the description takes one side of a split the code already
+/// shows, never a side no program took. The sets chose their calls
+/// themselves and seldom wrote the limit that split the candidates
+/// (`to_roman(4000)` in 1 set of 5 on the realistic set).
+fn probe(
+    j: &Judging<'_>,
+    accepted: usize,
+    router: &Router,
+    runner: &GateRunner,
+    report: &mut ChecksReport,
+) -> Option<(Question, String)> {
+    let (gated, pool, floats) = (j.gated, j.pool, j.floats);
+    let arity = parameters_of(&gated.signature).len();
+    let canonical = |call: &str| {
+        checks::parse(&format!("assert_eq!({call}, ());"), &gated.name, arity, "")
+            .pop()
+            .map_or_else(|| call.to_string(), |c| c.call)
+    };
+    let known: Vec<String> = example_checks(gated).into_iter().map(|c| c.call).collect();
+    let calls: Vec<String> = split_calls(pool, accepted, floats)
+        .into_iter()
+        .filter(|call| !known.contains(&canonical(call)))
+        .take(PROBE_CALLS)
+        .collect();
+    if calls.is_empty() {
+        return None;
+    }
+    let request = Request {
+        system: prompt::CHECKS_SYSTEM.to_string(),
+        history: Vec::new(),
+        user: prompt::probes(j.prompted, &calls),
+        stop: Vec::new(),
+        max_tokens: PROBE_TOKENS_PER_CALL * calls.len() as u32 + 8,
+        grammar: Some(super::grammar::for_values(&calls)),
+        round: 0,
+        candidate: 0,
+        batching: j.batching,
+    };
+    let mut asked = answered(j.prompted, router, &request, j.sets);
+    // A provider that ignores grammars may write other calls: only the
+    // calls asked about count.
+    let wanted: Vec<String> = calls.iter().map(|c| canonical(c)).collect();
+    for set in &mut asked.sets {
+        set.checks.retain(|c| wanted.contains(&c.call));
+    }
+    evaluate(gated, runner, &mut asked.sets);
+    report.tokens += asked.tokens;
+    report.seconds += asked.seconds;
+    // The same calls were asked of every set: a majority of its answers is
+    // the model's reading (at temperature 0.7 one answer in three often
+    // strays: `to_roman(4096)` was None, None and Some("MMMM")).
+    let claims = checks::majority(&asked.sets);
+    report.probes = asked.sets;
+    if claims.is_empty() {
+        return None;
+    }
+    let outcomes = outcomes(pool, gated, runner, &claims);
+    let own = outcomes.iter().find(|(i, _)| *i == accepted).and_then(|(_, o)| o.as_ref())?;
+    let witnesses = Witnesses { all: &outcomes, accepted, split: 0, needed: 1 };
+    let found = seconded(&claims, own, &witnesses, floats);
+    let witness = found.first()?.1;
+    report.probed = found.iter().map(|(f, _)| claims[f.check].clone()).collect();
+    let failed: Vec<Failure> = found.into_iter().map(|(f, _)| f).collect();
+    let (round, index) = pool.origin[accepted];
+    report.blocked = Some((round as u32, index as u32));
+    let shown = Shown { claims: &claims, failed: &failed, outcomes: &outcomes, split: 0 };
+    let question = question(pool, accepted, Some(witness), &shown, floats);
+    let reason = reason(&question, failed.len(), claims.len(), Stop::Probed);
+    Some((question, reason))
+}
+
+/// The calls on which the code at pool index `accepted` and another
+/// passing candidate did different things, in the order of the generated
+/// inputs, each once.
+fn split_calls(pool: &Pool, accepted: usize, floats: bool) -> Vec<String> {
+    let behaviour = |i: usize| match &pool.all[i].judgement {
+        Judgement::Passed { candidate } => candidate.behaviour.as_ref(),
+        _ => None,
+    };
+    let Some(own) = behaviour(accepted) else {
+        return Vec::new();
+    };
+    let mut calls: Vec<String> = Vec::new();
+    for other in (0..pool.all.len()).filter(|&i| i != accepted).filter_map(behaviour) {
+        for change in own.differences(other, floats) {
+            if !calls.contains(&change.call) {
+                calls.push(change.call);
+            }
+        }
+    }
+    calls
 }
 
 /// Each passing candidate's pool index and outcomes on the calls of
@@ -223,10 +352,16 @@ fn ask(spec: &Spec, router: &Router, batching: Batching, sets: u32) -> ChecksRep
         candidate: 0,
         batching,
     };
+    answered(spec, router, &request, sets)
+}
+
+/// The `sets` answers to `request`, read as sets of checks of `spec`, with
+/// their tokens and the batch's wall time.
+fn answered(spec: &Spec, router: &Router, request: &Request, sets: u32) -> ChecksReport {
     let arity = parameters_of(&spec.signature).len();
     let mut report = ChecksReport::default();
     let started = std::time::Instant::now();
-    let answers = router.complete_many(&request, 0, sets);
+    let answers = router.complete_many(request, 0, sets);
     // The batch's wall time: what the checks added to the intent.
     report.seconds = started.elapsed().as_secs_f64();
     for answer in answers {
@@ -356,8 +491,19 @@ fn question(pool: &Pool, accepted: usize, witness: Option<usize>, shown: &Shown<
     }
 }
 
+/// Which checks stopped an acceptance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stop {
+    /// Checks the sets agree on.
+    Agreed,
+    /// Checks too few sets gave, seconded by other passing candidates.
+    Seconded,
+    /// Values the probes agree on, of calls the candidates split on.
+    Probed,
+}
+
 /// The reason an intent the checks stopped gives, in one line.
-fn reason(question: &Question, failed: usize, claims: usize, seconded: bool) -> String {
+fn reason(question: &Question, failed: usize, claims: usize, stop: Stop) -> String {
     let first = match (question.calls.first(), question.groups.first(), question.claims.first()) {
         (Some(call), Some((_, got)), Some(claim)) => format!(
             ": `{call}` returned {}, the checks expect {}",
@@ -366,14 +512,17 @@ fn reason(question: &Question, failed: usize, claims: usize, seconded: bool) -> 
         ),
         _ => String::new(),
     };
-    if seconded {
-        return format!(
+    match stop {
+        Stop::Agreed => format!(
+            "the code about to be accepted fails {failed} of {claims} agreed check(s) drawn from the description{first}"
+        ),
+        Stop::Seconded => format!(
             "the code about to be accepted fails {failed} check(s) drawn from the description that too few sets gave to be agreed, and that other passing candidates pass{first}"
-        );
+        ),
+        Stop::Probed => format!(
+            "the code about to be accepted fails {failed} value(s) the description gives, asked of the calls the passing candidates split on, that other passing candidates return{first}"
+        ),
     }
-    format!(
-        "the code about to be accepted fails {failed} of {claims} agreed check(s) drawn from the description{first}"
-    )
 }
 
 #[cfg(test)]

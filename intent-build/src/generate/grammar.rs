@@ -157,6 +157,17 @@ pub fn anchored(grammar: &str, signature: &str) -> String {
     format!("{root}\n{head}\n{}\n", rules.join("\n"))
 }
 
+/// The grammar of a probe's answer ([`super::Options::probes`]): one fenced block
+/// of one `assert_eq!` line for each of `calls`, in order, each call
+/// written by the grammar, so that the model writes only the values.
+pub fn for_values(calls: &[String]) -> String {
+    let lines: Vec<String> = calls
+        .iter()
+        .map(|call| format!("\"assert_eq!({}, \" [^\\n]+ \"\\n\"", gbnf_escape(call)))
+        .collect();
+    format!("root ::= \"```rust\\n\" {} \"```\"\n", lines.join(" "))
+}
+
 /// `text` as the inside of a GBNF string literal.
 fn gbnf_escape(text: &str) -> String {
     text.chars()
@@ -247,6 +258,15 @@ fn node(excluded: &[&str], prefix: &str, name: &str, rules: &mut Vec<String>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_probes_grammar_writes_each_call_and_leaves_the_values_to_the_model() {
+        let calls = ["f(1)".to_string(), "f(\"a\\b\")".to_string()];
+        assert_eq!(
+            for_values(&calls),
+            "root ::= \"```rust\\n\" \"assert_eq!(f(1), \" [^\\n]+ \"\\n\" \"assert_eq!(f(\\\"a\\\\b\\\"), \" [^\\n]+ \"\\n\" \"```\"\n"
+        );
+    }
+
     use super::*;
 
     #[test]

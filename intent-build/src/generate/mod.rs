@@ -189,6 +189,7 @@ impl<'a> Generation<'a> {
             seconded: options.seconded_checks.then_some(self.quorum),
             batching: options.batching,
             sets: options.check_sets,
+            probes: options.probes,
         };
         let checked = checks::judge(&judging, index, router, runner, phase);
         self.report.checks = Some(checked.report);

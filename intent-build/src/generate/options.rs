@@ -84,6 +84,14 @@ pub struct Options {
     /// prompt of their own, `check_sets` independent sets) and end in a
     /// question when the code fails an agreed one.
     pub description_checks: bool,
+    /// When the description's checks stop nothing, ask the model — in
+    /// [`DESCRIPTION_CHECK_SETS`] independent answers, each call written
+    /// for it — what the description says the calls return that the code
+    /// about to be accepted and another passing candidate answer
+    /// differently; a value most answers give (at least two) that the code
+    /// fails and another passing candidate returns stops the acceptance
+    /// ([`DEFAULT_PROBES`]).
+    pub probes: bool,
     /// How many independent sets of checks are asked for
     /// ([`DESCRIPTION_CHECK_SETS`]; more only to measure the trade of
     /// decode time against stops).
@@ -149,6 +157,9 @@ pub const DEFAULT_DESCRIPTION_CHECKS: bool = true;
 /// The default [`Options::seconded_checks`].
 pub const DEFAULT_SECONDED_CHECKS: bool = true;
 
+/// The default [`Options::probes`].
+pub const DEFAULT_PROBES: bool = true;
+
 /// Independent sets of checks asked for: agreement needs at least two of
 /// them and more than half, so three is the least that survives one
 /// set that does not compile.
@@ -178,6 +189,7 @@ impl Default for Options {
             description_checks: DEFAULT_DESCRIPTION_CHECKS,
             seconded_checks: DEFAULT_SECONDED_CHECKS,
             check_sets: DESCRIPTION_CHECK_SETS,
+            probes: DEFAULT_PROBES,
             answered: None,
         }
     }

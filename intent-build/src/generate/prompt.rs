@@ -112,6 +112,36 @@ pub fn asks_for_checks(request: &crate::provider::Request) -> bool {
 /// calls the examples do not make yet. It shows no candidate: checks
 /// written after seeing code repeat its misreading.
 pub fn checks(spec: &Spec) -> String {
+    let mut out = checks_head(spec);
+    out.push_str(&format!(
+        "\nGo through the description sentence by sentence. For each rule it states, above all a limit or \
+an exception (sentences with \"if\", \"unless\", \"only\", \"above\", \"below\", \"at most\", \"at least\", \
+\"invalid\", \"empty\" or \"None\"), write a comment that copies the sentence word for word, then one or two \
+checks of the exact cases it names: the value at its limit and the first one past it. Each check is one line:\n\
+```rust\n// \"<the sentence>\"\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
+Use literal arguments and values only. Do not repeat the examples above. At most six checks.\n\n\
+Reply with one ```rust block of checks.",
+        spec.name
+    ));
+    out
+}
+
+/// The probes request for a spec ([`super::Options::probes`]): what the checks
+/// request shows, then calls whose values the model is asked for, one
+/// line each, none of them chosen by it.
+pub fn probes(spec: &Spec, calls: &[String]) -> String {
+    let mut out = checks_head(spec);
+    out.push_str(&format!(
+        "\nWrite what each of these calls must return, as the description says, one assert_eq! line each:\n\
+```rust\n{}\n```\n\nReply with one ```rust block of checks.",
+        calls.join("\n")
+    ));
+    out
+}
+
+/// What the checks and probes requests show of a spec: its signature,
+/// description, rules, prelude and examples, and no candidate.
+fn checks_head(spec: &Spec) -> String {
     let mut out = format!(
         "Write checks for this Rust function. Do not implement it.\n\n```rust\n{}\n```\n\nIts description: {}\n",
         spec.signature, spec.description
@@ -128,16 +158,6 @@ pub fn checks(spec: &Spec) -> String {
     out.push_str(&format!(
         "\nThese examples are already known:\n```rust\n{}\n```\n",
         assertions(spec)
-    ));
-    out.push_str(&format!(
-        "\nGo through the description sentence by sentence. For each rule it states, above all a limit or \
-an exception (sentences with \"if\", \"unless\", \"only\", \"above\", \"below\", \"at most\", \"at least\", \
-\"invalid\", \"empty\" or \"None\"), write a comment that copies the sentence word for word, then one or two \
-checks of the exact cases it names: the value at its limit and the first one past it. Each check is one line:\n\
-```rust\n// \"<the sentence>\"\nassert_eq!({}(<arguments>), <the value it must return>);\n```\n\
-Use literal arguments and values only. Do not repeat the examples above. At most six checks.\n\n\
-Reply with one ```rust block of checks.",
-        spec.name
     ));
     out
 }

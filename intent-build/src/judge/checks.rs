@@ -177,6 +177,55 @@ fn squeeze(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Each call with a value in `sets`, in order of first appearance.
+fn calls_valued<'a>(sets: &[&'a CheckSet]) -> Vec<&'a str> {
+    let mut calls: Vec<&str> = Vec::new();
+    for set in sets {
+        for check in &set.checks {
+            if check.value.is_some() && !calls.contains(&check.call.as_str()) {
+                calls.push(&check.call);
+            }
+        }
+    }
+    calls
+}
+
+/// For answers to the same calls (probes: the calls were asked, not
+/// chosen), each call's value that at least two sets, and more than half
+/// of the sets that gave it one value, give; a set that gives a call two
+/// values has no vote on it.
+pub fn majority(sets: &[CheckSet]) -> Vec<Agreed> {
+    let counted: Vec<&CheckSet> = sets.iter().filter(|s| s.compiled()).collect();
+    let mut out = Vec::new();
+    for call in calls_valued(&counted) {
+        let votes: Vec<&Check> = counted
+            .iter()
+            .filter_map(|set| {
+                let mut own = set.checks.iter().filter(|c| c.call == call && c.value.is_some());
+                let first = own.next()?;
+                own.all(|c| c.value == first.value).then_some(first)
+            })
+            .collect();
+        let of = votes.len();
+        let winner = votes.iter().find(|v| {
+            let n = votes.iter().filter(|o| o.value == v.value).count();
+            n >= 2 && n * 2 > of
+        });
+        if let Some(check) = winner {
+            out.push(Agreed {
+                call: call.to_string(),
+                args: check.args.clone(),
+                expect: check.expect.clone(),
+                value: check.value.clone().expect("voted"),
+                sets: votes.iter().filter(|o| o.value == check.value).count(),
+                of,
+                quote: None,
+            });
+        }
+    }
+    out
+}
+
 /// The checks the sets agree on, in order of first appearance: at least
 /// two sets, and more than half of the sets whose checks compiled, give the
 /// same value for the call, and no set gives another.
@@ -196,16 +245,8 @@ pub fn is_agreed(check: &Agreed) -> bool {
 pub fn uncontested(sets: &[CheckSet]) -> Vec<Agreed> {
     let counted: Vec<&CheckSet> = sets.iter().filter(|s| s.compiled()).collect();
     let of = counted.len();
-    let mut calls: Vec<&str> = Vec::new();
-    for set in &counted {
-        for check in &set.checks {
-            if check.value.is_some() && !calls.contains(&check.call.as_str()) {
-                calls.push(&check.call);
-            }
-        }
-    }
     let mut out = Vec::new();
-    for call in calls {
+    for call in calls_valued(&counted) {
         // Each set's values for the call (a set may contradict itself).
         let mut values: Vec<&str> = Vec::new();
         let mut giving: Vec<&Check> = Vec::new();
@@ -359,6 +400,23 @@ mod tests {
         broken.checks[0].value = None;
         let two_of_two = [sets[0].clone(), sets[1].clone(), broken];
         assert_eq!(super::agreed(&two_of_two)[0].of, 2);
+    }
+
+    #[test]
+    fn a_probes_value_is_the_one_most_of_its_answers_give() {
+        let sets = [
+            set(&[("f(4096)", "None"), ("f(5)", "Some(\"V\")")]),
+            set(&[("f(4096)", "None"), ("f(5)", "Some(\"IIIII\")")]),
+            set(&[("f(4096)", "Some(\"MMMM\")"), ("f(5)", "None"), ("f(5)", "Some(\"V\")")]),
+        ];
+        let shown: Vec<(String, String, usize, usize)> = majority(&sets)
+            .into_iter()
+            .map(|a| (a.call, a.value, a.sets, a.of))
+            .collect();
+        // Two of three is a majority; a set that gives a call two values has
+        // no vote on it, and one against one is none.
+        assert_eq!(shown, [("f(4096)".to_string(), "None".to_string(), 2, 3)]);
+        assert!(majority(&sets[..1]).is_empty());
     }
 
     #[test]
