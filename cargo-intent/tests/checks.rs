@@ -233,7 +233,8 @@ fn a_value_the_model_gives_for_a_call_the_candidates_split_on_ends_in_a_question
         k=$(cat DIR/codes.log 2>/dev/null | wc -l); echo >> DIR/codes.log\n\
         if [ \"$k\" -ge 3 ]; then cat DIR/bounded.txt; else cat DIR/unbounded.txt; fi\n";
     // Of four candidates one keeps the rule: too few to second a check.
-    let settings = "candidates = 4\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n";
+    let settings = "candidates = 4\nmax-candidates = 4\nrepair-rounds = 1\nseek-rival = false\n\
+                    description-probes = true\n";
     let f = scripted_crate("checks_probed", script.path(), settings, reply);
     let target = tempfile::tempdir().unwrap();
     let (code, _, err) = run_full(intent(&f, &["lock"]).env("CARGO_TARGET_DIR", target.path()));

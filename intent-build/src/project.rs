@@ -235,6 +235,9 @@ impl Project {
         if let Some(checks) = self.settings.description_checks {
             options.description_checks = checks;
         }
+        if let Some(probes) = self.settings.description_probes {
+            options.probes = probes;
+        }
         options
     }
 

@@ -195,6 +195,11 @@ pub struct Settings {
     /// description and ask the user when the code fails agreed ones
     /// (default true).
     pub description_checks: Option<bool>,
+    /// With the description's checks, when they stop nothing, ask the
+    /// model for the values of the calls the passing candidates split on
+    /// (default false: measured, it raised more false alarms than it
+    /// stopped wrong code).
+    pub description_probes: Option<bool>,
     /// New or changed code waits as `NAME.snap.new` for review.
     #[serde(default)]
     pub review: bool,
@@ -231,6 +236,7 @@ pub const KEYS: &[&str] = &[
     "max-candidates",
     "seek-rival",
     "description-checks",
+    "description-probes",
     "review",
     "update-lock",
     "gate-timeout",
@@ -290,6 +296,7 @@ impl Default for Settings {
             max_candidates: None,
             seek_rival: None,
             description_checks: None,
+            description_probes: None,
             review: false,
             update_lock: false,
             gate_timeout: None,
