@@ -159,9 +159,9 @@ pub const DEFAULT_SECONDED_CHECKS: bool = true;
 
 /// The default [`Options::probes`]: off. On one decode of each dev set
 /// they stopped one wrong acceptance (the 1.5B's `to_roman`, realistic)
-/// and five right ones (four of the 1.5B's and one of the 0.5B's on the
-/// MBPP sample: at the edges where candidates split, a small model's
-/// reading is as arbitrary as the code's; `BENCHMARKS.md`).
+/// and six right ones (four of the 1.5B's on the MBPP sample, two of the
+/// 0.5B's: at the edges where candidates split, a small model's reading
+/// is as arbitrary as the code's; `BENCHMARKS.md`).
 pub const DEFAULT_PROBES: bool = false;
 
 /// Independent sets of checks asked for: agreement needs at least two of
